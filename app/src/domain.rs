@@ -1,0 +1,128 @@
+//! The vocabulary every feature shares: roles, severities and workflow states.
+//! Under `ssr` the same enums map to the database's text columns.
+use serde::{Deserialize, Serialize};
+use std::{fmt, str::FromStr};
+
+/// Defines a closed set of upper-case names that serialize, parse and store as the same text.
+macro_rules! closed_set {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+        pub enum $name {
+            $(
+                #[serde(rename = $text)]
+                #[cfg_attr(feature = "ssr", sea_orm(string_value = $text))]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value, in workflow or rank order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored and serialized form, e.g. `IN_PROGRESS`.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The form people read, e.g. `In progress`.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+
+            /// Accepts the stored form in any letter case.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+                    .ok_or_else(|| UnknownValue {
+                        kind: stringify!($name),
+                        allowed: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    })
+            }
+        }
+    };
+}
+
+#[cfg(feature = "ssr")]
+use sea_orm::sea_query::StringLen;
+
+closed_set! {
+    /// What a user may do: reporters file, maintainers triage, admins run the instance.
+    Role {
+        Reporter => "REPORTER", "Reporter",
+        Maintainer => "MAINTAINER", "Maintainer",
+        Admin => "ADMIN", "Admin",
+    }
+}
+
+closed_set! {
+    /// How much an issue hurts, lowest first.
+    Severity {
+        Low => "LOW", "Low",
+        Medium => "MEDIUM", "Medium",
+        High => "HIGH", "High",
+        Critical => "CRITICAL", "Critical",
+    }
+}
+
+closed_set! {
+    /// Where an issue stands in the triage workflow, in workflow order.
+    Status {
+        Open => "OPEN", "Open",
+        Triaged => "TRIAGED", "Triaged",
+        InProgress => "IN_PROGRESS", "In progress",
+        Done => "DONE", "Done",
+    }
+}
+
+/// A value outside a closed set, with the values that are allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind}; expected one of {allowed}")]
+pub struct UnknownValue {
+    kind: &'static str,
+    allowed: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing_accepts_any_case_and_round_trips() {
+        for status in Status::ALL {
+            assert_eq!(status.as_str().to_lowercase().parse::<Status>(), Ok(*status));
+        }
+        assert_eq!(" high ".parse::<Severity>(), Ok(Severity::High));
+    }
+
+    #[test]
+    fn parsing_an_unknown_value_lists_the_allowed_ones() {
+        let err = "urgent".parse::<Severity>().unwrap_err();
+        assert_eq!(err.to_string(), "unknown Severity; expected one of LOW, MEDIUM, HIGH, CRITICAL");
+    }
+
+    #[test]
+    fn serde_uses_the_stored_form() {
+        assert_eq!(serde_json::to_string(&Status::InProgress).unwrap(), "\"IN_PROGRESS\"");
+        assert_eq!(serde_json::from_str::<Role>("\"ADMIN\"").unwrap(), Role::Admin);
+    }
+
+    #[test]
+    fn severities_order_by_rank() {
+        assert!(Severity::Critical > Severity::High && Severity::Low < Severity::Medium);
+    }
+}

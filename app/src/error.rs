@@ -1,0 +1,102 @@
+//! The one error type, shared by server functions, REST handlers and the browser.
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// A problem with one input field, named so the form can show it beside the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Every failure a caller can see. Each variant maps to one HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("some fields are invalid")]
+    Validation(Vec<FieldError>),
+    #[error("sign in to continue")]
+    Unauthorized,
+    #[error("you are not allowed to do that")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many requests; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// The detail is in the server log under this request id, never in the response.
+    #[error("something went wrong on our side (request {request_id})")]
+    Internal { request_id: String },
+    /// The request never reached the server or its answer could not be read.
+    #[error("could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// A validation error for a single field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    }
+
+    /// The HTTP status this error is reported with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal { .. } => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
+                AppError::field("request", message)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    /// Logs the database's message and hands the caller only a request id.
+    fn from(err: sea_orm::DbErr) -> Self {
+        let request_id = crate::server::request_id::current();
+        tracing::error!(error = %err, %request_id, "database error");
+        AppError::Internal { request_id }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_variant_has_its_status() {
+        assert_eq!(AppError::field("title", "required").status(), 422);
+        assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::Conflict("stale".into()).status(), 409);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 3 }.status(), 429);
+        assert_eq!(AppError::Internal { request_id: "r".into() }.status(), 500);
+    }
+
+    #[test]
+    fn internal_errors_show_only_the_request_id() {
+        let err = AppError::Internal { request_id: "abc".into() };
+        assert_eq!(err.to_string(), "something went wrong on our side (request abc)");
+    }
+}

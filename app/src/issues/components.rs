@@ -1,0 +1,169 @@
+//! Pieces of the issue pages.
+use super::model::{IssueFilter, IssuePage, IssueSummary};
+use crate::domain::{Severity, Status};
+use leptos::prelude::*;
+
+/// A severity as a coloured label.
+#[component]
+pub fn SeverityBadge(severity: Severity) -> impl IntoView {
+    let colours = match severity {
+        Severity::Low => "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+        Severity::Medium => "bg-amber-100 text-amber-800 dark:bg-amber-900/40 dark:text-amber-200",
+        Severity::High => "bg-orange-100 text-orange-800 dark:bg-orange-900/40 dark:text-orange-200",
+        Severity::Critical => "bg-red-100 text-red-800 dark:bg-red-900/40 dark:text-red-200",
+    };
+    view! {
+        <span class=format!("inline-flex rounded px-2 py-0.5 text-xs font-medium {colours}")>
+            {severity.label()}
+        </span>
+    }
+}
+
+/// A workflow status as a label.
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    let colours = match status {
+        Status::Open => "border-sky-300 text-sky-800 dark:border-sky-700 dark:text-sky-200",
+        Status::Triaged => "border-violet-300 text-violet-800 dark:border-violet-700 dark:text-violet-200",
+        Status::InProgress => "border-amber-300 text-amber-800 dark:border-amber-700 dark:text-amber-200",
+        Status::Done => "border-emerald-300 text-emerald-800 dark:border-emerald-700 dark:text-emerald-200",
+    };
+    view! {
+        <span class=format!("inline-flex rounded-full border px-2 py-0.5 text-xs font-medium {colours}")>
+            {status.label()}
+        </span>
+    }
+}
+
+/// A link that narrows the list, marked current when its filter is the one shown.
+#[component]
+fn FilterChip(href: String, active: bool, label: &'static str) -> impl IntoView {
+    view! {
+        <a
+            href=href
+            aria-current=active.then_some("true")
+            class="rounded-full border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800 aria-[current=true]:border-indigo-600 aria-[current=true]:bg-indigo-600 aria-[current=true]:text-white"
+        >
+            {label}
+        </a>
+    }
+}
+
+/// The filters and sort orders, as links, so they work before the WASM loads and land in the URL.
+#[component]
+pub fn FilterBar(filter: Memo<IssueFilter>) -> impl IntoView {
+    let link = move |change: &dyn Fn(&mut IssueFilter)| {
+        let mut next = filter.get();
+        change(&mut next);
+        format!("/issues{}", next.to_query())
+    };
+    view! {
+        <nav aria-label="Filters" class="my-4 flex flex-col gap-3">
+            {move || {
+                let current = filter.get();
+                let severity_chips = std::iter::once(None)
+                    .chain(Severity::ALL.iter().copied().map(Some))
+                    .map(|severity| {
+                        let href = link(&|f| f.severity = severity);
+                        let label = severity.map_or("Any severity", Severity::label);
+                        view! { <FilterChip href active=current.severity == severity label/> }
+                    })
+                    .collect_view();
+                let status_chips = std::iter::once(None)
+                    .chain(Status::ALL.iter().copied().map(Some))
+                    .map(|status| {
+                        let href = link(&|f| f.status = status);
+                        let label = status.map_or("Any status", Status::label);
+                        view! { <FilterChip href active=current.status == status label/> }
+                    })
+                    .collect_view();
+                let sort_chips = super::model::IssueSort::ALL
+                    .iter()
+                    .map(|sort| {
+                        let href = link(&|f| f.sort = *sort);
+                        view! { <FilterChip href active=current.sort == *sort label=sort.label()/> }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="flex flex-wrap gap-2" data-filter="severity">{severity_chips}</div>
+                    <div class="flex flex-wrap gap-2" data-filter="status">{status_chips}</div>
+                    <div class="flex flex-wrap items-center gap-2" data-filter="sort">
+                        <span class="text-sm text-slate-500 dark:text-slate-400">"Sort:"</span>
+                        {sort_chips}
+                    </div>
+                }
+            }}
+        </nav>
+    }
+}
+
+/// What the list says when nothing is there, and what to do about it.
+#[component]
+fn EmptyState(narrowed: bool) -> impl IntoView {
+    let (headline, hint) = if narrowed {
+        ("No issues match these filters.", "Try another filter, or clear them all.")
+    } else {
+        ("No issues yet.", "Issues that reporters file will appear here.")
+    };
+    view! {
+        <div class="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="empty-state">
+            <p class="text-lg font-medium">{headline}</p>
+            <p class="mt-1 text-slate-500 dark:text-slate-400">{hint}</p>
+            {narrowed.then(|| view! { <a href="/issues" class="mt-4 inline-block text-indigo-600 underline dark:text-indigo-400">"Clear filters"</a> })}
+        </div>
+    }
+}
+
+/// A timestamp shown as its UTC date, with the exact time on hover.
+#[component]
+pub fn Timestamp(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    view! {
+        <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M:%S UTC").to_string()>
+            {at.format("%Y-%m-%d").to_string()}
+        </time>
+    }
+}
+
+fn issue_row(issue: IssueSummary) -> impl IntoView {
+    view! {
+        <tr class="border-t border-slate-200 dark:border-slate-800" data-issue-id=issue.id>
+            <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">"#"{issue.id}</td>
+            <td class="py-2 pr-3 font-medium">{issue.title}</td>
+            <td class="py-2 pr-3"><SeverityBadge severity=issue.severity/></td>
+            <td class="py-2 pr-3"><StatusBadge status=issue.status/></td>
+            <td class="py-2 pr-3 text-slate-600 dark:text-slate-300">{issue.reporter_email}</td>
+            <td class="py-2 text-slate-600 dark:text-slate-300"><Timestamp at=issue.created_at/></td>
+        </tr>
+    }
+}
+
+/// The matching issues with their count, or the empty state.
+#[component]
+pub fn IssueTable(page: IssuePage, filter: IssueFilter) -> impl IntoView {
+    if page.items.is_empty() {
+        return view! { <EmptyState narrowed=filter.narrows()/> }.into_any();
+    }
+    let count = match page.total {
+        1 => "1 issue".to_owned(),
+        n => format!("{n} issues"),
+    };
+    view! {
+        <p class="mb-2 text-sm text-slate-500 dark:text-slate-400" data-testid="issue-count">{count}</p>
+        <div class="overflow-x-auto">
+            <table class="w-full text-left text-sm">
+                <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                    <tr>
+                        <th scope="col" class="py-2 pr-3">"#"</th>
+                        <th scope="col" class="py-2 pr-3">"Title"</th>
+                        <th scope="col" class="py-2 pr-3">"Severity"</th>
+                        <th scope="col" class="py-2 pr-3">"Status"</th>
+                        <th scope="col" class="py-2 pr-3">"Reporter"</th>
+                        <th scope="col" class="py-2">"Created"</th>
+                    </tr>
+                </thead>
+                <tbody>{page.items.into_iter().map(issue_row).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

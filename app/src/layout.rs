@@ -1,0 +1,42 @@
+//! The frame around every page: header, navigation and the main region.
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The header and main region shared by every page.
+#[component]
+pub fn AppShell(children: Children) -> impl IntoView {
+    view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900">
+            "Skip to content"
+        </a>
+        <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+                <a href="/issues" class="text-lg font-semibold tracking-tight">"Tracker"</a>
+                <nav aria-label="Main">
+                    <ul class="flex gap-4 text-sm">
+                        <li>
+                            <A href="/issues" attr:class="hover:text-indigo-600 aria-[current=page]:font-semibold aria-[current=page]:text-indigo-600 dark:aria-[current=page]:text-indigo-400">
+                                "Issues"
+                            </A>
+                        </li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+        <main id="main" class="mx-auto max-w-6xl px-4 py-6">{children()}</main>
+    }
+}
+
+/// The page for an address that matches no route; answered with a 404 status.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <leptos_meta::Title text="Not found"/>
+        <h1 class="text-2xl font-semibold">"Page not found"</h1>
+        <p class="mt-2">"There is nothing at this address. " <a href="/issues" class="text-indigo-600 underline dark:text-indigo-400">"Go to the issues"</a></p>
+    }
+}

@@ -1,0 +1,63 @@
+//! The tracker's UI and server functions, compiled for the server (`ssr`) and the browser (`hydrate`).
+#![recursion_limit = "256"]
+
+pub mod domain;
+pub mod error;
+pub mod issues;
+pub mod layout;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Redirect, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes inside the shared frame.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the page once the WASM has taken over, so tests and tools can wait for it.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tracker.css"/>
+        <Title formatter=|text: String| format!("{text} · Tracker")/>
+        <Router>
+            <layout::AppShell>
+                <Routes fallback=layout::NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/issues"/> }/>
+                    // Async: the whole list is in the first response, readable before the WASM loads.
+                    <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
+                </Routes>
+            </layout::AppShell>
+        </Router>
+    }
+}

@@ -1,0 +1,26 @@
+//! Opening the database: SQLite by default, PostgreSQL for production and several instances.
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use std::time::Duration;
+
+/// Opens a pool on `url` and applies the settings each backend needs.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        // Statements are traced by our own spans; sqlx's per-statement log is noise.
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // SQLite allows one writer at a time; a small pool avoids lock contention.
+        options.max_connections(8).min_connections(1);
+    } else {
+        options.max_connections(20).min_connections(1);
+    }
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers proceed during a write; the setting is stored in the file.
+        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+        db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+    }
+    Ok(db)
+}

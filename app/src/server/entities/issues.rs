@@ -1,0 +1,36 @@
+use crate::domain::{Severity, Status};
+use sea_orm::entity::prelude::*;
+
+/// An issue as stored.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "issues")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub reporter_id: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::ReporterId",
+        to = "super::users::Column::Id"
+    )]
+    Reporter,
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Reporter.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

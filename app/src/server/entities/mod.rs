@@ -1,0 +1,5 @@
+//! SeaORM entities: the tables as the server sees them. They never cross the wire;
+//! features convert them into DTOs.
+pub mod daily_stats;
+pub mod issues;
+pub mod users;

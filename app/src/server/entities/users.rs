@@ -1,0 +1,30 @@
+use crate::domain::Role;
+use sea_orm::entity::prelude::*;
+
+/// An account. `hashed_password` is empty for single sign-on accounts.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub email: String,
+    pub hashed_password: Option<String>,
+    pub google_id: Option<String>,
+    pub role: Role,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::issues::Entity")]
+    Issues,
+}
+
+impl Related<super::issues::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Issues.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

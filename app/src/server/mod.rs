@@ -1,0 +1,21 @@
+//! Shared server-side infrastructure: state, database access and entities.
+//! It knows no feature; features build on it.
+pub mod db;
+pub mod entities;
+pub mod request_id;
+pub mod state;
+
+pub use state::AppState;
+
+/// Sets the HTTP status of a server function's response from its error, so that
+/// a 422 or 404 reaches the caller as that status rather than a generic 500.
+pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
+    if let Err(err) = &result {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(
+                axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}

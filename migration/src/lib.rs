@@ -1,0 +1,26 @@
+//! The schema, as an ordered list of migrations that run the same on SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_users;
+mod m20261126_000002_create_issues;
+mod m20261126_000003_create_daily_stats;
+
+/// Applies every migration in order; the server runs it at start-up.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_users::Migration),
+            Box::new(m20261126_000002_create_issues::Migration),
+            Box::new(m20261126_000003_create_daily_stats::Migration),
+        ]
+    }
+}
+
+/// A CHECK constraint that keeps a text column inside a closed set of values,
+/// so the database itself refuses a role, status or severity the code does not know.
+pub(crate) fn one_of<T: IntoIden + Copy + 'static>(column: T, values: &[&str]) -> SimpleExpr {
+    Expr::col(column).is_in(values.iter().map(|v| (*v).to_owned()))
+}

@@ -1,0 +1,11 @@
+//! The tracker's server: configuration, start-up, the router and the command line.
+pub mod config;
+pub mod health;
+pub mod router;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use router::router;
+pub use startup::{StartupError, prepare, serve};

@@ -1,0 +1,64 @@
+//! Demo data, so that a new instance has something to show (`server seed-demo`).
+use app::{
+    domain::{Role, Severity, Status},
+    server::entities::{issues, users},
+};
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+/// The demo reporter's address.
+pub const DEMO_REPORTER: &str = "demo.reporter@example.com";
+
+/// (title, description, severity, status, hours ago)
+const DEMO_ISSUES: &[(&str, &str, Severity, Status, i64)] = &[
+    ("Checkout button does nothing on Safari 17", "Clicking **Pay now** on Safari 17.4 has no effect; Chrome works.", Severity::High, Status::Open, 2),
+    ("Login fails for SSO users after a password reset", "Users who reset their password are sent back to the login page.", Severity::Critical, Status::InProgress, 30),
+    ("CSV export drops the last row", "The exported file is missing the final line of the table.", Severity::Medium, Status::Triaged, 50),
+    ("Chart labels are unreadable in dark mode", "Axis labels stay black on the dark background.", Severity::Low, Status::Open, 75),
+    ("Typo on the pricing page", "\"Anual\" should read \"Annual\".", Severity::Low, Status::Done, 120),
+];
+
+/// Inserts the demo issues into a database that has none, in one transaction.
+/// Returns how many were inserted (zero when issues already exist).
+pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    if issues::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let reporter = match users::Entity::find().filter(users::Column::Email.eq(DEMO_REPORTER)).one(&txn).await? {
+        Some(user) => user,
+        None => {
+            users::ActiveModel {
+                email: Set(DEMO_REPORTER.to_owned()),
+                hashed_password: Set(None),
+                google_id: Set(None),
+                role: Set(Role::Reporter),
+                created_at: Set(now - Duration::days(7)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    for (title, description, severity, status, hours_ago) in DEMO_ISSUES {
+        let at = now - Duration::hours(*hours_ago);
+        issues::ActiveModel {
+            title: Set((*title).to_owned()),
+            description: Set((*description).to_owned()),
+            severity: Set(*severity),
+            status: Set(*status),
+            reporter_id: Set(reporter.id),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(DEMO_ISSUES.len())
+}

@@ -1,0 +1,116 @@
+//! Opening the database, migrating it, and serving until a shutdown signal.
+use crate::config::{Config, Mode};
+use app::server::AppState;
+use leptos::config::{Env, LeptosOptions, get_configuration};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DbErr;
+use std::{future::Future, net::SocketAddr};
+use tokio::net::TcpListener;
+
+/// Why the server could not start, in one line that names the setting at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("DATABASE_URL: cannot open {target} ({source})")]
+    Database { target: String, source: DbErr },
+    #[error("DATABASE_URL: migrating {target} failed ({source})")]
+    Migration { target: String, source: DbErr },
+    #[error("BIND_ADDR: cannot listen on {addr} ({source})")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("site: {0}")]
+    Site(String),
+}
+
+/// Where a database URL points, without its credentials, for messages and logs.
+pub fn describe_database(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    match scheme {
+        "sqlite" => format!("SQLite file {}", rest.split('?').next().unwrap_or(rest)),
+        _ => {
+            let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+            let host = host_and_db.split(['/', '?']).next().unwrap_or(host_and_db);
+            format!("PostgreSQL at {host}")
+        }
+    }
+}
+
+/// Connects to the database, brings its schema up to date and builds the shared state.
+pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
+    let target = describe_database(&config.database_url);
+    let db = app::server::db::connect(&config.database_url)
+        .await
+        .map_err(|source| StartupError::Database { target: target.clone(), source })?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(|source| StartupError::Migration { target: target.clone(), source })?;
+    tracing::info!(database = %target, "database ready");
+    Ok(AppState { leptos_options: leptos_options(config)?, db })
+}
+
+fn leptos_options(config: &Config) -> Result<LeptosOptions, StartupError> {
+    let mut options = get_configuration(None).map_err(|e| StartupError::Site(e.to_string()))?.leptos_options;
+    options.output_name = "tracker".into();
+    options.site_root = config.site_root.to_string_lossy().as_ref().into();
+    options.site_addr = config.bind_addr;
+    options.env = match config.mode {
+        Mode::Production => Env::PROD,
+        Mode::Development => Env::DEV,
+    };
+    Ok(options)
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // Without NODELAY, responses written in several pieces wait on delayed ACKs.
+    let listener = listener.tap_io(|stream| {
+        let _ = stream.set_nodelay(true);
+    });
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Binds the configured address.
+pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(config.bind_addr)
+        .await
+        .map_err(|source| StartupError::Bind { addr: config.bind_addr, source })
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_database;
+
+    #[test]
+    fn database_descriptions_never_carry_credentials() {
+        assert_eq!(describe_database("postgres://user:s3cret@db.internal:5432/tracker?sslmode=require"), "PostgreSQL at db.internal:5432");
+        assert_eq!(describe_database("sqlite://data/tracker.db?mode=rwc"), "SQLite file data/tracker.db");
+    }
+}

@@ -1,0 +1,194 @@
+//! Test support: a fresh database per test on SQLite or PostgreSQL, and the real app on port 0.
+#![allow(dead_code)]
+
+use app::{
+    domain::{Role, Severity, Status},
+    server::{AppState, entities::{issues, users}},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
+use std::{
+    net::SocketAddr,
+    sync::atomic::{AtomicU32, Ordering},
+};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// Runs each named test once on SQLite and once on PostgreSQL, as `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$test($crate::common::TestDb::sqlite().await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$test($crate::common::TestDb::postgres().await).await
+            }
+        }
+    )+};
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://tracker:tracker@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database that exists for one test only.
+pub struct TestDb {
+    pub url: String,
+    guard: Guard,
+}
+
+enum Guard {
+    Sqlite(TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A new SQLite file in its own temporary directory.
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        TestDb { url, guard: Guard::Sqlite(dir) }
+    }
+
+    /// A new, uniquely named PostgreSQL database, dropped when the test ends (even if it fails).
+    pub async fn postgres() -> TestDb {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let admin_url = postgres_admin_url();
+        let admin = Database::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL for tests is not reachable ({e}); start it as the README says, or set TEST_POSTGRES_URL")
+        });
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let name = format!("tracker_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+        let url = format!("{base}/{name}");
+        TestDb { url, guard: Guard::Postgres { admin_url, name } }
+    }
+
+    /// Whether this is the PostgreSQL flavour.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.guard, Guard::Postgres { .. })
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Guard::Postgres { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside async; a short-lived runtime on its own thread does the cleanup.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                runtime.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The real app, served on an ephemeral port for one test.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    _data_dir: TempDir,
+    _db: TestDb,
+}
+
+impl TestApp {
+    /// An absolute URL on this app.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The app's database connection, for arranging data and checking rows.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Starts the app on `db` the way `server` does: configuration, migrations, router.
+pub async fn spawn_app(db: TestDb) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("data directory");
+    let data = data_dir.path().to_str().unwrap().to_owned();
+    let url = db.url.clone();
+    let config = server::Config::from_lookup(|key| match key {
+        "DATA_DIR" => Some(data.clone()),
+        "DATABASE_URL" => Some(url.clone()),
+        "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+        "LOG_LEVEL" => Some("warn".to_owned()),
+        _ => None,
+    })
+    .expect("test configuration");
+    let state = server::prepare(&config).await.expect("app starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (shutdown, signal) = oneshot::channel::<()>();
+    tokio::spawn(server::serve(listener, server::router(state.clone()), async move {
+        let _ = signal.await;
+    }));
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp { addr, client, state, shutdown: Some(shutdown), _data_dir: data_dir, _db: db }
+}
+
+/// Inserts a user with `email` and `role`.
+pub async fn insert_user(db: &DatabaseConnection, email: &str, role: Role) -> users::Model {
+    users::ActiveModel {
+        email: Set(email.to_owned()),
+        hashed_password: Set(None),
+        google_id: Set(None),
+        role: Set(role),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert user")
+}
+
+/// Inserts an issue by `reporter`, created at `at`.
+pub async fn insert_issue(
+    db: &DatabaseConnection,
+    reporter: &users::Model,
+    title: &str,
+    severity: Severity,
+    status: Status,
+    at: DateTime<Utc>,
+) -> issues::Model {
+    issues::ActiveModel {
+        title: Set(title.to_owned()),
+        description: Set(String::new()),
+        severity: Set(severity),
+        status: Set(status),
+        reporter_id: Set(reporter.id),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert issue")
+}

@@ -1,0 +1,116 @@
+//! The issue list page and its server function, rendered from a real database.
+mod common;
+
+use app::{
+    domain::{Role, Severity, Status},
+    issues::api::ListIssues,
+};
+use chrono::{Duration, Utc};
+use common::{TestDb, insert_issue, insert_user, spawn_app};
+use leptos::server_fn::ServerFn;
+use serde_json::Value;
+
+on_both_databases!(
+    the_list_is_server_rendered_with_the_seeded_issue,
+    an_empty_database_shows_the_empty_state,
+    a_severity_filter_in_the_url_narrows_the_list,
+    a_filter_that_matches_nothing_offers_to_clear_it,
+    the_list_server_function_returns_newest_first_with_a_total,
+    the_root_redirects_to_the_list,
+    an_unknown_page_is_a_404_with_a_page,
+);
+
+async fn the_list_is_server_rendered_with_the_seeded_issue(db: TestDb) {
+    let app = spawn_app(db).await;
+    let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    insert_issue(app.db(), &reporter, "Checkout <button> fails", Severity::High, Status::Open, Utc::now()).await;
+
+    let response = app.client.get(app.url("/issues")).send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = response.text().await.unwrap();
+    // Rendered in place (not deferred to a script), and the title escaped as text.
+    assert!(html.contains("Checkout &lt;button&gt; fails"), "{html}");
+    assert!(html.contains(">1 issue<"), "{html}");
+    assert!(html.contains("rita@example.com"));
+    assert!(html.contains("/pkg/tracker.js"), "the page loads the hydration bundle");
+}
+
+async fn an_empty_database_shows_the_empty_state(db: TestDb) {
+    let app = spawn_app(db).await;
+
+    let html = app.client.get(app.url("/issues")).send().await.unwrap().text().await.unwrap();
+
+    assert!(html.contains("No issues yet."), "{html}");
+    assert!(!html.contains("Clear filters"));
+}
+
+async fn a_severity_filter_in_the_url_narrows_the_list(db: TestDb) {
+    let app = spawn_app(db).await;
+    let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    insert_issue(app.db(), &reporter, "Database is on fire", Severity::Critical, Status::Open, Utc::now()).await;
+    insert_issue(app.db(), &reporter, "Button slightly misaligned", Severity::Low, Status::Open, Utc::now()).await;
+
+    let html = app.client.get(app.url("/issues?severity=CRITICAL")).send().await.unwrap().text().await.unwrap();
+
+    assert!(html.contains("Database is on fire"));
+    assert!(!html.contains("Button slightly misaligned"));
+    assert!(html.contains(">1 issue<"));
+}
+
+async fn a_filter_that_matches_nothing_offers_to_clear_it(db: TestDb) {
+    let app = spawn_app(db).await;
+    let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    insert_issue(app.db(), &reporter, "Only a low one", Severity::Low, Status::Open, Utc::now()).await;
+
+    let html = app.client.get(app.url("/issues?severity=HIGH&status=DONE")).send().await.unwrap().text().await.unwrap();
+
+    assert!(html.contains("No issues match these filters."), "{html}");
+    assert!(html.contains("Clear filters"));
+    assert!(!html.contains("Only a low one"));
+}
+
+async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) {
+    let app = spawn_app(db).await;
+    let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    let now = Utc::now();
+    insert_issue(app.db(), &reporter, "older", Severity::High, Status::Open, now - Duration::hours(2)).await;
+    insert_issue(app.db(), &reporter, "newer", Severity::High, Status::Triaged, now - Duration::hours(1)).await;
+    insert_issue(app.db(), &reporter, "other severity", Severity::Low, Status::Open, now).await;
+
+    let response = app
+        .client
+        .post(app.url(ListIssues::PATH))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("filter[severity]=HIGH")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.unwrap();
+    assert_eq!(page["total"], 2);
+    let titles: Vec<&str> = page["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["newer", "older"]);
+    assert_eq!(page["items"][0]["status"], "TRIAGED");
+    assert_eq!(page["items"][0]["reporter_email"], "rita@example.com");
+}
+
+async fn the_root_redirects_to_the_list(db: TestDb) {
+    let app = spawn_app(db).await;
+
+    let response = app.client.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
+
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(response.headers()["location"], "/issues");
+}
+
+async fn an_unknown_page_is_a_404_with_a_page(db: TestDb) {
+    let app = spawn_app(db).await;
+
+    let response = app.client.get(app.url("/definitely/not/here")).send().await.unwrap();
+
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+}

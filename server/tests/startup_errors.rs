@@ -1,0 +1,74 @@
+//! The real binary refuses bad settings with one clear line and a non-zero exit.
+use std::process::{Command, Output};
+
+fn run_server(vars: &[(&str, &str)]) -> Output {
+    let data = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.arg("migrate").env_clear().env("DATA_DIR", data.path()).env("LOG_LEVEL", "off");
+    for (key, value) in vars {
+        command.env(key, value);
+    }
+    command.output().expect("server binary runs")
+}
+
+fn only_line(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+    assert_eq!(stderr.lines().count(), 1, "one line, got: {stderr}");
+    stderr
+}
+
+#[test]
+fn an_unreachable_postgres_names_the_setting_and_the_host_but_not_the_password() {
+    let output = run_server(&[("DATABASE_URL", "postgres://tracker:hunter2secret@127.0.0.1:1/tracker")]);
+
+    assert!(!output.status.success());
+    let line = only_line(&output);
+    assert!(line.starts_with("error: DATABASE_URL: cannot open PostgreSQL at 127.0.0.1:1 ("), "{line}");
+    assert!(!line.contains("hunter2secret"), "{line}");
+}
+
+#[test]
+fn an_unsupported_database_url_is_refused() {
+    let output = run_server(&[("DATABASE_URL", "mysql://localhost/tracker")]);
+
+    assert!(!output.status.success());
+    assert_eq!(only_line(&output), "error: DATABASE_URL: must start with sqlite:// or postgres://");
+}
+
+#[test]
+fn an_unwritable_data_directory_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, b"").unwrap();
+    let data_dir = file.join("data");
+
+    let output = run_server(&[("DATA_DIR", data_dir.to_str().unwrap())]);
+
+    assert!(!output.status.success());
+    let line = only_line(&output);
+    assert!(line.starts_with(&format!("error: DATA_DIR: {} is not a writable directory", data_dir.display())), "{line}");
+}
+
+#[test]
+fn production_without_a_secret_key_refuses_to_start() {
+    let output = run_server(&[("APP_ENV", "production")]);
+
+    assert!(!output.status.success());
+    assert!(only_line(&output).starts_with("error: SECRET_KEY: is required in production"));
+}
+
+#[test]
+fn the_default_database_is_a_sqlite_file_created_in_the_data_directory() {
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("migrate")
+        .env_clear()
+        .env("DATA_DIR", data.path())
+        .env("LOG_LEVEL", "off")
+        .output()
+        .unwrap();
+
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(data.path().join("tracker.db").is_file());
+    assert!(data.path().join("secret.key").is_file(), "a development key is generated and kept");
+}
