@@ -1,0 +1,66 @@
+import { expect, test } from "@playwright/test";
+
+// Seeded by `server seed-demo` before the run.
+const HIGH_ISSUE = "Checkout button does nothing on Safari 17";
+const CRITICAL_ISSUE = "Login fails for SSO users after a password reset";
+
+test.describe("before the WASM loads", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the list arrives server-rendered with the seeded issues", async ({ page }) => {
+    await page.goto("/issues");
+
+    await expect(page.getByRole("heading", { name: "Issues" })).toBeVisible();
+    await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toBeVisible();
+    await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+    await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
+  });
+
+  test("filters work as plain links", async ({ page }) => {
+    await page.goto("/issues");
+
+    await page.locator('[data-filter="severity"]').getByRole("link", { name: "Critical" }).click();
+
+    await expect(page).toHaveURL(/\?severity=CRITICAL$/);
+    await expect(page.getByRole("cell", { name: CRITICAL_ISSUE })).toBeVisible();
+    await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
+  });
+});
+
+test("after hydration a filter changes the list without a reload, and back restores it", async ({ page }) => {
+  await page.goto("/issues");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // A full page load would wipe this marker.
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+  await page.locator('[data-filter="severity"]').getByRole("link", { name: "Critical" }).click();
+
+  await expect(page).toHaveURL(/\?severity=CRITICAL$/);
+  await expect(page.getByRole("cell", { name: CRITICAL_ISSUE })).toBeVisible();
+  await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toHaveCount(0);
+  await expect(page.locator('[data-filter="severity"] a[aria-current="true"]')).toHaveText("Critical");
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+
+  await page.goBack();
+
+  await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+  await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toBeVisible();
+});
+
+test("a filter that matches nothing says so and offers a way back", async ({ page }) => {
+  await page.goto("/issues?severity=CRITICAL&status=DONE");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+
+  await expect(page.getByText("No issues match these filters.")).toBeVisible();
+  await page.getByRole("link", { name: "Clear filters" }).click();
+
+  await expect(page).toHaveURL(/\/issues$/);
+  await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+});
+
+test("an unknown address shows a not-found page", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});

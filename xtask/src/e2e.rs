@@ -1,0 +1,83 @@
+//! End-to-end tests: the debug server on a fresh SQLite file with demo data, driven by Playwright
+//! in the system's Chromium.
+use crate::{Project, run_checked, tools};
+use std::{
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    path::Path,
+    process::{Child, Command},
+    time::{Duration, Instant},
+};
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+fn server_command(project: &Project, data_dir: &Path, addr: &str) -> Command {
+    let mut command = Command::new(project.target.join("debug/server"));
+    command
+        // Away from the project root, so a developer's .env cannot leak into the test server.
+        .current_dir(data_dir)
+        .env("DATA_DIR", data_dir)
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", data_dir.join("e2e.db").display()))
+        .env("BIND_ADDR", addr)
+        .env("LEPTOS_SITE_ROOT", project.site())
+        .env("LOG_LEVEL", "warn")
+        .env_remove("APP_ENV");
+    command
+}
+
+fn healthy(addr: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(addr) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let mut response = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut response).is_ok()
+        && response.starts_with("HTTP/1.1 200")
+}
+
+fn stop(mut child: Child) {
+    // SIGTERM first, so the graceful shutdown path runs; then make sure it is gone.
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Seeds, serves, runs Playwright, and stops the server whatever the outcome.
+pub fn run(project: &Project) -> Result<(), String> {
+    let data_dir = std::env::temp_dir().join(format!("tracker-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+    let addr = format!("127.0.0.1:{}", free_port()?);
+    run_checked(server_command(project, &data_dir, &addr).arg("seed-demo"), "server seed-demo")?;
+    let child = server_command(project, &data_dir, &addr).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !healthy(&addr) {
+        if Instant::now() > deadline {
+            stop(child);
+            return Err(format!("the server did not become healthy on {addr} within 30 s"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let result = run_checked(
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .current_dir(project.root.join("end2end"))
+            .env("BASE_URL", format!("http://{addr}"))
+            .env("CHROMIUM_PATH", tools::chromium())
+            .env("PATH", tools::path_with_tools(project)),
+        "playwright",
+    );
+    stop(child);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    result
+}

@@ -1,0 +1,146 @@
+//! The pinned tools from cargo-leptos.toml: installed when missing or at another version.
+use crate::{Project, project, run_checked};
+use serde::Deserialize;
+use std::{
+    ffi::OsString,
+    net::{TcpStream, ToSocketAddrs},
+    path::Path,
+    process::Command,
+    time::Duration,
+};
+
+#[derive(Deserialize)]
+struct Pins {
+    cargo: CargoPins,
+    npm: NpmPins,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct CargoPins {
+    cargo_leptos: String,
+    wasm_bindgen_cli: String,
+}
+
+#[derive(Deserialize)]
+struct NpmPins {
+    tailwindcss: String,
+    playwright: String,
+}
+
+fn pins(project: &Project) -> Result<Pins, String> {
+    let path = project.root.join("cargo-leptos.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Installs what is missing: the WASM target, cargo-leptos, the wasm-bindgen CLI, Tailwind,
+/// and, with `test_tools`, Playwright.
+pub fn setup(test_tools: bool) -> Result<(), String> {
+    let project = project();
+    let pins = pins(&project)?;
+    ensure_wasm_target()?;
+    ensure_cargo_tool(
+        "cargo-leptos",
+        &pins.cargo.cargo_leptos,
+        Command::new("cargo").args(["leptos", "--version"]),
+        &["--locked", "--features", "no_downloads"],
+    )?;
+    // Its own lock file pins a crate the registry no longer serves, so no --locked here.
+    ensure_cargo_tool("wasm-bindgen-cli", &pins.cargo.wasm_bindgen_cli, Command::new("wasm-bindgen").arg("--version"), &[])?;
+    let tailwind = &pins.npm.tailwindcss;
+    ensure_npm(&project.root, &[("tailwindcss", tailwind), ("@tailwindcss/cli", tailwind)])?;
+    if test_tools {
+        ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
+    }
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    match installed {
+        Ok(out) if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") => Ok(()),
+        _ => run_checked(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]), "rustup target add wasm32-unknown-unknown"),
+    }
+}
+
+fn ensure_cargo_tool(krate: &str, version: &str, probe: &mut Command, flags: &[&str]) -> Result<(), String> {
+    let current = probe.output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    if current.as_deref().is_some_and(|out| out.split_whitespace().any(|word| word == version)) {
+        return Ok(());
+    }
+    println!("xtask: installing {krate} {version} (once; this takes a few minutes)");
+    run_checked(
+        Command::new("cargo").args(["install", krate, "--version", version, "--force"]).args(flags),
+        &format!("cargo install {krate}@{version}"),
+    )
+}
+
+fn installed_npm_version(dir: &Path, package: &str) -> Option<String> {
+    let manifest = std::fs::read_to_string(dir.join("node_modules").join(package).join("package.json")).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&manifest).ok()?;
+    value["version"].as_str().map(str::to_owned)
+}
+
+fn ensure_npm(dir: &Path, packages: &[(&str, &String)]) -> Result<(), String> {
+    if packages.iter().all(|(name, version)| installed_npm_version(dir, name).as_deref() == Some(version.as_str())) {
+        return Ok(());
+    }
+    let specs: Vec<String> = packages.iter().map(|(name, version)| format!("{name}@{version}")).collect();
+    println!("xtask: npm install {} in {}", specs.join(" "), dir.display());
+    run_checked(
+        Command::new("npm")
+            .args(["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund"])
+            .args(&specs)
+            .current_dir(dir)
+            // Tests use the system's Chromium; nothing is downloaded from outside the registry.
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        &format!("npm install {}", specs.join(" ")),
+    )
+}
+
+/// PATH with the project's npm tools first, so cargo-leptos finds the pinned Tailwind.
+pub fn path_with_tools(project: &Project) -> OsString {
+    let mut dirs = vec![project.root.join("node_modules/.bin")];
+    if let Some(home) = std::env::var_os("CARGO_HOME").map(std::path::PathBuf::from).or_else(|| {
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo"))
+    }) {
+        dirs.push(home.join("bin"));
+    }
+    dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// The browser the end-to-end tests drive.
+pub fn chromium() -> String {
+    std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
+}
+
+/// The PostgreSQL server the integration tests create their databases on.
+pub fn test_postgres_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://tracker:tracker@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// Fails early, naming the fix, when a service the tests need is absent.
+pub fn check_test_services() -> Result<(), String> {
+    let chromium = chromium();
+    if !Path::new(&chromium).exists() {
+        return Err(format!(
+            "Chromium is not at {chromium}: install it with `apt-get install chromium` (or set CHROMIUM_PATH)"
+        ));
+    }
+    let url = test_postgres_url();
+    let host = url.rsplit_once('@').map_or(url.as_str(), |(_, h)| h).split(['/', '?']).next().unwrap_or_default().to_owned();
+    let reachable = host
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_ok());
+    if !reachable {
+        return Err(format!(
+            "PostgreSQL is not reachable at {host}: start it and create the test role as the README says \
+             (or set TEST_POSTGRES_URL)"
+        ));
+    }
+    Ok(())
+}
