@@ -106,7 +106,7 @@ impl IssueFilter {
 mod tests {
     use super::*;
 
-    fn query(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + '_ {
+    fn query<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned())
     }
 
