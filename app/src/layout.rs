@@ -21,6 +21,9 @@ pub fn AppShell(children: Children) -> impl IntoView {
                         </li>
                     </ul>
                 </nav>
+                <div class="ml-auto">
+                    <crate::auth::components::UserMenu/>
+                </div>
             </div>
         </header>
         <main id="main" class="mx-auto max-w-6xl px-4 py-6">{children()}</main>

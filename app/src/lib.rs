@@ -1,6 +1,7 @@
 //! The tracker's UI and server functions, compiled for the server (`ssr`) and the browser (`hydrate`).
 #![recursion_limit = "256"]
 
+pub mod auth;
 pub mod domain;
 pub mod error;
 pub mod issues;
@@ -41,6 +42,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    server::security::send_page_csp();
+    auth::components::Auth::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/tracker.css"/>
@@ -51,6 +55,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/issues"/> }/>
                     // Async: the whole list is in the first response, readable before the WASM loads.
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=auth::pages::LoginPage/>
+                    <Route path=path!("/signup") view=auth::pages::SignUpPage/>
+                    <Route path=path!("/profile") view=auth::pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=auth::pages::AdminUsersPage ssr=SsrMode::Async/>
                 </Routes>
             </layout::AppShell>
         </Router>

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_users;
 mod m20261126_000002_create_issues;
 mod m20261126_000003_create_daily_stats;
+mod m20261126_000004_accounts;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_users::Migration),
             Box::new(m20261126_000002_create_issues::Migration),
             Box::new(m20261126_000003_create_daily_stats::Migration),
+            Box::new(m20261126_000004_accounts::Migration),
         ]
     }
 }

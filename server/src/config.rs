@@ -49,6 +49,19 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Where the built site (WASM, JS, CSS, assets) is served from.
     pub site_root: PathBuf,
+    /// The address users reach the site at; `https://` turns on secure cookies and HSTS.
+    pub public_url: Option<String>,
+    /// An account signing up with this address becomes an admin.
+    pub admin_email: Option<String>,
+    /// Read the client address from `X-Forwarded-For` (set only behind a proxy that writes it).
+    pub trust_forwarded_for: bool,
+}
+
+impl Config {
+    /// Whether users reach the site over HTTPS.
+    pub fn secure(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
 }
 
 /// A setting that is missing or wrong.
@@ -115,7 +128,30 @@ impl Config {
             Some(other) => return Err(invalid("LOG_FORMAT", format!("'{other}' is neither 'json' nor 'pretty'"))),
         };
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
-        Ok(Config { mode, database_url, secret_key, bind_addr, data_dir, log_level, log_format, site_root })
+        let public_url = match get("PUBLIC_URL") {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => Some(url.trim_end_matches('/').to_owned()),
+            Some(url) => return Err(invalid("PUBLIC_URL", format!("'{url}' must start with https:// or http://"))),
+            None => None,
+        };
+        let admin_email = get("ADMIN_EMAIL").map(|e| e.trim().to_lowercase());
+        let trust_forwarded_for = match get("TRUST_FORWARDED_FOR").as_deref() {
+            None | Some("false" | "0" | "no") => false,
+            Some("true" | "1" | "yes") => true,
+            Some(other) => return Err(invalid("TRUST_FORWARDED_FOR", format!("'{other}' is neither true nor false"))),
+        };
+        Ok(Config {
+            mode,
+            database_url,
+            secret_key,
+            bind_addr,
+            data_dir,
+            log_level,
+            log_format,
+            site_root,
+            public_url,
+            admin_email,
+            trust_forwarded_for,
+        })
     }
 }
 
@@ -233,6 +269,8 @@ mod tests {
             ("LOG_LEVEL", "info,=[bad"),
             ("LOG_FORMAT", "xml"),
             ("APP_ENV", "staging"),
+            ("PUBLIC_URL", "tracker.example.com"),
+            ("TRUST_FORWARDED_FOR", "maybe"),
         ] {
             let err = config(&[("DATA_DIR", data), (key, value)]).unwrap_err();
             assert_eq!(err.setting, key, "{err}");

@@ -18,6 +18,22 @@ enum Command {
     Migrate,
     /// Insert demo issues into a database that has none.
     SeedDemo,
+    /// Manage admin accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin account, or promote an existing account and set its password.
+    Create {
+        /// The account's email address.
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input instead of prompting for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -46,6 +62,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// The password from a no-echo prompt, or one line of standard input.
+fn read_password(from_stdin: bool) -> Result<String, Box<dyn std::error::Error>> {
+    use std::io::IsTerminal;
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let password = rpassword::prompt_password("Password (at least 8 characters): ")?;
+    let again = rpassword::prompt_password("Repeat the password: ")?;
+    if password != again {
+        return Err("the passwords differ".into());
+    }
+    Ok(password)
+}
+
+/// A service error as one line, naming the field for validation errors.
+fn describe_app_error(err: &app::error::AppError) -> String {
+    match err {
+        app::error::AppError::Validation(fields) => {
+            fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    }
+}
+
 async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = startup::prepare(&config).await?;
     match command {
@@ -58,6 +100,13 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         Command::SeedDemo => {
             let inserted = server::seed::demo(&state.db).await?;
             println!("inserted {inserted} demo issues");
+        }
+        Command::Admin(AdminCommand::Create { email, password_stdin }) => {
+            let password = read_password(password_stdin)?;
+            let admin = app::auth::service::create_or_promote_admin(&state.db, &email, &password)
+                .await
+                .map_err(|err| describe_app_error(&err))?;
+            println!("{} is now an admin", admin.email);
         }
     }
     Ok(())

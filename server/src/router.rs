@@ -5,7 +5,7 @@ use axum::{
     Router,
     body::Body,
     extract::Request,
-    http::{HeaderName, header},
+    http::{HeaderName, HeaderValue, header},
     middleware::{self, Next},
     response::Response,
     routing::get,
@@ -15,8 +15,10 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list, han
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
+    csrf::{CsrfLayer, ProtectionError},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     sensitive_headers::SetSensitiveRequestHeadersLayer,
+    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
@@ -34,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         move |req: Request<Body>| handle_server_fns_with_context(context.clone(), req)
     };
     let options = state.leptos_options.clone();
+    let secure = state.settings.secure;
     Router::new()
         .route("/health", get(health::ready))
         .route("/health/live", get(health::live))
@@ -51,9 +54,33 @@ pub fn router(state: AppState) -> Router {
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(middleware::from_fn(scope_request_id))
-                .layer(CompressionLayer::new()),
+                .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(API_CSP)))
+                .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+                .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin-when-cross-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+                ))
+                .layer(CompressionLayer::new())
+                // Cross-site writes are refused before they reach a handler or server function.
+                .layer(CsrfLayer::new().with_rejection_response(|_: ProtectionError| cross_site_rejection())),
         )
         .with_state(state)
+}
+
+/// The policy for everything that is not a page (JSON, files, errors): nothing may run.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+fn cross_site_rejection() -> Response {
+    let body = serde_json::json!({ "error": { "code": "forbidden", "message": "cross-site request refused", "fields": [] } });
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 /// Makes the request id available to services (for error reports) while the request runs.

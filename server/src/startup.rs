@@ -1,10 +1,10 @@
 //! Opening the database, migrating it, and serving until a shutdown signal.
 use crate::config::{Config, Mode};
-use app::server::AppState;
+use app::server::{AppState, Settings};
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 
 /// Why the server could not start, in one line that names the setting at fault.
@@ -43,7 +43,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         .await
         .map_err(|source| StartupError::Migration { target: target.clone(), source })?;
     tracing::info!(database = %target, "database ready");
-    Ok(AppState { leptos_options: leptos_options(config)?, db })
+    let settings = Settings {
+        secret_key: config.secret_key.expose().to_vec(),
+        secure: config.secure(),
+        admin_email: config.admin_email.clone(),
+        trust_forwarded_for: config.trust_forwarded_for,
+        development: config.mode == Mode::Development,
+    };
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings) })
 }
 
 fn leptos_options(config: &Config) -> Result<LeptosOptions, StartupError> {

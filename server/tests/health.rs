@@ -51,7 +51,7 @@ async fn pages_are_compressed_for_clients_that_accept_it(db: TestDb) {
     let app = spawn_app(db).await;
 
     for (accept, expected) in [("br", "br"), ("gzip", "gzip")] {
-        let response = app.client.get(app.url("/issues")).header("accept-encoding", accept).send().await.unwrap();
+        let response = app.client.get(app.url("/login")).header("accept-encoding", accept).send().await.unwrap();
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some(expected));
     }

@@ -18,14 +18,51 @@ on_both_databases!(
     the_list_server_function_returns_newest_first_with_a_total,
     the_root_redirects_to_the_list,
     an_unknown_page_is_a_404_with_a_page,
+    a_reporter_sees_only_their_own_issues,
+    an_anonymous_visitor_is_sent_to_sign_in_and_back,
+    the_list_server_function_refuses_anonymous_callers,
 );
+
+async fn a_reporter_sees_only_their_own_issues(db: TestDb) {
+    let app = spawn_app(db).await;
+    let other = insert_user(app.db(), "other@example.com", Role::Reporter).await;
+    insert_issue(app.db(), &other, "Someone else's secret issue", Severity::High, Status::Open, Utc::now()).await;
+    let (me, client) = app.signed_in("rita@example.com", Role::Reporter).await;
+    insert_issue(app.db(), &me, "My own issue", Severity::Low, Status::Open, Utc::now()).await;
+
+    let html = client.get(app.url("/issues")).send().await.unwrap().text().await.unwrap();
+    let json: Value = client.post(app.url(ListIssues::PATH)).form(&[("filter[sort]", "newest")]).send().await.unwrap().json().await.unwrap();
+
+    assert!(html.contains("My own issue"));
+    assert!(!html.contains("secret issue"), "another reporter's issue leaked into the page");
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["items"][0]["title"], "My own issue");
+}
+
+async fn an_anonymous_visitor_is_sent_to_sign_in_and_back(db: TestDb) {
+    let app = spawn_app(db).await;
+
+    let response = app.client.get(app.url("/issues?severity=HIGH")).header("accept", "text/html").send().await.unwrap();
+
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "/login?next=/issues%3Fseverity%3DHIGH");
+}
+
+async fn the_list_server_function_refuses_anonymous_callers(db: TestDb) {
+    let app = spawn_app(db).await;
+
+    let response = app.client.post(app.url(ListIssues::PATH)).form(&[("filter[sort]", "newest")]).send().await.unwrap();
+
+    assert_eq!(response.status(), 401);
+}
 
 async fn the_list_is_server_rendered_with_the_seeded_issue(db: TestDb) {
     let app = spawn_app(db).await;
     let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     insert_issue(app.db(), &reporter, "Checkout <button> fails", Severity::High, Status::Open, Utc::now()).await;
+    let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let response = app.client.get(app.url("/issues")).send().await.unwrap();
+    let response = client.get(app.url("/issues")).send().await.unwrap();
 
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
@@ -39,8 +76,9 @@ async fn the_list_is_server_rendered_with_the_seeded_issue(db: TestDb) {
 
 async fn an_empty_database_shows_the_empty_state(db: TestDb) {
     let app = spawn_app(db).await;
+    let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let html = app.client.get(app.url("/issues")).send().await.unwrap().text().await.unwrap();
+    let html = client.get(app.url("/issues")).send().await.unwrap().text().await.unwrap();
 
     assert!(html.contains("No issues yet."), "{html}");
     assert!(!html.contains("Clear filters"));
@@ -51,8 +89,9 @@ async fn a_severity_filter_in_the_url_narrows_the_list(db: TestDb) {
     let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     insert_issue(app.db(), &reporter, "Database is on fire", Severity::Critical, Status::Open, Utc::now()).await;
     insert_issue(app.db(), &reporter, "Button slightly misaligned", Severity::Low, Status::Open, Utc::now()).await;
+    let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let html = app.client.get(app.url("/issues?severity=CRITICAL")).send().await.unwrap().text().await.unwrap();
+    let html = client.get(app.url("/issues?severity=CRITICAL")).send().await.unwrap().text().await.unwrap();
 
     assert!(html.contains("Database is on fire"));
     assert!(!html.contains("Button slightly misaligned"));
@@ -63,8 +102,9 @@ async fn a_filter_that_matches_nothing_offers_to_clear_it(db: TestDb) {
     let app = spawn_app(db).await;
     let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     insert_issue(app.db(), &reporter, "Only a low one", Severity::Low, Status::Open, Utc::now()).await;
+    let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let html = app.client.get(app.url("/issues?severity=HIGH&status=DONE")).send().await.unwrap().text().await.unwrap();
+    let html = client.get(app.url("/issues?severity=HIGH&status=DONE")).send().await.unwrap().text().await.unwrap();
 
     assert!(html.contains("No issues match these filters."), "{html}");
     assert!(html.contains("Clear filters"));
@@ -78,9 +118,9 @@ async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) 
     insert_issue(app.db(), &reporter, "older", Severity::High, Status::Open, now - Duration::hours(2)).await;
     insert_issue(app.db(), &reporter, "newer", Severity::High, Status::Triaged, now - Duration::hours(1)).await;
     insert_issue(app.db(), &reporter, "other severity", Severity::Low, Status::Open, now).await;
+    let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let response = app
-        .client
+    let response = client
         .post(app.url(ListIssues::PATH))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("filter[severity]=HIGH")

@@ -18,9 +18,9 @@ async fn migrations_apply_roll_back_and_reapply(db: TestDb) {
         .query_one_raw(Statement::from_string(
             backend,
             if db.is_postgres() {
-                "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('users','issues','daily_stats')"
+                "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('users','issues','daily_stats','sessions','auth_throttles')"
             } else {
-                "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users','issues','daily_stats')"
+                "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users','issues','daily_stats','sessions','auth_throttles')"
             },
         ))
         .await

@@ -25,6 +25,7 @@ pub fn IssueListPage() -> impl IntoView {
         <Transition fallback=|| view! { <p role="status" class="text-slate-500">"Loading issues…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
+                    Err(crate::error::AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
                     Ok(page) => view! { <IssueTable page filter=filter.get_untracked()/> }.into_any(),
                     Err(err) => view! {
                         <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">

@@ -1,6 +1,7 @@
 //! The rules and database access for issues: the only place that decides what a caller sees.
 use super::model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
 use crate::{
+    auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
     server::entities::{issues, users},
@@ -36,8 +37,12 @@ impl From<SummaryRow> for IssueSummary {
     }
 }
 
-fn filtered(filter: &IssueFilter) -> Select<issues::Entity> {
+/// The issues `actor` may see, narrowed by `filter`: reporters see only their own.
+fn filtered(actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
     let mut query = issues::Entity::find();
+    if !actor.can_triage() {
+        query = query.filter(issues::Column::ReporterId.eq(actor.id));
+    }
     if let Some(status) = filter.status {
         query = query.filter(issues::Column::Status.eq(status));
     }
@@ -47,12 +52,12 @@ fn filtered(filter: &IssueFilter) -> Select<issues::Entity> {
     query
 }
 
-/// The first page of issues matching `filter`, in its order, with the total that match.
-pub async fn list_issues(db: &impl ConnectionTrait, filter: &IssueFilter) -> Result<IssuePage, AppError> {
-    let total = filtered(filter).count(db).await?;
+/// The first page of the issues `actor` may see that match `filter`, in its order, with the total.
+pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {
+    let total = filtered(actor, filter).count(db).await?;
     let ordered = match filter.sort {
-        IssueSort::Newest => filtered(filter).order_by_desc(issues::Column::CreatedAt),
-        IssueSort::Updated => filtered(filter).order_by_desc(issues::Column::UpdatedAt),
+        IssueSort::Newest => filtered(actor, filter).order_by_desc(issues::Column::CreatedAt),
+        IssueSort::Updated => filtered(actor, filter).order_by_desc(issues::Column::UpdatedAt),
     };
     let items = ordered
         // The id breaks ties, so the order is stable across pages.

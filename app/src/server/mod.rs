@@ -3,9 +3,11 @@
 pub mod db;
 pub mod entities;
 pub mod request_id;
+pub mod security;
 pub mod state;
+pub mod tokens;
 
-pub use state::AppState;
+pub use state::{AppState, Settings};
 
 /// Sets the HTTP status of a server function's response from its error, so that
 /// a 422 or 404 reaches the caller as that status rather than a generic 500.
@@ -15,6 +17,9 @@ pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate:
             options.set_status(
                 axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
             );
+            if let crate::error::AppError::RateLimited { retry_after_secs } = err {
+                options.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_secs));
+            }
         }
     }
     result

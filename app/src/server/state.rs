@@ -1,6 +1,7 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 /// Everything a request handler or server function needs, passed rather than global.
 /// Server functions read it with `expect_context::<AppState>()`.
@@ -8,4 +9,26 @@ use sea_orm::DatabaseConnection;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+/// The settings that services need, taken from the server's configuration at start-up.
+pub struct Settings {
+    /// Signs session tokens. Never logged.
+    pub secret_key: Vec<u8>,
+    /// Served over HTTPS: cookies get `Secure` and the `__Host-` prefix, and HSTS is sent.
+    pub secure: bool,
+    /// An account signing up with this address becomes an admin.
+    pub admin_email: Option<String>,
+    /// Read the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Whether development helpers (the live-reload socket) are allowed by the CSP.
+    pub development: bool,
+}
+
+impl Settings {
+    /// The name of the session cookie; `__Host-` pins it to this exact origin over HTTPS.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure { "__Host-tracker_session" } else { "tracker_session" }
+    }
 }

@@ -128,15 +128,26 @@ impl Drop for TestApp {
 
 /// Starts the app on `db` the way `server` does: configuration, migrations, router.
 pub async fn spawn_app(db: TestDb) -> TestApp {
+    spawn_app_with(db, &[]).await
+}
+
+/// Like [`spawn_app`], with extra settings (`("ADMIN_EMAIL", "…")`).
+pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("data directory");
     let data = data_dir.path().to_str().unwrap().to_owned();
     let url = db.url.clone();
-    let config = server::Config::from_lookup(|key| match key {
-        "DATA_DIR" => Some(data.clone()),
-        "DATABASE_URL" => Some(url.clone()),
-        "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
-        "LOG_LEVEL" => Some("warn".to_owned()),
-        _ => None,
+    let extra: Vec<(String, String)> = settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let config = server::Config::from_lookup(|key| {
+        if let Some((_, value)) = extra.iter().find(|(k, _)| k == key) {
+            return Some(value.clone());
+        }
+        match key {
+            "DATA_DIR" => Some(data.clone()),
+            "DATABASE_URL" => Some(url.clone()),
+            "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "LOG_LEVEL" => Some("warn".to_owned()),
+            _ => None,
+        }
     })
     .expect("test configuration");
     let state = server::prepare(&config).await.expect("app starts");
@@ -146,22 +157,52 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
     tokio::spawn(server::serve(listener, server::router(state.clone()), async move {
         let _ = signal.await;
     }));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = new_client();
     TestApp { addr, client, state, shutdown: Some(shutdown), _data_dir: data_dir, _db: db }
 }
 
-/// Inserts a user with `email` and `role`.
+/// A client with its own cookie jar that does not follow redirects.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// The password every test user gets; hashed once per test binary.
+pub const PASSWORD: &str = "correct horse battery";
+
+async fn password_hash() -> String {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        app::auth::service::hash_password(app::auth::service::Password::parse("password", PASSWORD).unwrap()).await.unwrap()
+    })
+    .await
+    .clone()
+}
+
+/// A form-encoded POST to a server function.
+pub async fn call(client: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client.post(app.url(path)).form(form).send().await.expect("request")
+}
+
+impl TestApp {
+    /// Creates a user with `role` and [`PASSWORD`], and a client signed in as them.
+    pub async fn signed_in(&self, email: &str, role: Role) -> (users::Model, reqwest::Client) {
+        let user = insert_user(self.db(), email, role).await;
+        let client = new_client();
+        let response = call(&client, self, <app::auth::api::LogIn as leptos::server_fn::ServerFn>::PATH, &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), 200, "sign-in of {email}: {}", response.text().await.unwrap_or_default());
+        (user, client)
+    }
+}
+
+/// Inserts a user with `email`, `role` and [`PASSWORD`].
 pub async fn insert_user(db: &DatabaseConnection, email: &str, role: Role) -> users::Model {
     users::ActiveModel {
         email: Set(email.to_owned()),
-        hashed_password: Set(None),
+        hashed_password: Set(Some(password_hash().await)),
         google_id: Set(None),
         role: Set(role),
         created_at: Set(Utc::now()),
+        deactivated_at: Set(None),
         ..Default::default()
     }
     .insert(db)

@@ -13,12 +13,16 @@ pub struct Model {
     pub google_id: Option<String>,
     pub role: Role,
     pub created_at: DateTimeUtc,
+    /// Set when an admin deactivates the account: it can no longer sign in or use a session.
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(has_many = "super::issues::Entity")]
     Issues,
+    #[sea_orm(has_many = "super::sessions::Entity")]
+    Sessions,
 }
 
 impl Related<super::issues::Entity> for Entity {

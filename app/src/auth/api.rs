@@ -1,0 +1,185 @@
+//! Server functions for accounts: who is asking, call the service, return the DTO.
+use super::model::{CurrentUser, SessionInfo, UserSummary};
+use crate::{domain::Role, error::AppError};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub use server_side::*;
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::*;
+    use crate::{
+        auth::service::{self, ClientInfo},
+        server::AppState,
+    };
+    use axum::http::{HeaderValue, header, request::Parts};
+    use std::net::SocketAddr;
+
+    fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>().ok_or(AppError::Unauthorized)
+    }
+
+    /// The signed-in user making this request, or 401.
+    pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
+        let state = expect_context::<AppState>();
+        let parts = parts()?;
+        let token = service::token_from_headers(&parts.headers, state.settings.cookie_name()).ok_or(AppError::Unauthorized)?;
+        let user = service::authenticate(&state, token).await?;
+        Ok((state, user))
+    }
+
+    /// The signed-in user, or `None` for an anonymous request (a bad token counts as anonymous).
+    pub async fn optional_user() -> Result<Option<CurrentUser>, AppError> {
+        match require_user().await {
+            Ok((_, user)) => Ok(Some(user)),
+            Err(AppError::Unauthorized) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The client's address (from `X-Forwarded-For` only when configured) and user agent.
+    pub fn client_info(state: &AppState) -> ClientInfo {
+        let Ok(parts) = parts() else { return ClientInfo::default() };
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let forwarded = state
+            .settings
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+            .flatten()
+            // The proxy appends the address it saw; earlier entries are the client's own claims.
+            .and_then(|v| v.rsplit(',').next())
+            .map(|ip| ip.trim().to_owned())
+            .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
+        ClientInfo {
+            ip: forwarded.or(peer),
+            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        }
+    }
+
+    /// Sends the session cookie: HttpOnly, SameSite=Lax, and Secure with the `__Host-` prefix over HTTPS.
+    pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
+        let max_age = if token.is_some() { service::ABSOLUTE_LIFETIME.num_seconds() } else { 0 };
+        let secure = if state.settings.secure { "; Secure" } else { "" };
+        let cookie = format!(
+            "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+            state.settings.cookie_name(),
+            token.unwrap_or("")
+        );
+        if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+            options.append_header(header::SET_COOKIE, value);
+        }
+    }
+}
+
+/// The signed-in user, or `None`.
+#[server]
+pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
+    crate::server::respond(optional_user().await)
+}
+
+/// Creates an account, signs it in and goes to `next`.
+#[server]
+pub async fn sign_up(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
+    let state = expect_context::<crate::server::AppState>();
+    let client = client_info(&state);
+    let result = super::service::sign_up(&state, &email, &password, &client).await.map(|(user, token)| {
+        set_session_cookie(&state, Some(&token));
+        leptos_axum::redirect(&super::model::safe_next(next.as_deref()));
+        user
+    });
+    crate::server::respond(result)
+}
+
+/// Signs in with email and password and goes to `next`.
+#[server]
+pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
+    let state = expect_context::<crate::server::AppState>();
+    let client = client_info(&state);
+    let result = super::service::log_in(&state, &email, &password, &client).await.map(|(user, token)| {
+        set_session_cookie(&state, Some(&token));
+        leptos_axum::redirect(&super::model::safe_next(next.as_deref()));
+        user
+    });
+    crate::server::respond(result)
+}
+
+/// Ends this session and clears the cookie.
+#[server]
+pub async fn log_out() -> Result<(), AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::service::log_out(&state, &user).await?;
+        set_session_cookie(&state, None);
+        leptos_axum::redirect("/login");
+        Ok(())
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// The user's live sessions.
+#[server]
+pub async fn list_my_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::service::list_sessions(&state, &user).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Signs out every other session of the user.
+#[server]
+pub async fn sign_out_other_sessions() -> Result<u64, AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::service::revoke_other_sessions(&state, &user).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Changes the user's password; other sessions are signed out.
+#[server]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::service::change_password(&state, &user, &current_password, &new_password).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Users matching `search` (admins only).
+#[server]
+pub async fn list_users(search: String) -> Result<Vec<UserSummary>, AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::service::list_users(&state, &user, &search).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Gives a user a new role (admins only).
+#[server]
+pub async fn change_role(user_id: i64, role: Role) -> Result<UserSummary, AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::service::change_role(&state, &user, user_id, role).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Deactivates or reactivates a user (admins only).
+#[server]
+pub async fn set_user_active(user_id: i64, active: bool) -> Result<UserSummary, AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::service::set_active(&state, &user, user_id, active).await
+    }
+    .await;
+    crate::server::respond(result)
+}

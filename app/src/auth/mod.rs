@@ -1,0 +1,9 @@
+//! Accounts and sessions: sign-up, sign-in, sign-out, profiles, and the admin's user list.
+pub mod api;
+pub mod components;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod throttle;

@@ -1,0 +1,76 @@
+//! Wire types for accounts, shared by the server and the browser.
+use crate::domain::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user, as every page and service sees them. The role is read from the
+/// database on each request, so a change applies at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    /// The session this request came with.
+    pub session_id: String,
+}
+
+impl CurrentUser {
+    /// Maintainers and admins triage any issue.
+    pub fn can_triage(&self) -> bool {
+        matches!(self.role, Role::Maintainer | Role::Admin)
+    }
+
+    /// Admins manage users and roles.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// One of the user's signed-in sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// The session of the request that asked.
+    pub current: bool,
+}
+
+/// A row of the admin's user list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Where to go after signing in: only a path on this site. Anything else (another host,
+/// a scheme, `//evil.example`, a backslash trick) falls back to the issue list.
+pub fn safe_next(next: Option<&str>) -> String {
+    const HOME: &str = "/issues";
+    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else { return HOME.to_owned() };
+    let bytes = next.as_bytes();
+    let relative = bytes[0] == b'/'
+        && bytes.get(1).is_none_or(|b| *b != b'/' && *b != b'\\')
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    if relative { next.to_owned() } else { HOME.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths_are_followed() {
+        assert_eq!(safe_next(Some("/issues?severity=HIGH")), "/issues?severity=HIGH");
+        assert_eq!(safe_next(Some("/profile")), "/profile");
+        for hostile in ["//evil.com", "https://evil.com", "/\\evil.com", "\\\\evil.com", "javascript:alert(1)", "/x\r\nSet-Cookie: a=b", "evil.com", ""] {
+            assert_eq!(safe_next(Some(hostile)), "/issues", "{hostile:?}");
+        }
+        assert_eq!(safe_next(None), "/issues");
+    }
+}

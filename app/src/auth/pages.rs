@@ -1,0 +1,207 @@
+//! Sign-in, sign-up, profile and the admin's user list.
+use super::{
+    api::{ChangePassword, ChangeRole, SetUserActive, SignOutOtherSessions, list_my_sessions, list_users},
+    components::{Field, FormError, use_auth},
+};
+use crate::{domain::Role, error::AppError, issues::components::Timestamp};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const BUTTON: &str = "rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-50";
+const CARD: &str = "mx-auto mt-8 flex max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900";
+
+fn last_error<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// The `next` query parameter, passed through the form so sign-in returns there.
+fn next_param() -> Signal<String> {
+    let query = use_query_map();
+    Signal::derive(move || query.read().get("next").unwrap_or_default())
+}
+
+/// Sign in with email and password.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = use_auth().log_in;
+    let error = last_error(action.value());
+    let next = next_param();
+    view! {
+        <Title text="Sign in"/>
+        <ActionForm action attr:class=CARD>
+            <h1 class="text-xl font-semibold">"Sign in"</h1>
+            <FormError error/>
+            <Field label="Email" name="email" kind="email" autocomplete="username" error/>
+            <Field label="Password" name="password" kind="password" autocomplete="current-password" error/>
+            <input type="hidden" name="next" prop:value=next/>
+            <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Sign in"</button>
+            <p class="text-sm">"No account yet? " <a href="/signup" class="text-indigo-600 underline dark:text-indigo-400">"Sign up"</a></p>
+        </ActionForm>
+    }
+}
+
+/// Create an account.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = use_auth().sign_up;
+    let error = last_error(action.value());
+    let next = next_param();
+    view! {
+        <Title text="Sign up"/>
+        <ActionForm action attr:class=CARD>
+            <h1 class="text-xl font-semibold">"Create your account"</h1>
+            <FormError error/>
+            <Field label="Email" name="email" kind="email" autocomplete="username" error/>
+            <Field label="Password (at least 8 characters)" name="password" kind="password" autocomplete="new-password" error/>
+            <input type="hidden" name="next" prop:value=next/>
+            <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Sign up"</button>
+            <p class="text-sm">"Already have an account? " <a href="/login" class="text-indigo-600 underline dark:text-indigo-400">"Sign in"</a></p>
+        </ActionForm>
+    }
+}
+
+/// Sends an anonymous visitor to sign in, and back here afterwards.
+#[component]
+pub fn SignInRedirect() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    let path = location.pathname.get_untracked();
+    let target = if search.is_empty() { path } else { format!("{path}?{search}") };
+    let encoded: String = target
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    view! { <leptos_router::components::Redirect path=format!("/login?next={encoded}")/> }
+}
+
+/// The user's sessions and password.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let sessions = Resource::new(move || sign_out_others.version().get(), |_| list_my_sessions());
+    let password_error = last_error(change_password.value());
+    let password_saved = move || matches!(change_password.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Profile"/>
+        <h1 class="text-2xl font-semibold">"Profile"</h1>
+        <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Err(AppError::Unauthorized) => view! { <SignInRedirect/> }.into_any(),
+                    Err(err) => view! { <p role="alert">{err.to_string()}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <section class="mt-6">
+                            <h2 class="text-lg font-semibold">"Signed-in sessions"</h2>
+                            <ul class="mt-2 divide-y divide-slate-200 dark:divide-slate-800" data-testid="sessions">
+                                {list.into_iter().map(|s| view! {
+                                    <li class="py-2 text-sm">
+                                        <span class="font-medium">{s.user_agent.clone().unwrap_or_else(|| "Unknown client".into())}</span>
+                                        " · " {s.ip.clone().unwrap_or_default()} " · last active " <Timestamp at=s.last_seen_at/>
+                                        {s.current.then(|| view! { <span class="ml-2 rounded bg-emerald-100 px-1.5 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">"this session"</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <ActionForm action=sign_out_others>
+                                <button type="submit" class="mt-2 text-sm text-indigo-600 underline dark:text-indigo-400">"Sign out all other sessions"</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="mt-8 max-w-sm">
+            <h2 class="text-lg font-semibold">"Change password"</h2>
+            <ActionForm action=change_password attr:class="mt-2 flex flex-col gap-3">
+                <FormError error=password_error/>
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=password_error/>
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=password_error/>
+                <button type="submit" class=BUTTON>"Change password"</button>
+                <Show when=password_saved>
+                    <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300">"Password changed. Other sessions were signed out."</p>
+                </Show>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Admins: find users, change their role, deactivate them.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = Signal::derive(move || query.read().get("q").unwrap_or_default());
+    let change_role = ServerAction::<ChangeRole>::new();
+    let set_active = ServerAction::<SetUserActive>::new();
+    let users = Resource::new(
+        move || (search.get(), change_role.version().get(), set_active.version().get()),
+        |(search, _, _)| list_users(search),
+    );
+    let action_error = Signal::derive(move || {
+        change_role.value().get().and_then(Result::err).or_else(|| set_active.value().get().and_then(Result::err))
+    });
+    view! {
+        <Title text="Users"/>
+        <h1 class="text-2xl font-semibold">"Users"</h1>
+        <form method="get" action="/admin/users" class="my-4 flex gap-2" role="search">
+            <label for="user-search" class="sr-only">"Search by email"</label>
+            <input id="user-search" name="q" type="search" placeholder="Search by email" prop:value=search
+                class="w-72 rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
+            <button type="submit" class=BUTTON>"Search"</button>
+        </form>
+        <FormError error=action_error/>
+        <Transition fallback=|| view! { <p role="status">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Err(AppError::Unauthorized) => view! { <SignInRedirect/> }.into_any(),
+                    Err(AppError::Forbidden) => view! { <p role="alert">"Only admins can manage users."</p> }.into_any(),
+                    Err(err) => view! { <p role="alert">{err.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p data-testid="empty-state">"No users match this search."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="w-full text-left text-sm">
+                            <thead class="text-xs uppercase text-slate-500"><tr>
+                                <th scope="col" class="py-2">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Joined"</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|user| {
+                                    let role_label = format!("Role of {}", user.email);
+                                    view! {
+                                    <tr class="border-t border-slate-200 dark:border-slate-800" data-user=user.email.clone()>
+                                        <td class="py-2">{user.email.clone()}</td>
+                                        <td>
+                                            <ActionForm action=change_role attr:class="flex items-center gap-2">
+                                                <input type="hidden" name="user_id" value=user.id/>
+                                                <label class="sr-only" for=format!("role-{}", user.id)>"Role"</label>
+                                                <select id=format!("role-{}", user.id) name="role" aria-label=role_label
+                                                    class="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                                                    {Role::ALL.iter().map(|role| view! {
+                                                        <option value=role.as_str() selected=*role == user.role>{role.label()}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <button type="submit" class="text-indigo-600 underline dark:text-indigo-400">"Save role"</button>
+                                            </ActionForm>
+                                        </td>
+                                        <td>
+                                            <ActionForm action=set_active>
+                                                <input type="hidden" name="user_id" value=user.id/>
+                                                <input type="hidden" name="active" value=(!user.active).to_string()/>
+                                                <span class="mr-2">{if user.active { "Active" } else { "Deactivated" }}</span>
+                                                <button type="submit" class="text-indigo-600 underline dark:text-indigo-400">
+                                                    {if user.active { "Deactivate" } else { "Reactivate" }}
+                                                </button>
+                                            </ActionForm>
+                                        </td>
+                                        <td><Timestamp at=user.created_at/></td>
+                                    </tr>
+                                }}).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,99 @@
+//! Session tokens: HS256 JWTs that name a server-side session row.
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+
+/// Who issues tokens, and for what; both are checked on every token.
+pub const ISSUER: &str = "tracker";
+pub const AUDIENCE: &str = "tracker-session";
+
+/// What a token says: whose it is and which session row vouches for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    /// The session row's id.
+    pub sid: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Signs a token for `session_id` of `user_id`, valid until `expires_at` (seconds since the epoch).
+pub fn issue(secret: &[u8], user_id: i64, session_id: &str, issued_at: i64, expires_at: i64) -> String {
+    let claims = Claims {
+        sub: user_id.to_string(),
+        sid: session_id.to_owned(),
+        iss: ISSUER.to_owned(),
+        aud: AUDIENCE.to_owned(),
+        iat: issued_at,
+        exp: expires_at,
+    };
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).expect("HS256 signing cannot fail")
+}
+
+/// The claims of a token signed with `secret` by HS256, for this issuer and audience, not expired.
+/// Anything else (`alg: none`, another algorithm or key, a bad claim) is `None`.
+pub fn verify(secret: &[u8], token: &str) -> Option<Claims> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[AUDIENCE]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.leeway = 0;
+    decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation).ok().map(|data| data.claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn now() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
+    #[test]
+    fn a_token_verifies_with_its_key_only() {
+        let token = issue(KEY, 7, "s1", now(), now() + 60);
+        assert_eq!(verify(KEY, &token).map(|c| (c.sub, c.sid)), Some(("7".into(), "s1".into())));
+        assert_eq!(verify(b"another-key-another-key-another-k", &token), None);
+    }
+
+    #[test]
+    fn an_expired_token_is_refused() {
+        let token = issue(KEY, 7, "s1", now() - 120, now() - 60);
+        assert_eq!(verify(KEY, &token), None);
+    }
+
+    #[test]
+    fn alg_none_and_other_algorithms_are_refused() {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let payload = b64.encode(format!(
+            r#"{{"sub":"7","sid":"s1","iss":"{ISSUER}","aud":"{AUDIENCE}","iat":{},"exp":{}}}"#,
+            now(),
+            now() + 60
+        ));
+        let none = format!("{}.{payload}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#));
+        assert_eq!(verify(KEY, &none), None);
+        let hs512 = encode(&Header::new(Algorithm::HS512), &verify_shape(), &EncodingKey::from_secret(KEY)).unwrap();
+        assert_eq!(verify(KEY, &hs512), None);
+    }
+
+    #[test]
+    fn a_token_for_another_audience_or_issuer_is_refused() {
+        let mut claims = verify_shape();
+        claims.aud = "somebody-else".into();
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(KEY)).unwrap();
+        assert_eq!(verify(KEY, &token), None);
+        let mut claims = verify_shape();
+        claims.iss = "evil".into();
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(KEY)).unwrap();
+        assert_eq!(verify(KEY, &token), None);
+    }
+
+    fn verify_shape() -> Claims {
+        Claims { sub: "7".into(), sid: "s1".into(), iss: ISSUER.into(), aud: AUDIENCE.into(), iat: now(), exp: now() + 60 }
+    }
+}
