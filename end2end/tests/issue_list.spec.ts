@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
 
 // Seeded by `server seed-demo` before the run.
 const HIGH_ISSUE = "Checkout button does nothing on Safari 17";
@@ -6,6 +7,15 @@ const CRITICAL_ISSUE = "Login fails for SSO users after a password reset";
 
 test.describe("before the WASM loads", () => {
   test.use({ javaScriptEnabled: false });
+
+  test.beforeEach(async ({ page }) => {
+    // Without JavaScript the login form posts natively and the server redirects.
+    await page.goto("/login?next=/issues");
+    await page.getByLabel("Email").fill(ADMIN_EMAIL);
+    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/issues$/);
+  });
 
   test("the list arrives server-rendered with the seeded issues", async ({ page }) => {
     await page.goto("/issues");
@@ -27,9 +37,14 @@ test.describe("before the WASM loads", () => {
   });
 });
 
+test.describe("signed in", () => {
+test.beforeEach(async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+});
+
 test("after hydration a filter changes the list without a reload, and back restores it", async ({ page }) => {
   await page.goto("/issues");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await hydrated(page);
   // A full page load would wipe this marker.
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
@@ -49,13 +64,15 @@ test("after hydration a filter changes the list without a reload, and back resto
 
 test("a filter that matches nothing says so and offers a way back", async ({ page }) => {
   await page.goto("/issues?severity=CRITICAL&status=DONE");
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await hydrated(page);
 
   await expect(page.getByText("No issues match these filters.")).toBeVisible();
   await page.getByRole("link", { name: "Clear filters" }).click();
 
   await expect(page).toHaveURL(/\/issues$/);
   await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+});
+
 });
 
 test("an unknown address shows a not-found page", async ({ page }) => {

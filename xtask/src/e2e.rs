@@ -5,7 +5,7 @@ use std::{
     io::{Read, Write},
     net::{TcpListener, TcpStream},
     path::Path,
-    process::{Child, Command},
+    process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -26,6 +26,26 @@ fn server_command(project: &Project, data_dir: &Path, addr: &str) -> Command {
         .env("LOG_LEVEL", "warn")
         .env_remove("APP_ENV");
     command
+}
+
+/// The admin the end-to-end tests sign in as; it exists only in the throwaway test database.
+const ADMIN_EMAIL: &str = "admin@e2e.test";
+const ADMIN_PASSWORD: &str = "e2e admin password";
+
+fn create_admin(project: &Project, data_dir: &Path, addr: &str) -> Result<(), String> {
+    let mut child = server_command(project, data_dir, addr)
+        .args(["admin", "create", "--email", ADMIN_EMAIL, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("server admin create: {e}"))?;
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
+        .map_err(|e| format!("server admin create: {e}"))?;
+    let status = child.wait().map_err(|e| format!("server admin create: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("server admin create failed ({status})")) }
 }
 
 fn healthy(addr: &str) -> bool {
@@ -59,6 +79,7 @@ pub fn run(project: &Project) -> Result<(), String> {
     std::fs::create_dir_all(&data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let addr = format!("127.0.0.1:{}", free_port()?);
     run_checked(server_command(project, &data_dir, &addr).arg("seed-demo"), "server seed-demo")?;
+    create_admin(project, &data_dir, &addr)?;
     let child = server_command(project, &data_dir, &addr).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
     let deadline = Instant::now() + Duration::from_secs(30);
     while !healthy(&addr) {
@@ -73,6 +94,8 @@ pub fn run(project: &Project) -> Result<(), String> {
             .args(["playwright", "test"])
             .current_dir(project.root.join("end2end"))
             .env("BASE_URL", format!("http://{addr}"))
+            .env("E2E_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("E2E_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("CHROMIUM_PATH", tools::chromium())
             .env("PATH", tools::path_with_tools(project)),
         "playwright",

@@ -1,0 +1,82 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
+
+test("an anonymous visitor is sent to sign in, and comes back after", async ({ page }) => {
+  await page.goto("/issues?severity=HIGH");
+
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await hydrated(page);
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page).toHaveURL(/\/issues\?severity=HIGH$/);
+  await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
+});
+
+test("a wrong password shows an error and keeps what was typed", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+  await expect(page.getByLabel("Email")).toHaveValue(ADMIN_EMAIL);
+});
+
+test("sign-up shows field errors next to the fields", async ({ page }) => {
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("Email").fill("someone@example.com");
+  await page.getByLabel(/^Password/).fill("short");
+  await page.getByRole("button", { name: "Sign up" }).click();
+
+  await expect(page.locator('[data-field-error="password"]')).toHaveText("use at least 8 characters");
+  await expect(page.getByLabel("Email")).toHaveValue("someone@example.com");
+});
+
+test("a new reporter signs up, sees only their own (empty) list; an admin promotes them to maintainer", async ({ browser }) => {
+  const email = `reporter-${Date.now()}@example.com`;
+  const reporterContext = await browser.newContext();
+  const reporter = await reporterContext.newPage();
+
+  await reporter.goto("/signup");
+  await hydrated(reporter);
+  await reporter.getByLabel("Email").fill(email);
+  await reporter.getByLabel(/^Password/).fill("a good long password");
+  await reporter.getByRole("button", { name: "Sign up" }).click();
+
+  await expect(reporter).toHaveURL(/\/issues$/);
+  await expect(reporter.getByTestId("user-role")).toHaveText("Reporter");
+  await expect(reporter.getByText("No issues yet.")).toBeVisible();
+  await expect(reporter.getByRole("link", { name: "Users" })).toHaveCount(0);
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await admin.getByRole("link", { name: "Users" }).click();
+  await expect(admin).toHaveURL(/\/admin\/users$/);
+  await hydrated(admin);
+  const row = admin.locator(`tr[data-user="${email}"]`);
+  await row.getByLabel(`Role of ${email}`).selectOption("MAINTAINER");
+  await row.getByRole("button", { name: "Save role" }).click();
+  await expect(row.getByLabel(`Role of ${email}`)).toHaveValue("MAINTAINER");
+
+  await reporter.reload();
+  await expect(reporter.getByTestId("user-role")).toHaveText("Maintainer");
+  await expect(reporter.getByTestId("issue-count")).toHaveText("5 issues");
+
+  await reporterContext.close();
+  await adminContext.close();
+});
+
+test("signing out ends the session", async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/issues");
+  await expect(page).toHaveURL(/\/login\?next=/);
+});
