@@ -57,6 +57,18 @@ mod server_side {
         }
     }
 
+    /// After a successful sign-in or sign-up: the cookie, then on to `next` (same-site paths only).
+    pub fn start_session(
+        state: &AppState,
+        result: Result<(CurrentUser, String), AppError>,
+        next: Option<&str>,
+    ) -> Result<CurrentUser, AppError> {
+        let (user, token) = result?;
+        set_session_cookie(state, Some(&token));
+        leptos_axum::redirect(&crate::auth::model::safe_next(next));
+        Ok(user)
+    }
+
     /// Sends the session cookie: HttpOnly, SameSite=Lax, and Secure with the `__Host-` prefix over HTTPS.
     pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
         let max_age = if token.is_some() { service::ABSOLUTE_LIFETIME.num_seconds() } else { 0 };
@@ -83,12 +95,8 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
 pub async fn sign_up(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
     let state = expect_context::<crate::server::AppState>();
     let client = client_info(&state);
-    let result = super::service::sign_up(&state, &email, &password, &client).await.map(|(user, token)| {
-        set_session_cookie(&state, Some(&token));
-        leptos_axum::redirect(&super::model::safe_next(next.as_deref()));
-        user
-    });
-    crate::server::respond(result)
+    let result = super::service::sign_up(&state, &email, &password, &client).await;
+    crate::server::respond(start_session(&state, result, next.as_deref()))
 }
 
 /// Signs in with email and password and goes to `next`.
@@ -96,12 +104,8 @@ pub async fn sign_up(email: String, password: String, next: Option<String>) -> R
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
     let state = expect_context::<crate::server::AppState>();
     let client = client_info(&state);
-    let result = super::service::log_in(&state, &email, &password, &client).await.map(|(user, token)| {
-        set_session_cookie(&state, Some(&token));
-        leptos_axum::redirect(&super::model::safe_next(next.as_deref()));
-        user
-    });
-    crate::server::respond(result)
+    let result = super::service::log_in(&state, &email, &password, &client).await;
+    crate::server::respond(start_session(&state, result, next.as_deref()))
 }
 
 /// Ends this session and clears the cookie.

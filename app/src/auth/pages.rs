@@ -23,22 +23,40 @@ fn next_param() -> Signal<String> {
     Signal::derive(move || query.read().get("next").unwrap_or_default())
 }
 
+/// The inside of the email-and-password form that sign-in and sign-up share.
+#[component]
+fn CredentialFields(
+    heading: &'static str,
+    password_label: &'static str,
+    password_autocomplete: &'static str,
+    submit: &'static str,
+    error: Signal<Option<AppError>>,
+    pending: Signal<bool>,
+    children: Children,
+) -> impl IntoView {
+    let next = next_param();
+    view! {
+        <h1 class="text-xl font-semibold">{heading}</h1>
+        <FormError error/>
+        <Field label="Email" name="email" kind="email" autocomplete="username" error/>
+        <Field label=password_label name="password" kind="password" autocomplete=password_autocomplete error/>
+        <input type="hidden" name="next" prop:value=next/>
+        <button type="submit" class=BUTTON disabled=pending>{submit}</button>
+        <p class="text-sm">{children()}</p>
+    }
+}
+
 /// Sign in with email and password.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = use_auth().log_in;
-    let error = last_error(action.value());
-    let next = next_param();
     view! {
         <Title text="Sign in"/>
         <ActionForm action attr:class=CARD>
-            <h1 class="text-xl font-semibold">"Sign in"</h1>
-            <FormError error/>
-            <Field label="Email" name="email" kind="email" autocomplete="username" error/>
-            <Field label="Password" name="password" kind="password" autocomplete="current-password" error/>
-            <input type="hidden" name="next" prop:value=next/>
-            <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Sign in"</button>
-            <p class="text-sm">"No account yet? " <a href="/signup" class="text-indigo-600 underline dark:text-indigo-400">"Sign up"</a></p>
+            <CredentialFields heading="Sign in" password_label="Password" password_autocomplete="current-password"
+                submit="Sign in" error=last_error(action.value()) pending=action.pending().into()>
+                "No account yet? " <a href="/signup" class="text-indigo-600 underline dark:text-indigo-400">"Sign up"</a>
+            </CredentialFields>
         </ActionForm>
     }
 }
@@ -47,18 +65,13 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = use_auth().sign_up;
-    let error = last_error(action.value());
-    let next = next_param();
     view! {
         <Title text="Sign up"/>
         <ActionForm action attr:class=CARD>
-            <h1 class="text-xl font-semibold">"Create your account"</h1>
-            <FormError error/>
-            <Field label="Email" name="email" kind="email" autocomplete="username" error/>
-            <Field label="Password (at least 8 characters)" name="password" kind="password" autocomplete="new-password" error/>
-            <input type="hidden" name="next" prop:value=next/>
-            <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Sign up"</button>
-            <p class="text-sm">"Already have an account? " <a href="/login" class="text-indigo-600 underline dark:text-indigo-400">"Sign in"</a></p>
+            <CredentialFields heading="Create your account" password_label="Password (at least 8 characters)"
+                password_autocomplete="new-password" submit="Sign up" error=last_error(action.value()) pending=action.pending().into()>
+                "Already have an account? " <a href="/login" class="text-indigo-600 underline dark:text-indigo-400">"Sign in"</a>
+            </CredentialFields>
         </ActionForm>
     }
 }
