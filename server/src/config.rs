@@ -55,9 +55,30 @@ pub struct Config {
     pub admin_email: Option<String>,
     /// Read the client address from `X-Forwarded-For` (set only behind a proxy that writes it).
     pub trust_forwarded_for: bool,
+    /// Single sign-on: client id, client secret and issuer URL, when configured.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// An OpenID Connect provider (Google unless another issuer is given).
+#[derive(Clone)]
+pub struct OidcConfig {
+    pub client_id: String,
+    pub client_secret: String,
+    pub issuer_url: String,
+}
+
+impl fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcConfig").field("client_id", &self.client_id).field("issuer_url", &self.issuer_url).finish_non_exhaustive()
+    }
 }
 
 impl Config {
+    /// The address users reach the site at: PUBLIC_URL, else the listen address.
+    pub fn base_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind_addr))
+    }
+
     /// Whether users reach the site over HTTPS.
     pub fn secure(&self) -> bool {
         self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
@@ -139,7 +160,18 @@ impl Config {
             Some("true" | "1" | "yes") => true,
             Some(other) => return Err(invalid("TRUST_FORWARDED_FOR", format!("'{other}' is neither true nor false"))),
         };
+        let oidc = match (get("OIDC_CLIENT_ID"), get("OIDC_CLIENT_SECRET")) {
+            (None, None) => None,
+            (Some(client_id), Some(client_secret)) => Some(OidcConfig {
+                client_id,
+                client_secret,
+                issuer_url: get("OIDC_ISSUER_URL").unwrap_or_else(|| "https://accounts.google.com".to_owned()),
+            }),
+            (Some(_), None) => return Err(invalid("OIDC_CLIENT_SECRET", "is required when OIDC_CLIENT_ID is set")),
+            (None, Some(_)) => return Err(invalid("OIDC_CLIENT_ID", "is required when OIDC_CLIENT_SECRET is set")),
+        };
         Ok(Config {
+            oidc,
             mode,
             database_url,
             secret_key,
@@ -275,5 +307,7 @@ mod tests {
             let err = config(&[("DATA_DIR", data), (key, value)]).unwrap_err();
             assert_eq!(err.setting, key, "{err}");
         }
+        let half = config(&[("DATA_DIR", data), ("OIDC_CLIENT_ID", "client")]).unwrap_err();
+        assert_eq!(half.to_string(), "OIDC_CLIENT_SECRET: is required when OIDC_CLIENT_ID is set");
     }
 }

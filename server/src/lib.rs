@@ -1,6 +1,7 @@
 //! The tracker's server: configuration, start-up, the router and the command line.
 pub mod config;
 pub mod health;
+pub mod oidc;
 pub mod router;
 pub mod seed;
 pub mod startup;

@@ -40,6 +40,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::ready))
         .route("/health/live", get(health::live))
+        .route("/auth/oidc/start", get(crate::oidc::start))
+        .route("/auth/oidc/callback", get(crate::oidc::callback))
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))

@@ -1,6 +1,6 @@
 //! Opening the database, migrating it, and serving until a shutdown signal.
 use crate::config::{Config, Mode};
-use app::server::{AppState, Settings};
+use app::server::{AppState, OidcSettings, Settings};
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
@@ -49,6 +49,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         admin_email: config.admin_email.clone(),
         trust_forwarded_for: config.trust_forwarded_for,
         development: config.mode == Mode::Development,
+        oidc: config.oidc.as_ref().map(|oidc| OidcSettings {
+            client_id: oidc.client_id.clone(),
+            client_secret: oidc.client_secret.clone(),
+            issuer_url: oidc.issuer_url.clone(),
+            redirect_url: format!("{}/auth/oidc/callback", config.base_url()),
+            metadata: Default::default(),
+        }),
     };
     Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings) })
 }

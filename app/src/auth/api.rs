@@ -41,20 +41,8 @@ mod server_side {
     /// The client's address (from `X-Forwarded-For` only when configured) and user agent.
     pub fn client_info(state: &AppState) -> ClientInfo {
         let Ok(parts) = parts() else { return ClientInfo::default() };
-        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-        let forwarded = state
-            .settings
-            .trust_forwarded_for
-            .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
-            .flatten()
-            // The proxy appends the address it saw; earlier entries are the client's own claims.
-            .and_then(|v| v.rsplit(',').next())
-            .map(|ip| ip.trim().to_owned())
-            .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
-        ClientInfo {
-            ip: forwarded.or(peer),
-            user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
-        }
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        service::client_info_from(&parts.headers, peer, state.settings.trust_forwarded_for)
     }
 
     /// After a successful sign-in or sign-up: the cookie, then on to `next` (same-site paths only).
@@ -69,19 +57,26 @@ mod server_side {
         Ok(user)
     }
 
-    /// Sends the session cookie: HttpOnly, SameSite=Lax, and Secure with the `__Host-` prefix over HTTPS.
+    /// Sends the session cookie (or, with `None`, clears it).
     pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
-        let max_age = if token.is_some() { service::ABSOLUTE_LIFETIME.num_seconds() } else { 0 };
-        let secure = if state.settings.secure { "; Secure" } else { "" };
-        let cookie = format!(
-            "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-            state.settings.cookie_name(),
-            token.unwrap_or("")
-        );
+        let cookie = service::session_cookie(&state.settings, token);
         if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
             options.append_header(header::SET_COOKIE, value);
         }
     }
+}
+
+/// Which ways of signing in this instance offers besides email and password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LoginOptions {
+    pub google: bool,
+}
+
+/// The sign-in methods, for the login page.
+#[server]
+pub async fn sign_in_methods() -> Result<LoginOptions, AppError> {
+    let state = expect_context::<crate::server::AppState>();
+    Ok(LoginOptions { google: state.settings.oidc.is_some() })
 }
 
 /// The signed-in user, or `None`.

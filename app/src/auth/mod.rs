@@ -4,6 +4,8 @@ pub mod components;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod oidc;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod throttle;

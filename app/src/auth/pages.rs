@@ -1,6 +1,6 @@
 //! Sign-in, sign-up, profile and the admin's user list.
 use super::{
-    api::{ChangePassword, ChangeRole, SetUserActive, SignOutOtherSessions, list_my_sessions, list_users},
+    api::{ChangePassword, ChangeRole, SetUserActive, SignOutOtherSessions, list_my_sessions, list_users, sign_in_methods},
     components::{Field, FormError, use_auth},
 };
 use crate::{domain::Role, error::AppError, issues::components::Timestamp};
@@ -46,10 +46,20 @@ fn CredentialFields(
     }
 }
 
-/// Sign in with email and password.
+/// Percent-encodes a value for a query string.
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// Sign in with email and password, or with Google when the instance offers it.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = use_auth().log_in;
+    let methods = Resource::new(|| (), |_| sign_in_methods());
+    let next = next_param();
     view! {
         <Title text="Sign in"/>
         <ActionForm action attr:class=CARD>
@@ -58,6 +68,19 @@ pub fn LoginPage() -> impl IntoView {
                 "No account yet? " <a href="/signup" class="text-indigo-600 underline dark:text-indigo-400">"Sign up"</a>
             </CredentialFields>
         </ActionForm>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                methods.await.ok().filter(|m| m.google).map(|_| view! {
+                    <div class="mx-auto mt-4 max-w-sm text-center">
+                        <a href=format!("/auth/oidc/start?next={}", encode_query_value(&next.get_untracked()))
+                            class="inline-block w-full rounded border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+                            rel="external">
+                            "Sign in with Google"
+                        </a>
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -84,11 +107,7 @@ pub fn SignInRedirect() -> impl IntoView {
     let search = search.trim_start_matches('?');
     let path = location.pathname.get_untracked();
     let target = if search.is_empty() { path } else { format!("{path}?{search}") };
-    let encoded: String = target
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    view! { <leptos_router::components::Redirect path=format!("/login?next={encoded}")/> }
+    view! { <leptos_router::components::Redirect path=format!("/login?next={}", encode_query_value(&target))/> }
 }
 
 /// The user's sessions and password.

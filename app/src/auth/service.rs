@@ -260,13 +260,18 @@ pub fn token_from_headers<'h>(headers: &'h axum::http::HeaderMap, cookie_name: &
     {
         return Some(bearer.trim());
     }
+    cookie_value(headers, cookie_name)
+}
+
+/// The value of the cookie `name` in a request's headers.
+pub fn cookie_value<'h>(headers: &'h axum::http::HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == cookie_name)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value)
 }
 
@@ -459,6 +464,80 @@ pub async fn purge_dead_sessions(db: &impl ConnectionTrait) -> Result<u64, AppEr
         .exec(db)
         .await?;
     Ok(result.rows_affected)
+}
+
+/// Signs in through a single sign-on provider. An account already linked to `subject` signs in;
+/// otherwise the account with the same address is linked, or a reporter account is created,
+/// but only when the provider says it verified the address.
+pub async fn sign_in_with_provider(
+    state: &AppState,
+    subject: &str,
+    email: &str,
+    email_verified: bool,
+    client: &ClientInfo,
+) -> Result<(CurrentUser, String), AppError> {
+    let email = Email::parse(email)?;
+    let unverified = || {
+        AppError::field("oidc", "the provider has not verified this email address, so it cannot be used to sign in here")
+    };
+    let txn = state.db.begin().await?;
+    let linked = users::Entity::find().filter(users::Column::GoogleId.eq(subject)).one(&txn).await?;
+    let user = match linked {
+        Some(user) => user,
+        None if !email_verified => return Err(unverified()),
+        None => match users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(&txn).await? {
+            Some(existing) => {
+                let mut active = existing.into_active_model();
+                active.google_id = Set(Some(subject.to_owned()));
+                active.update(&txn).await?
+            }
+            None => {
+                let role =
+                    if state.settings.admin_email.as_deref() == Some(email.as_str()) { Role::Admin } else { Role::Reporter };
+                users::ActiveModel {
+                    email: Set(email.as_str().to_owned()),
+                    hashed_password: Set(None),
+                    google_id: Set(Some(subject.to_owned())),
+                    role: Set(role),
+                    created_at: Set(Utc::now()),
+                    deactivated_at: Set(None),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+            }
+        },
+    };
+    if user.deactivated_at.is_some() {
+        return Err(bad_credentials());
+    }
+    let signed_in = open_session(state, &txn, &user, client).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = user.id, "signed in through single sign-on");
+    Ok(signed_in)
+}
+
+/// Where a request came from: the peer address, or the last `X-Forwarded-For` hop when the
+/// deployment says a proxy writes it; and the user agent.
+pub fn client_info_from(headers: &axum::http::HeaderMap, peer: Option<std::net::IpAddr>, trust_forwarded_for: bool) -> ClientInfo {
+    let forwarded = trust_forwarded_for
+        .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .flatten()
+        // The proxy appends the address it saw; earlier entries are the client's own claims.
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok());
+    ClientInfo {
+        ip: forwarded.or(peer).map(|ip| ip.to_string()),
+        user_agent: headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+    }
+}
+
+/// The `Set-Cookie` value for a session token (or, with `None`, one that clears it):
+/// HttpOnly, SameSite=Lax, and Secure with the `__Host-` prefix over HTTPS.
+pub fn session_cookie(settings: &crate::server::Settings, token: Option<&str>) -> String {
+    let max_age = if token.is_some() { ABSOLUTE_LIFETIME.num_seconds() } else { 0 };
+    let secure = if settings.secure { "; Secure" } else { "" };
+    format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", settings.cookie_name(), token.unwrap_or(""))
 }
 
 #[cfg(test)]

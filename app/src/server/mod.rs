@@ -7,7 +7,7 @@ pub mod security;
 pub mod state;
 pub mod tokens;
 
-pub use state::{AppState, Settings};
+pub use state::{AppState, OidcSettings, Settings};
 
 /// Sets the HTTP status of a server function's response from its error, so that
 /// a 422 or 404 reaches the caller as that status rather than a generic 500.

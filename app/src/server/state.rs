@@ -24,6 +24,19 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Whether development helpers (the live-reload socket) are allowed by the CSP.
     pub development: bool,
+    /// Single sign-on through OpenID Connect, when configured.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The OpenID Connect client: who we are to the provider and where it sends users back.
+pub struct OidcSettings {
+    pub client_id: String,
+    pub client_secret: String,
+    pub issuer_url: String,
+    /// `<public URL>/auth/oidc/callback`, registered with the provider.
+    pub redirect_url: String,
+    /// The provider's discovery document, fetched on first use.
+    pub metadata: tokio::sync::OnceCell<openidconnect::core::CoreProviderMetadata>,
 }
 
 impl Settings {

@@ -43,6 +43,35 @@ pub fn verify(secret: &[u8], token: &str) -> Option<Claims> {
     decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation).ok().map(|data| data.claims)
 }
 
+#[derive(Serialize, Deserialize)]
+struct SealedClaims<T> {
+    iss: String,
+    aud: String,
+    exp: i64,
+    data: T,
+}
+
+/// Signs `value` for `audience`, valid for `ttl_secs`: a tamper-proof value a client can carry.
+pub fn seal<T: Serialize>(secret: &[u8], audience: &str, value: &T, ttl_secs: i64) -> String {
+    let claims = SealedClaims {
+        iss: ISSUER.to_owned(),
+        aud: audience.to_owned(),
+        exp: chrono::Utc::now().timestamp() + ttl_secs,
+        data: value,
+    };
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).expect("HS256 signing cannot fail")
+}
+
+/// The value sealed by [`seal`] for `audience`, if the seal is intact and not expired.
+pub fn open<T: serde::de::DeserializeOwned>(secret: &[u8], audience: &str, sealed: &str) -> Option<T> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&[ISSUER]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+    validation.leeway = 0;
+    decode::<SealedClaims<T>>(sealed, &DecodingKey::from_secret(secret), &validation).ok().map(|data| data.claims.data)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,6 +137,9 @@ pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
     let data = data_dir.path().to_str().unwrap().to_owned();
     let url = db.url.clone();
     let extra: Vec<(String, String)> = settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    // Bound first, so the configuration knows the real address (single sign-on redirects to it).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
     let config = server::Config::from_lookup(|key| {
         if let Some((_, value)) = extra.iter().find(|(k, _)| k == key) {
             return Some(value.clone());
@@ -144,15 +147,13 @@ pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
         match key {
             "DATA_DIR" => Some(data.clone()),
             "DATABASE_URL" => Some(url.clone()),
-            "BIND_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "BIND_ADDR" => Some(addr.to_string()),
             "LOG_LEVEL" => Some("warn".to_owned()),
             _ => None,
         }
     })
     .expect("test configuration");
     let state = server::prepare(&config).await.expect("app starts");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let (shutdown, signal) = oneshot::channel::<()>();
     tokio::spawn(server::serve(listener, server::router(state.clone()), async move {
         let _ = signal.await;
