@@ -30,7 +30,70 @@ on_both_databases!(
     only_admins_manage_users,
     admins_cannot_demote_or_deactivate_themselves,
     the_admin_command_creates_an_admin_who_can_sign_in,
+    an_idle_session_lapses_and_activity_renews_it,
+    failures_from_one_address_are_limited_across_accounts_and_spoofed_forwarding_does_not_help,
+    behind_https_the_cookie_is_secure_host_only_and_hsts_is_sent,
 );
+
+async fn an_idle_session_lapses_and_activity_renews_it(db: TestDb) {
+    use app::server::entities::sessions;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = spawn_app(db).await;
+    let (user, client) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let session = sessions::Entity::find().filter(sessions::Column::UserId.eq(user.id)).one(app.db()).await.unwrap().unwrap();
+    let now = chrono::Utc::now();
+    let mut stale = session.clone().into_active_model();
+    stale.last_seen_at = Set(now - chrono::Duration::minutes(10));
+    stale.expires_at = Set(now + chrono::Duration::minutes(5));
+    stale.update(app.db()).await.unwrap();
+
+    assert_eq!(who(&client, &app).await["email"], "rita@example.com");
+
+    let renewed = sessions::Entity::find_by_id(session.id.clone()).one(app.db()).await.unwrap().unwrap();
+    assert!(renewed.expires_at > now + chrono::Duration::days(13), "activity pushed the idle deadline forward");
+    let mut lapsed = renewed.into_active_model();
+    lapsed.expires_at = Set(now - chrono::Duration::seconds(1));
+    lapsed.update(app.db()).await.unwrap();
+    assert_eq!(who(&client, &app).await, Value::Null, "an idle session lapses");
+}
+
+async fn failures_from_one_address_are_limited_across_accounts_and_spoofed_forwarding_does_not_help(db: TestDb) {
+    let app = spawn_app(db).await;
+    insert_user(app.db(), "victim@example.com", Role::Reporter).await;
+
+    for attempt in 0..50 {
+        let response = new_client()
+            .post(app.url(LogIn::PATH))
+            .header("x-forwarded-for", format!("10.0.0.{attempt}"))
+            .form(&[("email", format!("guess{attempt}@example.com")), ("password", "wrong password".to_owned())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    let blocked = new_client()
+        .post(app.url(LogIn::PATH))
+        .header("x-forwarded-for", "10.9.9.9")
+        .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(blocked.status(), 429, "X-Forwarded-For is not trusted unless configured");
+    assert!(blocked.headers().contains_key("retry-after"));
+}
+
+async fn behind_https_the_cookie_is_secure_host_only_and_hsts_is_sent(db: TestDb) {
+    let app = spawn_app_with(db, &[("PUBLIC_URL", "https://tracker.example.com")]).await;
+
+    let response = call(&app.client, &app, SignUp::PATH, &[("email", "new@example.com"), ("password", PASSWORD)]).await;
+
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-tracker_session="), "{cookie}");
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+    assert!(!cookie.contains("Domain"));
+    assert_eq!(response.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}
 
 async fn who(client: &reqwest::Client, app: &TestApp) -> Value {
     let response = call(client, app, WhoAmI::PATH, &[]).await;
