@@ -58,6 +58,29 @@ async fn metadata(oidc: &OidcSettings, http: &reqwest::Client) -> Result<CorePro
         .cloned()
 }
 
+/// The client for the configured provider, with our redirect address.
+async fn client(
+    oidc: &OidcSettings,
+    http: &reqwest::Client,
+) -> Result<
+    openidconnect::core::CoreClient<
+        openidconnect::EndpointSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointMaybeSet,
+        openidconnect::EndpointMaybeSet,
+    >,
+    AppError,
+> {
+    Ok(CoreClient::from_provider_metadata(
+        metadata(oidc, http).await?,
+        ClientId::new(oidc.client_id.clone()),
+        Some(ClientSecret::new(oidc.client_secret.clone())),
+    )
+    .set_redirect_uri(RedirectUrl::new(oidc.redirect_url.clone()).map_err(|e| provider_error(&e.to_string()))?))
+}
+
 fn settings(state: &AppState) -> Result<&OidcSettings, AppError> {
     state.settings.oidc.as_ref().ok_or(AppError::NotFound)
 }
@@ -66,12 +89,7 @@ fn settings(state: &AppState) -> Result<&OidcSettings, AppError> {
 pub async fn start(state: &AppState, next: Option<&str>) -> Result<(String, String), AppError> {
     let oidc = settings(state)?;
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(
-        metadata(oidc, &http).await?,
-        ClientId::new(oidc.client_id.clone()),
-        Some(ClientSecret::new(oidc.client_secret.clone())),
-    )
-    .set_redirect_uri(RedirectUrl::new(oidc.redirect_url.clone()).map_err(|e| provider_error(&e.to_string()))?);
+    let client = client(oidc, &http).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = client
         .authorize_url(AuthenticationFlow::<CoreResponseType>::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
@@ -107,12 +125,7 @@ pub async fn finish(
         return Err(bad_callback("the sign-in state does not match; try again"));
     }
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(
-        metadata(oidc, &http).await?,
-        ClientId::new(oidc.client_id.clone()),
-        Some(ClientSecret::new(oidc.client_secret.clone())),
-    )
-    .set_redirect_uri(RedirectUrl::new(oidc.redirect_url.clone()).map_err(|e| provider_error(&e.to_string()))?);
+    let client = client(oidc, &http).await?;
     let response = client
         .exchange_code(AuthorizationCode::new(code.to_owned()))
         .map_err(|e| provider_error(&e.to_string()))?
