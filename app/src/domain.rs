@@ -89,6 +89,19 @@ closed_set! {
     }
 }
 
+impl Status {
+    /// The workflow, in one place: forward or back one stage, and reopening a done issue.
+    pub fn can_move_to(self, next: Status) -> bool {
+        let (from, to) = (self as i8, next as i8);
+        (to - from).abs() == 1 || (self == Status::Done && next == Status::Open)
+    }
+
+    /// The stages this one can move to, in workflow order.
+    pub fn next_stages(self) -> impl Iterator<Item = Status> {
+        Status::ALL.iter().copied().filter(move |next| self.can_move_to(*next))
+    }
+}
+
 /// A value outside a closed set, with the values that are allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind}; expected one of {allowed}")]
@@ -119,6 +132,27 @@ mod tests {
     fn serde_uses_the_stored_form() {
         assert_eq!(serde_json::to_string(&Status::InProgress).unwrap(), "\"IN_PROGRESS\"");
         assert_eq!(serde_json::from_str::<Role>("\"ADMIN\"").unwrap(), Role::Admin);
+    }
+
+    #[test]
+    fn the_workflow_moves_one_stage_either_way_and_reopens_done_issues() {
+        use Status::*;
+        let allowed = [
+            (Open, Triaged),
+            (Triaged, InProgress),
+            (InProgress, Done),
+            (Triaged, Open),
+            (InProgress, Triaged),
+            (Done, InProgress),
+            (Done, Open),
+        ];
+        for from in Status::ALL {
+            for to in Status::ALL {
+                assert_eq!(from.can_move_to(*to), allowed.contains(&(*from, *to)), "{from} -> {to}");
+            }
+        }
+        assert_eq!(Open.next_stages().collect::<Vec<_>>(), [Triaged]);
+        assert_eq!(Done.next_stages().collect::<Vec<_>>(), [Open, InProgress]);
     }
 
     #[test]

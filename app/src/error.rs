@@ -25,6 +25,9 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// Someone else changed the record since it was read; reload and apply again.
+    #[error("someone else changed this issue (it is now at version {current_version}); review it and apply your change again")]
+    StaleVersion { current_version: i64 },
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// The detail is in the server log under this request id, never in the response.
@@ -48,7 +51,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::StaleVersion { .. } => 409,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 502,

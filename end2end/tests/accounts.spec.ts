@@ -36,7 +36,7 @@ test("sign-up shows field errors next to the fields", async ({ page }) => {
   await expect(page.getByLabel("Email")).toHaveValue("someone@example.com");
 });
 
-test("a new reporter signs up, sees only their own (empty) list; an admin promotes them to maintainer", async ({ browser }) => {
+test("a new reporter signs up, sees only their own (empty) list; an admin promotes them to maintainer and triage controls appear", async ({ browser }) => {
   const email = `reporter-${Date.now()}@example.com`;
   const reporterContext = await browser.newContext();
   const reporter = await reporterContext.newPage();
@@ -51,6 +51,7 @@ test("a new reporter signs up, sees only their own (empty) list; an admin promot
   await expect(reporter.getByTestId("user-role")).toHaveText("Reporter");
   await expect(reporter.getByText("No issues yet.")).toBeVisible();
   await expect(reporter.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(reporter.getByRole("button", { name: "Move" })).toHaveCount(0);
 
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
@@ -58,14 +59,21 @@ test("a new reporter signs up, sees only their own (empty) list; an admin promot
   await admin.getByRole("link", { name: "Users" }).click();
   await expect(admin).toHaveURL(/\/admin\/users$/);
   await hydrated(admin);
-  const row = admin.locator(`tr[data-user="${email}"]`);
-  await row.getByLabel(`Role of ${email}`).selectOption("MAINTAINER");
-  await row.getByRole("button", { name: "Save role" }).click();
-  await expect(row.getByLabel(`Role of ${email}`)).toHaveValue("MAINTAINER");
+  const userRow = admin.locator(`tr[data-user="${email}"]`);
+  await userRow.getByLabel(`Role of ${email}`).selectOption("MAINTAINER");
+  await userRow.getByRole("button", { name: "Save role" }).click();
+  await expect(userRow.getByLabel(`Role of ${email}`)).toHaveValue("MAINTAINER");
 
   await reporter.reload();
   await expect(reporter.getByTestId("user-role")).toHaveText("Maintainer");
   await expect(reporter.getByTestId("issue-count")).toHaveText("5 issues");
+  // The maintainer's triage controls are there now, and they work.
+  await hydrated(reporter);
+  const row = reporter.getByRole("row").filter({ hasText: "Checkout button does nothing on Safari 17" });
+  await expect(row.getByRole("button", { name: "Move" })).toBeVisible();
+  await expect(row.getByText("Open", { exact: true })).toBeVisible();
+  await row.getByRole("button", { name: "Move" }).click();
+  await expect(row.getByText("Triaged", { exact: true })).toBeVisible();
 
   await reporterContext.close();
   await adminContext.close();

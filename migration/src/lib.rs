@@ -5,6 +5,7 @@ mod m20261126_000001_create_users;
 mod m20261126_000002_create_issues;
 mod m20261126_000003_create_daily_stats;
 mod m20261126_000004_accounts;
+mod m20261126_000005_issue_versions_and_events;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_issues::Migration),
             Box::new(m20261126_000003_create_daily_stats::Migration),
             Box::new(m20261126_000004_accounts::Migration),
+            Box::new(m20261126_000005_issue_versions_and_events::Migration),
         ]
     }
 }

@@ -1,5 +1,8 @@
 //! Pieces of the issue pages.
-use super::model::{IssueFilter, IssuePage, IssueSummary};
+use super::{
+    api::ChangeStatus,
+    model::{IssueFilter, IssuePage, IssueSummary},
+};
 use crate::domain::{Severity, Status};
 use leptos::prelude::*;
 
@@ -124,7 +127,24 @@ pub fn Timestamp(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
     }
 }
 
-fn issue_row(issue: IssueSummary) -> impl IntoView {
+/// The triage control of a row: move the issue to one of the stages its status allows.
+#[component]
+fn MoveStatus(issue_id: i64, status: Status, version: i64, action: ServerAction<ChangeStatus>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="flex items-center gap-1">
+            <input type="hidden" name="issue_id" value=issue_id/>
+            <input type="hidden" name="version" value=version/>
+            <select name="status" aria-label=format!("New status for issue #{issue_id}")
+                class="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-900">
+                {status.next_stages().map(|next| view! { <option value=next.as_str()>{next.label()}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="text-xs text-indigo-600 underline dark:text-indigo-400">"Move"</button>
+        </ActionForm>
+    }
+}
+
+fn issue_row(issue: IssueSummary, triage: Option<ServerAction<ChangeStatus>>) -> impl IntoView {
+    let (id, status, version) = (issue.id, issue.status, issue.version);
     view! {
         <tr class="border-t border-slate-200 dark:border-slate-800" data-issue-id=issue.id>
             <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">"#"{issue.id}</td>
@@ -132,14 +152,15 @@ fn issue_row(issue: IssueSummary) -> impl IntoView {
             <td class="py-2 pr-3"><SeverityBadge severity=issue.severity/></td>
             <td class="py-2 pr-3"><StatusBadge status=issue.status/></td>
             <td class="py-2 pr-3 text-slate-600 dark:text-slate-300">{issue.reporter_email}</td>
-            <td class="py-2 text-slate-600 dark:text-slate-300"><Timestamp at=issue.created_at/></td>
+            <td class="py-2 pr-3 text-slate-600 dark:text-slate-300"><Timestamp at=issue.created_at/></td>
+            {triage.map(|action| view! { <td class="py-2"><MoveStatus issue_id=id status version action/></td> })}
         </tr>
     }
 }
 
 /// The matching issues with their count, or the empty state.
 #[component]
-pub fn IssueTable(page: IssuePage, filter: IssueFilter) -> impl IntoView {
+pub fn IssueTable(page: IssuePage, filter: IssueFilter, triage: Option<ServerAction<ChangeStatus>>) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <EmptyState narrowed=filter.narrows()/> }.into_any();
     }
@@ -158,10 +179,11 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter) -> impl IntoView {
                         <th scope="col" class="py-2 pr-3">"Severity"</th>
                         <th scope="col" class="py-2 pr-3">"Status"</th>
                         <th scope="col" class="py-2 pr-3">"Reporter"</th>
-                        <th scope="col" class="py-2">"Created"</th>
+                        <th scope="col" class="py-2 pr-3">"Created"</th>
+                        {triage.is_some().then(|| view! { <th scope="col" class="py-2">"Triage"</th> })}
                     </tr>
                 </thead>
-                <tbody>{page.items.into_iter().map(issue_row).collect_view()}</tbody>
+                <tbody>{page.items.into_iter().map(|issue| issue_row(issue, triage)).collect_view()}</tbody>
             </table>
         </div>
     }

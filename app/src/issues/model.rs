@@ -16,6 +16,8 @@ pub struct IssueSummary {
     pub reporter_email: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The version this summary was read at; a triage change must name it.
+    pub version: i64,
 }
 
 /// One page of the list and how many issues match the filter in all.

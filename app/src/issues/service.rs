@@ -4,12 +4,12 @@ use crate::{
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
-    server::entities::{issues, users},
+    server::entities::{issue_events, issues, users},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Select, Set, TransactionSession, TransactionTrait, sea_query::Expr,
 };
 
 #[derive(FromQueryResult)]
@@ -21,6 +21,7 @@ struct SummaryRow {
     reporter_email: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    version: i64,
 }
 
 impl From<SummaryRow> for IssueSummary {
@@ -33,13 +34,14 @@ impl From<SummaryRow> for IssueSummary {
             reporter_email: row.reporter_email,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            version: row.version,
         }
     }
 }
 
 /// The issues `actor` may see, narrowed by `filter`: reporters see only their own.
 fn filtered(actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
-    let mut query = issues::Entity::find();
+    let mut query = issues::Entity::find().filter(issues::Column::DeletedAt.is_null());
     if !actor.can_triage() {
         query = query.filter(issues::Column::ReporterId.eq(actor.id));
     }
@@ -70,6 +72,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
             issues::Column::Status,
             issues::Column::CreatedAt,
             issues::Column::UpdatedAt,
+            issues::Column::Version,
         ])
         .column_as(users::Column::Email, "reporter_email")
         .join(JoinType::InnerJoin, issues::Relation::Reporter.def())
@@ -78,4 +81,89 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
         .all(db)
         .await?;
     Ok(IssuePage { items: items.into_iter().map(IssueSummary::from).collect(), total })
+}
+
+/// A triage change: a new status or a new severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Triage {
+    Status(Status),
+    Severity(Severity),
+}
+
+/// Applies `change` to issue `issue_id` as `actor`, if the issue is still at `version`.
+/// Maintainers and admins triage any issue; a reporter gets 403 on their own issue and 404
+/// on anyone else's (nothing is revealed). The change and its event row land together.
+pub async fn triage(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &CurrentUser,
+    issue_id: i64,
+    version: i64,
+    change: Triage,
+) -> Result<IssueSummary, AppError> {
+    let txn = db.begin().await?;
+    let issue = issues::Entity::find_by_id(issue_id)
+        .filter(issues::Column::DeletedAt.is_null())
+        .one(&txn)
+        .await?
+        .filter(|issue| actor.can_triage() || issue.reporter_id == actor.id)
+        .ok_or(AppError::NotFound)?;
+    if !actor.can_triage() {
+        return Err(AppError::Forbidden);
+    }
+    if issue.version != version {
+        return Err(AppError::StaleVersion { current_version: issue.version });
+    }
+    let (kind, from, to) = match change {
+        Triage::Status(next) => {
+            if !issue.status.can_move_to(next) {
+                return Err(AppError::field(
+                    "status",
+                    format!("an issue cannot move from {} to {}", issue.status.label(), next.label()),
+                ));
+            }
+            ("status", issue.status.as_str(), next.as_str())
+        }
+        Triage::Severity(next) => ("severity", issue.severity.as_str(), next.as_str()),
+    };
+    let now = Utc::now();
+    let mut update = issues::Entity::update_many()
+        .col_expr(issues::Column::Version, Expr::value(version + 1))
+        .col_expr(issues::Column::UpdatedAt, Expr::value(now))
+        // The version in the WHERE clause makes the check and the write one step.
+        .filter(issues::Column::Id.eq(issue_id))
+        .filter(issues::Column::Version.eq(version));
+    update = match change {
+        Triage::Status(next) => update.col_expr(issues::Column::Status, Expr::value(next)),
+        Triage::Severity(next) => update.col_expr(issues::Column::Severity, Expr::value(next)),
+    };
+    if update.exec(&txn).await?.rows_affected != 1 {
+        return Err(AppError::StaleVersion { current_version: version + 1 });
+    }
+    issue_events::ActiveModel {
+        issue_id: Set(issue_id),
+        actor_id: Set(actor.id),
+        kind: Set(kind.to_owned()),
+        from_value: Set(Some(from.to_owned())),
+        to_value: Set(Some(to.to_owned())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let reporter_email = users::Entity::find_by_id(issue.reporter_id).one(&txn).await?.map(|u| u.email).unwrap_or_default();
+    txn.commit().await?;
+    let (status, severity) = match change {
+        Triage::Status(next) => (next, issue.severity),
+        Triage::Severity(next) => (issue.status, next),
+    };
+    Ok(IssueSummary {
+        id: issue.id,
+        title: issue.title,
+        severity,
+        status,
+        reporter_email,
+        created_at: issue.created_at,
+        updated_at: now,
+        version: version + 1,
+    })
 }

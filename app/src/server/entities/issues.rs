@@ -15,6 +15,10 @@ pub struct Model {
     pub reporter_id: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Bumped by every update; an update must name the version it read.
+    pub version: i64,
+    /// Set when the issue is deleted; such issues are hidden everywhere but from admins.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 //! features convert them into DTOs.
 pub mod auth_throttles;
 pub mod daily_stats;
+pub mod issue_events;
 pub mod issues;
 pub mod sessions;
 pub mod users;

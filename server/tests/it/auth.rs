@@ -1,13 +1,11 @@
 //! Accounts, sessions and roles, through the real server functions on both databases.
-mod common;
-
 use app::{
     auth::api::{ChangePassword, ChangeRole, ListMySessions, ListUsers, LogIn, LogOut, SetUserActive, SignOutOtherSessions, SignUp, WhoAmI},
     domain::Role,
     issues::api::ListIssues,
     server::entities::users,
 };
-use common::{PASSWORD, TestApp, TestDb, call, insert_user, new_client, spawn_app, spawn_app_with};
+use crate::common::{PASSWORD, TestApp, TestDb, call, insert_user, new_client, spawn_app, spawn_app_with};
 use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;

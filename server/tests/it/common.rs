@@ -1,5 +1,4 @@
 //! Test support: a fresh database per test on SQLite or PostgreSQL, and the real app on port 0.
-#![allow(dead_code)]
 
 use app::{
     domain::{Role, Severity, Status},

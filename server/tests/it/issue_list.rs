@@ -1,12 +1,10 @@
 //! The issue list page and its server function, rendered from a real database.
-mod common;
-
 use app::{
     domain::{Role, Severity, Status},
     issues::api::ListIssues,
 };
 use chrono::{Duration, Utc};
-use common::{TestDb, insert_issue, insert_user, spawn_app};
+use crate::common::{TestDb, insert_issue, insert_user, spawn_app};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 

@@ -1,7 +1,5 @@
 //! The schema is the same on SQLite and PostgreSQL, and every migration can be undone.
-mod common;
-
-use common::TestDb;
+use crate::common::TestDb;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -18,9 +16,9 @@ async fn migrations_apply_roll_back_and_reapply(db: TestDb) {
         .query_one_raw(Statement::from_string(
             backend,
             if db.is_postgres() {
-                "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('users','issues','daily_stats','sessions','auth_throttles')"
+                "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('users','issues','daily_stats','sessions','auth_throttles','issue_events')"
             } else {
-                "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users','issues','daily_stats','sessions','auth_throttles')"
+                "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users','issues','daily_stats','sessions','auth_throttles','issue_events')"
             },
         ))
         .await

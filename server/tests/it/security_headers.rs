@@ -1,7 +1,5 @@
 //! Every response carries the security headers, errors included.
-mod common;
-
-use common::{TestDb, spawn_app};
+use crate::common::{TestDb, spawn_app};
 
 on_both_databases!(pages_get_a_nonce_csp_and_other_responses_a_locked_down_one);
 

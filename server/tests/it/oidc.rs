@@ -1,7 +1,5 @@
 //! Single sign-on against a small OpenID provider that the test itself runs on loopback:
 //! discovery, JWKS, authorization and token endpoints, RS256 ID tokens. No network.
-mod common;
-
 use app::{domain::Role, server::entities::users};
 use axum::{
     Form, Json, Router,
@@ -10,7 +8,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use common::{TestApp, TestDb, insert_user, new_client, spawn_app_with};
+use crate::common::{TestApp, TestDb, insert_user, new_client, spawn_app_with};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -239,7 +237,7 @@ async fn a_replayed_code_is_refused(db: TestDb) {
 
 async fn the_google_button_is_offered_only_when_configured(db: TestDb) {
     let (app, _provider) = app_with_provider(db).await;
-    let plain = common::spawn_app(TestDb::sqlite().await).await;
+    let plain = crate::common::spawn_app(TestDb::sqlite().await).await;
 
     let with = app.client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     let without = plain.client.get(plain.url("/login")).send().await.unwrap().text().await.unwrap();

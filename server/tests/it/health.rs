@@ -1,7 +1,5 @@
 //! `/health`, request ids, compression: the operational surface of every instance.
-mod common;
-
-use common::{TestDb, spawn_app};
+use crate::common::{TestDb, spawn_app};
 use serde_json::{Value, json};
 
 on_both_databases!(

@@ -1,0 +1,15 @@
+//! Integration tests: the real app on port 0, each test on a fresh SQLite file and a fresh
+//! PostgreSQL database. One binary, so the app is linked once for all of them.
+#![allow(dead_code)]
+
+#[macro_use]
+mod common;
+
+mod auth;
+mod health;
+mod issue_list;
+mod migrations;
+mod oidc;
+mod security_headers;
+mod startup_errors;
+mod triage;
