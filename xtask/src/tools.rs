@@ -25,6 +25,7 @@ struct CargoPins {
 #[derive(Deserialize)]
 struct NpmPins {
     tailwindcss: String,
+    binaryen: String,
     playwright: String,
 }
 
@@ -49,7 +50,10 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     // Its own lock file pins a crate the registry no longer serves, so no --locked here.
     ensure_cargo_tool("wasm-bindgen-cli", &pins.cargo.wasm_bindgen_cli, Command::new("wasm-bindgen").arg("--version"), &[])?;
     let tailwind = &pins.npm.tailwindcss;
-    ensure_npm(&project.root, &[("tailwindcss", tailwind), ("@tailwindcss/cli", tailwind)])?;
+    ensure_npm(
+        &project.root,
+        &[("tailwindcss", tailwind), ("@tailwindcss/cli", tailwind), ("binaryen", &pins.npm.binaryen)],
+    )?;
     if test_tools {
         ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
     }
@@ -99,7 +103,8 @@ fn ensure_npm(dir: &Path, packages: &[(&str, &String)]) -> Result<(), String> {
     )
 }
 
-/// PATH with the project's npm tools first, so cargo-leptos finds the pinned Tailwind.
+/// PATH with the project's npm tools first, so cargo-leptos finds the pinned Tailwind and
+/// wasm-opt before any system copy.
 pub fn path_with_tools(project: &Project) -> OsString {
     let mut dirs = vec![project.root.join("node_modules/.bin")];
     if let Some(home) = std::env::var_os("CARGO_HOME").map(std::path::PathBuf::from).or_else(|| {

@@ -31,7 +31,59 @@ on_both_databases!(
     an_idle_session_lapses_and_activity_renews_it,
     failures_from_one_address_are_limited_across_accounts_and_spoofed_forwarding_does_not_help,
     behind_https_the_cookie_is_secure_host_only_and_hsts_is_sent,
+    after_sign_in_only_same_site_paths_are_followed,
+    the_forwarded_address_is_used_only_when_configured,
+    sign_ups_from_one_address_are_rate_limited,
 );
+
+async fn after_sign_in_only_same_site_paths_are_followed(db: TestDb) {
+    let app = spawn_app(db).await;
+    insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+
+    for (next, expected) in [("/profile", "/profile"), ("//evil.example", "/issues"), ("https://evil.example/x", "/issues"), ("/\\evil.example", "/issues")] {
+        let response = new_client()
+            .post(app.url(LogIn::PATH))
+            .header("accept", "text/html")
+            .form(&[("email", "rita@example.com"), ("password", PASSWORD), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["location"], expected, "next={next}");
+    }
+}
+
+async fn the_forwarded_address_is_used_only_when_configured(db: TestDb) {
+    let trusting = spawn_app_with(db, &[("TRUST_FORWARDED_FOR", "true")]).await;
+    let plain = spawn_app(TestDb::sqlite().await).await;
+
+    for (app, expected) in [(&trusting, "203.0.113.7"), (&plain, "127.0.0.1")] {
+        insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+        let client = new_client();
+        client
+            .post(app.url(LogIn::PATH))
+            .header("x-forwarded-for", "198.51.100.1, 203.0.113.7")
+            .form(&[("email", "rita@example.com"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        let sessions: Value = call(&client, app, ListMySessions::PATH, &[]).await.json().await.unwrap();
+        assert_eq!(sessions[0]["ip"], expected);
+    }
+}
+
+async fn sign_ups_from_one_address_are_rate_limited(db: TestDb) {
+    let app = spawn_app(db).await;
+
+    for n in 0..20 {
+        let response = call(&new_client(), &app, SignUp::PATH, &[("email", &format!("user{n}@example.com")), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), 200, "sign-up {n}");
+    }
+    let blocked = call(&new_client(), &app, SignUp::PATH, &[("email", "one.more@example.com"), ("password", PASSWORD)]).await;
+
+    assert_eq!(blocked.status(), 429);
+    assert!(blocked.headers().contains_key("retry-after"));
+    assert_eq!(users::Entity::find().count(app.db()).await.unwrap(), 20, "the refused sign-up wrote nothing");
+}
 
 async fn an_idle_session_lapses_and_activity_renews_it(db: TestDb) {
     use app::server::entities::sessions;
