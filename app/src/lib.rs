@@ -55,6 +55,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/issues"/> }/>
                     // Async: the whole list is in the first response, readable before the WASM loads.
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/issues/new") view=issues::pages::NewIssuePage/>
+                    <Route path=path!("/issues/:id") view=issues::pages::IssueDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::pages::SignUpPage/>
                     <Route path=path!("/profile") view=auth::pages::ProfilePage ssr=SsrMode::Async/>

@@ -50,13 +50,13 @@ test("a new reporter signs up, sees only their own (empty) list; an admin promot
   await expect(reporter).toHaveURL(/\/issues$/);
   await expect(reporter.getByTestId("user-role")).toHaveText("Reporter");
   await expect(reporter.getByText("No issues yet.")).toBeVisible();
-  await expect(reporter.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(reporter.getByRole("link", { name: "Users", exact: true })).toHaveCount(0);
   await expect(reporter.getByRole("button", { name: "Move" })).toHaveCount(0);
 
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signIn(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await admin.getByRole("link", { name: "Users" }).click();
+  await admin.getByRole("link", { name: "Users", exact: true }).click();
   await expect(admin).toHaveURL(/\/admin\/users$/);
   await hydrated(admin);
   const userRow = admin.locator(`tr[data-user="${email}"]`);

@@ -1,5 +1,5 @@
 //! Server functions for issues: who is asking, call the service, return the DTO.
-use super::model::{IssueFilter, IssuePage, IssueSummary};
+use super::model::{IssueDetail, IssueFilter, IssuePage, IssueSummary};
 use crate::{
     domain::{Severity, Status},
     error::AppError,
@@ -34,6 +34,42 @@ pub async fn change_severity(issue_id: i64, severity: Severity, version: i64) ->
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
         super::service::triage(&state.db, &user, issue_id, version, super::service::Triage::Severity(severity)).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Files an issue as the signed-in user and opens it.
+#[server]
+pub async fn create_issue(title: String, description: String, severity: Severity) -> Result<IssueDetail, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        let issue = super::service::create_issue(&state.db, &user, &title, &description, severity).await?;
+        leptos_axum::redirect(&format!("/issues/{}", issue.summary.id));
+        Ok(issue)
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// One issue with its rendered description.
+#[server]
+pub async fn get_issue(issue_id: i64) -> Result<IssueDetail, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::get_issue(&state.db, &user, issue_id).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Markdown rendered exactly as a saved description would be, for the editor's preview.
+#[server]
+pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
+    let result = async {
+        crate::auth::api::require_user().await?;
+        let markdown = super::service::parse_description(&markdown)?;
+        Ok(crate::server::markdown::render(&markdown))
     }
     .await;
     crate::server::respond(result)

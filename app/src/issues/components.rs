@@ -1,6 +1,6 @@
 //! Pieces of the issue pages.
 use super::{
-    api::ChangeStatus,
+    api::{ChangeSeverity, ChangeStatus},
     model::{IssueFilter, IssuePage, IssueSummary},
 };
 use crate::domain::{Severity, Status};
@@ -35,6 +35,22 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
         <span class=format!("inline-flex rounded-full border px-2 py-0.5 text-xs font-medium {colours}")>
             {status.label()}
         </span>
+    }
+}
+
+/// The triage control for severity.
+#[component]
+pub fn SetSeverity(issue_id: i64, severity: Severity, version: i64, action: ServerAction<ChangeSeverity>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="flex items-center gap-1">
+            <input type="hidden" name="issue_id" value=issue_id/>
+            <input type="hidden" name="version" value=version/>
+            <select name="severity" aria-label=format!("Severity of issue #{issue_id}")
+                class="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-900">
+                {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == severity>{s.label()}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="text-xs text-indigo-600 underline dark:text-indigo-400">"Set severity"</button>
+        </ActionForm>
     }
 }
 
@@ -129,7 +145,7 @@ pub fn Timestamp(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
 
 /// The triage control of a row: move the issue to one of the stages its status allows.
 #[component]
-fn MoveStatus(issue_id: i64, status: Status, version: i64, action: ServerAction<ChangeStatus>) -> impl IntoView {
+pub fn MoveStatus(issue_id: i64, status: Status, version: i64, action: ServerAction<ChangeStatus>) -> impl IntoView {
     view! {
         <ActionForm action attr:class="flex items-center gap-1">
             <input type="hidden" name="issue_id" value=issue_id/>
@@ -148,7 +164,9 @@ fn issue_row(issue: IssueSummary, triage: Option<ServerAction<ChangeStatus>>) ->
     view! {
         <tr class="border-t border-slate-200 dark:border-slate-800" data-issue-id=issue.id>
             <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">"#"{issue.id}</td>
-            <td class="py-2 pr-3 font-medium">{issue.title}</td>
+            <td class="py-2 pr-3 font-medium">
+                <a href=format!("/issues/{id}") class="hover:text-indigo-600 hover:underline dark:hover:text-indigo-400">{issue.title}</a>
+            </td>
             <td class="py-2 pr-3"><SeverityBadge severity=issue.severity/></td>
             <td class="py-2 pr-3"><StatusBadge status=issue.status/></td>
             <td class="py-2 pr-3 text-slate-600 dark:text-slate-300">{issue.reporter_email}</td>

@@ -20,6 +20,21 @@ pub struct IssueSummary {
     pub version: i64,
 }
 
+/// The longest title, in characters, after trimming.
+pub const TITLE_MAX_CHARS: usize = 200;
+/// The longest description, in bytes.
+pub const DESCRIPTION_MAX_BYTES: usize = 64 * 1024;
+
+/// One issue with its description, as the detail page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueDetail {
+    pub summary: IssueSummary,
+    /// The markdown as written.
+    pub description: String,
+    /// The markdown rendered on the server and sanitized; safe to insert as HTML.
+    pub description_html: String,
+}
+
 /// One page of the list and how many issues match the filter in all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuePage {

@@ -1,5 +1,5 @@
 //! The rules and database access for issues: the only place that decides what a caller sees.
-use super::model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
+use super::model::{IssueDetail, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
 use crate::{
     auth::model::CurrentUser,
     domain::{Severity, Status},
@@ -166,4 +166,113 @@ pub async fn triage(
         updated_at: now,
         version: version + 1,
     })
+}
+
+/// A title of 1 to 200 characters after trimming, without control characters.
+pub struct IssueTitle(String);
+
+impl IssueTitle {
+    pub fn parse(raw: &str) -> Result<IssueTitle, AppError> {
+        let title = raw.trim();
+        if title.is_empty() {
+            return Err(AppError::field("title", "a title is required"));
+        }
+        if title.chars().count() > super::model::TITLE_MAX_CHARS {
+            return Err(AppError::field("title", format!("use at most {} characters", super::model::TITLE_MAX_CHARS)));
+        }
+        if title.chars().any(char::is_control) {
+            return Err(AppError::field("title", "the title contains control characters"));
+        }
+        Ok(IssueTitle(title.to_owned()))
+    }
+}
+
+/// A markdown description of at most 64 KiB.
+pub fn parse_description(raw: &str) -> Result<String, AppError> {
+    if raw.len() > super::model::DESCRIPTION_MAX_BYTES {
+        return Err(AppError::field("description", "the description is longer than 64 KiB"));
+    }
+    if raw.contains('\0') {
+        return Err(AppError::field("description", "the description contains a NUL character"));
+    }
+    Ok(raw.to_owned())
+}
+
+fn detail(issue: issues::Model, reporter_email: String) -> IssueDetail {
+    IssueDetail {
+        description_html: crate::server::markdown::render(&issue.description),
+        description: issue.description,
+        summary: IssueSummary {
+            id: issue.id,
+            title: issue.title,
+            severity: issue.severity,
+            status: issue.status,
+            reporter_email,
+            created_at: issue.created_at,
+            updated_at: issue.updated_at,
+            version: issue.version,
+        },
+    }
+}
+
+/// Files an issue for `actor`; the issue and its `created` event land together.
+pub async fn create_issue(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &CurrentUser,
+    title: &str,
+    description: &str,
+    severity: Severity,
+) -> Result<IssueDetail, AppError> {
+    let (title, description) = match (IssueTitle::parse(title), parse_description(description)) {
+        (Ok(t), Ok(d)) => (t, d),
+        (t, d) => {
+            let fields = [t.err(), d.err()]
+                .into_iter()
+                .flatten()
+                .flat_map(|e| if let AppError::Validation(f) = e { f } else { Vec::new() })
+                .collect();
+            return Err(AppError::Validation(fields));
+        }
+    };
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let issue = issues::ActiveModel {
+        title: Set(title.0),
+        description: Set(description),
+        severity: Set(severity),
+        status: Set(Status::Open),
+        reporter_id: Set(actor.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    issue_events::ActiveModel {
+        issue_id: Set(issue.id),
+        actor_id: Set(actor.id),
+        kind: Set("created".to_owned()),
+        from_value: Set(None),
+        to_value: Set(Some(issue.title.clone())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(detail(issue, actor.email.clone()))
+}
+
+/// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).
+pub async fn get_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<IssueDetail, AppError> {
+    let (issue, reporter) = issues::Entity::find_by_id(issue_id)
+        .filter(issues::Column::DeletedAt.is_null())
+        .find_also_related(users::Entity)
+        .one(db)
+        .await?
+        .filter(|(issue, _)| actor.can_triage() || issue.reporter_id == actor.id)
+        .ok_or(AppError::NotFound)?;
+    Ok(detail(issue, reporter.map(|u| u.email).unwrap_or_default()))
 }

@@ -1,6 +1,7 @@
 //! Shared server-side infrastructure: state, database access and entities.
 //! It knows no feature; features build on it.
 pub mod db;
+pub mod markdown;
 pub mod entities;
 pub mod request_id;
 pub mod security;

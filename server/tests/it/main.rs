@@ -6,6 +6,7 @@
 mod common;
 
 mod auth;
+mod filing;
 mod health;
 mod issue_list;
 mod migrations;
