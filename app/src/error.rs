@@ -64,8 +64,12 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // The arguments could not be read: a client error, reported as 422 naming the problem.
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
-                AppError::field("request", message)
+                let err = AppError::field("request", message);
+                #[cfg(feature = "ssr")]
+                crate::server::report_status(&err);
+                err
             }
             other => AppError::Transport(other.to_string()),
         }

@@ -17,3 +17,13 @@ export async function signIn(page: Page, email: string, password: string, next =
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("user-email")).toHaveText(email);
 }
+
+/** Creates an account through the sign-up form and waits for the issue list. */
+export async function signUp(page: Page, email: string, password = "a good long password") {
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/issues$/);
+}

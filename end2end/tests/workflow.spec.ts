@@ -1,16 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers";
 
 // Runs after issue_list.spec.ts (files run in name order), whose counts assume the seed only.
 
 test("a reporter files an issue with markdown, previews it, and sees it rendered", async ({ page }) => {
-  const email = `filer-${Date.now()}@example.com`;
-  await page.goto("/signup");
-  await hydrated(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel(/^Password/).fill("a good long password");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page).toHaveURL(/\/issues$/);
+  await signUp(page, `filer-${Date.now()}@example.com`);
 
   await page.getByRole("link", { name: "New issue" }).click();
   await expect(page).toHaveURL(/\/issues\/new$/);

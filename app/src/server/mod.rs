@@ -14,6 +14,14 @@ pub use state::{AppState, OidcSettings, Settings};
 /// a 422 or 404 reaches the caller as that status rather than a generic 500.
 pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
     if let Err(err) = &result {
+        report_status(err);
+    }
+    result
+}
+
+/// Puts `err`'s status (and `Retry-After` for rate limits) on the current response.
+pub fn report_status(err: &crate::error::AppError) {
+    {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             options.set_status(
                 axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
@@ -23,5 +31,4 @@ pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate:
             }
         }
     }
-    result
 }

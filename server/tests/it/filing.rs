@@ -116,3 +116,21 @@ async fn the_detail_page_is_server_rendered_for_those_who_may_see_it(db: TestDb)
     assert_eq!(for_reporter.status(), 404);
     assert!(!for_reporter.text().await.unwrap().contains("Their issue"));
 }
+
+on_both_databases!(malformed_arguments_are_422_not_500);
+
+async fn malformed_arguments_are_422_not_500(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (_, client) = app.signed_in("rita@example.com", Role::Reporter).await;
+
+    let missing = call(&client, &app, CreateIssue::PATH, &[("title", "No severity")]).await;
+    let unknown = call(&client, &app, CreateIssue::PATH, &[("title", "x"), ("description", ""), ("severity", "URGENT")]).await;
+    let not_a_number = call(&client, &app, GetIssue::PATH, &[("issue_id", "abc")]).await;
+
+    for response in [missing, unknown, not_a_number] {
+        assert_eq!(response.status(), 422);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["Validation"][0]["field"], "request");
+    }
+    assert_eq!(rows(&app).await, (0, 0));
+}
