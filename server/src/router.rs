@@ -15,6 +15,7 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list, han
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
     csrf::{CsrfLayer, ProtectionError},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     sensitive_headers::SetSensitiveRequestHeadersLayer,
@@ -68,11 +69,16 @@ pub fn router(state: AppState) -> Router {
                     secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
                 ))
                 .layer(CompressionLayer::new())
+                // No form or JSON body needs more; larger bodies get 413 before they are read.
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 // Cross-site writes are refused before they reach a handler or server function.
                 .layer(CsrfLayer::new().with_rejection_response(|_: ProtectionError| cross_site_rejection())),
         )
         .with_state(state)
 }
+
+/// The largest request body accepted, in bytes (a 64 KiB description fits many times over).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The policy for everything that is not a page (JSON, files, errors): nothing may run.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

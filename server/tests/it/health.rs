@@ -54,3 +54,24 @@ async fn pages_are_compressed_for_clients_that_accept_it(db: TestDb) {
         assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some(expected));
     }
 }
+
+on_both_databases!(an_oversized_body_is_413_and_writes_nothing);
+
+async fn an_oversized_body_is_413_and_writes_nothing(db: TestDb) {
+    use app::{domain::Role, issues::api::CreateIssue, server::entities::issues};
+    use leptos::server_fn::ServerFn;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = spawn_app(db).await;
+    let (_, client) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let huge = "x".repeat(server::router::MAX_BODY_BYTES + 1);
+
+    let response = client
+        .post(app.url(CreateIssue::PATH))
+        .form(&[("title", "big"), ("description", huge.as_str()), ("severity", "LOW")])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 413);
+    assert_eq!(issues::Entity::find().count(app.db()).await.unwrap(), 0);
+}
