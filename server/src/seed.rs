@@ -54,6 +54,8 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
             reporter_id: Set(reporter.id),
             created_at: Set(at),
             updated_at: Set(at),
+            version: Set(1),
+            deleted_at: Set(None),
             ..Default::default()
         }
         .insert(&txn)

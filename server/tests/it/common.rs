@@ -227,6 +227,9 @@ pub async fn insert_issue(
         reporter_id: Set(reporter.id),
         created_at: Set(at),
         updated_at: Set(at),
+        // Set explicitly: SeaORM does not always read database defaults back after an insert.
+        version: Set(1),
+        deleted_at: Set(None),
         ..Default::default()
     }
     .insert(db)
