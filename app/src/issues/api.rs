@@ -74,3 +74,38 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
     .await;
     crate::server::respond(result)
 }
+
+/// Edits an issue's title and description, if it is still at `version`.
+#[server]
+pub async fn update_issue(issue_id: i64, version: i64, title: String, description: String) -> Result<IssueDetail, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::update_issue(&state.db, &user, issue_id, version, &title, &description).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Deletes an issue (admins only); it can be restored.
+#[server]
+pub async fn delete_issue(issue_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::delete_issue(&state.db, &user, issue_id).await?;
+        leptos_axum::redirect("/issues");
+        Ok(())
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Restores a deleted issue (admins only).
+#[server]
+pub async fn restore_issue(issue_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::restore_issue(&state.db, &user, issue_id).await
+    }
+    .await;
+    crate::server::respond(result)
+}

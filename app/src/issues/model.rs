@@ -82,6 +82,9 @@ pub struct IssueFilter {
     pub severity: Option<Severity>,
     #[serde(default)]
     pub sort: IssueSort,
+    /// Deleted issues instead of live ones (admins only; ignored for everyone else).
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 impl IssueFilter {
@@ -95,6 +98,7 @@ impl IssueFilter {
                 Some("updated") => IssueSort::Updated,
                 _ => IssueSort::Newest,
             },
+            deleted: get("deleted").as_deref() == Some("1"),
         }
     }
 
@@ -110,12 +114,15 @@ impl IssueFilter {
         if self.sort != IssueSort::Newest {
             parts.push(format!("sort={}", self.sort.as_str()));
         }
+        if self.deleted {
+            parts.push("deleted=1".to_owned());
+        }
         if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
     }
 
     /// Whether any filter narrows the list (the order does not).
     pub fn narrows(&self) -> bool {
-        self.status.is_some() || self.severity.is_some()
+        self.status.is_some() || self.severity.is_some() || self.deleted
     }
 }
 
@@ -129,9 +136,9 @@ mod tests {
 
     #[test]
     fn a_filter_survives_a_round_trip_through_the_url() {
-        let filter = IssueFilter { status: Some(Status::InProgress), severity: Some(Severity::High), sort: IssueSort::Updated };
+        let filter = IssueFilter { status: Some(Status::InProgress), severity: Some(Severity::High), sort: IssueSort::Updated, deleted: true };
         let url = filter.to_query();
-        assert_eq!(url, "?status=IN_PROGRESS&severity=HIGH&sort=updated");
+        assert_eq!(url, "?status=IN_PROGRESS&severity=HIGH&sort=updated&deleted=1");
         let pairs: Vec<(&str, &str)> = url[1..].split('&').filter_map(|p| p.split_once('=')).collect();
         assert_eq!(IssueFilter::from_query(query(&pairs)), filter);
     }
@@ -139,7 +146,7 @@ mod tests {
     #[test]
     fn unknown_values_in_the_url_are_dropped() {
         let filter = IssueFilter::from_query(query(&[("severity", "urgent"), ("status", "open"), ("sort", "x")]));
-        assert_eq!(filter, IssueFilter { status: Some(Status::Open), severity: None, sort: IssueSort::Newest });
+        assert_eq!(filter, IssueFilter { status: Some(Status::Open), severity: None, sort: IssueSort::Newest, deleted: false });
     }
 
     #[test]

@@ -41,7 +41,13 @@ impl From<SummaryRow> for IssueSummary {
 
 /// The issues `actor` may see, narrowed by `filter`: reporters see only their own.
 fn filtered(actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
-    let mut query = issues::Entity::find().filter(issues::Column::DeletedAt.is_null());
+    // Only admins ever see deleted issues, and only when they ask for them.
+    let deleted = filter.deleted && actor.is_admin();
+    let mut query = issues::Entity::find().filter(if deleted {
+        issues::Column::DeletedAt.is_not_null()
+    } else {
+        issues::Column::DeletedAt.is_null()
+    });
     if !actor.can_triage() {
         query = query.filter(issues::Column::ReporterId.eq(actor.id));
     }
@@ -139,17 +145,7 @@ pub async fn triage(
     if update.exec(&txn).await?.rows_affected != 1 {
         return Err(AppError::StaleVersion { current_version: version + 1 });
     }
-    issue_events::ActiveModel {
-        issue_id: Set(issue_id),
-        actor_id: Set(actor.id),
-        kind: Set(kind.to_owned()),
-        from_value: Set(Some(from.to_owned())),
-        to_value: Set(Some(to.to_owned())),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    record_event(&txn, issue_id, actor, kind, Some(from.to_owned()), Some(to.to_owned())).await?;
     let reporter_email = users::Entity::find_by_id(issue.reporter_id).one(&txn).await?.map(|u| u.email).unwrap_or_default();
     txn.commit().await?;
     let (status, severity) = match change {
@@ -250,17 +246,7 @@ pub async fn create_issue(
     }
     .insert(&txn)
     .await?;
-    issue_events::ActiveModel {
-        issue_id: Set(issue.id),
-        actor_id: Set(actor.id),
-        kind: Set("created".to_owned()),
-        from_value: Set(None),
-        to_value: Set(Some(issue.title.clone())),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    record_event(&txn, issue.id, actor, "created", None, Some(issue.title.clone())).await?;
     txn.commit().await?;
     Ok(detail(issue, actor.email.clone()))
 }
@@ -275,4 +261,123 @@ pub async fn get_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id:
         .filter(|(issue, _)| actor.can_triage() || issue.reporter_id == actor.id)
         .ok_or(AppError::NotFound)?;
     Ok(detail(issue, reporter.map(|u| u.email).unwrap_or_default()))
+}
+
+/// Records one change to an issue, inside the caller's transaction.
+async fn record_event(
+    txn: &impl ConnectionTrait,
+    issue_id: i64,
+    actor: &CurrentUser,
+    kind: &str,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<(), AppError> {
+    issue_events::ActiveModel {
+        issue_id: Set(issue_id),
+        actor_id: Set(actor.id),
+        kind: Set(kind.to_owned()),
+        from_value: Set(from),
+        to_value: Set(to),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Edits the title and description: the reporter of the issue or an admin, at `version`.
+/// Each changed field is recorded, in the same transaction as the edit.
+pub async fn update_issue(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &CurrentUser,
+    issue_id: i64,
+    version: i64,
+    title: &str,
+    description: &str,
+) -> Result<IssueDetail, AppError> {
+    let (title, description) = match (IssueTitle::parse(title), parse_description(description)) {
+        (Ok(t), Ok(d)) => (t.0, d),
+        (t, d) => {
+            let fields = [t.err(), d.err()]
+                .into_iter()
+                .flatten()
+                .flat_map(|e| if let AppError::Validation(f) = e { f } else { Vec::new() })
+                .collect();
+            return Err(AppError::Validation(fields));
+        }
+    };
+    let txn = db.begin().await?;
+    let issue = issues::Entity::find_by_id(issue_id)
+        .filter(issues::Column::DeletedAt.is_null())
+        .one(&txn)
+        .await?
+        .filter(|issue| actor.can_triage() || issue.reporter_id == actor.id)
+        .ok_or(AppError::NotFound)?;
+    if issue.reporter_id != actor.id && !actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    if issue.version != version {
+        return Err(AppError::StaleVersion { current_version: issue.version });
+    }
+    let now = Utc::now();
+    let updated = issues::Entity::update_many()
+        .col_expr(issues::Column::Title, Expr::value(title.clone()))
+        .col_expr(issues::Column::Description, Expr::value(description.clone()))
+        .col_expr(issues::Column::Version, Expr::value(version + 1))
+        .col_expr(issues::Column::UpdatedAt, Expr::value(now))
+        .filter(issues::Column::Id.eq(issue_id))
+        .filter(issues::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::StaleVersion { current_version: version + 1 });
+    }
+    if issue.title != title {
+        record_event(&txn, issue_id, actor, "title", Some(issue.title.clone()), Some(title.clone())).await?;
+    }
+    if issue.description != description {
+        record_event(&txn, issue_id, actor, "description", Some(issue.description.clone()), Some(description.clone())).await?;
+    }
+    txn.commit().await?;
+    get_issue(db, actor, issue_id).await
+}
+
+/// Hides an issue from every list, page and count (admins only); it can be restored.
+pub async fn delete_issue(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
+    set_deleted(db, actor, issue_id, true).await
+}
+
+/// Brings a deleted issue back (admins only).
+pub async fn restore_issue(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
+    set_deleted(db, actor, issue_id, false).await
+}
+
+async fn set_deleted(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &CurrentUser,
+    issue_id: i64,
+    deleted: bool,
+) -> Result<(), AppError> {
+    if !actor.is_admin() {
+        // Reporters learn nothing about issues that are not theirs.
+        let own = issues::Entity::find_by_id(issue_id).one(db).await?.is_some_and(|i| i.reporter_id == actor.id);
+        return Err(if actor.can_triage() || own { AppError::Forbidden } else { AppError::NotFound });
+    }
+    let txn = db.begin().await?;
+    let issue = issues::Entity::find_by_id(issue_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    if issue.deleted_at.is_some() == deleted {
+        return Err(AppError::Conflict(if deleted { "the issue is already deleted".into() } else { "the issue is not deleted".into() }));
+    }
+    let now = Utc::now();
+    issues::Entity::update_many()
+        .col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)))
+        .col_expr(issues::Column::Version, Expr::value(issue.version + 1))
+        .col_expr(issues::Column::UpdatedAt, Expr::value(now))
+        .filter(issues::Column::Id.eq(issue_id))
+        .exec(&txn)
+        .await?;
+    record_event(&txn, issue_id, actor, if deleted { "deleted" } else { "restored" }, None, None).await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -6,6 +6,7 @@
 mod common;
 
 mod auth;
+mod editing;
 mod filing;
 mod health;
 mod issue_list;
