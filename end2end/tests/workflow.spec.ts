@@ -54,3 +54,48 @@ test("a maintainer moves an issue through the workflow on its page", async ({ pa
   await expect(triage.getByLabel(/New status/)).toContainText("Open");
   await expect(triage.getByLabel(/New status/)).not.toContainText("Triaged");
 });
+
+test("a stale save shows the conflict, keeps the typed text, and saves after review", async ({ browser }) => {
+  const first = await (await browser.newContext()).newPage();
+  const second = await (await browser.newContext()).newPage();
+  for (const page of [first, second]) {
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.getByRole("link", { name: "Chart labels are unreadable in dark mode" }).click();
+    await hydrated(page);
+    await page.getByRole("button", { name: "Edit" }).click();
+  }
+
+  await second.getByLabel("Description (markdown)").fill("Fixed by **the second editor**.");
+  await second.getByRole("button", { name: "Save" }).click();
+  await expect(second.getByTestId("description").locator("strong")).toHaveText("the second editor");
+
+  await first.getByLabel("Description (markdown)").fill("My own careful notes.");
+  await first.getByRole("button", { name: "Save" }).click();
+  await expect(first.getByRole("alert")).toContainText("Someone else changed this issue");
+  await expect(first.getByLabel("Description (markdown)")).toHaveValue("My own careful notes.");
+
+  await first.getByRole("button", { name: "Show their version" }).click();
+  await expect(first.getByTestId("description").locator("strong")).toHaveText("the second editor");
+  await expect(first.getByLabel("Description (markdown)")).toHaveValue("My own careful notes.");
+  await first.getByRole("button", { name: "Save" }).click();
+  await expect(first.getByTestId("description")).toHaveText("My own careful notes.");
+});
+
+test("an admin deletes an issue after confirming, and restores it from the deleted list", async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.getByRole("link", { name: "Typo on the pricing page" }).click();
+  await hydrated(page);
+
+  await page.getByRole("button", { name: "Delete issue" }).click();
+  await page.getByRole("button", { name: "Yes, delete" }).click();
+
+  await expect(page).toHaveURL(/\/issues$/);
+  await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Show deleted issues" }).click();
+  await expect(page).toHaveURL(/deleted=1/);
+  const row = page.getByRole("row").filter({ hasText: "Typo on the pricing page" });
+  await row.getByRole("button", { name: "Restore" }).click();
+  await expect(row).toHaveCount(0);
+  await page.getByRole("link", { name: "Show live issues" }).click();
+  await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toBeVisible();
+});

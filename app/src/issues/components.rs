@@ -1,6 +1,6 @@
 //! Pieces of the issue pages.
 use super::{
-    api::{ChangeSeverity, ChangeStatus},
+    api::{ChangeSeverity, ChangeStatus, RestoreIssue},
     model::{IssueFilter, IssuePage, IssueSummary},
 };
 use crate::domain::{Severity, Status};
@@ -159,7 +159,14 @@ pub fn MoveStatus(issue_id: i64, status: Status, version: i64, action: ServerAct
     }
 }
 
-fn issue_row(issue: IssueSummary, triage: Option<ServerAction<ChangeStatus>>) -> impl IntoView {
+/// What the last column of a row offers: triage for live issues, restore for deleted ones.
+#[derive(Clone, Copy)]
+pub enum RowAction {
+    Triage(ServerAction<ChangeStatus>),
+    Restore(ServerAction<RestoreIssue>),
+}
+
+fn issue_row(issue: IssueSummary, action: Option<RowAction>) -> impl IntoView {
     let (id, status, version) = (issue.id, issue.status, issue.version);
     view! {
         <tr class="border-t border-slate-200 dark:border-slate-800" data-issue-id=issue.id>
@@ -171,14 +178,24 @@ fn issue_row(issue: IssueSummary, triage: Option<ServerAction<ChangeStatus>>) ->
             <td class="py-2 pr-3"><StatusBadge status=issue.status/></td>
             <td class="py-2 pr-3 text-slate-600 dark:text-slate-300">{issue.reporter_email}</td>
             <td class="py-2 pr-3 text-slate-600 dark:text-slate-300"><Timestamp at=issue.created_at/></td>
-            {triage.map(|action| view! { <td class="py-2"><MoveStatus issue_id=id status version action/></td> })}
+            {action.map(|action| match action {
+                RowAction::Triage(action) => view! { <td class="py-2"><MoveStatus issue_id=id status version action/></td> }.into_any(),
+                RowAction::Restore(action) => view! {
+                    <td class="py-2">
+                        <ActionForm action>
+                            <input type="hidden" name="issue_id" value=id/>
+                            <button type="submit" class="text-xs text-indigo-600 underline dark:text-indigo-400">"Restore"</button>
+                        </ActionForm>
+                    </td>
+                }.into_any(),
+            })}
         </tr>
     }
 }
 
 /// The matching issues with their count, or the empty state.
 #[component]
-pub fn IssueTable(page: IssuePage, filter: IssueFilter, triage: Option<ServerAction<ChangeStatus>>) -> impl IntoView {
+pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction>) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <EmptyState narrowed=filter.narrows()/> }.into_any();
     }
@@ -198,10 +215,13 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, triage: Option<ServerAct
                         <th scope="col" class="py-2 pr-3">"Status"</th>
                         <th scope="col" class="py-2 pr-3">"Reporter"</th>
                         <th scope="col" class="py-2 pr-3">"Created"</th>
-                        {triage.is_some().then(|| view! { <th scope="col" class="py-2">"Triage"</th> })}
+                        {action.map(|action| {
+                            let heading = if matches!(action, RowAction::Restore(_)) { "Restore" } else { "Triage" };
+                            view! { <th scope="col" class="py-2">{heading}</th> }
+                        })}
                     </tr>
                 </thead>
-                <tbody>{page.items.into_iter().map(|issue| issue_row(issue, triage)).collect_view()}</tbody>
+                <tbody>{page.items.into_iter().map(|issue| issue_row(issue, action)).collect_view()}</tbody>
             </table>
         </div>
     }

@@ -1,8 +1,8 @@
 //! The issue pages.
 use super::{
-    api::{ChangeSeverity, ChangeStatus, CreateIssue, get_issue, list_issues, preview_markdown},
-    components::{FilterBar, IssueTable, MoveStatus, SetSeverity, SeverityBadge, StatusBadge, Timestamp},
-    model::IssueFilter,
+    api::{ChangeSeverity, ChangeStatus, CreateIssue, DeleteIssue, RestoreIssue, UpdateIssue, get_issue, list_issues, preview_markdown},
+    components::{FilterBar, IssueTable, MoveStatus, RowAction, SetSeverity, SeverityBadge, StatusBadge, Timestamp},
+    model::{IssueDetail, IssueFilter},
 };
 use crate::{
     auth::components::{Field, FormError},
@@ -23,7 +23,11 @@ pub fn IssueListPage() -> impl IntoView {
     });
     let auth = crate::auth::components::use_auth();
     let change_status = ServerAction::<ChangeStatus>::new();
-    let page = Resource::new(move || (filter.get(), change_status.version().get()), |(filter, _)| list_issues(filter));
+    let restore = ServerAction::<RestoreIssue>::new();
+    let page = Resource::new(
+        move || (filter.get(), change_status.version().get() + restore.version().get()),
+        |(filter, _)| list_issues(filter),
+    );
     let triage_error = Signal::derive(move || change_status.value().get().and_then(Result::err));
     view! {
         <Title text="Issues"/>
@@ -36,10 +40,22 @@ pub fn IssueListPage() -> impl IntoView {
         // A transition keeps the current rows on screen while the next filter loads.
         <Transition fallback=|| view! { <p role="status" class="text-slate-500">"Loading issues…"</p> }>
             {move || Suspend::new(async move {
-                let triage = matches!(auth.user.await, Ok(Some(user)) if user.can_triage()).then_some(change_status);
+                let user = auth.user.await.ok().flatten();
+                let showing_deleted = filter.get_untracked().deleted && user.as_ref().is_some_and(|u| u.is_admin());
+                let action = if showing_deleted {
+                    Some(RowAction::Restore(restore))
+                } else {
+                    user.as_ref().filter(|u| u.can_triage()).map(|_| RowAction::Triage(change_status))
+                };
+                let deleted_link = user.as_ref().filter(|u| u.is_admin()).map(|_| {
+                    let mut other = filter.get_untracked();
+                    other.deleted = !other.deleted;
+                    let label = if other.deleted { "Show deleted issues" } else { "Show live issues" };
+                    view! { <p class="mb-2 text-sm"><a href=format!("/issues{}", other.to_query()) class="text-indigo-600 underline dark:text-indigo-400">{label}</a></p> }
+                });
                 match page.await {
                     Err(crate::error::AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
-                    Ok(page) => view! { <IssueTable page filter=filter.get_untracked() triage/> }.into_any(),
+                    Ok(page) => view! { {deleted_link} <IssueTable page filter=filter.get_untracked() action/> }.into_any(),
                     Err(err) => view! {
                         <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
                             {err.to_string()}
@@ -120,8 +136,12 @@ pub fn IssueDetailPage() -> impl IntoView {
     let auth = crate::auth::components::use_auth();
     let change_status = ServerAction::<ChangeStatus>::new();
     let change_severity = ServerAction::<ChangeSeverity>::new();
+    let update = ServerAction::<UpdateIssue>::new();
+    let delete = ServerAction::<DeleteIssue>::new();
+    // Bumped to load the latest saved version without touching what the user is typing.
+    let reload = RwSignal::new(0u32);
     let issue = Resource::new(
-        move || (id.get(), change_status.version().get(), change_severity.version().get()),
+        move || (id.get(), change_status.version().get() + change_severity.version().get() + update.version().get(), reload.get()),
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_issue(id).await,
@@ -134,9 +154,12 @@ pub fn IssueDetailPage() -> impl IntoView {
     });
     view! {
         <FormError error=triage_error/>
+        <EditIssue issue update reload/>
         <Transition fallback=|| view! { <p role="status">"Loading the issue…"</p> }>
             {move || Suspend::new(async move {
-                let can_triage = matches!(auth.user.await, Ok(Some(user)) if user.can_triage());
+                let user = auth.user.await.ok().flatten();
+                let can_triage = user.as_ref().is_some_and(|u| u.can_triage());
+                let is_admin = user.as_ref().is_some_and(|u| u.is_admin());
                 match issue.await {
                     Err(AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
                     Err(AppError::NotFound) => view! {
@@ -163,10 +186,109 @@ pub fn IssueDetailPage() -> impl IntoView {
                                 </div>
                             })}
                             <article class="markdown mt-6" data-testid="description" inner_html=detail.description_html></article>
+                            {is_admin.then(|| view! { <DeleteButton issue_id=s.id action=delete/> })}
                         }.into_any()
                     }
                 }
             })}
         </Transition>
+    }
+}
+
+/// Deleting takes two clicks: the first asks, the second deletes.
+#[component]
+fn DeleteButton(issue_id: i64, action: ServerAction<DeleteIssue>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <div class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800">
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="text-sm text-red-700 underline dark:text-red-400" on:click=move |_| confirming.set(true)>
+                        "Delete issue"
+                    </button>
+                }
+            >
+                <ActionForm action attr:class="flex items-center gap-3 text-sm">
+                    <input type="hidden" name="issue_id" value=issue_id/>
+                    <span>"Delete this issue? Admins can restore it from the deleted list."</span>
+                    <button type="submit" class="rounded bg-red-600 px-3 py-1 text-white">"Yes, delete"</button>
+                    <button type="button" class="underline" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                </ActionForm>
+            </Show>
+        </div>
+    }
+}
+
+/// The editor for title and description, for the issue's reporter and admins. What the user
+/// types stays put when the issue changes underneath; a stale save says so and offers the
+/// latest version to review before saving again.
+#[component]
+fn EditIssue(
+    issue: Resource<Result<IssueDetail, AppError>>,
+    update: ServerAction<UpdateIssue>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let auth = crate::auth::components::use_auth();
+    let editing = RwSignal::new(false);
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let stale = move || matches!(error.get(), Some(AppError::StaleVersion { .. }));
+    // A successful save closes the editor.
+    Effect::new(move |_| {
+        if matches!(update.value().get(), Some(Ok(_))) {
+            editing.set(false);
+        }
+    });
+    let current = move || issue.get().and_then(Result::ok);
+    let may_edit = move || {
+        let user = auth.user.get().and_then(Result::ok).flatten();
+        match (user, current()) {
+            (Some(user), Some(detail)) => user.is_admin() || user.email == detail.summary.reporter_email,
+            _ => false,
+        }
+    };
+    let open = move |_| {
+        if let Some(detail) = current() {
+            title.set(detail.summary.title.clone());
+            description.set(detail.description.clone());
+        }
+        editing.set(true);
+    };
+    view! {
+        <Show when=move || may_edit() && !editing.get()>
+            <button type="button" class="float-right text-sm text-indigo-600 underline dark:text-indigo-400" on:click=open>"Edit"</button>
+        </Show>
+        <Show when=move || editing.get()>
+            <ActionForm action=update attr:class="mb-6 flex max-w-3xl flex-col gap-3 rounded border border-slate-200 p-4 dark:border-slate-800">
+                <Show when=stale>
+                    <div role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                        "Someone else changed this issue while you were editing. Your text is kept below. "
+                        <button type="button" class="underline" on:click=move |_| reload.update(|n| *n += 1)>
+                            "Show their version"
+                        </button>
+                        " then save again to apply yours on top."
+                    </div>
+                </Show>
+                <Show when=move || !stale()>
+                    <FormError error/>
+                </Show>
+                <input type="hidden" name="issue_id" prop:value=move || current().map(|d| d.summary.id.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="version" prop:value=move || current().map(|d| d.summary.version.to_string()).unwrap_or_default()/>
+                <label class="text-sm font-medium" for="edit-title">"Title"</label>
+                <input id="edit-title" name="title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))
+                    class="rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>
+                <p class="text-sm text-red-600" data-field-error="title">{move || crate::auth::components::field_message(&error.get(), "title")}</p>
+                <label class="text-sm font-medium" for="edit-description">"Description (markdown)"</label>
+                <textarea id="edit-description" name="description" rows="10" prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))
+                    class="rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"></textarea>
+                <div class="flex gap-3">
+                    <button type="submit" class="rounded bg-indigo-600 px-4 py-2 font-medium text-white">"Save"</button>
+                    <button type="button" class="underline" on:click=move |_| editing.set(false)>"Cancel"</button>
+                </div>
+            </ActionForm>
+        </Show>
     }
 }
