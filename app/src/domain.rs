@@ -96,6 +96,16 @@ impl Status {
         (to - from).abs() == 1 || (self == Status::Done && next == Status::Open)
     }
 
+    /// The next stage forward, if any (a done issue reopens only on purpose, not by stepping).
+    pub fn forward(self) -> Option<Status> {
+        Status::ALL.get(self as usize + 1).copied()
+    }
+
+    /// The previous stage, if any.
+    pub fn backward(self) -> Option<Status> {
+        (self as usize).checked_sub(1).map(|i| Status::ALL[i])
+    }
+
     /// The stages this one can move to, in workflow order.
     pub fn next_stages(self) -> impl Iterator<Item = Status> {
         Status::ALL.iter().copied().filter(move |next| self.can_move_to(*next))
@@ -152,6 +162,8 @@ mod tests {
             }
         }
         assert_eq!(Open.next_stages().collect::<Vec<_>>(), [Triaged]);
+        assert_eq!((Open.forward(), Open.backward()), (Some(Triaged), None));
+        assert_eq!((Done.forward(), Done.backward()), (None, Some(InProgress)));
         assert_eq!(Done.next_stages().collect::<Vec<_>>(), [Open, InProgress]);
     }
 

@@ -99,3 +99,21 @@ test("an admin deletes an issue after confirming, and restores it from the delet
   await page.getByRole("link", { name: "Show live issues" }).click();
   await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toBeVisible();
 });
+
+test("a maintainer filters by severity, opens the issue and moves it with the keyboard", async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.locator('[data-filter="severity"]').getByRole("link", { name: "Critical" }).click();
+  await expect(page).toHaveURL(/severity=CRITICAL/);
+  await page.getByRole("link", { name: "Login fails for SSO users after a password reset" }).click();
+  await hydrated(page);
+  const status = page.getByTestId("triage").getByLabel(/New status/);
+  await expect(status).toContainText("Done"); // In progress: can go to Triaged or Done
+
+  await page.keyboard.press("]");
+  await expect(status).toContainText("Open"); // Done: can reopen or step back
+  await expect(status).not.toContainText("Triaged");
+
+  await page.keyboard.press("[");
+  await expect(status).toContainText("Triaged");
+  await expect(status).toContainText("Done");
+});

@@ -152,6 +152,28 @@ pub fn IssueDetailPage() -> impl IntoView {
     let triage_error = Signal::derive(move || {
         change_status.value().get().and_then(Result::err).or_else(|| change_severity.value().get().and_then(Result::err))
     });
+    // Triage from the keyboard: `]` next stage, `[` previous stage. Ignored while typing.
+    let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || change_status.pending().get_untracked() {
+            return;
+        }
+        let can_triage = auth.user.get_untracked().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage());
+        let Some(summary) = issue.get_untracked().and_then(Result::ok).map(|d| d.summary) else { return };
+        let next = match ev.key().as_str() {
+            "]" => summary.status.forward(),
+            "[" => summary.status.backward(),
+            _ => return,
+        };
+        if let (true, Some(status)) = (can_triage, next) {
+            ev.prevent_default();
+            change_status.dispatch(ChangeStatus { issue_id: summary.id, status, version: summary.version });
+        }
+    });
+    on_cleanup(move || shortcuts.remove());
     view! {
         <FormError error=triage_error/>
         <EditIssue issue update reload/>
@@ -183,6 +205,10 @@ pub fn IssueDetailPage() -> impl IntoView {
                                 <div class="mt-4 flex flex-wrap gap-4 rounded border border-slate-200 p-3 dark:border-slate-800" data-testid="triage">
                                     <MoveStatus issue_id=s.id status=s.status version=s.version action=change_status/>
                                     <SetSeverity issue_id=s.id severity=s.severity version=s.version action=change_severity/>
+                                    <p class="text-xs text-slate-500 dark:text-slate-400">
+                                        "Keyboard: " <kbd class="rounded border px-1">"]"</kbd> " next stage, "
+                                        <kbd class="rounded border px-1">"["</kbd> " previous stage"
+                                    </p>
                                 </div>
                             })}
                             <article class="markdown mt-6" data-testid="description" inner_html=detail.description_html></article>
