@@ -70,7 +70,8 @@ pub fn LoginPage() -> impl IntoView {
         </ActionForm>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                methods.await.ok().filter(|m| m.google).map(|_| view! {
+                let google = methods.await.is_ok_and(|m| m.google);
+                google.then(|| view! {
                     <div class="mx-auto mt-4 max-w-sm text-center">
                         <a href=format!("/auth/oidc/start?next={}", encode_query_value(&next.get_untracked()))
                             class="inline-block w-full rounded border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
@@ -78,7 +79,7 @@ pub fn LoginPage() -> impl IntoView {
                             "Sign in with Google"
                         </a>
                     </div>
-                })
+                }).into_any()
             })}
         </Suspense>
     }

@@ -163,7 +163,13 @@ pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
 
 /// A client with its own cookie jar that does not follow redirects.
 pub fn new_client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        // A request that hangs fails its test instead of stalling the whole run.
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
 }
 
 /// The password every test user gets; hashed once per test binary.
