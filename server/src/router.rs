@@ -16,6 +16,7 @@ use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
+    timeout::TimeoutLayer,
     csrf::{CsrfLayer, ProtectionError},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     sensitive_headers::SetSensitiveRequestHeadersLayer,
@@ -72,13 +73,18 @@ pub fn router(state: AppState) -> Router {
                 // No form or JSON body needs more; larger bodies get 413 before they are read.
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 // Cross-site writes are refused before they reach a handler or server function.
-                .layer(CsrfLayer::new().with_rejection_response(|_: ProtectionError| cross_site_rejection())),
+                .layer(CsrfLayer::new().with_rejection_response(|_: ProtectionError| cross_site_rejection()))
+                // No request may hold a connection without an answer: 408 once the limit passes.
+                .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
         )
         .with_state(state)
 }
 
 /// The largest request body accepted, in bytes (a 64 KiB description fits many times over).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long a request may take to produce its response headers.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The policy for everything that is not a page (JSON, files, errors): nothing may run.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
