@@ -1,8 +1,8 @@
-//! Shared server-side infrastructure: state, database access and entities.
+//! Shared server-side infrastructure: state, database access, entities, tokens, markdown and CSP.
 //! It knows no feature; features build on it.
 pub mod db;
-pub mod markdown;
 pub mod entities;
+pub mod markdown;
 pub mod request_id;
 pub mod security;
 pub mod state;
@@ -21,14 +21,11 @@ pub fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate:
 
 /// Puts `err`'s status (and `Retry-After` for rate limits) on the current response.
 pub fn report_status(err: &crate::error::AppError) {
-    {
-        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            options.set_status(
-                axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
-            if let crate::error::AppError::RateLimited { retry_after_secs } = err {
-                options.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_secs));
-            }
-        }
+    let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
+    options.set_status(
+        axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+    );
+    if let crate::error::AppError::RateLimited { retry_after_secs } = err {
+        options.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_secs));
     }
 }
