@@ -44,6 +44,19 @@ impl AppError {
         AppError::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
     }
 
+    /// One validation error holding the field errors of every failed check; other kinds are dropped.
+    pub fn merge_fields(errors: impl IntoIterator<Item = Option<AppError>>) -> Self {
+        let fields = errors
+            .into_iter()
+            .flatten()
+            .flat_map(|e| match e {
+                AppError::Validation(fields) => fields,
+                _ => Vec::new(),
+            })
+            .collect();
+        AppError::Validation(fields)
+    }
+
     /// The HTTP status this error is reported with.
     pub fn status(&self) -> u16 {
         match self {

@@ -166,7 +166,7 @@ pub async fn sign_up(
     let password = Password::parse("password", password);
     let (email, password) = match (email, password) {
         (Ok(e), Ok(p)) => (e, p),
-        (e, p) => return Err(merge_field_errors([e.err(), p.err()])),
+        (e, p) => return Err(AppError::merge_fields([e.err(), p.err()])),
     };
     let address_key = client.ip.as_ref().map(|ip| format!("signup:ip:{ip}"));
     if let Some(key) = &address_key {
@@ -198,18 +198,6 @@ pub async fn sign_up(
     txn.commit().await?;
     tracing::info!(user_id = user.id, role = %user.role, "account created");
     Ok(signed_in)
-}
-
-fn merge_field_errors(errors: impl IntoIterator<Item = Option<AppError>>) -> AppError {
-    let fields = errors
-        .into_iter()
-        .flatten()
-        .flat_map(|e| match e {
-            AppError::Validation(fields) => fields,
-            _ => Vec::new(),
-        })
-        .collect();
-    AppError::Validation(fields)
 }
 
 /// The one answer for an unknown address, a wrong password and a deactivated account.

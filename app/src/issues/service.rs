@@ -107,12 +107,7 @@ pub async fn triage(
     change: Triage,
 ) -> Result<IssueSummary, AppError> {
     let txn = db.begin().await?;
-    let issue = issues::Entity::find_by_id(issue_id)
-        .filter(issues::Column::DeletedAt.is_null())
-        .one(&txn)
-        .await?
-        .filter(|issue| actor.can_triage() || issue.reporter_id == actor.id)
-        .ok_or(AppError::NotFound)?;
+    let issue = visible_issue(&txn, actor, issue_id).await?;
     if !actor.can_triage() {
         return Err(AppError::Forbidden);
     }
@@ -194,6 +189,25 @@ pub fn parse_description(raw: &str) -> Result<String, AppError> {
     Ok(raw.to_owned())
 }
 
+/// A title and a description, both checked; every bad field is named in one error.
+fn parse_content(title: &str, description: &str) -> Result<(String, String), AppError> {
+    match (IssueTitle::parse(title), parse_description(description)) {
+        (Ok(title), Ok(description)) => Ok((title.0, description)),
+        (title, description) => Err(AppError::merge_fields([title.err(), description.err()])),
+    }
+}
+
+/// The live issue `issue_id` if `actor` may see it: triagers any, reporters their own.
+/// Anything else is 404, so a reporter learns nothing about other issues.
+async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<issues::Model, AppError> {
+    issues::Entity::find_by_id(issue_id)
+        .filter(issues::Column::DeletedAt.is_null())
+        .one(db)
+        .await?
+        .filter(|issue| actor.can_triage() || issue.reporter_id == actor.id)
+        .ok_or(AppError::NotFound)
+}
+
 fn detail(issue: issues::Model, reporter_email: String) -> IssueDetail {
     IssueDetail {
         description_html: crate::server::markdown::render(&issue.description),
@@ -219,21 +233,11 @@ pub async fn create_issue(
     description: &str,
     severity: Severity,
 ) -> Result<IssueDetail, AppError> {
-    let (title, description) = match (IssueTitle::parse(title), parse_description(description)) {
-        (Ok(t), Ok(d)) => (t, d),
-        (t, d) => {
-            let fields = [t.err(), d.err()]
-                .into_iter()
-                .flatten()
-                .flat_map(|e| if let AppError::Validation(f) = e { f } else { Vec::new() })
-                .collect();
-            return Err(AppError::Validation(fields));
-        }
-    };
+    let (title, description) = parse_content(title, description)?;
     let now = Utc::now();
     let txn = db.begin().await?;
     let issue = issues::ActiveModel {
-        title: Set(title.0),
+        title: Set(title),
         description: Set(description),
         severity: Set(severity),
         status: Set(Status::Open),
@@ -296,24 +300,9 @@ pub async fn update_issue(
     title: &str,
     description: &str,
 ) -> Result<IssueDetail, AppError> {
-    let (title, description) = match (IssueTitle::parse(title), parse_description(description)) {
-        (Ok(t), Ok(d)) => (t.0, d),
-        (t, d) => {
-            let fields = [t.err(), d.err()]
-                .into_iter()
-                .flatten()
-                .flat_map(|e| if let AppError::Validation(f) = e { f } else { Vec::new() })
-                .collect();
-            return Err(AppError::Validation(fields));
-        }
-    };
+    let (title, description) = parse_content(title, description)?;
     let txn = db.begin().await?;
-    let issue = issues::Entity::find_by_id(issue_id)
-        .filter(issues::Column::DeletedAt.is_null())
-        .one(&txn)
-        .await?
-        .filter(|issue| actor.can_triage() || issue.reporter_id == actor.id)
-        .ok_or(AppError::NotFound)?;
+    let issue = visible_issue(&txn, actor, issue_id).await?;
     if issue.reporter_id != actor.id && !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
