@@ -89,6 +89,29 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// The colour of a tag, from a fixed palette that reads well in light and dark mode.
+    TagColour {
+        Gray => "GRAY", "Gray",
+        Red => "RED", "Red",
+        Orange => "ORANGE", "Orange",
+        Amber => "AMBER", "Amber",
+        Green => "GREEN", "Green",
+        Teal => "TEAL", "Teal",
+        Sky => "SKY", "Sky",
+        Blue => "BLUE", "Blue",
+        Violet => "VIOLET", "Violet",
+        Pink => "PINK", "Pink",
+    }
+}
+
+impl Severity {
+    /// 1 for LOW up to 4 for CRITICAL, as the database's `severity_rank` column stores it.
+    pub fn rank(self) -> i16 {
+        self as i16 + 1
+    }
+}
+
 impl Status {
     /// The workflow, in one place: forward or back one stage, and reopening a done issue.
     pub fn can_move_to(self, next: Status) -> bool {

@@ -43,3 +43,25 @@ pub fn NotFound() -> impl IntoView {
         <p class="mt-2">"There is nothing at this address. " <a href="/issues" class="text-indigo-600 underline dark:text-indigo-400">"Go to the issues"</a></p>
     }
 }
+
+/// A destructive action that takes two clicks: the first shows `children` (the form that
+/// acts, with its question and confirm button) and a way back.
+#[component]
+pub fn TwoStep(label: &'static str, #[prop(optional, into)] aria_label: Option<String>, children: ChildrenFn) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button type="button" class="text-sm text-red-700 underline dark:text-red-400" aria-label=aria_label.clone() on:click=move |_| confirming.set(true)>
+                    {label}
+                </button>
+            }
+        >
+            <div class="flex flex-wrap items-center gap-3 text-sm">
+                {children()}
+                <button type="button" class="underline" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            </div>
+        </Show>
+    }
+}

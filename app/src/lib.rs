@@ -8,6 +8,7 @@ pub mod issues;
 pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod tags;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
                     <Route path=path!("/issues/new") view=issues::pages::NewIssuePage/>
                     <Route path=path!("/issues/:id") view=issues::pages::IssueDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tags") view=tags::pages::TagsPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::pages::SignUpPage/>
                     <Route path=path!("/profile") view=auth::pages::ProfilePage ssr=SsrMode::Async/>

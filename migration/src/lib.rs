@@ -6,6 +6,7 @@ mod m20261126_000002_create_issues;
 mod m20261126_000003_create_daily_stats;
 mod m20261126_000004_accounts;
 mod m20261126_000005_issue_versions_and_events;
+mod m20261126_000006_tags_and_search;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_create_daily_stats::Migration),
             Box::new(m20261126_000004_accounts::Migration),
             Box::new(m20261126_000005_issue_versions_and_events::Migration),
+            Box::new(m20261126_000006_tags_and_search::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! Demo data, so that a new instance has something to show (`server seed-demo`).
 use app::{
-    domain::{Role, Severity, Status},
-    server::entities::{issues, users},
+    domain::{Role, Severity, Status, TagColour},
+    server::entities::{issue_tags, issues, tags, users},
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -12,13 +12,16 @@ use sea_orm::{
 /// The demo reporter's address.
 pub const DEMO_REPORTER: &str = "demo.reporter@example.com";
 
-/// (title, description, severity, status, hours ago)
-const DEMO_ISSUES: &[(&str, &str, Severity, Status, i64)] = &[
-    ("Checkout button does nothing on Safari 17", "Clicking **Pay now** on Safari 17.4 has no effect; Chrome works.", Severity::High, Status::Open, 2),
-    ("Login fails for SSO users after a password reset", "Users who reset their password are sent back to the login page.", Severity::Critical, Status::InProgress, 30),
-    ("CSV export drops the last row", "The exported file is missing the final line of the table.", Severity::Medium, Status::Triaged, 50),
-    ("Chart labels are unreadable in dark mode", "Axis labels stay black on the dark background.", Severity::Low, Status::Open, 75),
-    ("Typo on the pricing page", "\"Anual\" should read \"Annual\".", Severity::Low, Status::Done, 120),
+/// The demo tag list.
+const DEMO_TAGS: &[(&str, TagColour)] = &[("bug", TagColour::Red), ("ui", TagColour::Violet), ("auth", TagColour::Amber), ("export", TagColour::Teal)];
+
+/// (title, description, severity, status, hours ago, tags)
+const DEMO_ISSUES: &[(&str, &str, Severity, Status, i64, &[&str])] = &[
+    ("Checkout button does nothing on Safari 17", "Clicking **Pay now** on Safari 17.4 has no effect; Chrome works.", Severity::High, Status::Open, 2, &["bug", "ui"]),
+    ("Login fails for SSO users after a password reset", "Users who reset their password are sent back to the login page.", Severity::Critical, Status::InProgress, 30, &["auth", "bug"]),
+    ("CSV export drops the last row", "The exported file is missing the final line of the table.", Severity::Medium, Status::Triaged, 50, &["export"]),
+    ("Chart labels are unreadable in dark mode", "Axis labels stay black on the dark background.", Severity::Low, Status::Open, 75, &["ui"]),
+    ("Typo on the pricing page", "\"Anual\" should read \"Annual\".", Severity::Low, Status::Done, 120, &[]),
 ];
 
 /// Inserts the demo issues into a database that has none, in one transaction.
@@ -44,9 +47,21 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
             .await?
         }
     };
-    for (title, description, severity, status, hours_ago) in DEMO_ISSUES {
+    let mut tag_ids = Vec::new();
+    for (name, colour) in DEMO_TAGS {
+        let existing = tags::Entity::find().filter(tags::Column::NameKey.eq(*name)).one(&txn).await?;
+        let tag = match existing {
+            Some(tag) => tag,
+            None => {
+                let tag = tags::ActiveModel { name: Set((*name).to_owned()), name_key: Set((*name).to_owned()), colour: Set(*colour), created_at: Set(now), ..Default::default() };
+                tag.insert(&txn).await?
+            }
+        };
+        tag_ids.push((*name, tag.id));
+    }
+    for (title, description, severity, status, hours_ago, issue_tags) in DEMO_ISSUES {
         let at = now - Duration::hours(*hours_ago);
-        issues::ActiveModel {
+        let issue = issues::ActiveModel {
             title: Set((*title).to_owned()),
             description: Set((*description).to_owned()),
             severity: Set(*severity),
@@ -60,6 +75,10 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
         }
         .insert(&txn)
         .await?;
+        for name in *issue_tags {
+            let tag_id = tag_ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id).expect("demo tags cover the demo issues");
+            issue_tags::ActiveModel { issue_id: Set(issue.id), tag_id: Set(tag_id) }.insert(&txn).await?;
+        }
     }
     txn.commit().await?;
     Ok(DEMO_ISSUES.len())

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 pub async fn list_issues(filter: IssueFilter) -> Result<IssuePage, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::list_issues(&state.db, &user, &filter).await
+        super::list::list_issues(&state.db, &user, &filter).await
     }
     .await;
     crate::server::respond(result)
@@ -41,10 +41,17 @@ pub async fn change_severity(issue_id: i64, severity: Severity, version: i64) ->
 
 /// Files an issue as the signed-in user and opens it.
 #[server]
-pub async fn create_issue(title: String, description: String, severity: Severity) -> Result<IssueDetail, AppError> {
+pub async fn create_issue(
+    title: String,
+    description: String,
+    severity: Severity,
+    /// Posted as `tags[]`, one per checked box; none when no box is checked.
+    #[server(default)]
+    tags: Vec<i64>,
+) -> Result<IssueDetail, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        let issue = super::service::create_issue(&state.db, &user, &title, &description, severity).await?;
+        let issue = super::service::create_issue(&state.db, &user, &title, &description, severity, &tags).await?;
         leptos_axum::redirect(&format!("/issues/{}", issue.summary.id));
         Ok(issue)
     }
@@ -105,6 +112,22 @@ pub async fn restore_issue(issue_id: i64) -> Result<(), AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
         super::service::restore_issue(&state.db, &user, issue_id).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Replaces an issue's tags (maintainers and admins), if it is still at `version`.
+#[server]
+pub async fn set_issue_tags(
+    issue_id: i64,
+    version: i64,
+    #[server(default)]
+    tags: Vec<i64>,
+) -> Result<IssueSummary, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::set_issue_tags(&state.db, &user, issue_id, version, &tags).await
     }
     .await;
     crate::server::respond(result)

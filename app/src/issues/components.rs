@@ -3,8 +3,12 @@ use super::{
     api::{ChangeSeverity, ChangeStatus, RestoreIssue},
     model::{IssueFilter, IssuePage, IssueSummary},
 };
-use crate::domain::{Severity, Status};
+use crate::{
+    domain::{Severity, Status},
+    tags::{components::TagChip, model::Tag},
+};
 use leptos::prelude::*;
+use leptos_router::components::Form;
 
 /// A severity as a coloured label.
 #[component]
@@ -70,9 +74,9 @@ fn FilterChip(href: String, active: bool, label: &'static str) -> impl IntoView 
 
 /// The filters and sort orders, as links, so they work before the WASM loads and land in the URL.
 #[component]
-pub fn FilterBar(filter: Memo<IssueFilter>) -> impl IntoView {
+pub fn FilterBar(filter: Memo<IssueFilter>, tags: Vec<Tag>, show_reporter: bool) -> impl IntoView {
     let link = move |change: &dyn Fn(&mut IssueFilter)| {
-        let mut next = filter.get();
+        let mut next = filter.get().first_page();
         change(&mut next);
         format!("/issues{}", next.to_query())
     };
@@ -103,7 +107,25 @@ pub fn FilterBar(filter: Memo<IssueFilter>) -> impl IntoView {
                         view! { <FilterChip href active=current.sort == *sort label=sort.label()/> }
                     })
                     .collect_view();
+                let cleared = |clear: &dyn Fn(&mut IssueFilter)| link(clear);
+                let active = [
+                    current.q.clone().map(|q| (format!("Search: {q}"), cleared(&|f| f.q = None))),
+                    current.tag.clone().map(|t| (format!("Tag: {t}"), cleared(&|f| f.tag = None))),
+                    current.reporter.clone().map(|r| (format!("Reporter: {r}"), cleared(&|f| f.reporter = None))),
+                ]
+                .into_iter()
+                .flatten()
+                .map(|(label, href)| {
+                    let remove = format!("Remove filter {label}");
+                    view! {
+                        <a href=href class="rounded-full bg-indigo-50 px-3 py-1 text-sm text-indigo-800 hover:line-through dark:bg-indigo-950 dark:text-indigo-200"
+                            aria-label=remove>{label} " ×"</a>
+                    }
+                })
+                .collect_view();
                 view! {
+                    <SearchForm current=current.clone() tags=tags.clone() show_reporter/>
+                    <div class="flex flex-wrap gap-2" data-filter="active">{active}</div>
                     <div class="flex flex-wrap gap-2" data-filter="severity">{severity_chips}</div>
                     <div class="flex flex-wrap gap-2" data-filter="status">{status_chips}</div>
                     <div class="flex flex-wrap items-center gap-2" data-filter="sort">
@@ -113,6 +135,39 @@ pub fn FilterBar(filter: Memo<IssueFilter>) -> impl IntoView {
                 }
             }}
         </nav>
+    }
+}
+
+/// Free text, tag and reporter: a GET form, so it works before the WASM loads, and after it
+/// the router turns the submission into a navigation without a reload.
+#[component]
+fn SearchForm(current: IssueFilter, tags: Vec<Tag>, show_reporter: bool) -> impl IntoView {
+    let input = "rounded border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+    let keep = [
+        ("status", current.status.map(|s| s.as_str().to_owned())),
+        ("severity", current.severity.map(|s| s.as_str().to_owned())),
+        ("sort", (current.sort != super::model::IssueSort::Newest).then(|| current.sort.as_str().to_owned())),
+        ("deleted", current.deleted.then(|| "1".to_owned())),
+    ];
+    view! {
+        <Form method="GET" action="/issues" attr:class="flex flex-wrap items-center gap-2" attr:role="search">
+            {keep.into_iter().filter_map(|(name, value)| value.map(|value| view! { <input type="hidden" name=name value=value/> })).collect_view()}
+            <input type="search" name="q" value=current.q.clone().unwrap_or_default() aria-label="Search issues"
+                placeholder="Search titles and descriptions" maxlength=super::model::SEARCH_MAX_CHARS class=format!("{input} w-72")/>
+            <select name="tag" aria-label="Tag" class=input>
+                <option value="">"Any tag"</option>
+                {tags.into_iter().map(|tag| {
+                    let selected = current.tag.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(&tag.name));
+                    let value = tag.name.clone();
+                    view! { <option value=value selected=selected>{tag.name}</option> }
+                }).collect_view()}
+            </select>
+            {show_reporter.then(|| view! {
+                <input type="email" name="reporter" value=current.reporter.clone().unwrap_or_default() aria-label="Reporter email"
+                    placeholder="Reporter email" class=format!("{input} w-56")/>
+            })}
+            <button type="submit" class="rounded bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900">"Search"</button>
+        </Form>
     }
 }
 
@@ -166,17 +221,34 @@ pub enum RowAction {
     Restore(ServerAction<RestoreIssue>),
 }
 
-fn issue_row(issue: IssueSummary, action: Option<RowAction>) -> impl IntoView {
+fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction>) -> impl IntoView {
     let (id, status, version) = (issue.id, issue.status, issue.version);
+    let within = |change: &dyn Fn(&mut IssueFilter)| {
+        let mut next = filter.first_page();
+        change(&mut next);
+        format!("/issues{}", next.to_query())
+    };
+    let reporter_href = within(&|f| f.reporter = Some(issue.reporter_email.clone()));
+    let tags = issue
+        .tags
+        .into_iter()
+        .map(|tag| {
+            let href = within(&|f| f.tag = Some(tag.name.clone()));
+            view! { <TagChip tag href/> }
+        })
+        .collect_view();
     view! {
         <tr class="border-t border-slate-200 dark:border-slate-800" data-issue-id=issue.id>
             <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">"#"{issue.id}</td>
             <td class="py-2 pr-3 font-medium">
                 <a href=format!("/issues/{id}") class="hover:text-indigo-600 hover:underline dark:hover:text-indigo-400">{issue.title}</a>
+                <span class="ml-2 inline-flex flex-wrap gap-1 align-middle">{tags}</span>
             </td>
             <td class="py-2 pr-3"><SeverityBadge severity=issue.severity/></td>
             <td class="py-2 pr-3"><StatusBadge status=issue.status/></td>
-            <td class="py-2 pr-3 text-slate-600 dark:text-slate-300">{issue.reporter_email}</td>
+            <td class="py-2 pr-3 text-slate-600 dark:text-slate-300">
+                <a href=reporter_href class="hover:underline" title="Show this reporter's issues">{issue.reporter_email}</a>
+            </td>
             <td class="py-2 pr-3 text-slate-600 dark:text-slate-300"><Timestamp at=issue.created_at/></td>
             {action.map(|action| match action {
                 RowAction::Triage(action) => view! { <td class="py-2"><MoveStatus issue_id=id status version action/></td> }.into_any(),
@@ -191,6 +263,25 @@ fn issue_row(issue: IssueSummary, action: Option<RowAction>) -> impl IntoView {
             })}
         </tr>
     }
+}
+
+/// Links to the neighbouring pages; each carries its cursor in the URL.
+#[component]
+fn Pager(filter: IssueFilter, prev: Option<String>, next: Option<String>) -> impl IntoView {
+    if prev.is_none() && next.is_none() {
+        return None;
+    }
+    let link = |before: Option<String>, after: Option<String>| {
+        let target = IssueFilter { before, after, ..filter.first_page() };
+        format!("/issues{}", target.to_query())
+    };
+    let class = "rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
+    Some(view! {
+        <nav aria-label="Pages" class="mt-4 flex items-center gap-3">
+            {prev.map(|cursor| view! { <a href=link(Some(cursor), None) rel="prev" class=class>"← Previous"</a> })}
+            {next.map(|cursor| view! { <a href=link(None, Some(cursor)) rel="next" class=class>"Next →"</a> })}
+        </nav>
+    })
 }
 
 /// The matching issues with their count, or the empty state.
@@ -221,9 +312,10 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
                         })}
                     </tr>
                 </thead>
-                <tbody>{page.items.into_iter().map(|issue| issue_row(issue, action)).collect_view()}</tbody>
+                <tbody>{page.items.into_iter().map(|issue| issue_row(issue, &filter, action)).collect_view()}</tbody>
             </table>
         </div>
+        <Pager filter=filter.clone() prev=page.prev next=page.next/>
     }
     .into_any()
 }

@@ -1,6 +1,8 @@
-//! Issues: the list (and, as the tracker grows, filing, triage and detail).
+//! Issues: filing, the list with its search and pages, triage, editing and deletion.
 pub mod api;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod list;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

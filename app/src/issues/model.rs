@@ -1,5 +1,8 @@
 //! Wire types for issues, shared by the server and the browser.
-use crate::domain::{Severity, Status};
+use crate::{
+    domain::{Severity, Status},
+    tags::model::Tag,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +21,8 @@ pub struct IssueSummary {
     pub updated_at: DateTime<Utc>,
     /// The version this summary was read at; a triage change must name it.
     pub version: i64,
+    /// Its tags, by name.
+    pub tags: Vec<Tag>,
 }
 
 /// The longest title, in characters, after trimming.
@@ -40,6 +45,10 @@ pub struct IssueDetail {
 pub struct IssuePage {
     pub items: Vec<IssueSummary>,
     pub total: u64,
+    /// The cursor for the next (older) page, if there is one.
+    pub next: Option<String>,
+    /// The cursor for the previous page, if this is not the first.
+    pub prev: Option<String>,
 }
 
 /// The list's order.
@@ -51,17 +60,20 @@ pub enum IssueSort {
     Newest,
     /// Most recently updated first.
     Updated,
+    /// Most severe first, newest first within a severity.
+    Severity,
 }
 
 impl IssueSort {
     /// Every order, as offered in the list's menu.
-    pub const ALL: &'static [IssueSort] = &[IssueSort::Newest, IssueSort::Updated];
+    pub const ALL: &'static [IssueSort] = &[IssueSort::Newest, IssueSort::Updated, IssueSort::Severity];
 
     /// The form used in the URL.
     pub fn as_str(self) -> &'static str {
         match self {
             IssueSort::Newest => "newest",
             IssueSort::Updated => "updated",
+            IssueSort::Severity => "severity",
         }
     }
 
@@ -70,8 +82,17 @@ impl IssueSort {
         match self {
             IssueSort::Newest => "Newest",
             IssueSort::Updated => "Recently updated",
+            IssueSort::Severity => "Most severe",
         }
     }
+}
+
+/// The longest search, in characters; the rest of a longer one is ignored.
+pub const SEARCH_MAX_CHARS: usize = 256;
+
+/// Percent-encodes one value for a query string.
+pub fn encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// What the list shows. It lives in the URL's query string, so a link
@@ -80,50 +101,87 @@ impl IssueSort {
 pub struct IssueFilter {
     pub status: Option<Status>,
     pub severity: Option<Severity>,
+    /// A tag's name, in any letter case.
+    pub tag: Option<String>,
+    /// The reporter's email.
+    pub reporter: Option<String>,
+    /// Free text, searched in titles and descriptions.
+    pub q: Option<String>,
     #[serde(default)]
     pub sort: IssueSort,
     /// Deleted issues instead of live ones (admins only; ignored for everyone else).
     #[serde(default)]
     pub deleted: bool,
+    /// The page after this cursor (older in the current order)...
+    pub after: Option<String>,
+    /// ...or the page before it.
+    pub before: Option<String>,
 }
 
 impl IssueFilter {
     /// Reads the filter from query parameters. A value the list does not know is
     /// dropped rather than failing the page, so an old or hand-edited link still opens.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         IssueFilter {
             status: get("status").and_then(|v| v.parse().ok()),
             severity: get("severity").and_then(|v| v.parse().ok()),
-            sort: match get("sort").as_deref() {
-                Some("updated") => IssueSort::Updated,
-                _ => IssueSort::Newest,
-            },
+            tag: text("tag"),
+            reporter: text("reporter").map(|v| v.to_lowercase()),
+            q: get("q").and_then(|v| clean_search(&v)),
+            sort: IssueSort::ALL.iter().copied().find(|s| get("sort").as_deref() == Some(s.as_str())).unwrap_or_default(),
             deleted: get("deleted").as_deref() == Some("1"),
+            after: text("after"),
+            before: text("before"),
         }
     }
 
     /// The query string for this filter (`?severity=HIGH&sort=updated`), empty for the default view.
     pub fn to_query(&self) -> String {
-        let mut parts = Vec::new();
+        let mut query = form_urlencoded::Serializer::new(String::new());
         if let Some(status) = self.status {
-            parts.push(format!("status={status}"));
+            query.append_pair("status", status.as_str());
         }
         if let Some(severity) = self.severity {
-            parts.push(format!("severity={severity}"));
+            query.append_pair("severity", severity.as_str());
+        }
+        for (key, value) in [("tag", &self.tag), ("reporter", &self.reporter), ("q", &self.q)] {
+            if let Some(value) = value {
+                query.append_pair(key, value);
+            }
         }
         if self.sort != IssueSort::Newest {
-            parts.push(format!("sort={}", self.sort.as_str()));
+            query.append_pair("sort", self.sort.as_str());
         }
         if self.deleted {
-            parts.push("deleted=1".to_owned());
+            query.append_pair("deleted", "1");
         }
-        if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+        for (key, value) in [("after", &self.after), ("before", &self.before)] {
+            if let Some(value) = value {
+                query.append_pair(key, value);
+            }
+        }
+        let query = query.finish();
+        if query.is_empty() { query } else { format!("?{query}") }
     }
 
-    /// Whether any filter narrows the list (the order does not).
-    pub fn narrows(&self) -> bool {
-        self.status.is_some() || self.severity.is_some() || self.deleted
+    /// The same view from its first page: what a change of filter or order starts from.
+    pub fn first_page(&self) -> Self {
+        IssueFilter { after: None, before: None, ..self.clone() }
     }
+
+    /// Whether any filter narrows the list (the order and the page do not).
+    pub fn narrows(&self) -> bool {
+        self.status.is_some() || self.severity.is_some() || self.tag.is_some() || self.reporter.is_some() || self.q.is_some() || self.deleted
+    }
+}
+
+/// A search as the list uses it: trimmed, without control characters (which no database
+/// wants in a query), at most [`SEARCH_MAX_CHARS`] long, and `None` when nothing is left.
+pub fn clean_search(raw: &str) -> Option<String> {
+    let cleaned: String = raw.chars().map(|c| if c.is_control() { ' ' } else { c }).take(SEARCH_MAX_CHARS).collect();
+    let cleaned = cleaned.trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_owned())
 }
 
 #[cfg(test)]
@@ -134,24 +192,51 @@ mod tests {
         move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned())
     }
 
+    fn parse(url: &str) -> IssueFilter {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(url.trim_start_matches('?').as_bytes()).into_owned().collect();
+        IssueFilter::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    }
+
     #[test]
     fn a_filter_survives_a_round_trip_through_the_url() {
-        let filter = IssueFilter { status: Some(Status::InProgress), severity: Some(Severity::High), sort: IssueSort::Updated, deleted: true };
+        let filter = IssueFilter {
+            status: Some(Status::InProgress),
+            severity: Some(Severity::High),
+            tag: Some("needs info".into()),
+            reporter: Some("a+b@example.com".into()),
+            q: Some("\"crash on\" save & 100%".into()),
+            sort: IssueSort::Severity,
+            deleted: true,
+            after: Some("3.1700000000000000000.42".into()),
+            before: None,
+        };
         let url = filter.to_query();
-        assert_eq!(url, "?status=IN_PROGRESS&severity=HIGH&sort=updated&deleted=1");
-        let pairs: Vec<(&str, &str)> = url[1..].split('&').filter_map(|p| p.split_once('=')).collect();
-        assert_eq!(IssueFilter::from_query(query(&pairs)), filter);
+        assert!(url.starts_with("?status=IN_PROGRESS&severity=HIGH&tag=needs+info&reporter=a%2Bb%40example.com&q="), "{url}");
+        assert_eq!(parse(&url), filter);
     }
 
     #[test]
     fn unknown_values_in_the_url_are_dropped() {
-        let filter = IssueFilter::from_query(query(&[("severity", "urgent"), ("status", "open"), ("sort", "x")]));
-        assert_eq!(filter, IssueFilter { status: Some(Status::Open), severity: None, sort: IssueSort::Newest, deleted: false });
+        let filter = IssueFilter::from_query(query(&[("severity", "urgent"), ("status", "open"), ("sort", "x"), ("q", "  "), ("tag", "")]));
+        assert_eq!(filter, IssueFilter { status: Some(Status::Open), ..Default::default() });
     }
 
     #[test]
     fn the_default_view_has_an_empty_query() {
         assert_eq!(IssueFilter::default().to_query(), "");
-        assert!(!IssueFilter { sort: IssueSort::Updated, ..Default::default() }.narrows());
+        assert!(!IssueFilter { sort: IssueSort::Updated, after: Some("1.2.3".into()), ..Default::default() }.narrows());
+    }
+
+    #[test]
+    fn a_search_loses_control_characters_and_stops_at_its_limit() {
+        assert_eq!(clean_search(" a\0b\u{7}c "), Some("a b c".to_owned()));
+        assert_eq!(clean_search(&"x".repeat(10_000)).map(|q| q.chars().count()), Some(SEARCH_MAX_CHARS));
+        assert_eq!(clean_search("\n\t"), None);
+    }
+
+    #[test]
+    fn changing_the_filter_starts_from_the_first_page() {
+        let paged = IssueFilter { after: Some("1.2.3".into()), before: Some("4.5.6".into()), ..Default::default() };
+        assert_eq!(paged.first_page(), IssueFilter::default());
     }
 }

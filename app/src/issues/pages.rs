@@ -1,6 +1,6 @@
 //! The issue pages.
 use super::{
-    api::{ChangeSeverity, ChangeStatus, CreateIssue, DeleteIssue, RestoreIssue, UpdateIssue, get_issue, list_issues, preview_markdown},
+    api::{ChangeSeverity, ChangeStatus, CreateIssue, DeleteIssue, RestoreIssue, SetIssueTags, UpdateIssue, get_issue, list_issues, preview_markdown},
     components::{FilterBar, IssueTable, MoveStatus, RowAction, SetSeverity, SeverityBadge, StatusBadge, Timestamp},
     model::{IssueDetail, IssueFilter},
 };
@@ -8,6 +8,11 @@ use crate::{
     auth::components::{Field, FormError},
     domain::Severity,
     error::AppError,
+    tags::{
+        api::list_tags,
+        components::{TagChip, TagPicker},
+        model::Tag,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,13 +34,20 @@ pub fn IssueListPage() -> impl IntoView {
         |(filter, _)| list_issues(filter),
     );
     let triage_error = Signal::derive(move || change_status.value().get().and_then(Result::err));
+    let tags = Resource::new(|| (), |_| list_tags());
     view! {
         <Title text="Issues"/>
         <div class="flex items-center justify-between">
             <h1 class="text-2xl font-semibold">"Issues"</h1>
             <a href="/issues/new" class="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">"New issue"</a>
         </div>
-        <FilterBar filter/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let tags = tags.await.unwrap_or_default();
+                let show_reporter = auth.user.await.ok().flatten().is_some_and(|u| u.can_triage());
+                view! { <FilterBar filter tags show_reporter/> }
+            })}
+        </Suspense>
         <FormError error=triage_error/>
         // A transition keeps the current rows on screen while the next filter loads.
         <Transition fallback=|| view! { <p role="status" class="text-slate-500">"Loading issues…"</p> }>
@@ -83,6 +95,7 @@ pub fn NewIssuePage() -> impl IntoView {
             }
         },
     );
+    let tags = Resource::new(|| (), |_| list_tags());
     let tab = "rounded-t px-3 py-1 text-sm aria-selected:bg-slate-200 aria-selected:font-medium dark:aria-selected:bg-slate-800";
     view! {
         <Title text="New issue"/>
@@ -96,6 +109,12 @@ pub fn NewIssuePage() -> impl IntoView {
                     {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Severity::Medium>{s.label()}</option> }).collect_view()}
                 </select>
             </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move { view! { <TagPicker all=tags.await.unwrap_or_default() chosen=Vec::new()/> } })}
+            </Suspense>
+            <p class="text-sm text-red-600 dark:text-red-400" data-field-error="tags">
+                {move || crate::auth::components::field_message(&error.get(), "tags")}
+            </p>
             <div class="flex flex-col gap-1">
                 <div class="flex items-end justify-between">
                     <label for="field-description" class="text-sm font-medium">"Description (markdown)"</label>
@@ -138,10 +157,15 @@ pub fn IssueDetailPage() -> impl IntoView {
     let change_severity = ServerAction::<ChangeSeverity>::new();
     let update = ServerAction::<UpdateIssue>::new();
     let delete = ServerAction::<DeleteIssue>::new();
+    let set_tags = ServerAction::<SetIssueTags>::new();
+    let all_tags = Resource::new(|| (), |_| list_tags());
     // Bumped to load the latest saved version without touching what the user is typing.
     let reload = RwSignal::new(0u32);
     let issue = Resource::new(
-        move || (id.get(), change_status.version().get() + change_severity.version().get() + update.version().get(), reload.get()),
+        move || {
+            let changes = change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get();
+            (id.get(), changes, reload.get())
+        },
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_issue(id).await,
@@ -150,7 +174,10 @@ pub fn IssueDetailPage() -> impl IntoView {
         },
     );
     let triage_error = Signal::derive(move || {
-        change_status.value().get().and_then(Result::err).or_else(|| change_severity.value().get().and_then(Result::err))
+        [change_status.value().get().and_then(Result::err), change_severity.value().get().and_then(Result::err), set_tags.value().get().and_then(Result::err)]
+            .into_iter()
+            .flatten()
+            .next()
     });
     // Triage from the keyboard: `]` next stage, `[` previous stage. Ignored while typing.
     let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -182,6 +209,7 @@ pub fn IssueDetailPage() -> impl IntoView {
                 let user = auth.user.await.ok().flatten();
                 let can_triage = user.as_ref().is_some_and(|u| u.can_triage());
                 let is_admin = user.as_ref().is_some_and(|u| u.is_admin());
+                let all_tags = if can_triage { all_tags.await.unwrap_or_default() } else { Vec::new() };
                 match issue.await {
                     Err(AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
                     Err(AppError::NotFound) => view! {
@@ -200,11 +228,18 @@ pub fn IssueDetailPage() -> impl IntoView {
                                 <StatusBadge status=s.status/>
                                 <SeverityBadge severity=s.severity/>
                                 <span>"Filed by " {s.reporter_email.clone()} " on " <Timestamp at=s.created_at/></span>
+                                <span class="flex flex-wrap gap-1" data-testid="tags">
+                                    {s.tags.iter().cloned().map(|tag| {
+                                        let href = format!("/issues?tag={}", super::model::encode(&tag.name));
+                                        view! { <TagChip tag href/> }
+                                    }).collect_view()}
+                                </span>
                             </div>
                             {can_triage.then(|| view! {
                                 <div class="mt-4 flex flex-wrap gap-4 rounded border border-slate-200 p-3 dark:border-slate-800" data-testid="triage">
                                     <MoveStatus issue_id=s.id status=s.status version=s.version action=change_status/>
                                     <SetSeverity issue_id=s.id severity=s.severity version=s.version action=change_severity/>
+                                    <EditTags issue_id=s.id version=s.version all=all_tags chosen=s.tags.clone() action=set_tags/>
                                     <p class="text-xs text-slate-500 dark:text-slate-400">
                                         "Keyboard: " <kbd class="rounded border px-1">"]"</kbd> " next stage, "
                                         <kbd class="rounded border px-1">"["</kbd> " previous stage"
@@ -221,27 +256,31 @@ pub fn IssueDetailPage() -> impl IntoView {
     }
 }
 
+/// The triage control for tags: the whole tag list as checkboxes, saved at once.
+#[component]
+fn EditTags(issue_id: i64, version: i64, all: Vec<Tag>, chosen: Vec<Tag>, action: ServerAction<SetIssueTags>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="flex flex-wrap items-end gap-2" attr:data-testid="edit-tags">
+            <input type="hidden" name="issue_id" value=issue_id/>
+            <input type="hidden" name="version" value=version/>
+            <TagPicker all chosen/>
+            <button type="submit" class="text-xs text-indigo-600 underline dark:text-indigo-400">"Save tags"</button>
+        </ActionForm>
+    }
+}
+
 /// Deleting takes two clicks: the first asks, the second deletes.
 #[component]
 fn DeleteButton(issue_id: i64, action: ServerAction<DeleteIssue>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
     view! {
         <div class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800">
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! {
-                    <button type="button" class="text-sm text-red-700 underline dark:text-red-400" on:click=move |_| confirming.set(true)>
-                        "Delete issue"
-                    </button>
-                }
-            >
+            <crate::layout::TwoStep label="Delete issue">
                 <ActionForm action attr:class="flex items-center gap-3 text-sm">
                     <input type="hidden" name="issue_id" value=issue_id/>
                     <span>"Delete this issue? Admins can restore it from the deleted list."</span>
                     <button type="submit" class="rounded bg-red-600 px-3 py-1 text-white">"Yes, delete"</button>
-                    <button type="button" class="underline" on:click=move |_| confirming.set(false)>"Cancel"</button>
                 </ActionForm>
-            </Show>
+            </crate::layout::TwoStep>
         </div>
     }
 }

@@ -1,93 +1,17 @@
 //! The rules and database access for issues: the only place that decides what a caller sees.
-use super::model::{IssueDetail, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
+use super::model::{IssueDetail, IssueSummary};
 use crate::{
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
-    server::entities::{issue_events, issues, users},
+    server::entities::{issue_events, issue_tags, issues, users},
+    tags::model::Tag,
 };
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Select, Set, TransactionSession, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
-
-#[derive(FromQueryResult)]
-struct SummaryRow {
-    id: i64,
-    title: String,
-    severity: Severity,
-    status: Status,
-    reporter_email: String,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    version: i64,
-}
-
-impl From<SummaryRow> for IssueSummary {
-    fn from(row: SummaryRow) -> Self {
-        IssueSummary {
-            id: row.id,
-            title: row.title,
-            severity: row.severity,
-            status: row.status,
-            reporter_email: row.reporter_email,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            version: row.version,
-        }
-    }
-}
-
-/// The issues `actor` may see, narrowed by `filter`: reporters see only their own.
-fn filtered(actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
-    // Only admins ever see deleted issues, and only when they ask for them.
-    let deleted = filter.deleted && actor.is_admin();
-    let mut query = issues::Entity::find().filter(if deleted {
-        issues::Column::DeletedAt.is_not_null()
-    } else {
-        issues::Column::DeletedAt.is_null()
-    });
-    if !actor.can_triage() {
-        query = query.filter(issues::Column::ReporterId.eq(actor.id));
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(issues::Column::Status.eq(status));
-    }
-    if let Some(severity) = filter.severity {
-        query = query.filter(issues::Column::Severity.eq(severity));
-    }
-    query
-}
-
-/// The first page of the issues `actor` may see that match `filter`, in its order, with the total.
-pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {
-    let total = filtered(actor, filter).count(db).await?;
-    let ordered = match filter.sort {
-        IssueSort::Newest => filtered(actor, filter).order_by_desc(issues::Column::CreatedAt),
-        IssueSort::Updated => filtered(actor, filter).order_by_desc(issues::Column::UpdatedAt),
-    };
-    let items = ordered
-        // The id breaks ties, so the order is stable across pages.
-        .order_by_desc(issues::Column::Id)
-        .select_only()
-        .columns([
-            issues::Column::Id,
-            issues::Column::Title,
-            issues::Column::Severity,
-            issues::Column::Status,
-            issues::Column::CreatedAt,
-            issues::Column::UpdatedAt,
-            issues::Column::Version,
-        ])
-        .column_as(users::Column::Email, "reporter_email")
-        .join(JoinType::InnerJoin, issues::Relation::Reporter.def())
-        .limit(PAGE_SIZE)
-        .into_model::<SummaryRow>()
-        .all(db)
-        .await?;
-    Ok(IssuePage { items: items.into_iter().map(IssueSummary::from).collect(), total })
-}
 
 /// A triage change: a new status or a new severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,13 +31,7 @@ pub async fn triage(
     change: Triage,
 ) -> Result<IssueSummary, AppError> {
     let txn = db.begin().await?;
-    let issue = visible_issue(&txn, actor, issue_id).await?;
-    if !actor.can_triage() {
-        return Err(AppError::Forbidden);
-    }
-    if issue.version != version {
-        return Err(AppError::StaleVersion { current_version: issue.version });
-    }
+    let issue = for_triage(&txn, actor, issue_id, version).await?;
     let (kind, from, to) = match change {
         Triage::Status(next) => {
             if !issue.status.can_move_to(next) {
@@ -126,37 +44,29 @@ pub async fn triage(
         }
         Triage::Severity(next) => ("severity", issue.severity.as_str(), next.as_str()),
     };
-    let now = Utc::now();
-    let mut update = issues::Entity::update_many()
-        .col_expr(issues::Column::Version, Expr::value(version + 1))
-        .col_expr(issues::Column::UpdatedAt, Expr::value(now))
-        // The version in the WHERE clause makes the check and the write one step.
-        .filter(issues::Column::Id.eq(issue_id))
-        .filter(issues::Column::Version.eq(version));
-    update = match change {
+    let update = at_version(issue_id, version);
+    apply(&txn, version, match change {
         Triage::Status(next) => update.col_expr(issues::Column::Status, Expr::value(next)),
         Triage::Severity(next) => update.col_expr(issues::Column::Severity, Expr::value(next)),
-    };
-    if update.exec(&txn).await?.rows_affected != 1 {
-        return Err(AppError::StaleVersion { current_version: version + 1 });
-    }
-    record_event(&txn, issue_id, actor, kind, Some(from.to_owned()), Some(to.to_owned())).await?;
-    let reporter_email = users::Entity::find_by_id(issue.reporter_id).one(&txn).await?.map(|u| u.email).unwrap_or_default();
-    txn.commit().await?;
-    let (status, severity) = match change {
-        Triage::Status(next) => (next, issue.severity),
-        Triage::Severity(next) => (issue.status, next),
-    };
-    Ok(IssueSummary {
-        id: issue.id,
-        title: issue.title,
-        severity,
-        status,
-        reporter_email,
-        created_at: issue.created_at,
-        updated_at: now,
-        version: version + 1,
     })
+    .await?;
+    record_event(&txn, issue_id, actor, kind, Some(from.to_owned()), Some(to.to_owned())).await?;
+    let summary = load_detail(&txn, issue_id).await?.summary;
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// Issue `issue_id` for a triage change by `actor` at `version`: maintainers and admins may;
+/// a reporter gets 403 on their own issue and 404 on anyone else's; a stale version is 409.
+async fn for_triage(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, version: i64) -> Result<issues::Model, AppError> {
+    let issue = visible_issue(txn, actor, issue_id).await?;
+    if !actor.can_triage() {
+        return Err(AppError::Forbidden);
+    }
+    if issue.version != version {
+        return Err(AppError::StaleVersion { current_version: issue.version });
+    }
+    Ok(issue)
 }
 
 /// A title of 1 to 200 characters after trimming, without control characters.
@@ -208,7 +118,7 @@ async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id:
         .ok_or(AppError::NotFound)
 }
 
-fn detail(issue: issues::Model, reporter_email: String) -> IssueDetail {
+fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>) -> IssueDetail {
     IssueDetail {
         description_html: crate::server::markdown::render(&issue.description),
         description: issue.description,
@@ -221,8 +131,16 @@ fn detail(issue: issues::Model, reporter_email: String) -> IssueDetail {
             created_at: issue.created_at,
             updated_at: issue.updated_at,
             version: issue.version,
+            tags,
         },
     }
+}
+
+/// An issue as stored, whoever asks; callers check visibility first.
+async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDetail, AppError> {
+    let (issue, reporter) = issues::Entity::find_by_id(issue_id).find_also_related(users::Entity).one(db).await?.ok_or(AppError::NotFound)?;
+    let tags = crate::tags::service::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
+    Ok(detail(issue, reporter.map(|u| u.email).unwrap_or_default(), tags))
 }
 
 /// Files an issue for `actor`; the issue and its `created` event land together.
@@ -232,8 +150,14 @@ pub async fn create_issue(
     title: &str,
     description: &str,
     severity: Severity,
+    tag_ids: &[i64],
 ) -> Result<IssueDetail, AppError> {
-    let (title, description) = parse_content(title, description)?;
+    let content = parse_content(title, description);
+    let tags = crate::tags::service::resolve(db, tag_ids).await;
+    let ((title, description), tags) = match (content, tags) {
+        (Ok(content), Ok(tags)) => (content, tags),
+        (content, tags) => return Err(AppError::merge_fields([content.err(), tags.err()])),
+    };
     let now = Utc::now();
     let txn = db.begin().await?;
     let issue = issues::ActiveModel {
@@ -251,20 +175,18 @@ pub async fn create_issue(
     .insert(&txn)
     .await?;
     record_event(&txn, issue.id, actor, "created", None, Some(issue.title.clone())).await?;
+    if !tags.is_empty() {
+        link_tags(&txn, issue.id, &tags).await?;
+        record_event(&txn, issue.id, actor, "tags", None, Some(tag_names(&tags))).await?;
+    }
     txn.commit().await?;
-    Ok(detail(issue, actor.email.clone()))
+    Ok(detail(issue, actor.email.clone(), tags))
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).
 pub async fn get_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<IssueDetail, AppError> {
-    let (issue, reporter) = issues::Entity::find_by_id(issue_id)
-        .filter(issues::Column::DeletedAt.is_null())
-        .find_also_related(users::Entity)
-        .one(db)
-        .await?
-        .filter(|(issue, _)| actor.can_triage() || issue.reporter_id == actor.id)
-        .ok_or(AppError::NotFound)?;
-    Ok(detail(issue, reporter.map(|u| u.email).unwrap_or_default()))
+    visible_issue(db, actor, issue_id).await?;
+    load_detail(db, issue_id).await
 }
 
 /// Records one change to an issue, inside the caller's transaction.
@@ -309,19 +231,10 @@ pub async fn update_issue(
     if issue.version != version {
         return Err(AppError::StaleVersion { current_version: issue.version });
     }
-    let now = Utc::now();
-    let updated = issues::Entity::update_many()
+    let update = at_version(issue_id, version)
         .col_expr(issues::Column::Title, Expr::value(title.clone()))
-        .col_expr(issues::Column::Description, Expr::value(description.clone()))
-        .col_expr(issues::Column::Version, Expr::value(version + 1))
-        .col_expr(issues::Column::UpdatedAt, Expr::value(now))
-        .filter(issues::Column::Id.eq(issue_id))
-        .filter(issues::Column::Version.eq(version))
-        .exec(&txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::StaleVersion { current_version: version + 1 });
-    }
+        .col_expr(issues::Column::Description, Expr::value(description.clone()));
+    apply(&txn, version, update).await?;
     if issue.title != title {
         record_event(&txn, issue_id, actor, "title", Some(issue.title.clone()), Some(title.clone())).await?;
     }
@@ -359,14 +272,82 @@ async fn set_deleted(
         return Err(AppError::Conflict(if deleted { "the issue is already deleted".into() } else { "the issue is not deleted".into() }));
     }
     let now = Utc::now();
-    issues::Entity::update_many()
-        .col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)))
-        .col_expr(issues::Column::Version, Expr::value(issue.version + 1))
-        .col_expr(issues::Column::UpdatedAt, Expr::value(now))
-        .filter(issues::Column::Id.eq(issue_id))
-        .exec(&txn)
-        .await?;
+    let update = at_version(issue_id, issue.version).col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)));
+    apply(&txn, issue.version, update).await?;
     record_event(&txn, issue_id, actor, if deleted { "deleted" } else { "restored" }, None, None).await?;
     txn.commit().await?;
     Ok(())
+}
+
+fn tag_names(tags: &[Tag]) -> String {
+    tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+async fn link_tags(txn: &impl ConnectionTrait, issue_id: i64, tags: &[Tag]) -> Result<(), AppError> {
+    issue_tags::Entity::insert_many(tags.iter().map(|tag| issue_tags::ActiveModel { issue_id: Set(issue_id), tag_id: Set(tag.id) }))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Records that an issue's tags went from `from` to `to` and bumps its version, inside the
+/// caller's transaction (the tag rows themselves are the caller's to change).
+pub(crate) async fn record_tag_change(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, from: &[Tag], to: &[Tag]) -> Result<(), AppError> {
+    issues::Entity::update_many()
+        .col_expr(issues::Column::Version, Expr::col(issues::Column::Version).add(1))
+        .col_expr(issues::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(issues::Column::Id.eq(issue_id))
+        .exec(txn)
+        .await?;
+    record_event(txn, issue_id, actor, "tags", names(from), names(to)).await
+}
+
+/// The tags as the history records them; `None` for no tags.
+fn names(tags: &[Tag]) -> Option<String> {
+    (!tags.is_empty()).then(|| tag_names(tags))
+}
+
+/// An update of issue `issue_id` that moves it to the next version, and applies only while
+/// it is still at `version`: the version in the WHERE clause makes the check and the write one step.
+fn at_version(issue_id: i64, version: i64) -> sea_orm::UpdateMany<issues::Entity> {
+    issues::Entity::update_many()
+        .col_expr(issues::Column::Version, Expr::value(version + 1))
+        .col_expr(issues::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(issues::Column::Id.eq(issue_id))
+        .filter(issues::Column::Version.eq(version))
+}
+
+/// Runs a versioned update; no row changed means someone else saved first.
+async fn apply(txn: &impl ConnectionTrait, version: i64, update: sea_orm::UpdateMany<issues::Entity>) -> Result<(), AppError> {
+    if update.exec(txn).await?.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::StaleVersion { current_version: version + 1 })
+    }
+}
+
+/// Replaces an issue's tags (maintainers and admins), if it is still at `version`.
+/// A reporter gets 403 on their own issue and 404 on anyone else's.
+pub async fn set_issue_tags(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &CurrentUser,
+    issue_id: i64,
+    version: i64,
+    tag_ids: &[i64],
+) -> Result<IssueSummary, AppError> {
+    let txn = db.begin().await?;
+    for_triage(&txn, actor, issue_id, version).await?;
+    let next = crate::tags::service::resolve(&txn, tag_ids).await?;
+    let current = crate::tags::service::tags_of(&txn, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
+    if current != next {
+        apply(&txn, version, at_version(issue_id, version)).await?;
+        issue_tags::Entity::delete_many().filter(issue_tags::Column::IssueId.eq(issue_id)).exec(&txn).await?;
+        if !next.is_empty() {
+            link_tags(&txn, issue_id, &next).await?;
+        }
+        record_event(&txn, issue_id, actor, "tags", names(&current), names(&next)).await?;
+    }
+    let summary = load_detail(&txn, issue_id).await?.summary;
+    txn.commit().await?;
+    Ok(summary)
 }

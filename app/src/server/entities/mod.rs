@@ -3,6 +3,8 @@
 pub mod auth_throttles;
 pub mod daily_stats;
 pub mod issue_events;
+pub mod issue_tags;
 pub mod issues;
 pub mod sessions;
+pub mod tags;
 pub mod users;

@@ -1,0 +1,306 @@
+//! The issue list: filters, full-text search and keyset pagination. One query builder serves
+//! the page, the API and the query-plan tests, so what is measured is what runs.
+use super::model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
+use crate::{
+    auth::model::CurrentUser,
+    domain::{Severity, Status},
+    error::AppError,
+    server::entities::{issues, users},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, Order, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, RelationTrait, Select, Statement,
+    sea_query::{Alias, Expr, ExprTrait},
+};
+
+/// Where a page starts: the sort key of the row just outside it. The rank and time are
+/// always carried, so one format serves every order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    rank: i16,
+    at: DateTime<Utc>,
+    id: i64,
+}
+
+impl Cursor {
+    fn of(sort: IssueSort, issue: &IssueSummary) -> Cursor {
+        let at = if sort == IssueSort::Updated { issue.updated_at } else { issue.created_at };
+        Cursor { rank: issue.severity.rank(), at, id: issue.id }
+    }
+
+    /// `rank.nanoseconds.id`: opaque to users, stable in a URL.
+    pub fn encode(self) -> String {
+        format!("{}.{}.{}", self.rank, self.at.timestamp_nanos_opt().unwrap_or_default(), self.id)
+    }
+
+    /// A cursor from a URL; anything malformed is `None`, and the list starts from the top.
+    pub fn decode(raw: &str) -> Option<Cursor> {
+        let mut parts = raw.split('.');
+        let rank = parts.next()?.parse().ok()?;
+        let at = DateTime::from_timestamp_nanos(parts.next()?.parse().ok()?);
+        let id = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some(Cursor { rank, at, id })
+    }
+}
+
+#[derive(FromQueryResult)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    severity: Severity,
+    status: Status,
+    reporter_email: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+
+/// An FTS5 query that matches what `websearch_to_tsquery` would on PostgreSQL: words and
+/// "quoted phrases" must all appear, `or` between two terms accepts either, and `-word`
+/// excludes. Every term is quoted, so no input is FTS5 syntax; `None` when no word is left.
+pub fn fts5_query(search: &str) -> Option<String> {
+    // The words of a term as one quoted FTS5 phrase (`"a b"`); tokens hold only letters and digits.
+    fn phrase(text: &str) -> Option<String> {
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        (!words.is_empty()).then(|| format!("\"{}\"", words.join(" ")))
+    }
+    let mut terms: Vec<(bool, String)> = Vec::new(); // (negated, phrase) or (false, "OR")
+    let mut rest = search;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        rest = &rest[start..];
+        let negated = rest.starts_with('-');
+        let body = if negated { &rest[1..] } else { rest };
+        let (text, quoted, next) = match body.strip_prefix('"') {
+            Some(inner) => match inner.find('"') {
+                Some(end) => (&inner[..end], true, &inner[end + 1..]),
+                None => (inner, true, ""),
+            },
+            None => {
+                let end = body.find(char::is_whitespace).unwrap_or(body.len());
+                (&body[..end], false, &body[end..])
+            }
+        };
+        rest = next;
+        if !quoted && !negated && text.eq_ignore_ascii_case("or") {
+            terms.push((false, "OR".to_owned()));
+        } else if let Some(phrase) = phrase(text) {
+            terms.push((negated, phrase));
+        }
+        if terms.len() >= 64 {
+            break;
+        }
+    }
+    let mut positive = String::new();
+    let mut negative = String::new();
+    let mut pending_or = false;
+    for (negated, term) in terms {
+        if term == "OR" {
+            pending_or = !positive.is_empty();
+        } else if negated {
+            negative.push_str(&format!(" NOT {term}"));
+        } else {
+            if !positive.is_empty() {
+                positive.push_str(if pending_or { " OR " } else { " AND " });
+            }
+            positive.push_str(&term);
+            pending_or = false;
+        }
+    }
+    // FTS5's NOT needs something on its left; a search of exclusions alone finds nothing.
+    (!positive.is_empty()).then(|| format!("{positive}{negative}"))
+}
+
+/// A condition with one bound value, written with `?` and numbered for PostgreSQL.
+fn condition(backend: DbBackend, sql: &str, value: String) -> Expr {
+    let sql = if backend == DbBackend::Postgres { sql.replace('?', "$1") } else { sql.to_owned() };
+    Expr::cust_with_values(sql, [value])
+}
+
+fn rank_column() -> Expr {
+    Expr::col((issues::Entity, Alias::new("severity_rank")))
+}
+
+/// The issues `actor` may see, narrowed by `filter` (without its page): reporters see only their own.
+fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
+    // Only admins ever see deleted issues, and only when they ask for them.
+    let deleted = filter.deleted && actor.is_admin();
+    let mut query = issues::Entity::find().filter(if deleted {
+        issues::Column::DeletedAt.is_not_null()
+    } else {
+        issues::Column::DeletedAt.is_null()
+    });
+    if !actor.can_triage() {
+        query = query.filter(issues::Column::ReporterId.eq(actor.id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(issues::Column::Status.eq(status));
+    }
+    if let Some(severity) = filter.severity {
+        query = query.filter(issues::Column::Severity.eq(severity));
+    }
+    if let Some(tag) = &filter.tag {
+        query = query.filter(condition(
+            backend,
+            r#""issues"."id" IN (SELECT "issue_tags"."issue_id" FROM "issue_tags" JOIN "tags" ON "tags"."id" = "issue_tags"."tag_id" WHERE "tags"."name_key" = ?)"#,
+            tag.trim().to_lowercase(),
+        ));
+    }
+    if let Some(reporter) = &filter.reporter {
+        query = query.filter(condition(
+            backend,
+            // Emails are unique, so this is one id, and both databases seek the reporter index with it.
+            r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."email" = ?)"#,
+            reporter.trim().to_lowercase(),
+        ));
+    }
+    if let Some(search) = filter.q.as_deref().and_then(super::model::clean_search) {
+        query = query.filter(match backend {
+            DbBackend::Postgres => condition(backend, r#""issues"."search" @@ websearch_to_tsquery('english', ?)"#, search),
+            _ => match fts5_query(&search) {
+                Some(fts) => condition(backend, r#""issues"."id" IN (SELECT rowid FROM "issues_fts" WHERE "issues_fts" MATCH ?)"#, fts),
+                None => Expr::cust("1 = 0"),
+            },
+        });
+    }
+    query
+}
+
+/// Which way a page reads from its cursor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// The first page, or the one after a cursor: in the list's order.
+    Forward,
+    /// The page before a cursor: read in reverse, then turned around.
+    Backward,
+}
+
+/// The query for one page (one row more than fits, to know whether another follows).
+fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> (Select<issues::Entity>, Direction) {
+    let (cursor, direction) = match (filter.after.as_deref().and_then(Cursor::decode), filter.before.as_deref().and_then(Cursor::decode)) {
+        (Some(after), _) => (Some(after), Direction::Forward),
+        (None, Some(before)) => (Some(before), Direction::Backward),
+        (None, None) => (None, Direction::Forward),
+    };
+    let time = if filter.sort == IssueSort::Updated { issues::Column::UpdatedAt } else { issues::Column::CreatedAt };
+    let mut keys = vec![Expr::col((issues::Entity, time)), Expr::col((issues::Entity, issues::Column::Id))];
+    if filter.sort == IssueSort::Severity {
+        keys.insert(0, rank_column());
+    }
+    let mut query = filtered(backend, actor, filter);
+    if let Some(cursor) = cursor {
+        let mut values = vec![Expr::val(cursor.at), Expr::val(cursor.id)];
+        if filter.sort == IssueSort::Severity {
+            values.insert(0, Expr::val(cursor.rank));
+        }
+        // A row comparison, so the database seeks into the index instead of counting past rows.
+        let (left, right) = (Expr::tuple(keys.clone()), Expr::tuple(values));
+        query = query.filter(if direction == Direction::Forward { left.lt(right) } else { left.gt(right) });
+    }
+    let order = if direction == Direction::Forward { Order::Desc } else { Order::Asc };
+    for key in keys {
+        query = query.order_by(key, order.clone());
+    }
+    let query = query
+        .select_only()
+        .columns([
+            issues::Column::Id,
+            issues::Column::Title,
+            issues::Column::Severity,
+            issues::Column::Status,
+            issues::Column::CreatedAt,
+            issues::Column::UpdatedAt,
+            issues::Column::Version,
+        ])
+        .column_as(users::Column::Email, "reporter_email")
+        .join(JoinType::InnerJoin, issues::Relation::Reporter.def())
+        .limit(PAGE_SIZE + 1);
+    (query, direction)
+}
+
+fn count_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
+    filtered(backend, actor, filter).select_only().column_as(Expr::cust("COUNT(*)"), "n")
+}
+
+/// The SQL for a page and for its total, as the list runs them; for reading query plans.
+pub fn statements(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> [Statement; 2] {
+    [page_select(backend, actor, filter).0.build(backend), count_select(backend, actor, filter).build(backend)]
+}
+
+/// One page of the issues `actor` may see that match `filter`, in its order, with the total
+/// and the cursors of the neighbouring pages. Two queries, plus one for the page's tags.
+pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {
+    let backend = db.get_database_backend();
+    let total: i64 = count_select(backend, actor, filter).into_tuple().one(db).await?.unwrap_or(0);
+    let (query, direction) = page_select(backend, actor, filter);
+    let mut rows = query.into_model::<SummaryRow>().all(db).await?;
+    let more = rows.len() as u64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    if direction == Direction::Backward {
+        rows.reverse();
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags = crate::tags::service::tags_of(db, &ids).await?;
+    let items: Vec<IssueSummary> = rows
+        .into_iter()
+        .map(|row| IssueSummary {
+            tags: tags.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            title: row.title,
+            severity: row.severity,
+            status: row.status,
+            reporter_email: row.reporter_email,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        })
+        .collect();
+    let cursor = |issue: Option<&IssueSummary>| issue.map(|i| Cursor::of(filter.sort, i).encode());
+    // Going forward, a previous page exists whenever we came from a cursor; going back, a
+    // next page always exists (the cursor's row), and a previous one if the extra row came back.
+    let (has_prev, has_next) = match direction {
+        Direction::Forward => (filter.after.is_some() && !items.is_empty(), more),
+        Direction::Backward => (more, !items.is_empty()),
+    };
+    Ok(IssuePage {
+        next: if has_next { cursor(items.last()) } else { None },
+        prev: if has_prev { cursor(items.first()) } else { None },
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_must_all_appear() {
+        assert_eq!(fts5_query("crash on save").as_deref(), Some(r#""crash" AND "on" AND "save""#));
+    }
+
+    #[test]
+    fn quotes_or_and_minus_work_as_on_the_web() {
+        assert_eq!(fts5_query(r#""stack overflow" or panic -windows"#).as_deref(), Some(r#""stack overflow" OR "panic" NOT "windows""#));
+    }
+
+    #[test]
+    fn hostile_input_never_reaches_fts5_as_syntax() {
+        for hostile in [r#"""#, r#"a" OR "b"#, "NEAR(a b)", "title:x", "*", "^a", "%_", "a AND", "(((", "-", "or or or", "\u{0}"] {
+            if let Some(query) = fts5_query(hostile) {
+                assert!(query.split(['"', ' ']).all(|part| part.chars().all(char::is_alphanumeric) || ["AND", "OR", "NOT"].contains(&part)), "{hostile} -> {query}");
+            }
+        }
+        assert_eq!(fts5_query("%_ -x"), None);
+        assert_eq!(fts5_query(r#"unbalanced "quote here"#).as_deref(), Some(r#""unbalanced" AND "quote here""#));
+    }
+
+    #[test]
+    fn a_cursor_survives_the_url_and_rejects_garbage() {
+        let cursor = Cursor { rank: 3, at: DateTime::from_timestamp_nanos(1_764_140_000_123_456_789), id: 42 };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        for bad in ["", "1.2", "a.b.c", "1.2.3.4", "99999999.1.1"] {
+            assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The rules and database access for the tag list. Anyone signed in reads it;
+//! maintainers and admins change it.
+use super::model::{TAG_NAME_MAX_CHARS, Tag, TagUsage};
+use crate::{
+    auth::model::CurrentUser,
+    domain::TagColour,
+    error::AppError,
+    server::entities::{issue_tags, issues, tags},
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    SqlErr, TransactionSession, TransactionTrait,
+};
+use std::collections::{BTreeSet, HashMap};
+
+impl From<tags::Model> for Tag {
+    fn from(tag: tags::Model) -> Self {
+        Tag { id: tag.id, name: tag.name, colour: tag.colour }
+    }
+}
+
+/// A tag name: 1 to 32 characters after trimming, without control characters or commas
+/// (the activity history lists tags separated by commas).
+pub struct TagName(String);
+
+impl TagName {
+    pub fn parse(raw: &str) -> Result<TagName, AppError> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err(AppError::field("name", "a name is required"));
+        }
+        if name.chars().count() > TAG_NAME_MAX_CHARS {
+            return Err(AppError::field("name", format!("use at most {TAG_NAME_MAX_CHARS} characters")));
+        }
+        if name.chars().any(|c| c.is_control() || c == ',') {
+            return Err(AppError::field("name", "a name cannot contain commas or control characters"));
+        }
+        Ok(TagName(name.to_owned()))
+    }
+
+    fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// A colour from the palette, named in the error when it is not one.
+pub fn parse_colour(raw: &str) -> Result<TagColour, AppError> {
+    raw.parse().map_err(|err: crate::domain::UnknownValue| AppError::field("colour", err.to_string()))
+}
+
+fn require_triager(actor: &CurrentUser) -> Result<(), AppError> {
+    if actor.can_triage() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Every tag, by name; what the pickers and the list's tag filter offer.
+pub async fn all_tags(db: &impl ConnectionTrait) -> Result<Vec<Tag>, AppError> {
+    Ok(tags::Entity::find().order_by_asc(tags::Column::NameKey).all(db).await?.into_iter().map(Tag::from).collect())
+}
+
+/// Every tag with the number of live issues carrying it (maintainers and admins: the counts
+/// span every reporter's issues).
+pub async fn tag_usage(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result<Vec<TagUsage>, AppError> {
+    require_triager(actor)?;
+    let counts: HashMap<i64, i64> = issue_tags::Entity::find()
+        .select_only()
+        .column(issue_tags::Column::TagId)
+        .column_as(issue_tags::Column::IssueId.count(), "n")
+        .join(JoinType::InnerJoin, issue_tags::Relation::Issue.def())
+        .filter(issues::Column::DeletedAt.is_null())
+        .group_by(issue_tags::Column::TagId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(all_tags(db)
+        .await?
+        .into_iter()
+        .map(|tag| TagUsage { issues: counts.get(&tag.id).copied().unwrap_or(0) as u64, tag })
+        .collect())
+}
+
+fn name_taken(name: &TagName) -> AppError {
+    AppError::Conflict(format!("a tag named \u{201c}{}\u{201d} already exists", name.0))
+}
+
+/// Adds a tag to the list (maintainers and admins). Names are unique regardless of letter case.
+pub async fn create_tag(db: &impl ConnectionTrait, actor: &CurrentUser, name: &str, colour: &str) -> Result<Tag, AppError> {
+    require_triager(actor)?;
+    let (name, colour) = parse_tag(name, colour)?;
+    let inserted = tags::ActiveModel {
+        name_key: Set(name.key()),
+        name: Set(name.0.clone()),
+        colour: Set(colour),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    match inserted {
+        Ok(tag) => Ok(tag.into()),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(name_taken(&name)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn parse_tag(name: &str, colour: &str) -> Result<(TagName, TagColour), AppError> {
+    match (TagName::parse(name), parse_colour(colour)) {
+        (Ok(name), Ok(colour)) => Ok((name, colour)),
+        (name, colour) => Err(AppError::merge_fields([name.err(), colour.err()])),
+    }
+}
+
+/// Renames or recolours a tag (maintainers and admins); issues carrying it show the change at once.
+pub async fn update_tag(db: &impl ConnectionTrait, actor: &CurrentUser, tag_id: i64, name: &str, colour: &str) -> Result<Tag, AppError> {
+    require_triager(actor)?;
+    let (name, colour) = parse_tag(name, colour)?;
+    let tag = tags::Entity::find_by_id(tag_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let mut active: tags::ActiveModel = tag.into();
+    active.name_key = Set(name.key());
+    active.name = Set(name.0.clone());
+    active.colour = Set(colour);
+    match active.update(db).await {
+        Ok(tag) => Ok(tag.into()),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(name_taken(&name)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Removes a tag from the list and from every issue carrying it (maintainers and admins).
+/// Each such issue records the change in its history and gets a new version, in one transaction.
+pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, tag_id: i64) -> Result<(), AppError> {
+    require_triager(actor)?;
+    let txn = db.begin().await?;
+    tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let carrying: Vec<i64> = issue_tags::Entity::find()
+        .select_only()
+        .column(issue_tags::Column::IssueId)
+        .filter(issue_tags::Column::TagId.eq(tag_id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let before = tags_of(&txn, &carrying).await?;
+    issue_tags::Entity::delete_many().filter(issue_tags::Column::TagId.eq(tag_id)).exec(&txn).await?;
+    for issue_id in &carrying {
+        let from = before.get(issue_id).cloned().unwrap_or_default();
+        let to: Vec<Tag> = from.iter().filter(|t| t.id != tag_id).cloned().collect();
+        crate::issues::service::record_tag_change(&txn, actor, *issue_id, &from, &to).await?;
+    }
+    tags::Entity::delete_by_id(tag_id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The tags each of `issue_ids` carries, by name; one query for a whole page of issues.
+pub async fn tags_of(db: &impl ConnectionTrait, issue_ids: &[i64]) -> Result<HashMap<i64, Vec<Tag>>, AppError> {
+    let mut by_issue: HashMap<i64, Vec<Tag>> = HashMap::new();
+    if issue_ids.is_empty() {
+        return Ok(by_issue);
+    }
+    let rows = issue_tags::Entity::find()
+        .filter(issue_tags::Column::IssueId.is_in(issue_ids.iter().copied()))
+        .find_also_related(tags::Entity)
+        .order_by_asc(tags::Column::NameKey)
+        .all(db)
+        .await?;
+    for (link, tag) in rows {
+        if let Some(tag) = tag {
+            by_issue.entry(link.issue_id).or_default().push(tag.into());
+        }
+    }
+    Ok(by_issue)
+}
+
+/// The tags named by `ids`, each once, by name; an id that is not a tag is a 422 on `tags`.
+pub async fn resolve(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Tag>, AppError> {
+    let wanted: BTreeSet<i64> = ids.iter().copied().collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Tag> = tags::Entity::find()
+        .filter(tags::Column::Id.is_in(wanted.iter().copied()))
+        .order_by_asc(tags::Column::NameKey)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Tag::from)
+        .collect();
+    if let Some(missing) = wanted.iter().find(|id| !found.iter().any(|t| t.id == **id)) {
+        return Err(AppError::field("tags", format!("there is no tag #{missing}")));
+    }
+    Ok(found)
+}
