@@ -3,7 +3,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers
 
 // Runs after issue_list.spec.ts (files run in name order), whose counts assume the seed only.
 
-test("a reporter files an issue with markdown, previews it, and sees it rendered", async ({ page }) => {
+test("a reporter files an issue with markdown and a tag, previews it, and sees it rendered", async ({ page }) => {
   await signUp(page, `filer-${Date.now()}@example.com`);
 
   await page.getByRole("link", { name: "New issue" }).click();
@@ -11,6 +11,7 @@ test("a reporter files an issue with markdown, previews it, and sees it rendered
   await hydrated(page);
   await page.getByLabel("Title").fill("Search returns stale results");
   await page.getByLabel("Severity").selectOption("HIGH");
+  await page.getByRole("checkbox", { name: "bug" }).check();
   await page.getByLabel("Description (markdown)").fill("Steps:\n\n1. Search **twice**\n2. See `old` rows\n\n<script>window.__xss = 1</script>");
   await page.getByRole("tab", { name: "Preview" }).click();
   await expect(page.getByTestId("preview").locator("strong")).toHaveText("twice");
@@ -21,6 +22,7 @@ test("a reporter files an issue with markdown, previews it, and sees it rendered
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Search returns stale results");
   await expect(page.getByTestId("description").locator("strong")).toHaveText("twice");
   await expect(page.getByTestId("description").locator("code")).toHaveText("old");
+  await expect(page.getByTestId("tags").getByRole("link", { name: "bug" })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   await expect(page.getByTestId("triage")).toHaveCount(0);
 });
@@ -66,18 +68,18 @@ test("a stale save shows the conflict, keeps the typed text, and saves after rev
   }
 
   await second.getByLabel("Description (markdown)").fill("Fixed by **the second editor**.");
-  await second.getByRole("button", { name: "Save" }).click();
+  await second.getByRole("button", { name: "Save", exact: true }).click();
   await expect(second.getByTestId("description").locator("strong")).toHaveText("the second editor");
 
   await first.getByLabel("Description (markdown)").fill("My own careful notes.");
-  await first.getByRole("button", { name: "Save" }).click();
+  await first.getByRole("button", { name: "Save", exact: true }).click();
   await expect(first.getByRole("alert")).toContainText("Someone else changed this issue");
   await expect(first.getByLabel("Description (markdown)")).toHaveValue("My own careful notes.");
 
   await first.getByRole("button", { name: "Show their version" }).click();
   await expect(first.getByTestId("description").locator("strong")).toHaveText("the second editor");
   await expect(first.getByLabel("Description (markdown)")).toHaveValue("My own careful notes.");
-  await first.getByRole("button", { name: "Save" }).click();
+  await first.getByRole("button", { name: "Save", exact: true }).click();
   await expect(first.getByTestId("description")).toHaveText("My own careful notes.");
 });
 

@@ -6,7 +6,7 @@ mod sizes;
 mod tools;
 
 use std::{
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::{Command, ExitCode},
 };
 
@@ -16,6 +16,7 @@ commands:
   setup    install the pinned build and test tools that are missing
   run      build the release and serve it on http://127.0.0.1:3000 (SQLite in ./data)
   test     run every test: unit, integration (SQLite and PostgreSQL) and end-to-end
+  e2e      build the debug site and run only the end-to-end tests
   build    build the release and print the WASM bundle's sizes
   sizes    print the sizes of the last release build's WASM bundle";
 
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         "setup" => tools::setup(true),
         "run" => run(),
         "test" => test(),
+        "e2e" => end_to_end(),
         "build" => build_release(),
         "sizes" => sizes::report(&project().site_pkg()),
         _ => {
@@ -61,7 +63,10 @@ impl Project {
 
 /// Finds the workspace root and honours `CARGO_TARGET_DIR`.
 pub fn project() -> Project {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf();
+    // `cargo run` sets the manifest directory at run time too. Prefer it: clones that share one
+    // target directory share one xtask binary, which would otherwise act on the clone that built it.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let root = manifest.parent().expect("xtask lives in the workspace").to_path_buf();
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
     let target = if target.is_absolute() { target } else { root.join(target) };
     Project { root, target }
@@ -106,12 +111,23 @@ fn run() -> Result<(), String> {
     run_checked(&mut server, "server")
 }
 
-fn test() -> Result<(), String> {
+/// Everything the tests need: tools, services, and the debug build of the server, the WASM
+/// bundle and the CSS.
+fn prepare_tests() -> Result<Project, String> {
     tools::setup(true)?;
     let project = project();
     tools::check_test_services()?;
-    // The debug build of the server, the WASM bundle and the CSS, as end-to-end tests need them.
     run_checked(&mut cargo_leptos(&project, &["build"]), "cargo leptos build")?;
+    Ok(project)
+}
+
+/// Only the browser tests, for working on the UI.
+fn end_to_end() -> Result<(), String> {
+    e2e::run(&prepare_tests()?)
+}
+
+fn test() -> Result<(), String> {
+    let project = prepare_tests()?;
     run_checked(
         Command::new("cargo")
             .args(["test", "-p", "migration", "-p", "app", "-p", "server", "-p", "xtask", "--features", "app/ssr"])

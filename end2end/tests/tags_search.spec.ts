@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
+
+// Runs after issue_list.spec.ts and before workflow.spec.ts; it changes only the issue below.
+const TAGGED_ISSUE = "Chart labels are unreadable in dark mode";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+});
+
+test("a maintainer adds a tag, puts it on an issue, and follows it to the filtered list", async ({ page }) => {
+  await page.getByRole("link", { name: "Tags" }).click();
+  await expect(page).toHaveURL(/\/tags$/);
+  await hydrated(page);
+  await page.getByLabel("Name", { exact: true }).fill("regression");
+  await page.getByLabel("Colour").selectOption("PINK");
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await expect(page.locator('[data-tag-row="regression"]')).toBeVisible();
+
+  // The same name in other letters is refused, next to the form.
+  await page.getByLabel("Name", { exact: true }).fill("Regression");
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "already exists" })).toBeVisible();
+
+  await page.goto("/issues");
+  await page.getByRole("link", { name: TAGGED_ISSUE }).click();
+  await hydrated(page);
+  const editor = page.getByTestId("edit-tags");
+  await editor.getByRole("checkbox", { name: "regression" }).check();
+  await editor.getByRole("button", { name: "Save tags" }).click();
+  const tags = page.getByTestId("tags");
+  await expect(tags.getByRole("link", { name: "regression" })).toBeVisible();
+  await expect(tags.getByRole("link", { name: "ui" })).toBeVisible();
+
+  await tags.getByRole("link", { name: "regression" }).click();
+  await expect(page).toHaveURL(/\/issues\?tag=regression$/);
+  await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
+  await expect(page.getByRole("link", { name: TAGGED_ISSUE })).toBeVisible();
+});
+
+test("the search box narrows the list through the URL, and odd input finds nothing without failing", async ({ page }) => {
+  await page.goto("/issues");
+  await hydrated(page);
+
+  await page.getByLabel("Search issues").fill("safari");
+  await page.getByLabel("Search issues").press("Enter");
+
+  await expect(page).toHaveURL(/[?&]q=safari/);
+  await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
+  await expect(page.getByRole("link", { name: "Checkout button does nothing on Safari 17" })).toBeVisible();
+
+  await page.getByLabel("Search issues").fill('"unbalanced %_ -');
+  await page.getByLabel("Search issues").press("Enter");
+  await expect(page.getByText("No issues match these filters.")).toBeVisible();
+
+  await page.getByRole("link", { name: /Remove filter Search/ }).click();
+  await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+});
+
+test("a reporter's address and a tag filter the list, and both can be cleared", async ({ page }) => {
+  await page.goto("/issues");
+  await hydrated(page);
+
+  await page.getByRole("link", { name: "demo.reporter@example.com" }).first().click();
+  await expect(page).toHaveURL(/reporter=demo.reporter%40example.com/);
+  await page.getByLabel("Tag").selectOption("bug");
+  await page.getByRole("button", { name: "Search" }).click();
+
+  await expect(page).toHaveURL(/tag=bug/);
+  await expect(page.getByTestId("issue-count")).toHaveText("2 issues");
+  await page.getByRole("link", { name: "Remove filter Tag: bug" }).click();
+  await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+});
