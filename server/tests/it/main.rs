@@ -12,6 +12,7 @@ mod health;
 mod issue_list;
 mod migrations;
 mod oidc;
+mod permissions;
 mod query_plans;
 mod search;
 mod security_headers;
