@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod comments;
 pub mod domain;
 pub mod error;
 pub mod issues;

@@ -7,6 +7,7 @@ mod m20261126_000003_create_daily_stats;
 mod m20261126_000004_accounts;
 mod m20261126_000005_issue_versions_and_events;
 mod m20261126_000006_tags_and_search;
+mod m20261126_000007_comments;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_accounts::Migration),
             Box::new(m20261126_000005_issue_versions_and_events::Migration),
             Box::new(m20261126_000006_tags_and_search::Migration),
+            Box::new(m20261126_000007_comments::Migration),
         ]
     }
 }

@@ -159,6 +159,10 @@ pub fn IssueDetailPage() -> impl IntoView {
     let delete = ServerAction::<DeleteIssue>::new();
     let set_tags = ServerAction::<SetIssueTags>::new();
     let all_tags = Resource::new(|| (), |_| list_tags());
+    // Every triage change adds a line to the timeline.
+    let timeline_changes = Signal::derive(move || {
+        change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get()
+    });
     // Bumped to load the latest saved version without touching what the user is typing.
     let reload = RwSignal::new(0u32);
     let issue = Resource::new(
@@ -203,7 +207,10 @@ pub fn IssueDetailPage() -> impl IntoView {
     on_cleanup(move || shortcuts.remove());
     view! {
         <FormError error=triage_error/>
-        <EditIssue issue update reload/>
+        // Inside a transition, so hydration waits for the issue and the user before deciding on the Edit button.
+        <Transition fallback=|| ()>
+            <EditIssue issue update reload/>
+        </Transition>
         <Transition fallback=|| view! { <p role="status">"Loading the issue…"</p> }>
             {move || Suspend::new(async move {
                 let user = auth.user.await.ok().flatten();
@@ -247,6 +254,7 @@ pub fn IssueDetailPage() -> impl IntoView {
                                 </div>
                             })}
                             <article class="markdown mt-6" data-testid="description" inner_html=detail.description_html></article>
+                            <crate::comments::components::Timeline issue_id=s.id changes=timeline_changes/>
                             {is_admin.then(|| view! { <DeleteButton issue_id=s.id action=delete/> })}
                         }.into_any()
                     }

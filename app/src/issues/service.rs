@@ -109,7 +109,7 @@ fn parse_content(title: &str, description: &str) -> Result<(String, String), App
 
 /// The live issue `issue_id` if `actor` may see it: triagers any, reporters their own.
 /// Anything else is 404, so a reporter learns nothing about other issues.
-async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<issues::Model, AppError> {
+pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<issues::Model, AppError> {
     issues::Entity::find_by_id(issue_id)
         .filter(issues::Column::DeletedAt.is_null())
         .one(db)
@@ -190,7 +190,7 @@ pub async fn get_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id:
 }
 
 /// Records one change to an issue, inside the caller's transaction.
-async fn record_event(
+pub(crate) async fn record_event(
     txn: &impl ConnectionTrait,
     issue_id: i64,
     actor: &CurrentUser,

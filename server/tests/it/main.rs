@@ -6,6 +6,7 @@
 mod common;
 
 mod auth;
+mod comments;
 mod editing;
 mod filing;
 mod health;

@@ -1,6 +1,7 @@
 //! SeaORM entities: the tables as the server sees them. They never cross the wire;
 //! features convert them into DTOs.
 pub mod auth_throttles;
+pub mod comments;
 pub mod daily_stats;
 pub mod issue_events;
 pub mod issue_tags;

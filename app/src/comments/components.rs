@@ -1,0 +1,138 @@
+//! The timeline on the issue page: comments and recorded changes, and the comment form.
+use super::{
+    api::{AddComment, DeleteComment, EditComment, get_timeline},
+    model::{Activity, Comment, TimelineEntry},
+};
+use crate::{auth::components::field_message, error::AppError, issues::components::Timestamp, layout::TwoStep};
+use leptos::prelude::*;
+
+const TEXTAREA: &str = "w-full rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900";
+
+/// Comments and changes in time order, then the form for a new comment. Reloads when
+/// `changes` moves (a triage change on the page) and after each comment action.
+#[component]
+pub fn Timeline(issue_id: i64, #[prop(into)] changes: Signal<usize>) -> impl IntoView {
+    let add = ServerAction::<AddComment>::new();
+    let edit = ServerAction::<EditComment>::new();
+    let delete = ServerAction::<DeleteComment>::new();
+    let entries = Resource::new(
+        move || (changes.get(), add.version().get() + edit.version().get() + delete.version().get()),
+        move |_| get_timeline(issue_id),
+    );
+    let row_error = Signal::derive(move || edit.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err)));
+    view! {
+        <section aria-label="Timeline" class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800">
+            <h2 class="text-lg font-semibold">"Activity"</h2>
+            <crate::auth::components::FormError error=row_error/>
+            <Transition fallback=|| view! { <p role="status">"Loading the timeline…"</p> }>
+                {move || Suspend::new(async move {
+                    match entries.await {
+                        Ok(entries) => view! {
+                            <ol class="mt-3 flex flex-col gap-3" data-testid="timeline">
+                                {entries.into_iter().map(|entry| match entry {
+                                    TimelineEntry::Comment(comment) => view! { <CommentCard comment edit delete/> }.into_any(),
+                                    TimelineEntry::Activity(activity) => view! { <ActivityLine activity/> }.into_any(),
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(err) => view! { <p role="alert">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <NewComment issue_id add/>
+        </section>
+    }
+}
+
+#[component]
+fn ActivityLine(activity: Activity) -> impl IntoView {
+    view! {
+        <li class="text-sm text-slate-600 dark:text-slate-400" data-kind=activity.kind.clone()>
+            <span class="font-medium text-slate-800 dark:text-slate-200">{activity.actor_email.clone()}</span>
+            " " {activity.describe()} " · " <Timestamp at=activity.at/>
+        </li>
+    }
+}
+
+#[component]
+fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: ServerAction<DeleteComment>) -> impl IntoView {
+    let editing = RwSignal::new(false);
+    let Comment { id, author_email, body, body_html, created_at, edited_at, deleted, can_edit, can_delete, .. } = comment;
+    if deleted {
+        return view! {
+            <li class="rounded border border-dashed border-slate-300 p-3 text-sm italic text-slate-500 dark:border-slate-700" data-comment-id=id>
+                "A comment by " {author_email} " was deleted."
+            </li>
+        }
+        .into_any();
+    }
+    // A successful save of this comment closes its editor.
+    Effect::new(move |_| {
+        if edit.value().get().and_then(Result::ok).is_some_and(|c| c.id == id) {
+            editing.set(false);
+        }
+    });
+    let draft = RwSignal::new(body);
+    view! {
+        <li class="rounded border border-slate-200 dark:border-slate-800" data-comment-id=id>
+            <div class="flex items-center gap-3 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-sm dark:border-slate-800 dark:bg-slate-900">
+                <span class="font-medium">{author_email}</span>
+                <span class="text-slate-500">"commented " <Timestamp at=created_at/></span>
+                {edited_at.map(|at| view! { <span class="text-xs text-slate-500" title=at.to_rfc3339()>"(edited)"</span> })}
+                <span class="ml-auto flex gap-3">
+                    {can_edit.then(|| view! {
+                        <button type="button" class="text-indigo-600 underline dark:text-indigo-400" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+                    })}
+                    {can_delete.then(|| view! {
+                        <TwoStep label="Delete" aria_label="Delete comment">
+                            <ActionForm action=delete attr:class="flex items-center gap-2">
+                                <input type="hidden" name="comment_id" value=id/>
+                                <span>"Delete this comment?"</span>
+                                <button type="submit" class="rounded bg-red-600 px-2 py-0.5 text-white">"Yes, delete"</button>
+                            </ActionForm>
+                        </TwoStep>
+                    })}
+                </span>
+            </div>
+            <Show
+                when=move || editing.get()
+                fallback=move || view! { <div class="markdown px-3 py-2" inner_html=body_html.clone()></div> }
+            >
+                <ActionForm action=edit attr:class="flex flex-col gap-2 p-3">
+                    <input type="hidden" name="comment_id" value=id/>
+                    <textarea name="body" rows="4" aria-label="Edit comment" class=TEXTAREA
+                        prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                    <button type="submit" class="self-start rounded bg-indigo-600 px-3 py-1 text-sm text-white">"Save comment"</button>
+                </ActionForm>
+            </Show>
+        </li>
+    }
+    .into_any()
+}
+
+/// The form for a new comment; it empties after a successful post and keeps the text after an error.
+#[component]
+fn NewComment(issue_id: i64, add: ServerAction<AddComment>) -> impl IntoView {
+    let draft = RwSignal::new(String::new());
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            draft.set(String::new());
+        }
+    });
+    view! {
+        <ActionForm action=add attr:class="mt-4 flex flex-col gap-2">
+            <input type="hidden" name="issue_id" value=issue_id/>
+            <label for="new-comment" class="text-sm font-medium">"Add a comment (markdown)"</label>
+            <textarea id="new-comment" name="body" rows="4" class=TEXTAREA
+                prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+            <p class="text-sm text-red-600 dark:text-red-400" data-field-error="body">{move || field_message(&error.get(), "body")}</p>
+            <Show when=move || matches!(error.get(), Some(ref e) if !matches!(e, AppError::Validation(_)))>
+                <p role="alert" class="text-sm text-red-600">{move || error.get().map(|e| e.to_string())}</p>
+            </Show>
+            <button type="submit" class="self-start rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500" disabled=move || add.pending().get()>
+                "Comment"
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,170 @@
+//! The rules and database access for comments and the timeline. Whoever may see an issue may
+//! comment on it and read its timeline; authors edit and delete their own comments, admins
+//! delete any. Each change lands with its history row in one transaction.
+use super::model::{Activity, COMMENT_MAX_BYTES, Comment, TimelineEntry};
+use crate::{
+    auth::model::CurrentUser,
+    error::AppError,
+    issues::service::{record_event, visible_issue},
+    server::entities::{comments, issue_events, issues, users},
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait, sea_query::Expr,
+};
+use std::collections::HashMap;
+
+/// A comment body: markdown, not blank, at most 64 KiB, without NUL.
+pub fn parse_body(raw: &str) -> Result<String, AppError> {
+    if raw.trim().is_empty() {
+        return Err(AppError::field("body", "a comment cannot be empty"));
+    }
+    if raw.len() > COMMENT_MAX_BYTES {
+        return Err(AppError::field("body", "the comment is longer than 64 KiB"));
+    }
+    if raw.contains('\0') {
+        return Err(AppError::field("body", "the comment contains a NUL character"));
+    }
+    Ok(raw.to_owned())
+}
+
+fn to_dto(comment: comments::Model, author_email: String, viewer: &CurrentUser) -> Comment {
+    let deleted = comment.deleted_at.is_some();
+    let own = comment.author_id == viewer.id;
+    Comment {
+        id: comment.id,
+        issue_id: comment.issue_id,
+        author_email,
+        body_html: if deleted { String::new() } else { crate::server::markdown::render(&comment.body) },
+        body: if deleted { String::new() } else { comment.body },
+        created_at: comment.created_at,
+        edited_at: comment.edited_at,
+        deleted,
+        can_edit: own && !deleted,
+        can_delete: (own || viewer.is_admin()) && !deleted,
+    }
+}
+
+/// Comment activity shows as the comment itself (edited or deleted), not as separate lines.
+const SHOWN_AS_COMMENTS: &[&str] = &["comment_added", "comment_edited", "comment_deleted"];
+
+/// An issue's comments and recorded changes, oldest first, for someone who may see the issue.
+pub async fn timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<Vec<TimelineEntry>, AppError> {
+    visible_issue(db, actor, issue_id).await?;
+    let comments = comments::Entity::find()
+        .filter(comments::Column::IssueId.eq(issue_id))
+        .order_by_asc(comments::Column::CreatedAt)
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?;
+    let events = issue_events::Entity::find()
+        .filter(issue_events::Column::IssueId.eq(issue_id))
+        .filter(issue_events::Column::Kind.is_not_in(SHOWN_AS_COMMENTS.iter().copied()))
+        .order_by_asc(issue_events::Column::Id)
+        .all(db)
+        .await?;
+    let actor_ids: Vec<i64> = events.iter().map(|e| e.actor_id).collect();
+    let emails: HashMap<i64, String> =
+        users::Entity::find().filter(users::Column::Id.is_in(actor_ids)).all(db).await?.into_iter().map(|u| (u.id, u.email)).collect();
+    let mut entries: Vec<TimelineEntry> = comments
+        .into_iter()
+        .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map(|u| u.email).unwrap_or_default(), actor)))
+        .chain(events.into_iter().map(|event| {
+            // A description can be 64 KiB; the timeline says it changed, the issue shows it.
+            let keep = event.kind != "description";
+            TimelineEntry::Activity(Activity {
+                id: event.id,
+                actor_email: emails.get(&event.actor_id).cloned().unwrap_or_default(),
+                from: event.from_value.filter(|_| keep),
+                to: event.to_value.filter(|_| keep),
+                kind: event.kind,
+                at: event.created_at,
+            })
+        }))
+        .collect();
+    // Stable: an event and a comment in the same instant keep the order they were read in.
+    entries.sort_by_key(TimelineEntry::at);
+    Ok(entries)
+}
+
+/// Marks the issue as updated now (comments count as activity) without changing its version:
+/// a comment does not make someone's open edit of the issue stale.
+async fn touch(txn: &impl ConnectionTrait, issue_id: i64) -> Result<(), AppError> {
+    issues::Entity::update_many()
+        .col_expr(issues::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(issues::Column::Id.eq(issue_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Adds a comment to an issue `actor` may see.
+pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, issue_id: i64, body: &str) -> Result<Comment, AppError> {
+    let body = parse_body(body)?;
+    let txn = db.begin().await?;
+    visible_issue(&txn, actor, issue_id).await?;
+    let comment = comments::ActiveModel {
+        issue_id: Set(issue_id),
+        author_id: Set(actor.id),
+        body: Set(body.clone()),
+        created_at: Set(Utc::now()),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record_event(&txn, issue_id, actor, "comment_added", None, Some(body)).await?;
+    touch(&txn, issue_id).await?;
+    txn.commit().await?;
+    Ok(to_dto(comment, actor.email.clone(), actor))
+}
+
+/// A live comment on an issue `actor` may see; anything else is 404.
+async fn visible_comment(txn: &impl ConnectionTrait, actor: &CurrentUser, comment_id: i64) -> Result<comments::Model, AppError> {
+    let comment = comments::Entity::find_by_id(comment_id)
+        .filter(comments::Column::DeletedAt.is_null())
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    visible_issue(txn, actor, comment.issue_id).await?;
+    Ok(comment)
+}
+
+/// Changes a comment's text (its author only); the timeline marks it edited.
+pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, comment_id: i64, body: &str) -> Result<Comment, AppError> {
+    let body = parse_body(body)?;
+    let txn = db.begin().await?;
+    let comment = visible_comment(&txn, actor, comment_id).await?;
+    if comment.author_id != actor.id {
+        return Err(AppError::Forbidden);
+    }
+    let (issue_id, before) = (comment.issue_id, comment.body.clone());
+    let mut active = comment.into_active_model();
+    active.body = Set(body.clone());
+    active.edited_at = Set(Some(Utc::now()));
+    let comment = active.update(&txn).await?;
+    record_event(&txn, issue_id, actor, "comment_edited", Some(before), Some(body)).await?;
+    touch(&txn, issue_id).await?;
+    txn.commit().await?;
+    Ok(to_dto(comment, actor.email.clone(), actor))
+}
+
+/// Deletes a comment (its author, or an admin): the timeline keeps a placeholder, the history keeps the text.
+pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, comment_id: i64) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let comment = visible_comment(&txn, actor, comment_id).await?;
+    if comment.author_id != actor.id && !actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let (issue_id, before) = (comment.issue_id, comment.body.clone());
+    let mut active = comment.into_active_model();
+    active.body = Set(String::new());
+    active.deleted_at = Set(Some(Utc::now()));
+    active.update(&txn).await?;
+    record_event(&txn, issue_id, actor, "comment_deleted", Some(before), None).await?;
+    touch(&txn, issue_id).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers";
+
+test("a maintainer's comment appears in the reporter's timeline, after the status change", async ({ browser }) => {
+  const reporter = await (await browser.newContext()).newPage();
+  await signUp(reporter, `timeline-${Date.now()}@example.com`);
+  await reporter.goto("/issues/new");
+  await hydrated(reporter);
+  await reporter.getByLabel("Title").fill("Export hangs at 99%");
+  await reporter.getByRole("button", { name: "File issue" }).click();
+  await expect(reporter).toHaveURL(/\/issues\/\d+$/);
+  const issueUrl = reporter.url();
+
+  const maintainer = await (await browser.newContext()).newPage();
+  await signIn(maintainer, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await maintainer.goto(issueUrl);
+  await hydrated(maintainer);
+  await maintainer.getByTestId("triage").getByLabel(/New status/).selectOption("TRIAGED");
+  await maintainer.getByTestId("triage").getByRole("button", { name: "Move" }).click();
+  await expect(maintainer.getByTestId("timeline")).toContainText("changed the status from OPEN to TRIAGED");
+  await maintainer.getByLabel("Add a comment (markdown)").fill("Can you attach the **log**?");
+  await maintainer.getByRole("button", { name: "Comment", exact: true }).click();
+  await expect(maintainer.getByTestId("timeline").locator("strong")).toHaveText("log");
+  await expect(maintainer.getByLabel("Add a comment (markdown)")).toHaveValue("");
+
+  await reporter.reload();
+  const timeline = reporter.getByTestId("timeline");
+  await expect(timeline.locator("li").nth(0)).toContainText("filed the issue");
+  await expect(timeline.locator("li").nth(1)).toContainText("changed the status from OPEN to TRIAGED");
+  await expect(timeline.locator("li").nth(2)).toContainText(ADMIN_EMAIL);
+  await expect(timeline.locator("li").nth(2).locator("strong")).toHaveText("log");
+
+  // The reporter answers, edits the answer, and the timeline marks it edited.
+  await hydrated(reporter);
+  await reporter.getByLabel("Add a comment (markdown)").fill("Attached below");
+  await reporter.getByRole("button", { name: "Comment", exact: true }).click();
+  // The newest comment; located by position, since its text leaves the page while it is edited.
+  const answer = timeline.locator("li[data-comment-id]").last();
+  await expect(answer).toContainText("Attached below");
+  await answer.getByRole("button", { name: "Edit" }).click();
+  await answer.getByLabel("Edit comment").fill("Attached below (zip)");
+  await answer.getByRole("button", { name: "Save comment" }).click();
+  await expect(timeline.locator("li").filter({ hasText: "Attached below (zip)" })).toContainText("(edited)");
+});
