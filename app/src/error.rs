@@ -28,6 +28,12 @@ pub enum AppError {
     /// Someone else changed the record since it was read; reload and apply again.
     #[error("someone else changed this issue (it is now at version {current_version}); review it and apply your change again")]
     StaleVersion { current_version: i64 },
+    /// A body or upload over the limit, in bytes.
+    #[error("the upload is larger than the limit of {limit_bytes} bytes")]
+    TooLarge { limit_bytes: u64 },
+    /// A file whose bytes are not of an accepted type.
+    #[error("{0}")]
+    UnsupportedType(String),
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// The detail is in the server log under this request id, never in the response.
@@ -65,6 +71,8 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) | AppError::StaleVersion { .. } => 409,
+            AppError::TooLarge { .. } => 413,
+            AppError::UnsupportedType(_) => 415,
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 502,

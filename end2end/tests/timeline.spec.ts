@@ -42,3 +42,27 @@ test("a maintainer's comment appears in the reporter's timeline, after the statu
   await answer.getByRole("button", { name: "Save comment" }).click();
   await expect(timeline.locator("li").filter({ hasText: "Attached below (zip)" })).toContainText("(edited)");
 });
+
+test("an image dropped on the issue uploads with progress, shows in the timeline, and downloads", async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.getByRole("link", { name: "Chart labels are unreadable in dark mode" }).click();
+  await hydrated(page);
+
+  // A real drop: a DataTransfer holding a PNG file, dispatched on the drop zone.
+  const png = [137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 156, 99, 0, 1, 0, 0, 5, 0, 1, 13, 10, 45, 180, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130];
+  const dataTransfer = await page.evaluateHandle((bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], "dark mode.png", { type: "image/png" }));
+    return transfer;
+  }, png);
+  await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer });
+
+  const row = page.getByTestId("attachments").locator("li").filter({ hasText: "dark mode.png" });
+  await expect(row).toBeVisible();
+  await expect(row.locator("img")).toHaveAttribute("src", /\/attachments\/\d+\/preview$/);
+  await expect(page.getByTestId("timeline")).toContainText("attached dark mode.png");
+
+  const download = page.waitForEvent("download");
+  await row.getByRole("link", { name: "dark mode.png" }).click();
+  expect((await download).suggestedFilename()).toBe("dark mode.png");
+});

@@ -8,6 +8,7 @@ mod m20261126_000004_accounts;
 mod m20261126_000005_issue_versions_and_events;
 mod m20261126_000006_tags_and_search;
 mod m20261126_000007_comments;
+mod m20261126_000008_attachments;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_issue_versions_and_events::Migration),
             Box::new(m20261126_000006_tags_and_search::Migration),
             Box::new(m20261126_000007_comments::Migration),
+            Box::new(m20261126_000008_attachments::Migration),
         ]
     }
 }

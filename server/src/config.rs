@@ -57,7 +57,31 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Single sign-on: client id, client secret and issuer URL, when configured.
     pub oidc: Option<OidcConfig>,
+    /// The largest attachment, in bytes.
+    pub attachment_max_bytes: u64,
+    /// An S3-compatible bucket for attachments; `None` keeps them under the data directory.
+    pub s3: Option<S3Config>,
 }
+
+/// An S3-compatible bucket (AWS, MinIO, Garage, ...).
+#[derive(Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    /// For services other than AWS, e.g. `http://minio:9000`.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Config").field("bucket", &self.bucket).field("endpoint", &self.endpoint).field("region", &self.region).finish_non_exhaustive()
+    }
+}
+
+/// The default attachment limit: 10 MiB.
+pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
 /// An OpenID Connect provider (Google unless another issuer is given).
 #[derive(Clone)]
@@ -170,7 +194,23 @@ impl Config {
             (Some(_), None) => return Err(invalid("OIDC_CLIENT_SECRET", "is required when OIDC_CLIENT_ID is set")),
             (None, Some(_)) => return Err(invalid("OIDC_CLIENT_ID", "is required when OIDC_CLIENT_SECRET is set")),
         };
+        let attachment_max_bytes = match get("ATTACHMENT_MAX_BYTES") {
+            None => DEFAULT_ATTACHMENT_MAX_BYTES,
+            Some(raw) => raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| invalid("ATTACHMENT_MAX_BYTES", format!("'{raw}' is not a positive number of bytes")))?,
+        };
+        let s3 = match get("S3_BUCKET") {
+            None => None,
+            Some(bucket) => Some(S3Config {
+                bucket,
+                endpoint: get("S3_ENDPOINT"),
+                region: get("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                access_key_id: get("S3_ACCESS_KEY_ID").ok_or_else(|| invalid("S3_ACCESS_KEY_ID", "is required when S3_BUCKET is set"))?,
+                secret_access_key: get("S3_SECRET_ACCESS_KEY").ok_or_else(|| invalid("S3_SECRET_ACCESS_KEY", "is required when S3_BUCKET is set"))?,
+            }),
+        };
         Ok(Config {
+            attachment_max_bytes,
+            s3,
             oidc,
             mode,
             database_url,

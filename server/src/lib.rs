@@ -1,7 +1,9 @@
 //! The tracker's server: configuration, start-up, the router and the command line.
+pub mod attachments;
 pub mod config;
 pub mod health;
 pub mod oidc;
+pub mod rest;
 pub mod router;
 pub mod seed;
 pub mod startup;

@@ -5,10 +5,11 @@ use axum::{
     Router,
     body::Body,
     extract::Request,
-    http::{HeaderName, HeaderValue, header},
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::Response,
-    routing::get,
+    routing::{get, post},
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list, handle_server_fns_with_context};
@@ -16,7 +17,7 @@ use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
-    timeout::TimeoutLayer,
+    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
     csrf::{CsrfLayer, ProtectionError},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     sensitive_headers::SetSensitiveRequestHeadersLayer,
@@ -39,14 +40,30 @@ pub fn router(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     let secure = state.settings.secure;
-    Router::new()
+    let upload_limit = usize::try_from(state.settings.attachment_max_bytes + crate::attachments::MULTIPART_OVERHEAD_BYTES).unwrap_or(usize::MAX);
+    let pages_and_api = Router::new()
         .route("/health", get(health::ready))
         .route("/health/live", get(health::live))
         .route("/auth/oidc/start", get(crate::oidc::start))
         .route("/auth/oidc/callback", get(crate::oidc::callback))
+        .route("/attachments/{id}", get(crate::attachments::download))
+        .route("/attachments/{id}/preview", get(crate::attachments::preview))
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
+        // No form or JSON body needs more; larger bodies get 413 before they are read.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // No request may hold a connection without an answer: 408 once the limit passes.
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
+    // Uploads stream for as long as the bytes keep coming, up to the attachment limit: a
+    // declared length over it is 413 before anything is read, and a stalled body is 408.
+    let uploads = Router::new()
+        .route("/api/v1/issues/{id}/attachments", post(crate::attachments::upload))
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(RequestBodyLimitLayer::new(upload_limit))
+        .layer(RequestBodyTimeoutLayer::new(UPLOAD_IDLE_TIMEOUT));
+    pages_and_api
+        .merge(uploads)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -70,18 +87,17 @@ pub fn router(state: AppState) -> Router {
                     secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
                 ))
                 .layer(CompressionLayer::new())
-                // No form or JSON body needs more; larger bodies get 413 before they are read.
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 // Cross-site writes are refused before they reach a handler or server function.
-                .layer(CsrfLayer::new().with_rejection_response(|_: ProtectionError| cross_site_rejection()))
-                // No request may hold a connection without an answer: 408 once the limit passes.
-                .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
+                .layer(CsrfLayer::new().with_rejection_response(|_: ProtectionError| cross_site_rejection())),
         )
         .with_state(state)
 }
 
 /// The largest request body accepted, in bytes (a 64 KiB description fits many times over).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long an upload's body may pause before the request is dropped with 408.
+pub const UPLOAD_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How long a request may take to produce its response headers.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);

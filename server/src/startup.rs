@@ -18,6 +18,8 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("site: {0}")]
     Site(String),
+    #[error("attachment storage: {0}")]
+    Storage(String),
 }
 
 /// Where a database URL points, without its credentials, for messages and logs.
@@ -56,8 +58,34 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             redirect_url: format!("{}/auth/oidc/callback", config.base_url()),
             metadata: Default::default(),
         }),
+        attachment_max_bytes: config.attachment_max_bytes,
     };
-    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings) })
+    let storage = storage(config)?;
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings), storage })
+}
+
+/// The attachment store: an S3-compatible bucket when configured, else `<DATA_DIR>/attachments`.
+fn storage(config: &Config) -> Result<Arc<dyn object_store::ObjectStore>, StartupError> {
+    let fail = |e: &dyn std::fmt::Display| StartupError::Storage(e.to_string());
+    Ok(match &config.s3 {
+        Some(s3) => {
+            let mut builder = object_store::aws::AmazonS3Builder::new()
+                .with_bucket_name(&s3.bucket)
+                .with_region(&s3.region)
+                .with_access_key_id(&s3.access_key_id)
+                .with_secret_access_key(&s3.secret_access_key);
+            if let Some(endpoint) = &s3.endpoint {
+                // Self-hosted services answer on path-style URLs, often over plain HTTP inside a network.
+                builder = builder.with_endpoint(endpoint).with_allow_http(endpoint.starts_with("http://")).with_virtual_hosted_style_request(false);
+            }
+            Arc::new(builder.build().map_err(|e| fail(&e))?)
+        }
+        None => {
+            let dir = config.data_dir.join("attachments");
+            std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+            Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(|e| fail(&e))?)
+        }
+    })
 }
 
 fn leptos_options(config: &Config) -> Result<LeptosOptions, StartupError> {

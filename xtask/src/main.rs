@@ -131,6 +131,7 @@ fn test() -> Result<(), String> {
     run_checked(
         Command::new("cargo")
             .args(["test", "-p", "migration", "-p", "app", "-p", "server", "-p", "xtask", "--features", "app/ssr"])
+            .env("MOTO_SERVER", tools::moto_server(&project))
             .current_dir(&project.root),
         "cargo test",
     )?;

@@ -13,6 +13,12 @@ use std::{
 struct Pins {
     cargo: CargoPins,
     npm: NpmPins,
+    pip: PipPins,
+}
+
+#[derive(Deserialize)]
+struct PipPins {
+    moto: String,
 }
 
 #[derive(Deserialize)]
@@ -56,8 +62,37 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     )?;
     if test_tools {
         ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
+        ensure_moto(&project, &pins.pip.moto)?;
     }
     Ok(())
+}
+
+/// The virtualenv holding the test tools from PyPI.
+fn venv(project: &Project) -> std::path::PathBuf {
+    project.target.join("venv")
+}
+
+/// The local S3 server the attachment tests start.
+pub fn moto_server(project: &Project) -> std::path::PathBuf {
+    venv(project).join("bin/moto_server")
+}
+
+fn ensure_moto(project: &Project, version: &str) -> Result<(), String> {
+    let venv = venv(project);
+    let installed = Command::new(venv.join("bin/python"))
+        .args(["-c", "import importlib.metadata as m; print(m.version('moto'))"])
+        .output()
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned());
+    if installed.as_deref() == Some(version) && moto_server(project).exists() {
+        return Ok(());
+    }
+    println!("xtask: pip install moto[server]=={version} into {}", venv.display());
+    run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv), "python3 -m venv (install python3-venv)")?;
+    run_checked(
+        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", &format!("moto[server]=={version}")]),
+        "pip install moto[server]",
+    )
 }
 
 fn ensure_wasm_target() -> Result<(), String> {

@@ -54,8 +54,8 @@ impl Activity {
             "tags" => values("the tags"),
             "deleted" => "deleted the issue".to_owned(),
             "restored" => "restored the issue".to_owned(),
-            "attachment_added" => values("the attachments"),
-            "attachment_removed" => values("the attachments"),
+            "attachment_added" => format!("attached {}", self.to.as_deref().unwrap_or("a file")),
+            "attachment_removed" => format!("removed the attachment {}", self.from.as_deref().unwrap_or("")),
             other => format!("recorded {other}"),
         }
     }

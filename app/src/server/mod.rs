@@ -5,6 +5,7 @@ pub mod entities;
 pub mod markdown;
 pub mod request_id;
 pub mod security;
+pub mod storage;
 pub mod state;
 pub mod tokens;
 

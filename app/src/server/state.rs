@@ -10,6 +10,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// Where attachments live: the data directory or an S3-compatible bucket.
+    pub storage: Arc<dyn object_store::ObjectStore>,
 }
 
 /// The settings that services need, taken from the server's configuration at start-up.
@@ -26,6 +28,8 @@ pub struct Settings {
     pub development: bool,
     /// Single sign-on through OpenID Connect, when configured.
     pub oidc: Option<OidcSettings>,
+    /// The largest attachment, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 /// The OpenID Connect client: who we are to the provider and where it sends users back.

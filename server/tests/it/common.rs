@@ -242,3 +242,51 @@ pub async fn insert_issue(
     .await
     .expect("insert issue")
 }
+
+/// A local S3-compatible server (`moto_server` from PyPI) for the duration of a test.
+pub struct Moto {
+    child: std::process::Child,
+    pub endpoint: String,
+}
+
+impl Moto {
+    /// Starts `moto_server` (or `$MOTO_SERVER`) on a free port and waits until it answers.
+    pub async fn start() -> Moto {
+        let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".to_owned());
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{program} could not start ({e}); install it with `pip install 'moto[server]'` or set MOTO_SERVER"));
+        let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
+        for _ in 0..200 {
+            if reqwest::get(&moto.endpoint).await.is_ok() {
+                return moto;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("moto_server did not answer on {}", moto.endpoint);
+    }
+
+    /// Creates a bucket and returns the settings that point the app at it.
+    pub async fn bucket(&self, name: &str) -> Vec<(&'static str, String)> {
+        let created = reqwest::Client::new().put(format!("{}/{name}", self.endpoint)).send().await.expect("create bucket");
+        assert!(created.status().is_success(), "create bucket: {}", created.status());
+        vec![
+            ("S3_BUCKET", name.to_owned()),
+            ("S3_ENDPOINT", self.endpoint.clone()),
+            ("S3_REGION", "us-east-1".to_owned()),
+            ("S3_ACCESS_KEY_ID", "test".to_owned()),
+            ("S3_SECRET_ACCESS_KEY", "test".to_owned()),
+        ]
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod attachments;
 mod auth;
 mod comments;
 mod editing;

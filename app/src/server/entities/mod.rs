@@ -1,5 +1,6 @@
 //! SeaORM entities: the tables as the server sees them. They never cross the wire;
 //! features convert them into DTOs.
+pub mod attachments;
 pub mod auth_throttles;
 pub mod comments;
 pub mod daily_stats;

@@ -1,0 +1,29 @@
+//! Server functions for attachments. Uploads and downloads stream through their own routes
+//! (`POST /api/v1/issues/{id}/attachments`, `GET /attachments/{id}`); these list and remove.
+use super::model::Attachment;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An issue's attachments.
+#[server]
+pub async fn list_attachments(issue_id: i64) -> Result<Vec<Attachment>, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::list_attachments(&state.db, &user, issue_id).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Removes an attachment (its uploader, maintainers and admins), then its bytes.
+#[server]
+pub async fn delete_attachment(attachment_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        let key = super::service::remove_attachment(&state.db, &user, attachment_id).await?;
+        crate::server::storage::delete(state.storage.as_ref(), &key).await;
+        Ok(())
+    }
+    .await;
+    crate::server::respond(result)
+}

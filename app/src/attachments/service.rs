@@ -1,0 +1,209 @@
+//! The rules for attachments: who may attach, read and remove them, which files are accepted,
+//! and how names are cleaned. Attachments follow their issue's permissions.
+use super::model::Attachment;
+use crate::{
+    auth::model::CurrentUser,
+    error::AppError,
+    issues::service::{record_event, visible_issue},
+    server::entities::{attachments, comments, users},
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+};
+
+/// How many leading bytes are read before deciding a file's type.
+pub const SNIFF_BYTES: usize = 8 * 1024;
+
+/// The longest stored file name, in characters.
+const FILE_NAME_MAX_CHARS: usize = 255;
+
+/// Device names Windows will not save a file under, whatever the extension.
+const RESERVED_NAMES: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4",
+    "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// A user's file name made safe to show and to offer on download: the last path segment,
+/// without control characters, not a device name, at most 255 characters. The name is never
+/// used as a storage key.
+pub fn clean_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim().trim_matches('.').trim();
+    let mut name: String = cleaned.chars().take(FILE_NAME_MAX_CHARS).collect();
+    let stem = name.split('.').next().unwrap_or("").trim().to_ascii_uppercase();
+    if RESERVED_NAMES.contains(&stem.as_str()) {
+        name.insert(0, '_');
+        name = name.chars().take(FILE_NAME_MAX_CHARS).collect();
+    }
+    if name.is_empty() { "attachment".to_owned() } else { name }
+}
+
+/// The accepted types, decided from the first bytes (never from the client's claim):
+/// raster images, PDF, archives, and plain text. Markup (HTML, SVG, XML) is refused, since a
+/// browser could run script in it.
+pub fn sniff(head: &[u8]) -> Result<&'static str, AppError> {
+    const ACCEPTED: &[&str] =
+        &["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "application/zip", "application/gzip", "application/x-xz"];
+    if let Some(kind) = infer::get(head) {
+        return ACCEPTED
+            .iter()
+            .find(|t| **t == kind.mime_type())
+            .copied()
+            .ok_or_else(|| AppError::UnsupportedType(format!("files of type {} are not accepted", kind.mime_type())));
+    }
+    // Text: valid UTF-8 (a character may be cut at the end of the sample), no NUL, and not markup.
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => Some(text),
+        Err(err) if err.error_len().is_none() => std::str::from_utf8(&head[..err.valid_up_to()]).ok(),
+        Err(_) => None,
+    };
+    match text {
+        Some(text) if !text.contains('\0') => {
+            let start = text.trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
+            if start.starts_with('<') || start.contains("<svg") || start.contains("<script") || start.contains("<html") {
+                Err(AppError::UnsupportedType("HTML, SVG and XML files are not accepted".to_owned()))
+            } else {
+                Ok("text/plain; charset=utf-8")
+            }
+        }
+        _ => Err(AppError::UnsupportedType(
+            "this type of file is not accepted (images, PDF, zip/gzip/xz archives and text are)".to_owned(),
+        )),
+    }
+}
+
+/// Checks, before any byte is read, that `actor` may attach to `issue_id` (and to `comment_id`,
+/// which must be a live comment of that issue). Anyone who may see the issue may attach.
+pub async fn authorize_upload(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, comment_id: Option<i64>) -> Result<(), AppError> {
+    visible_issue(db, actor, issue_id).await?;
+    if let Some(comment_id) = comment_id {
+        comments::Entity::find_by_id(comment_id)
+            .filter(comments::Column::IssueId.eq(issue_id))
+            .filter(comments::Column::DeletedAt.is_null())
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::field("comment_id", "there is no such comment on this issue"))?;
+    }
+    Ok(())
+}
+
+/// A fresh storage key; user input never reaches it.
+pub fn new_storage_key() -> String {
+    format!("attachments/{}", uuid::Uuid::new_v4().simple())
+}
+
+/// What an upload stored, to be recorded.
+pub struct Stored {
+    pub issue_id: i64,
+    pub comment_id: Option<i64>,
+    pub storage_key: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+}
+
+/// Records a stored upload with its history row, in one transaction. The issue is checked
+/// again, since it may have been deleted while the bytes arrived.
+pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, stored: Stored) -> Result<Attachment, AppError> {
+    let txn = db.begin().await?;
+    visible_issue(&txn, actor, stored.issue_id).await?;
+    let row = attachments::ActiveModel {
+        issue_id: Set(stored.issue_id),
+        comment_id: Set(stored.comment_id),
+        uploader_id: Set(actor.id),
+        storage_key: Set(stored.storage_key),
+        file_name: Set(stored.file_name.clone()),
+        content_type: Set(stored.content_type),
+        size_bytes: Set(i64::try_from(stored.size_bytes).unwrap_or(i64::MAX)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record_event(&txn, stored.issue_id, actor, "attachment_added", None, Some(stored.file_name)).await?;
+    txn.commit().await?;
+    Ok(to_dto(row, actor.email.clone(), actor))
+}
+
+fn to_dto(row: attachments::Model, uploader_email: String, viewer: &CurrentUser) -> Attachment {
+    Attachment {
+        can_delete: row.uploader_id == viewer.id || viewer.can_triage(),
+        id: row.id,
+        issue_id: row.issue_id,
+        comment_id: row.comment_id,
+        file_name: row.file_name,
+        content_type: row.content_type,
+        size_bytes: row.size_bytes,
+        uploader_email,
+        created_at: row.created_at,
+    }
+}
+
+/// An issue's attachments, oldest first, for someone who may see the issue.
+pub async fn list_attachments(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<Vec<Attachment>, AppError> {
+    visible_issue(db, actor, issue_id).await?;
+    Ok(attachments::Entity::find()
+        .filter(attachments::Column::IssueId.eq(issue_id))
+        .order_by_asc(attachments::Column::Id)
+        .find_also_related(users::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(row, uploader)| to_dto(row, uploader.map(|u| u.email).unwrap_or_default(), actor))
+        .collect())
+}
+
+/// The attachment `attachment_id` if `actor` may see its issue; 404 otherwise, revealing nothing.
+pub async fn find_attachment(db: &impl ConnectionTrait, actor: &CurrentUser, attachment_id: i64) -> Result<attachments::Model, AppError> {
+    let row = attachments::Entity::find_by_id(attachment_id).one(db).await?.ok_or(AppError::NotFound)?;
+    visible_issue(db, actor, row.issue_id).await?;
+    Ok(row)
+}
+
+/// Removes an attachment (its uploader, maintainers and admins) with its history row. Returns
+/// the storage key, for the caller to delete the bytes once the removal is committed.
+pub async fn remove_attachment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, attachment_id: i64) -> Result<String, AppError> {
+    let txn = db.begin().await?;
+    let row = find_attachment(&txn, actor, attachment_id).await?;
+    if row.uploader_id != actor.id && !actor.can_triage() {
+        return Err(AppError::Forbidden);
+    }
+    attachments::Entity::delete_by_id(row.id).exec(&txn).await?;
+    record_event(&txn, row.issue_id, actor, "attachment_removed", Some(row.file_name.clone()), None).await?;
+    txn.commit().await?;
+    Ok(row.storage_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_paths_controls_and_device_names() {
+        assert_eq!(clean_file_name("../../x"), "x");
+        assert_eq!(clean_file_name("..\\..\\boot.ini"), "boot.ini");
+        assert_eq!(clean_file_name("%2e%2e%2fetc%2fpasswd"), "%2e%2e%2fetc%2fpasswd");
+        assert_eq!(clean_file_name("re\0port\u{7}.txt"), "report.txt");
+        assert_eq!(clean_file_name("CON"), "_CON");
+        assert_eq!(clean_file_name("nul.txt"), "_nul.txt");
+        assert_eq!(clean_file_name("..."), "attachment");
+        assert_eq!(clean_file_name(""), "attachment");
+        assert_eq!(clean_file_name(&"a".repeat(1000)).chars().count(), 255);
+        assert_eq!(clean_file_name("résumé 📎.pdf"), "résumé 📎.pdf");
+    }
+
+    #[test]
+    fn types_come_from_the_bytes_and_markup_is_refused() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR<html><script>alert(1)</script>";
+        assert_eq!(sniff(png).unwrap(), "image/png");
+        assert_eq!(sniff(b"%PDF-1.7\n").unwrap(), "application/pdf");
+        assert_eq!(sniff("plain log line\nsecond é".as_bytes()).unwrap(), "text/plain; charset=utf-8");
+        for markup in [&b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"[..], b"<!DOCTYPE html><p>x", b"\xef\xbb\xbf <?xml version='1.0'?>", b"<script>x</script>"] {
+            assert!(matches!(sniff(markup), Err(AppError::UnsupportedType(_))), "{:?}", String::from_utf8_lossy(markup));
+        }
+        assert!(matches!(sniff(b"MZ\x90\0\x03\0\0\0"), Err(AppError::UnsupportedType(_))), "executables");
+        assert!(matches!(sniff(&[0xff, 0x00, 0x13, 0x37]), Err(AppError::UnsupportedType(_))), "unknown binary");
+    }
+}

@@ -1,0 +1,168 @@
+//! Attachment uploads and downloads: streamed through the object store, never held whole in
+//! memory. The rules (who, which types, which names) are the attachments service's.
+use crate::rest::{ApiError, ApiUser};
+use app::{
+    attachments::{
+        model::{Attachment, is_previewable},
+        service::{self, SNIFF_BYTES, Stored},
+    },
+    error::AppError,
+    server::{
+        AppState,
+        storage::{Upload, storage_error},
+    },
+};
+use axum::{
+    Json,
+    body::Body,
+    extract::{Multipart, Path, Query, State, multipart::MultipartError},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use object_store::ObjectStoreExt;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Deserialize;
+
+/// Room for the multipart framing around the file itself.
+pub const MULTIPART_OVERHEAD_BYTES: u64 = 64 * 1024;
+
+/// What a downloaded or previewed file may do in the browser: nothing.
+const FILE_CSP: &str = "default-src 'none'; img-src 'self'; sandbox";
+
+#[derive(Deserialize)]
+pub struct UploadTarget {
+    /// Attach to this comment of the issue, rather than to the issue itself.
+    comment_id: Option<i64>,
+}
+
+fn multipart_error(err: MultipartError, limit: u64) -> AppError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge { limit_bytes: limit }
+    } else {
+        AppError::field("file", format!("the upload could not be read ({})", err.body_text()))
+    }
+}
+
+/// `POST /api/v1/issues/{id}/attachments`, a multipart form with a `file` field: 201 with the
+/// attachment and its `Location`. Permission is checked before a byte of the body is read;
+/// the type is sniffed from the first 8 KiB before anything is stored.
+pub async fn upload(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(issue_id): Path<i64>,
+    Query(target): Query<UploadTarget>,
+    mut form: Multipart,
+) -> Result<Response, ApiError> {
+    service::authorize_upload(&state.db, &user, issue_id, target.comment_id).await?;
+    let limit = state.settings.attachment_max_bytes;
+    let mut field = loop {
+        match form.next_field().await.map_err(|e| multipart_error(e, limit))? {
+            Some(field) if field.name() == Some("file") => break field,
+            Some(_) => continue,
+            None => return Err(AppError::field("file", "choose a file to upload").into()),
+        }
+    };
+    let file_name = service::clean_file_name(field.file_name().unwrap_or_default());
+    let mut head = Vec::new();
+    let mut ended = false;
+    while head.len() < SNIFF_BYTES {
+        match field.chunk().await.map_err(|e| multipart_error(e, limit))? {
+            Some(chunk) => head.extend_from_slice(&chunk),
+            None => {
+                ended = true;
+                break;
+            }
+        }
+    }
+    if head.is_empty() {
+        return Err(AppError::field("file", "the file is empty").into());
+    }
+    let content_type = service::sniff(&head[..head.len().min(SNIFF_BYTES)])?;
+    let storage_key = service::new_storage_key();
+    let mut upload = Upload::start(state.storage.clone(), &storage_key, limit);
+    let written = async {
+        upload.write(head.into()).await?;
+        while !ended {
+            match field.chunk().await.map_err(|e| multipart_error(e, limit))? {
+                Some(chunk) => upload.write(chunk).await?,
+                None => ended = true,
+            }
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Err(err) = written {
+        upload.abort().await;
+        return Err(err.into());
+    }
+    let size_bytes = upload.finish().await?;
+    let stored = Stored { issue_id, comment_id: target.comment_id, storage_key: storage_key.clone(), file_name, content_type: content_type.to_owned(), size_bytes };
+    match service::record_upload(&state.db, &user, stored).await {
+        Ok(attachment) => Ok(created(attachment)),
+        Err(err) => {
+            app::server::storage::delete(state.storage.as_ref(), &storage_key).await;
+            Err(err.into())
+        }
+    }
+}
+
+fn created(attachment: Attachment) -> Response {
+    let location = HeaderValue::from_str(&attachment.download_url()).expect("a path of digits");
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(attachment)).into_response()
+}
+
+/// Characters left as they are in an RFC 5987 `filename*` value.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'!').remove(b'#').remove(b'$').remove(b'&').remove(b'+').remove(b'-').remove(b'.').remove(b'^').remove(b'_').remove(b'`').remove(b'|').remove(b'~');
+
+/// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded`.
+pub fn content_disposition(kind: &str, file_name: &str) -> String {
+    let fallback: String = file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(file_name, ATTR_CHAR))
+}
+
+async fn send(state: &AppState, user: &app::auth::model::CurrentUser, id: i64, inline: bool) -> Result<Response, ApiError> {
+    let row = service::find_attachment(&state.db, user, id).await?;
+    if inline && !is_previewable(&row.content_type) {
+        return Err(AppError::NotFound.into());
+    }
+    let object = match state.storage.get(&object_store::path::Path::from(row.storage_key.as_str())).await {
+        Ok(object) => object,
+        Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound.into()),
+        Err(err) => return Err(storage_error(err).into()),
+    };
+    let size = object.meta.size;
+    let disposition = content_disposition(if inline { "inline" } else { "attachment" }, &row.file_name);
+    let headers = [
+        (header::CONTENT_TYPE, row.content_type),
+        (header::CONTENT_LENGTH, size.to_string()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CONTENT_SECURITY_POLICY, FILE_CSP.to_owned()),
+        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+    ];
+    Ok((headers, Body::from_stream(object.into_stream())).into_response())
+}
+
+/// `GET /attachments/{id}`: the file, always as a download.
+pub async fn download(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    send(&state, &user, id, false).await
+}
+
+/// `GET /attachments/{id}/preview`: raster images only, inline, sandboxed.
+pub async fn preview(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    send(&state, &user, id, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn file_names_are_offered_safely() {
+        assert_eq!(content_disposition("attachment", "report.pdf"), "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf");
+        assert_eq!(
+            content_disposition("attachment", "résumé \"final\".pdf"),
+            "attachment; filename=\"r_sum_ _final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf"
+        );
+        assert_eq!(content_disposition("inline", "a;b\r\n.png"), "inline; filename=\"a;b__.png\"; filename*=UTF-8''a%3Bb%0D%0A.png");
+    }
+}
