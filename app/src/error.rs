@@ -98,6 +98,16 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs `err` as a failure of `what` and hands the caller only a request id.
+    pub fn internal(what: &str, err: impl std::fmt::Display) -> AppError {
+        let request_id = crate::server::request_id::current();
+        tracing::error!(error = %err, %request_id, "{what} failed");
+        AppError::Internal { request_id }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     /// Logs the database's message and hands the caller only a request id.
     fn from(err: sea_orm::DbErr) -> Self {

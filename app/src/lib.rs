@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod comments;
 pub mod domain;
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::pages::SignUpPage/>
                     <Route path=path!("/profile") view=auth::pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=audit::pages::AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=auth::pages::AdminUsersPage ssr=SsrMode::Async/>
                 </Routes>
             </layout::AppShell>

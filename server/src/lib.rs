@@ -1,5 +1,6 @@
 //! The tracker's server: configuration, start-up, the router and the command line.
 pub mod attachments;
+pub mod audit;
 pub mod config;
 pub mod health;
 pub mod oidc;

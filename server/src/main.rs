@@ -21,6 +21,15 @@ enum Command {
     /// Manage admin accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Work with the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero and names the first broken entry if it does not hold.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -107,6 +116,13 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 .await
                 .map_err(|err| describe_app_error(&err))?;
             println!("{} is now an admin", admin.email);
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let report = app::audit::service::verify(&state.db).await.map_err(|err| describe_app_error(&err))?;
+            match report.first_broken {
+                None => println!("audit log intact: {} entries verified", report.entries),
+                Some((seq, reason)) => return Err(format!("audit log broken at entry {seq}: {reason} ({} entries before it hold)", report.entries).into()),
+            }
         }
     }
     Ok(())

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/oidc/callback", get(crate::oidc::callback))
         .route("/attachments/{id}", get(crate::attachments::download))
         .route("/attachments/{id}/preview", get(crate::attachments::preview))
+        .route("/admin/audit/export.csv", get(crate::audit::export_csv))
+        .route("/admin/audit/export.json", get(crate::audit::export_json))
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))

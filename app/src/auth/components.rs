@@ -103,7 +103,7 @@ pub fn UserMenu() -> impl IntoView {
                     Ok(Some(user)) => view! {
                         <div class="flex items-center gap-4 text-sm" data-testid="user-menu">
                             {user.can_triage().then(|| view! { <a href="/tags" class=link>"Tags"</a> })}
-                            {user.is_admin().then(|| view! { <a href="/admin/users" class=link>"Users"</a> })}
+                            {user.is_admin().then(|| view! { <a href="/admin/users" class=link>"Users"</a> <a href="/admin/audit" class=link>"Audit log"</a> })}
                             <a href="/profile" class=link>
                                 <span data-testid="user-email">{user.email.clone()}</span>
                                 " "

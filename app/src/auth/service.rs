@@ -23,6 +23,7 @@ use sea_orm::{
     QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use std::sync::OnceLock;
+use crate::audit::service::{Actor, Event, append};
 
 /// A session lapses after this long without a request.
 pub const IDLE_TIMEOUT: Duration = Duration::days(14);
@@ -195,6 +196,7 @@ pub async fn sign_up(
         Err(err) => return Err(err.into()),
     };
     let signed_in = open_session(state, &txn, &user, client).await?;
+    append(&txn, Event::new(&signed_in.0, "signup").details(serde_json::json!({ "role": user.role })).ip(client.ip.clone())).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, role = %user.role, "account created");
     Ok(signed_in)
@@ -231,11 +233,17 @@ pub async fn log_in(
                 throttle::record_failure(&state.db, key, throttle::LOGIN_PER_ADDRESS).await?;
             }
             tracing::info!("failed sign-in");
+            // The address tried is the only identity there is; it lets admins find attacks on one account.
+            let tried = Actor { id: None, email: Some(email.clone()) };
+            append(&state.db, Event::new(tried, "login_failed").ip(client.ip.clone())).await?;
             return Err(bad_credentials());
         }
     };
     throttle::clear(&state.db, &account_key).await?;
-    let signed_in = open_session(state, &state.db, &user, client).await?;
+    let txn = state.db.begin().await?;
+    let signed_in = open_session(state, &txn, &user, client).await?;
+    append(&txn, Event::new(&signed_in.0, "login").details(serde_json::json!({ "method": "password" })).ip(client.ip.clone())).await?;
+    txn.commit().await?;
     tracing::info!(user_id = user.id, "signed in");
     Ok(signed_in)
 }
@@ -298,7 +306,10 @@ fn revoke(query: sea_orm::UpdateMany<sessions::Entity>) -> sea_orm::UpdateMany<s
 
 /// Ends the current session.
 pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
-    revoke(sessions::Entity::update_many()).filter(sessions::Column::Id.eq(&user.session_id)).exec(&state.db).await?;
+    let txn = state.db.begin().await?;
+    revoke(sessions::Entity::update_many()).filter(sessions::Column::Id.eq(&user.session_id)).exec(&txn).await?;
+    append(&txn, Event::new(user, "logout")).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -327,11 +338,14 @@ pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<S
 
 /// Ends every session of the user but the current one; returns how many.
 pub async fn revoke_other_sessions(state: &AppState, user: &CurrentUser) -> Result<u64, AppError> {
+    let txn = state.db.begin().await?;
     let result = revoke(sessions::Entity::update_many())
         .filter(sessions::Column::UserId.eq(user.id))
         .filter(sessions::Column::Id.ne(&user.session_id))
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
+    append(&txn, Event::new(user, "sessions_revoked").details(serde_json::json!({ "sessions": result.rows_affected }))).await?;
+    txn.commit().await?;
     Ok(result.rows_affected)
 }
 
@@ -352,6 +366,7 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str
         .filter(sessions::Column::Id.ne(&user.session_id))
         .exec(&txn)
         .await?;
+    append(&txn, Event::new(user, "password_changed")).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -387,10 +402,15 @@ async fn find_other_user(db: &impl ConnectionTrait, actor: &CurrentUser, user_id
 /// Gives `user_id` a new role; admins only, and never their own.
 pub async fn change_role(state: &AppState, actor: &CurrentUser, user_id: i64, role: Role) -> Result<UserSummary, AppError> {
     require_admin(actor)?;
-    let user = find_other_user(&state.db, actor, user_id).await?;
+    let txn = state.db.begin().await?;
+    let user = find_other_user(&txn, actor, user_id).await?;
+    let before = user.role;
     let mut active = user.into_active_model();
     active.role = Set(role);
-    let user = active.update(&state.db).await?;
+    let user = active.update(&txn).await?;
+    let event = Event::new(actor, "role_changed").target(user_target(&user)).details(serde_json::json!({ "from": before, "to": role }));
+    append(&txn, event).await?;
+    txn.commit().await?;
     tracing::info!(actor = actor.id, user_id, role = %role, "role changed");
     Ok(user.into())
 }
@@ -406,15 +426,23 @@ pub async fn set_active(state: &AppState, actor: &CurrentUser, user_id: i64, act
     if !active {
         revoke(sessions::Entity::update_many()).filter(sessions::Column::UserId.eq(user_id)).exec(&txn).await?;
     }
+    append(&txn, Event::new(actor, if active { "user_reactivated" } else { "user_deactivated" }).target(user_target(&user))).await?;
     txn.commit().await?;
     tracing::info!(actor = actor.id, user_id, active, "account activity changed");
     Ok(user.into())
+}
+
+/// How the log names a user account.
+fn user_target(user: &users::Model) -> String {
+    format!("user {} ({})", user.id, user.email)
 }
 
 /// Creates an admin account, or promotes and re-passwords an existing one (the CLI's `admin create`).
 pub async fn create_or_promote_admin(db: &sea_orm::DatabaseConnection, email: &str, password: &str) -> Result<users::Model, AppError> {
     let email = Email::parse(email)?;
     let hashed = hash_password(Password::parse("password", password)?).await?;
+    let txn = db.begin().await?;
+    let db = &txn;
     let existing = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(db).await?;
     let model = match existing {
         Some(user) => {
@@ -438,6 +466,9 @@ pub async fn create_or_promote_admin(db: &sea_orm::DatabaseConnection, email: &s
             .await?
         }
     };
+    let command_line = Actor { id: None, email: Some("command line".to_owned()) };
+    append(db, Event::new(command_line, "admin_created").target(user_target(&model))).await?;
+    txn.commit().await?;
     Ok(model)
 }
 
@@ -501,6 +532,7 @@ pub async fn sign_in_with_provider(
         return Err(bad_credentials());
     }
     let signed_in = open_session(state, &txn, &user, client).await?;
+    append(&txn, Event::new(&signed_in.0, "login").details(serde_json::json!({ "method": "single sign-on" })).ip(client.ip.clone())).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, "signed in through single sign-on");
     Ok(signed_in)

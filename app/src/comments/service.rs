@@ -155,7 +155,8 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), actor:
 pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, comment_id: i64) -> Result<(), AppError> {
     let txn = db.begin().await?;
     let comment = visible_comment(&txn, actor, comment_id).await?;
-    if comment.author_id != actor.id && !actor.is_admin() {
+    let own = comment.author_id == actor.id;
+    if !own && !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
     let (issue_id, before) = (comment.issue_id, comment.body.clone());
@@ -164,6 +165,11 @@ pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), acto
     active.deleted_at = Set(Some(Utc::now()));
     active.update(&txn).await?;
     record_event(&txn, issue_id, actor, "comment_deleted", Some(before), None).await?;
+    if !own {
+        // Removing someone else's words is an administrative act.
+        let event = crate::audit::service::Event::new(actor, "comment_deleted").target(format!("comment {comment_id} on issue {issue_id}"));
+        crate::audit::service::append(&txn, event).await?;
+    }
     touch(&txn, issue_id).await?;
     txn.commit().await?;
     Ok(())

@@ -275,6 +275,9 @@ async fn set_deleted(
     let update = at_version(issue_id, issue.version).col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)));
     apply(&txn, issue.version, update).await?;
     record_event(&txn, issue_id, actor, if deleted { "deleted" } else { "restored" }, None, None).await?;
+    let action = if deleted { "issue_deleted" } else { "issue_restored" };
+    let event = crate::audit::service::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
+    crate::audit::service::append(&txn, event).await?;
     txn.commit().await?;
     Ok(())
 }

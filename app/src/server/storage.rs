@@ -10,9 +10,7 @@ const PART_BYTES: usize = 5 * 1024 * 1024;
 
 /// Logs a storage failure and hands the caller only a request id.
 pub fn storage_error(err: impl std::fmt::Display) -> AppError {
-    let request_id = crate::server::request_id::current();
-    tracing::error!(error = %err, %request_id, "attachment storage error");
-    AppError::Internal { request_id }
+    AppError::internal("attachment storage", err)
 }
 
 /// One object being written, chunk by chunk, never held whole in memory.

@@ -86,9 +86,10 @@ fn name_taken(name: &TagName) -> AppError {
 }
 
 /// Adds a tag to the list (maintainers and admins). Names are unique regardless of letter case.
-pub async fn create_tag(db: &impl ConnectionTrait, actor: &CurrentUser, name: &str, colour: &str) -> Result<Tag, AppError> {
+pub async fn create_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, name: &str, colour: &str) -> Result<Tag, AppError> {
     require_triager(actor)?;
     let (name, colour) = parse_tag(name, colour)?;
+    let txn = db.begin().await?;
     let inserted = tags::ActiveModel {
         name_key: Set(name.key()),
         name: Set(name.0.clone()),
@@ -96,10 +97,14 @@ pub async fn create_tag(db: &impl ConnectionTrait, actor: &CurrentUser, name: &s
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await;
     match inserted {
-        Ok(tag) => Ok(tag.into()),
+        Ok(tag) => {
+            audit(&txn, actor, "tag_created", &tag).await?;
+            txn.commit().await?;
+            Ok(tag.into())
+        }
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(name_taken(&name)),
         Err(err) => Err(err.into()),
     }
@@ -113,16 +118,21 @@ fn parse_tag(name: &str, colour: &str) -> Result<(TagName, TagColour), AppError>
 }
 
 /// Renames or recolours a tag (maintainers and admins); issues carrying it show the change at once.
-pub async fn update_tag(db: &impl ConnectionTrait, actor: &CurrentUser, tag_id: i64, name: &str, colour: &str) -> Result<Tag, AppError> {
+pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, tag_id: i64, name: &str, colour: &str) -> Result<Tag, AppError> {
     require_triager(actor)?;
     let (name, colour) = parse_tag(name, colour)?;
-    let tag = tags::Entity::find_by_id(tag_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let txn = db.begin().await?;
+    let tag = tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let mut active: tags::ActiveModel = tag.into();
     active.name_key = Set(name.key());
     active.name = Set(name.0.clone());
     active.colour = Set(colour);
-    match active.update(db).await {
-        Ok(tag) => Ok(tag.into()),
+    match active.update(&txn).await {
+        Ok(tag) => {
+            audit(&txn, actor, "tag_updated", &tag).await?;
+            txn.commit().await?;
+            Ok(tag.into())
+        }
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(name_taken(&name)),
         Err(err) => Err(err.into()),
     }
@@ -133,7 +143,7 @@ pub async fn update_tag(db: &impl ConnectionTrait, actor: &CurrentUser, tag_id: 
 pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, tag_id: i64) -> Result<(), AppError> {
     require_triager(actor)?;
     let txn = db.begin().await?;
-    tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let tag = tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let carrying: Vec<i64> = issue_tags::Entity::find()
         .select_only()
         .column(issue_tags::Column::IssueId)
@@ -149,8 +159,17 @@ pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &
         crate::issues::service::record_tag_change(&txn, actor, *issue_id, &from, &to).await?;
     }
     tags::Entity::delete_by_id(tag_id).exec(&txn).await?;
+    audit(&txn, actor, "tag_deleted", &tag).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The tag list is configuration: every change to it goes to the audit log.
+async fn audit(txn: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, action: &'static str, tag: &tags::Model) -> Result<(), AppError> {
+    let event = crate::audit::service::Event::new(actor, action)
+        .target(format!("tag {}", tag.id))
+        .details(serde_json::json!({ "name": tag.name, "colour": tag.colour }));
+    crate::audit::service::append(txn, event).await
 }
 
 /// The tags each of `issue_ids` carries, by name; one query for a whole page of issues.

@@ -1,6 +1,8 @@
 //! SeaORM entities: the tables as the server sees them. They never cross the wire;
 //! features convert them into DTOs.
 pub mod attachments;
+pub mod audit_head;
+pub mod audit_log;
 pub mod auth_throttles;
 pub mod comments;
 pub mod daily_stats;

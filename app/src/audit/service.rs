@@ -1,0 +1,222 @@
+//! Appending to the audit log, reading it, and checking its hash chain. Appends happen inside
+//! the caller's transaction, so an event and its entry land together.
+use super::model::{AuditEntry, AuditFilter, AuditPage, ChainReport};
+use crate::{
+    auth::model::CurrentUser,
+    error::AppError,
+    server::entities::{audit_head, audit_log},
+};
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait, LikeExpr},
+};
+use sha2::{Digest, Sha256};
+
+/// The hash the first entry links to.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did it: a signed-in user, or nobody known (a failed sign-in, the command line).
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub id: Option<i64>,
+    pub email: Option<String>,
+}
+
+impl From<&CurrentUser> for Actor {
+    fn from(user: &CurrentUser) -> Self {
+        Actor { id: Some(user.id), email: Some(user.email.clone()) }
+    }
+}
+
+/// One event to record.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub actor: Actor,
+    pub action: &'static str,
+    pub target: Option<String>,
+    pub details: serde_json::Value,
+    pub ip: Option<String>,
+}
+
+impl Event {
+    /// An event by `actor` with no target, details or address yet.
+    pub fn new(actor: impl Into<Actor>, action: &'static str) -> Event {
+        Event { actor: actor.into(), action, target: None, details: serde_json::json!({}), ip: None }
+    }
+
+    pub fn target(mut self, target: impl Into<String>) -> Event {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn details(mut self, details: serde_json::Value) -> Event {
+        self.details = details;
+        self
+    }
+
+    pub fn ip(mut self, ip: Option<String>) -> Event {
+        self.ip = ip;
+        self
+    }
+}
+
+/// The hash of an entry: SHA-256 over its fields (as one JSON array, so no two entries
+/// serialise alike) and the previous entry's hash.
+fn entry_hash(entry: &audit_log::Model) -> String {
+    let fields = serde_json::json!([
+        entry.seq,
+        entry.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        entry.actor_id,
+        entry.actor_email,
+        entry.action,
+        entry.target,
+        entry.details,
+        entry.ip,
+        entry.prev_hash,
+    ]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
+/// Appends `event` to the chain, inside `db`'s transaction when it is one (as a savepoint).
+pub async fn append(db: &(impl ConnectionTrait + TransactionTrait), event: Event) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    // Claiming the next number first holds the head until commit, so appends never fork the chain.
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(&txn)
+        .await?;
+    let head = audit_head::Entity::find_by_id(1).one(&txn).await?.ok_or_else(|| AppError::from(sea_orm::DbErr::RecordNotFound("audit head".into())))?;
+    let mut entry = audit_log::Model {
+        seq: head.seq,
+        // Microseconds: what both databases store, so the hash can be checked after a round trip.
+        at: Utc::now().trunc_subsecs(6),
+        actor_id: event.actor.id,
+        actor_email: event.actor.email,
+        action: event.action.to_owned(),
+        target: event.target,
+        details: event.details.to_string(),
+        ip: event.ip,
+        prev_hash: head.hash,
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&entry);
+    let hash = entry.hash.clone();
+    audit_log::ActiveModel::from(entry).insert(&txn).await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Hash, Expr::value(hash))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
+    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+impl From<audit_log::Model> for AuditEntry {
+    fn from(e: audit_log::Model) -> Self {
+        AuditEntry { seq: e.seq, at: e.at, actor_email: e.actor_email, action: e.action, target: e.target, details: e.details, ip: e.ip, hash: e.hash }
+    }
+}
+
+fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
+}
+
+fn filtered(filter: &AuditFilter) -> sea_orm::Select<audit_log::Entity> {
+    let mut query = audit_log::Entity::find();
+    if let Some(actor) = &filter.actor {
+        let escaped = actor.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        query = query.filter(Expr::col(audit_log::Column::ActorEmail).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_log::Column::Action.eq(action.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::Column::At.gte(day_start(from)));
+    }
+    if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
+        query = query.filter(audit_log::Column::At.lt(day_start(to)));
+    }
+    query
+}
+
+/// How many entries a page shows.
+pub const AUDIT_PAGE_SIZE: u64 = 100;
+
+/// A page of entries matching `filter`, newest first (admins only).
+pub async fn list(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &AuditFilter) -> Result<AuditPage, AppError> {
+    require_admin(actor)?;
+    let mut query = filtered(filter);
+    if let Some(before) = filter.before {
+        query = query.filter(audit_log::Column::Seq.lt(before));
+    }
+    let mut rows = query.order_by_desc(audit_log::Column::Seq).limit(AUDIT_PAGE_SIZE + 1).all(db).await?;
+    let more = rows.len() as u64 > AUDIT_PAGE_SIZE;
+    rows.truncate(AUDIT_PAGE_SIZE as usize);
+    let next_before = if more { rows.last().map(|r| r.seq) } else { None };
+    Ok(AuditPage { entries: rows.into_iter().map(AuditEntry::from).collect(), next_before })
+}
+
+/// The most entries one export carries.
+pub const EXPORT_MAX: u64 = 100_000;
+
+/// Every entry matching `filter` (up to [`EXPORT_MAX`]), oldest first, for export (admins only).
+pub async fn export(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
+    require_admin(actor)?;
+    let rows = filtered(filter).order_by_asc(audit_log::Column::Seq).limit(EXPORT_MAX).all(db).await?;
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
+}
+
+/// Walks the whole chain: each entry's hash must match its fields and link to the one before,
+/// with no number missing. Reports the first entry where that fails.
+pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainReport, AppError> {
+    const BATCH: u64 = 1000;
+    let (mut expected_prev, mut expected_seq, mut checked) = (GENESIS.to_owned(), 1i64, 0u64);
+    loop {
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_log::Column::Seq)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let done = (rows.len() as u64) < BATCH;
+        for row in rows {
+            let broken = if row.seq != expected_seq {
+                Some(format!("entry {expected_seq} is missing"))
+            } else if row.prev_hash != expected_prev {
+                Some("it does not link to the entry before it".to_owned())
+            } else if entry_hash(&row) != row.hash {
+                Some("its contents do not match its hash".to_owned())
+            } else {
+                None
+            };
+            if let Some(reason) = broken {
+                return Ok(ChainReport { entries: checked, first_broken: Some((Ord::min(expected_seq, row.seq), reason)) });
+            }
+            checked += 1;
+            expected_seq += 1;
+            expected_prev = row.hash;
+        }
+        if done {
+            break;
+        }
+    }
+    // Entries removed from the end show as a head that runs ahead of the log.
+    let head = audit_head::Entity::find_by_id(1).one(db).await?;
+    if let Some(head) = head.filter(|h| h.seq != expected_seq - 1 || h.hash != expected_prev) {
+        return Ok(ChainReport { entries: checked, first_broken: Some((Ord::min(head.seq, expected_seq), "the newest entries are missing".to_owned())) });
+    }
+    Ok(ChainReport { entries: checked, first_broken: None })
+}
+
+/// [`verify`] for the admin page (admins only).
+pub async fn verify_as(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result<ChainReport, AppError> {
+    require_admin(actor)?;
+    verify(db).await
+}
