@@ -7,6 +7,27 @@ use super::{
 use crate::{issues::components::Timestamp, layout::TwoStep};
 use leptos::prelude::*;
 
+/// The issue page's uploads in flight and a counter of finished ones, shared by the upload
+/// area and the comment cards (provided as context by the issue page).
+#[derive(Clone, Copy)]
+pub struct Uploads {
+    progress: RwSignal<Vec<Progress>>,
+    /// Moves after each finished upload, so lists and the timeline reload.
+    pub uploaded: RwSignal<u32>,
+}
+
+impl Uploads {
+    pub fn new() -> Self {
+        Uploads { progress: RwSignal::new(Vec::new()), uploaded: RwSignal::new(0) }
+    }
+}
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// One file on its way up.
 #[derive(Clone, Debug, PartialEq)]
 struct Progress {
@@ -16,13 +37,13 @@ struct Progress {
     error: Option<String>,
 }
 
-/// The issue's attachments and the upload area. `uploaded` moves after each finished upload,
-/// so the timeline can show it.
+/// The issue's attachments and the upload area (uploads come from the [`Uploads`] context).
 #[component]
-pub fn Attachments(issue_id: i64, uploaded: RwSignal<u32>) -> impl IntoView {
+pub fn Attachments(issue_id: i64) -> impl IntoView {
+    let uploads = expect_context::<Uploads>();
+    let (progress, uploaded) = (uploads.progress, uploads.uploaded);
     let delete = ServerAction::<DeleteAttachment>::new();
     let files = Resource::new(move || (uploaded.get(), delete.version().get()), move |_| list_attachments(issue_id));
-    let progress = RwSignal::new(Vec::<Progress>::new());
     view! {
         <section aria-label="Attachments" class="mt-8">
             <h2 class="text-lg font-semibold">"Attachments"</h2>
@@ -62,7 +83,10 @@ fn AttachmentRow(file: Attachment, delete: ServerAction<DeleteAttachment>) -> im
         <li class="flex items-center gap-3 rounded border border-slate-200 p-2 dark:border-slate-800" data-attachment-id=id>
             {preview.map(|src| view! { <img src=src alt="" class="h-12 w-12 rounded object-cover" loading="lazy"/> })}
             <a href=file.download_url() class="font-medium text-indigo-600 underline dark:text-indigo-400" download=name.clone()>{name.clone()}</a>
-            <span class="text-sm text-slate-500">{file.size_label()} " · " {file.uploader_email.clone()} " · " <Timestamp at=file.created_at/></span>
+            <span class="text-sm text-slate-500">
+                {file.size_label()} " · " {file.uploader_email.clone()} " · " <Timestamp at=file.created_at/>
+                {file.comment_id.map(|c| format!(" · with comment {c}"))}
+            </span>
             {can_delete.then(|| view! {
                 <span class="ml-auto">
                     <TwoStep label="Remove" aria_label=format!("Remove {name}")>
@@ -90,7 +114,7 @@ fn DropZone(issue_id: i64, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal
         let paste = window_event_listener(leptos::ev::paste, move |ev| {
             if let Some(files) = ev.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0) {
                 ev.prevent_default();
-                browser::send_all(issue_id, files, progress, uploaded);
+                browser::send_all(issue_id, None, files, progress, uploaded);
             }
         });
         on_cleanup(move || paste.remove());
@@ -100,22 +124,10 @@ fn DropZone(issue_id: i64, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal
         over.set(false);
         #[cfg(feature = "hydrate")]
         if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-            browser::send_all(issue_id, files, progress, uploaded);
+            browser::send_all(issue_id, None, files, progress, uploaded);
         }
     };
-    let on_pick = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
-            if let Some(files) = input.files() {
-                browser::send_all(issue_id, files, progress, uploaded);
-            }
-            input.set_value("");
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
+    let on_pick = picker(issue_id, None, progress, uploaded);
     view! {
         <div
             data-testid="drop-zone"
@@ -135,6 +147,36 @@ fn DropZone(issue_id: i64, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal
     }
 }
 
+/// What a file input does with the files picked: upload them (to `comment_id` when given).
+fn picker(issue_id: i64, comment_id: Option<i64>, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) -> impl Fn(leptos::ev::Event) + Copy {
+    move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let input: web_sys::HtmlInputElement = ev.target().expect("an input").unchecked_into();
+            if let Some(files) = input.files() {
+                browser::send_all(issue_id, comment_id, files, progress, uploaded);
+            }
+            input.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, issue_id, comment_id, progress, uploaded);
+    }
+}
+
+/// A file picker on a comment: the files are attached to that comment.
+#[component]
+pub fn AttachToComment(issue_id: i64, comment_id: i64) -> impl IntoView {
+    let uploads = expect_context::<Uploads>();
+    let on_pick = picker(issue_id, Some(comment_id), uploads.progress, uploads.uploaded);
+    view! {
+        <label class="cursor-pointer text-indigo-600 underline dark:text-indigo-400">
+            "Attach"
+            <input type="file" multiple class="sr-only" aria-label="Attach files to this comment" on:change=on_pick/>
+        </label>
+    }
+}
+
 /// The upload itself, in the browser: XMLHttpRequest, because it reports upload progress.
 #[cfg(feature = "hydrate")]
 mod browser {
@@ -142,10 +184,14 @@ mod browser {
     use leptos::{prelude::*, wasm_bindgen::{JsCast, closure::Closure}};
     use web_sys::{File, FileList, FormData, ProgressEvent, XmlHttpRequest};
 
-    pub fn send_all(issue_id: i64, files: FileList, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) {
+    pub fn send_all(issue_id: i64, comment_id: Option<i64>, files: FileList, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) {
+        let url = match comment_id {
+            Some(comment_id) => format!("/api/v1/issues/{issue_id}/attachments?comment_id={comment_id}"),
+            None => format!("/api/v1/issues/{issue_id}/attachments"),
+        };
         for i in 0..files.length() {
             if let Some(file) = files.get(i) {
-                send(issue_id, file, progress, uploaded);
+                send(&url, file, progress, uploaded);
             }
         }
     }
@@ -158,14 +204,14 @@ mod browser {
         });
     }
 
-    fn send(issue_id: i64, file: File, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) {
+    fn send(url: &str, file: File, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) {
         let key = next_key();
         progress.update(|all| all.push(Progress { key, name: file.name(), percent: 0, error: None }));
         let fail = move |message: String| update(progress, key, |p| p.error = Some(message));
         let Ok(xhr) = XmlHttpRequest::new() else { return fail("this browser cannot upload".into()) };
         let form = FormData::new().expect("FormData");
         if form.append_with_blob_and_filename("file", &file, &file.name()).is_err()
-            || xhr.open_with_async("POST", &format!("/api/v1/issues/{issue_id}/attachments"), true).is_err()
+            || xhr.open_with_async("POST", url, true).is_err()
         {
             return fail("the upload could not start".into());
         }

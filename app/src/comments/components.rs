@@ -57,7 +57,7 @@ fn ActivityLine(activity: Activity) -> impl IntoView {
 #[component]
 fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: ServerAction<DeleteComment>) -> impl IntoView {
     let editing = RwSignal::new(false);
-    let Comment { id, author_email, body, body_html, created_at, edited_at, deleted, can_edit, can_delete, .. } = comment;
+    let Comment { id, issue_id, author_email, body, body_html, created_at, edited_at, deleted, can_edit, can_delete } = comment;
     if deleted {
         return view! {
             <li class="rounded border border-dashed border-slate-300 p-3 text-sm italic text-slate-500 dark:border-slate-700" data-comment-id=id>
@@ -80,6 +80,7 @@ fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: Server
                 <span class="text-slate-500">"commented " <Timestamp at=created_at/></span>
                 {edited_at.map(|at| view! { <span class="text-xs text-slate-500" title=at.to_rfc3339()>"(edited)"</span> })}
                 <span class="ml-auto flex gap-3">
+                    {can_edit.then(|| view! { <crate::attachments::components::AttachToComment issue_id comment_id=id/> })}
                     {can_edit.then(|| view! {
                         <button type="button" class="text-indigo-600 underline dark:text-indigo-400" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
                     })}

@@ -159,7 +159,9 @@ pub fn IssueDetailPage() -> impl IntoView {
     let delete = ServerAction::<DeleteIssue>::new();
     let set_tags = ServerAction::<SetIssueTags>::new();
     let all_tags = Resource::new(|| (), |_| list_tags());
-    let uploaded = RwSignal::new(0u32);
+    let uploads = crate::attachments::components::Uploads::new();
+    provide_context(uploads);
+    let uploaded = uploads.uploaded;
     // Every triage change and upload adds a line to the timeline.
     let timeline_changes = Signal::derive(move || {
         change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get() + uploaded.get() as usize
@@ -255,7 +257,7 @@ pub fn IssueDetailPage() -> impl IntoView {
                                 </div>
                             })}
                             <article class="markdown mt-6" data-testid="description" inner_html=detail.description_html></article>
-                            <crate::attachments::components::Attachments issue_id=s.id uploaded/>
+                            <crate::attachments::components::Attachments issue_id=s.id/>
                             <crate::comments::components::Timeline issue_id=s.id changes=timeline_changes/>
                             {is_admin.then(|| view! { <DeleteButton issue_id=s.id action=delete/> })}
                         }.into_any()

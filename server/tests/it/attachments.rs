@@ -18,9 +18,13 @@ on_both_databases!(
     local_limit_refuses_one_byte_over_and_leaves_nothing,
     s3_upload_streams_in_and_downloads_safely,
     s3_limit_refuses_one_byte_over_and_leaves_nothing,
-    odd_file_names_are_only_metadata,
-    types_are_sniffed_from_the_bytes,
-    attachments_follow_the_issues_permissions,
+    local_odd_file_names_are_only_metadata,
+    s3_odd_file_names_are_only_metadata,
+    local_types_are_sniffed_from_the_bytes,
+    s3_types_are_sniffed_from_the_bytes,
+    local_attachments_follow_the_issues_permissions,
+    s3_attachments_follow_the_issues_permissions,
+    files_attach_to_a_comment_of_the_same_issue_only,
 );
 
 /// A 1×1 PNG.
@@ -139,8 +143,7 @@ async fn s3_limit_refuses_one_byte_over_and_leaves_nothing(db: TestDb) {
     limit_refuses_one_byte_over_and_leaves_nothing(app).await;
 }
 
-async fn odd_file_names_are_only_metadata(db: TestDb) {
-    let app = spawn_app(db).await;
+async fn odd_file_names_are_only_metadata(app: TestApp) {
     let (_, client, issue_id) = reporter_with_issue(&app).await;
     let long = format!("{}.txt", "n".repeat(1000));
     let cases = [("../../x", "x"), ("%2e%2e%2fpasswd", "%2e%2e%2fpasswd"), (long.as_str(), &long[..255]), ("CON", "_CON"), ("..\\..\\win.ini", "win.ini")];
@@ -162,8 +165,7 @@ async fn odd_file_names_are_only_metadata(db: TestDb) {
     assert_eq!(stored_objects(&app).await.len(), cases.len(), "each name got its own object, all inside the store");
 }
 
-async fn types_are_sniffed_from_the_bytes(db: TestDb) {
-    let app = spawn_app(db).await;
+async fn types_are_sniffed_from_the_bytes(app: TestApp) {
     let (_, client, issue_id) = reporter_with_issue(&app).await;
     let png_with_html = [PNG, b"<html><script>alert(1)</script></html>"].concat();
 
@@ -189,8 +191,7 @@ async fn types_are_sniffed_from_the_bytes(db: TestDb) {
     assert_eq!(stored_objects(&app).await.len(), 1);
 }
 
-async fn attachments_follow_the_issues_permissions(db: TestDb) {
-    let app = spawn_app(db).await;
+async fn attachments_follow_the_issues_permissions(app: TestApp) {
     let (_, client, issue_id) = reporter_with_issue(&app).await;
     let attachment: Value = upload(&client, &app, issue_id, "secret.png", PNG).await.json().await.unwrap();
     let id = attachment["id"].as_i64().unwrap();
@@ -210,4 +211,60 @@ async fn attachments_follow_the_issues_permissions(db: TestDb) {
     assert_eq!(delete(&stranger).await.unwrap().status(), 404);
     assert_eq!(attachments::Entity::find().count(app.db()).await.unwrap(), 1);
     assert_eq!(delete(&maintainer).await.unwrap().status(), 200, "maintainers tidy any issue");
+}
+
+async fn local_odd_file_names_are_only_metadata(db: TestDb) {
+    odd_file_names_are_only_metadata(spawn_app(db).await).await;
+}
+
+async fn s3_odd_file_names_are_only_metadata(db: TestDb) {
+    let (_moto, app) = s3_app(db, &[]).await;
+    odd_file_names_are_only_metadata(app).await;
+}
+
+async fn local_types_are_sniffed_from_the_bytes(db: TestDb) {
+    types_are_sniffed_from_the_bytes(spawn_app(db).await).await;
+}
+
+async fn s3_types_are_sniffed_from_the_bytes(db: TestDb) {
+    let (_moto, app) = s3_app(db, &[]).await;
+    types_are_sniffed_from_the_bytes(app).await;
+}
+
+async fn local_attachments_follow_the_issues_permissions(db: TestDb) {
+    attachments_follow_the_issues_permissions(spawn_app(db).await).await;
+}
+
+async fn s3_attachments_follow_the_issues_permissions(db: TestDb) {
+    let (_moto, app) = s3_app(db, &[]).await;
+    attachments_follow_the_issues_permissions(app).await;
+}
+
+async fn files_attach_to_a_comment_of_the_same_issue_only(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (rita, client, issue_id) = reporter_with_issue(&app).await;
+    let other_issue = insert_issue(app.db(), &rita, "Other", Severity::Low, Status::Open, Utc::now()).await;
+    let comment: Value = client
+        .post(app.url(app::comments::api::AddComment::PATH))
+        .form(&[("issue_id", issue_id.to_string()), ("body", "see the log".to_owned())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let comment_id = comment["id"].as_i64().unwrap();
+    let to_comment = |issue: i64| {
+        let part = Part::bytes(b"log line\n".to_vec()).file_name("app.log");
+        client.post(app.url(&format!("/api/v1/issues/{issue}/attachments?comment_id={comment_id}"))).multipart(Form::new().part("file", part)).send()
+    };
+
+    let attached = to_comment(issue_id).await.unwrap();
+    let elsewhere = to_comment(other_issue.id).await.unwrap();
+
+    assert_eq!(attached.status(), 201);
+    assert_eq!(attached.json::<Value>().await.unwrap()["comment_id"], comment_id);
+    assert_eq!(elsewhere.status(), 422);
+    assert_eq!(elsewhere.json::<Value>().await.unwrap()["error"]["fields"][0]["field"], "comment_id");
+    assert_eq!(stored_objects(&app).await.len(), 1, "the refused upload stored nothing");
 }
