@@ -21,7 +21,8 @@ pub fn AppShell(children: Children) -> impl IntoView {
                         </li>
                     </ul>
                 </nav>
-                <div class="ml-auto">
+                <div class="ml-auto flex items-center gap-4">
+                    <crate::live::LiveIndicator/>
                     <crate::auth::components::UserMenu/>
                 </div>
             </div>

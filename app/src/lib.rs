@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod issues;
 pub mod layout;
+pub mod live;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tags;
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "ssr")]
     server::security::send_page_csp();
     auth::components::Auth::provide();
+    live::Live::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/tracker.css"/>

@@ -79,6 +79,9 @@ test("a stale save shows the conflict, keeps the typed text, and saves after rev
   await first.getByRole("button", { name: "Show their version" }).click();
   await expect(first.getByTestId("description").locator("strong")).toHaveText("the second editor");
   await expect(first.getByLabel("Description (markdown)")).toHaveValue("My own careful notes.");
+  // The user decides: their version is on screen, and saving over it takes a deliberate click.
+  await expect(first.getByTestId("changed-underneath")).toBeVisible();
+  await first.getByRole("button", { name: "Keep my text" }).click();
   await first.getByRole("button", { name: "Save", exact: true }).click();
   await expect(first.getByTestId("description")).toHaveText("My own careful notes.");
 });

@@ -93,11 +93,16 @@ pub async fn upload(
     .await;
     if let Err(err) = written {
         upload.abort().await;
+        if matches!(err, AppError::TooLarge { .. }) {
+            // Read the little that is left (the body limit caps it just above the file limit), so
+            // the client, still sending, gets to read the 413 instead of a broken connection.
+            while let Ok(Some(_)) = field.chunk().await {}
+        }
         return Err(err.into());
     }
     let size_bytes = upload.finish().await?;
     let stored = Stored { issue_id, comment_id: target.comment_id, storage_key: storage_key.clone(), file_name, content_type: content_type.to_owned(), size_bytes };
-    match service::record_upload(&state.db, &user, stored).await {
+    match service::record_upload(&state.db, &state.events, &user, stored).await {
         Ok(attachment) => Ok(created(attachment)),
         Err(err) => {
             app::server::storage::delete(state.storage.as_ref(), &storage_key).await;

@@ -3,6 +3,7 @@ pub mod attachments;
 pub mod audit;
 pub mod config;
 pub mod health;
+pub mod live;
 pub mod oidc;
 pub mod rest;
 pub mod router;

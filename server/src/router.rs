@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/oidc/callback", get(crate::oidc::callback))
         .route("/attachments/{id}", get(crate::attachments::download))
         .route("/attachments/{id}/preview", get(crate::attachments::preview))
+        .route("/ws", get(crate::live::socket))
         .route("/admin/audit/export.csv", get(crate::audit::export_csv))
         .route("/admin/audit/export.json", get(crate::audit::export_json))
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))

@@ -59,9 +59,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             metadata: Default::default(),
         }),
         attachment_max_bytes: config.attachment_max_bytes,
+        public_url: config.public_url.clone(),
     };
     let storage = storage(config)?;
-    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings), storage })
+    let events = app::server::events::Events::for_database(&db, &config.database_url)
+        .await
+        .map_err(|source| StartupError::Database { target: target.clone(), source: sea_orm::DbErr::Custom(format!("listening for events: {source}")) })?;
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings), storage, events })
 }
 
 /// The attachment store: an S3-compatible bucket when configured, else `<DATA_DIR>/attachments`.

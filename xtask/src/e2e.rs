@@ -97,6 +97,9 @@ pub fn run(project: &Project) -> Result<(), String> {
             .env("E2E_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("E2E_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("CHROMIUM_PATH", tools::chromium())
+            // For the test that runs (and restarts) a server of its own.
+            .env("SERVER_BIN", project.target.join("debug/server"))
+            .env("SITE_ROOT", project.site())
             .env("PATH", tools::path_with_tools(project)),
         "playwright",
     );

@@ -131,6 +131,10 @@ fn test() -> Result<(), String> {
     run_checked(
         Command::new("cargo")
             .args(["test", "-p", "migration", "-p", "app", "-p", "server", "-p", "xtask", "--features", "app/ssr"])
+            // One test at a time: each integration test runs its server on its own tokio runtime,
+            // and Leptos's server rendering can stall when several runtimes in one process render
+            // at once (a production server has one runtime and is not affected).
+            .args(["--", "--test-threads=1"])
             .env("MOTO_SERVER", tools::moto_server(&project))
             .current_dir(&project.root),
         "cargo test",

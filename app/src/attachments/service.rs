@@ -4,7 +4,8 @@ use super::model::Attachment;
 use crate::{
     auth::model::CurrentUser,
     error::AppError,
-    issues::service::{record_event, visible_issue},
+    issues::service::{announce, record_event, visible_issue},
+    server::events::Events,
     server::entities::{attachments, comments, users},
 };
 use chrono::Utc;
@@ -106,9 +107,9 @@ pub struct Stored {
 
 /// Records a stored upload with its history row, in one transaction. The issue is checked
 /// again, since it may have been deleted while the bytes arrived.
-pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, stored: Stored) -> Result<Attachment, AppError> {
+pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, stored: Stored) -> Result<Attachment, AppError> {
     let txn = db.begin().await?;
-    visible_issue(&txn, actor, stored.issue_id).await?;
+    let issue = visible_issue(&txn, actor, stored.issue_id).await?;
     let row = attachments::ActiveModel {
         issue_id: Set(stored.issue_id),
         comment_id: Set(stored.comment_id),
@@ -124,6 +125,7 @@ pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), actor
     .await?;
     record_event(&txn, stored.issue_id, actor, "attachment_added", None, Some(stored.file_name)).await?;
     txn.commit().await?;
+    announce(events, &issue, issue.version, "attachment");
     Ok(to_dto(row, actor.email.clone(), actor))
 }
 
@@ -164,15 +166,17 @@ pub async fn find_attachment(db: &impl ConnectionTrait, actor: &CurrentUser, att
 
 /// Removes an attachment (its uploader, maintainers and admins) with its history row. Returns
 /// the storage key, for the caller to delete the bytes once the removal is committed.
-pub async fn remove_attachment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, attachment_id: i64) -> Result<String, AppError> {
+pub async fn remove_attachment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, attachment_id: i64) -> Result<String, AppError> {
     let txn = db.begin().await?;
     let row = find_attachment(&txn, actor, attachment_id).await?;
+    let issue = visible_issue(&txn, actor, row.issue_id).await?;
     if row.uploader_id != actor.id && !actor.can_triage() {
         return Err(AppError::Forbidden);
     }
     attachments::Entity::delete_by_id(row.id).exec(&txn).await?;
     record_event(&txn, row.issue_id, actor, "attachment_removed", Some(row.file_name.clone()), None).await?;
     txn.commit().await?;
+    announce(events, &issue, issue.version, "attachment");
     Ok(row.storage_key)
 }
 

@@ -23,7 +23,10 @@ use sea_orm::{
     QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use std::sync::OnceLock;
-use crate::audit::service::{Actor, Event, append};
+use crate::{
+    audit::service::{Actor, Event, append},
+    server::events::Notice,
+};
 
 /// A session lapses after this long without a request.
 pub const IDLE_TIMEOUT: Duration = Duration::days(14);
@@ -310,6 +313,7 @@ pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<(), AppErro
     revoke(sessions::Entity::update_many()).filter(sessions::Column::Id.eq(&user.session_id)).exec(&txn).await?;
     append(&txn, Event::new(user, "logout")).await?;
     txn.commit().await?;
+    state.events.publish(Notice::Account { user_id: user.id });
     Ok(())
 }
 
@@ -346,6 +350,7 @@ pub async fn revoke_other_sessions(state: &AppState, user: &CurrentUser) -> Resu
         .await?;
     append(&txn, Event::new(user, "sessions_revoked").details(serde_json::json!({ "sessions": result.rows_affected }))).await?;
     txn.commit().await?;
+    state.events.publish(Notice::Account { user_id: user.id });
     Ok(result.rows_affected)
 }
 
@@ -368,6 +373,7 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str
         .await?;
     append(&txn, Event::new(user, "password_changed")).await?;
     txn.commit().await?;
+    state.events.publish(Notice::Account { user_id: user.id });
     Ok(())
 }
 
@@ -411,6 +417,7 @@ pub async fn change_role(state: &AppState, actor: &CurrentUser, user_id: i64, ro
     let event = Event::new(actor, "role_changed").target(user_target(&user)).details(serde_json::json!({ "from": before, "to": role }));
     append(&txn, event).await?;
     txn.commit().await?;
+    state.events.publish(Notice::Account { user_id });
     tracing::info!(actor = actor.id, user_id, role = %role, "role changed");
     Ok(user.into())
 }
@@ -428,6 +435,7 @@ pub async fn set_active(state: &AppState, actor: &CurrentUser, user_id: i64, act
     }
     append(&txn, Event::new(actor, if active { "user_reactivated" } else { "user_deactivated" }).target(user_target(&user))).await?;
     txn.commit().await?;
+    state.events.publish(Notice::Account { user_id });
     tracing::info!(actor = actor.id, user_id, active, "account activity changed");
     Ok(user.into())
 }

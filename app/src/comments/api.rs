@@ -19,7 +19,7 @@ pub async fn get_timeline(issue_id: i64) -> Result<Vec<TimelineEntry>, AppError>
 pub async fn add_comment(issue_id: i64, body: String) -> Result<Comment, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::add_comment(&state.db, &user, issue_id, &body).await
+        super::service::add_comment(&state.db, &state.events, &user, issue_id, &body).await
     }
     .await;
     crate::server::respond(result)
@@ -30,7 +30,7 @@ pub async fn add_comment(issue_id: i64, body: String) -> Result<Comment, AppErro
 pub async fn edit_comment(comment_id: i64, body: String) -> Result<Comment, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::edit_comment(&state.db, &user, comment_id, &body).await
+        super::service::edit_comment(&state.db, &state.events, &user, comment_id, &body).await
     }
     .await;
     crate::server::respond(result)
@@ -41,7 +41,7 @@ pub async fn edit_comment(comment_id: i64, body: String) -> Result<Comment, AppE
 pub async fn delete_comment(comment_id: i64) -> Result<(), AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::delete_comment(&state.db, &user, comment_id).await
+        super::service::delete_comment(&state.db, &state.events, &user, comment_id).await
     }
     .await;
     crate::server::respond(result)

@@ -5,7 +5,8 @@ use super::model::{Activity, COMMENT_MAX_BYTES, Comment, TimelineEntry};
 use crate::{
     auth::model::CurrentUser,
     error::AppError,
-    issues::service::{record_event, visible_issue},
+    issues::service::{announce, record_event, visible_issue},
+    server::events::Events,
     server::entities::{comments, issue_events, issues, users},
 };
 use chrono::Utc;
@@ -100,10 +101,10 @@ async fn touch(txn: &impl ConnectionTrait, issue_id: i64) -> Result<(), AppError
 }
 
 /// Adds a comment to an issue `actor` may see.
-pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, issue_id: i64, body: &str) -> Result<Comment, AppError> {
+pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = parse_body(body)?;
     let txn = db.begin().await?;
-    visible_issue(&txn, actor, issue_id).await?;
+    let issue = visible_issue(&txn, actor, issue_id).await?;
     let comment = comments::ActiveModel {
         issue_id: Set(issue_id),
         author_id: Set(actor.id),
@@ -118,25 +119,26 @@ pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: 
     record_event(&txn, issue_id, actor, "comment_added", None, Some(body)).await?;
     touch(&txn, issue_id).await?;
     txn.commit().await?;
+    announce(events, &issue, issue.version, "comment");
     Ok(to_dto(comment, actor.email.clone(), actor))
 }
 
 /// A live comment on an issue `actor` may see; anything else is 404.
-async fn visible_comment(txn: &impl ConnectionTrait, actor: &CurrentUser, comment_id: i64) -> Result<comments::Model, AppError> {
+async fn visible_comment(txn: &impl ConnectionTrait, actor: &CurrentUser, comment_id: i64) -> Result<(comments::Model, issues::Model), AppError> {
     let comment = comments::Entity::find_by_id(comment_id)
         .filter(comments::Column::DeletedAt.is_null())
         .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    visible_issue(txn, actor, comment.issue_id).await?;
-    Ok(comment)
+    let issue = visible_issue(txn, actor, comment.issue_id).await?;
+    Ok((comment, issue))
 }
 
 /// Changes a comment's text (its author only); the timeline marks it edited.
-pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, comment_id: i64, body: &str) -> Result<Comment, AppError> {
+pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, comment_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = parse_body(body)?;
     let txn = db.begin().await?;
-    let comment = visible_comment(&txn, actor, comment_id).await?;
+    let (comment, issue) = visible_comment(&txn, actor, comment_id).await?;
     if comment.author_id != actor.id {
         return Err(AppError::Forbidden);
     }
@@ -148,13 +150,14 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), actor:
     record_event(&txn, issue_id, actor, "comment_edited", Some(before), Some(body)).await?;
     touch(&txn, issue_id).await?;
     txn.commit().await?;
+    announce(events, &issue, issue.version, "comment");
     Ok(to_dto(comment, actor.email.clone(), actor))
 }
 
 /// Deletes a comment (its author, or an admin): the timeline keeps a placeholder, the history keeps the text.
-pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, comment_id: i64) -> Result<(), AppError> {
+pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, comment_id: i64) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    let comment = visible_comment(&txn, actor, comment_id).await?;
+    let (comment, issue) = visible_comment(&txn, actor, comment_id).await?;
     let own = comment.author_id == actor.id;
     if !own && !actor.is_admin() {
         return Err(AppError::Forbidden);
@@ -172,5 +175,6 @@ pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), acto
     }
     touch(&txn, issue_id).await?;
     txn.commit().await?;
+    announce(events, &issue, issue.version, "comment");
     Ok(())
 }

@@ -17,12 +17,24 @@ pub async fn list_issues(filter: IssueFilter) -> Result<IssuePage, AppError> {
     crate::server::respond(result)
 }
 
+/// What changed since `since` among the issues the signed-in user may see (for catching up after
+/// a dropped connection).
+#[server]
+pub async fn changed_since(since: chrono::DateTime<chrono::Utc>) -> Result<Vec<super::model::ChangedIssue>, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::list::changed_since(&state.db, &user, since).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
 /// Moves an issue to another workflow stage (maintainers and admins), if it is still at `version`.
 #[server]
 pub async fn change_status(issue_id: i64, status: Status, version: i64) -> Result<IssueSummary, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::triage(&state.db, &user, issue_id, version, super::service::Triage::Status(status)).await
+        super::service::triage(&state.db, &state.events, &user, issue_id, version, super::service::Triage::Status(status)).await
     }
     .await;
     crate::server::respond(result)
@@ -33,7 +45,7 @@ pub async fn change_status(issue_id: i64, status: Status, version: i64) -> Resul
 pub async fn change_severity(issue_id: i64, severity: Severity, version: i64) -> Result<IssueSummary, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::triage(&state.db, &user, issue_id, version, super::service::Triage::Severity(severity)).await
+        super::service::triage(&state.db, &state.events, &user, issue_id, version, super::service::Triage::Severity(severity)).await
     }
     .await;
     crate::server::respond(result)
@@ -51,7 +63,7 @@ pub async fn create_issue(
 ) -> Result<IssueDetail, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        let issue = super::service::create_issue(&state.db, &user, &title, &description, severity, &tags).await?;
+        let issue = super::service::create_issue(&state.db, &state.events, &user, &title, &description, severity, &tags).await?;
         leptos_axum::redirect(&format!("/issues/{}", issue.summary.id));
         Ok(issue)
     }
@@ -87,7 +99,7 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
 pub async fn update_issue(issue_id: i64, version: i64, title: String, description: String) -> Result<IssueDetail, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::update_issue(&state.db, &user, issue_id, version, &title, &description).await
+        super::service::update_issue(&state.db, &state.events, &user, issue_id, version, &title, &description).await
     }
     .await;
     crate::server::respond(result)
@@ -98,7 +110,7 @@ pub async fn update_issue(issue_id: i64, version: i64, title: String, descriptio
 pub async fn delete_issue(issue_id: i64) -> Result<(), AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::delete_issue(&state.db, &user, issue_id).await?;
+        super::service::delete_issue(&state.db, &state.events, &user, issue_id).await?;
         leptos_axum::redirect("/issues");
         Ok(())
     }
@@ -111,7 +123,7 @@ pub async fn delete_issue(issue_id: i64) -> Result<(), AppError> {
 pub async fn restore_issue(issue_id: i64) -> Result<(), AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::restore_issue(&state.db, &user, issue_id).await
+        super::service::restore_issue(&state.db, &state.events, &user, issue_id).await
     }
     .await;
     crate::server::respond(result)
@@ -127,7 +139,7 @@ pub async fn set_issue_tags(
 ) -> Result<IssueSummary, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::set_issue_tags(&state.db, &user, issue_id, version, &tags).await
+        super::service::set_issue_tags(&state.db, &state.events, &user, issue_id, version, &tags).await
     }
     .await;
     crate::server::respond(result)

@@ -270,6 +270,20 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
     })
 }
 
+/// The issues `actor` may see that changed after `since` (deleted ones included, flagged), oldest
+/// change first, at most 500: what a client that was disconnected fetches to catch up.
+pub async fn changed_since(db: &impl ConnectionTrait, actor: &CurrentUser, since: DateTime<Utc>) -> Result<Vec<super::model::ChangedIssue>, AppError> {
+    let mut query = issues::Entity::find().filter(issues::Column::UpdatedAt.gt(since));
+    if !actor.can_triage() {
+        query = query.filter(issues::Column::ReporterId.eq(actor.id));
+    }
+    let rows = query.order_by_asc(issues::Column::UpdatedAt).limit(500).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|i| super::model::ChangedIssue { issue_id: i.id, version: i.version, updated_at: i.updated_at, deleted: i.deleted_at.is_some() })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,15 @@ pub struct IssueSummary {
     pub tags: Vec<Tag>,
 }
 
+/// An issue that changed: what a reconnecting client needs to catch up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedIssue {
+    pub issue_id: i64,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+    pub deleted: bool,
+}
+
 /// The longest title, in characters, after trimming.
 pub const TITLE_MAX_CHARS: usize = 200;
 /// The longest description, in bytes.

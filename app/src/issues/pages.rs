@@ -29,9 +29,11 @@ pub fn IssueListPage() -> impl IntoView {
     let auth = crate::auth::components::use_auth();
     let change_status = ServerAction::<ChangeStatus>::new();
     let restore = ServerAction::<RestoreIssue>::new();
+    let live = crate::live::use_live();
+    // Any change the user may see reloads the list: rows appear, change and leave the filter.
     let page = Resource::new(
-        move || (filter.get(), change_status.version().get() + restore.version().get()),
-        |(filter, _)| list_issues(filter),
+        move || (filter.get(), change_status.version().get() + restore.version().get(), live.changes.get()),
+        |(filter, _, _)| list_issues(filter),
     );
     let triage_error = Signal::derive(move || change_status.value().get().and_then(Result::err));
     let tags = Resource::new(|| (), |_| list_tags());
@@ -159,21 +161,23 @@ pub fn IssueDetailPage() -> impl IntoView {
     let delete = ServerAction::<DeleteIssue>::new();
     let set_tags = ServerAction::<SetIssueTags>::new();
     let all_tags = Resource::new(|| (), |_| list_tags());
+    // Changes to this issue by anyone else, as they arrive.
+    let live = crate::live::use_live().changes_to(id);
     let uploads = crate::attachments::components::Uploads::new();
     provide_context(uploads);
     let uploaded = uploads.uploaded;
     // Every triage change and upload adds a line to the timeline.
     let timeline_changes = Signal::derive(move || {
-        change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get() + uploaded.get() as usize
+        change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get() + uploaded.get() as usize + live.get() as usize
     });
     // Bumped to load the latest saved version without touching what the user is typing.
     let reload = RwSignal::new(0u32);
     let issue = Resource::new(
         move || {
             let changes = change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get();
-            (id.get(), changes, reload.get())
+            (id.get(), changes, reload.get(), live.get())
         },
-        |(id, _, _)| async move {
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => get_issue(id).await,
                 None => Err(AppError::NotFound),
@@ -326,13 +330,21 @@ fn EditIssue(
             _ => false,
         }
     };
-    let open = move |_| {
+    // The version the text in the editor is based on; saving names it, so a change that
+    // arrives live is never overwritten without the user choosing to.
+    let base = RwSignal::new(None::<i64>);
+    let load = move || {
         if let Some(detail) = current() {
             title.set(detail.summary.title.clone());
             description.set(detail.description.clone());
+            base.set(Some(detail.summary.version));
         }
+    };
+    let open = move |_| {
+        load();
         editing.set(true);
     };
+    let changed_underneath = move || editing.get() && base.get().is_some() && current().map(|d| d.summary.version) != base.get();
     view! {
         <Show when=move || may_edit() && !editing.get()>
             <button type="button" class="float-right text-sm text-indigo-600 underline dark:text-indigo-400" on:click=open>"Edit"</button>
@@ -351,8 +363,17 @@ fn EditIssue(
                 <Show when=move || !stale()>
                     <FormError error/>
                 </Show>
+                <Show when=changed_underneath>
+                    <div role="status" class="rounded border border-sky-300 bg-sky-50 p-3 text-sm text-sky-900 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100" data-testid="changed-underneath">
+                        "This issue changed since you opened the editor; the latest version is shown below. "
+                        <button type="button" class="underline" on:click=move |_| base.set(current().map(|d| d.summary.version))>"Keep my text"</button>
+                        " (saving applies it on top) or "
+                        <button type="button" class="underline" on:click=move |_| load()>"Start from theirs"</button>
+                        "."
+                    </div>
+                </Show>
                 <input type="hidden" name="issue_id" prop:value=move || current().map(|d| d.summary.id.to_string()).unwrap_or_default()/>
-                <input type="hidden" name="version" prop:value=move || current().map(|d| d.summary.version.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="version" prop:value=move || base.get().map(|v| v.to_string()).unwrap_or_default()/>
                 <label class="text-sm font-medium" for="edit-title">"Title"</label>
                 <input id="edit-title" name="title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))
                     class="rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"/>

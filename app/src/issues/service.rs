@@ -5,6 +5,7 @@ use crate::{
     domain::{Severity, Status},
     error::AppError,
     server::entities::{issue_events, issue_tags, issues, users},
+    server::events::{Events, Notice},
     tags::model::Tag,
 };
 use chrono::Utc;
@@ -25,6 +26,7 @@ pub enum Triage {
 /// on anyone else's (nothing is revealed). The change and its event row land together.
 pub async fn triage(
     db: &(impl ConnectionTrait + TransactionTrait),
+    events: &Events,
     actor: &CurrentUser,
     issue_id: i64,
     version: i64,
@@ -53,6 +55,7 @@ pub async fn triage(
     record_event(&txn, issue_id, actor, kind, Some(from.to_owned()), Some(to.to_owned())).await?;
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
+    announce(events, &issue, summary.version, "updated");
     Ok(summary)
 }
 
@@ -146,6 +149,7 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
 /// Files an issue for `actor`; the issue and its `created` event land together.
 pub async fn create_issue(
     db: &(impl ConnectionTrait + TransactionTrait),
+    events: &Events,
     actor: &CurrentUser,
     title: &str,
     description: &str,
@@ -180,6 +184,7 @@ pub async fn create_issue(
         record_event(&txn, issue.id, actor, "tags", None, Some(tag_names(&tags))).await?;
     }
     txn.commit().await?;
+    announce(events, &issue, issue.version, "created");
     Ok(detail(issue, actor.email.clone(), tags))
 }
 
@@ -216,6 +221,7 @@ pub(crate) async fn record_event(
 /// Each changed field is recorded, in the same transaction as the edit.
 pub async fn update_issue(
     db: &(impl ConnectionTrait + TransactionTrait),
+    events: &Events,
     actor: &CurrentUser,
     issue_id: i64,
     version: i64,
@@ -242,21 +248,23 @@ pub async fn update_issue(
         record_event(&txn, issue_id, actor, "description", Some(issue.description.clone()), Some(description.clone())).await?;
     }
     txn.commit().await?;
+    announce(events, &issue, version + 1, "updated");
     get_issue(db, actor, issue_id).await
 }
 
 /// Hides an issue from every list, page and count (admins only); it can be restored.
-pub async fn delete_issue(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
-    set_deleted(db, actor, issue_id, true).await
+pub async fn delete_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
+    set_deleted(db, events, actor, issue_id, true).await
 }
 
 /// Brings a deleted issue back (admins only).
-pub async fn restore_issue(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
-    set_deleted(db, actor, issue_id, false).await
+pub async fn restore_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
+    set_deleted(db, events, actor, issue_id, false).await
 }
 
 async fn set_deleted(
     db: &(impl ConnectionTrait + TransactionTrait),
+    events: &Events,
     actor: &CurrentUser,
     issue_id: i64,
     deleted: bool,
@@ -279,6 +287,7 @@ async fn set_deleted(
     let event = crate::audit::service::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
     crate::audit::service::append(&txn, event).await?;
     txn.commit().await?;
+    announce(events, &issue, issue.version + 1, if deleted { "deleted" } else { "restored" });
     Ok(())
 }
 
@@ -333,13 +342,14 @@ async fn apply(txn: &impl ConnectionTrait, version: i64, update: sea_orm::Update
 /// A reporter gets 403 on their own issue and 404 on anyone else's.
 pub async fn set_issue_tags(
     db: &(impl ConnectionTrait + TransactionTrait),
+    events: &Events,
     actor: &CurrentUser,
     issue_id: i64,
     version: i64,
     tag_ids: &[i64],
 ) -> Result<IssueSummary, AppError> {
     let txn = db.begin().await?;
-    for_triage(&txn, actor, issue_id, version).await?;
+    let issue = for_triage(&txn, actor, issue_id, version).await?;
     let next = crate::tags::service::resolve(&txn, tag_ids).await?;
     let current = crate::tags::service::tags_of(&txn, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
     if current != next {
@@ -352,5 +362,13 @@ pub async fn set_issue_tags(
     }
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
+    if summary.version != version {
+        announce(events, &issue, summary.version, "updated");
+    }
     Ok(summary)
+}
+
+/// Tells open sockets that `issue` changed and is now at `version`, once the change has committed.
+pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: &str) {
+    events.publish(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change: change.to_owned() });
 }

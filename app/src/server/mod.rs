@@ -2,6 +2,7 @@
 //! It knows no feature; features build on it.
 pub mod db;
 pub mod entities;
+pub mod events;
 pub mod markdown;
 pub mod request_id;
 pub mod security;

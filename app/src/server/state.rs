@@ -12,6 +12,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where attachments live: the data directory or an S3-compatible bucket.
     pub storage: Arc<dyn object_store::ObjectStore>,
+    /// Change notices for open sockets, across instances on PostgreSQL.
+    pub events: super::events::Events,
 }
 
 /// The settings that services need, taken from the server's configuration at start-up.
@@ -30,6 +32,8 @@ pub struct Settings {
     pub oidc: Option<OidcSettings>,
     /// The largest attachment, in bytes.
     pub attachment_max_bytes: u64,
+    /// The address users reach the site at, when configured (`https://tracker.example`).
+    pub public_url: Option<String>,
 }
 
 /// The OpenID Connect client: who we are to the provider and where it sends users back.

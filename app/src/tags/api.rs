@@ -41,7 +41,7 @@ pub async fn create_tag(name: String, colour: String) -> Result<Tag, AppError> {
 pub async fn update_tag(tag_id: i64, name: String, colour: String) -> Result<Tag, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::update_tag(&state.db, &user, tag_id, &name, &colour).await
+        super::service::update_tag(&state.db, &state.events, &user, tag_id, &name, &colour).await
     }
     .await;
     crate::server::respond(result)
@@ -52,7 +52,7 @@ pub async fn update_tag(tag_id: i64, name: String, colour: String) -> Result<Tag
 pub async fn delete_tag(tag_id: i64) -> Result<(), AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::delete_tag(&state.db, &user, tag_id).await
+        super::service::delete_tag(&state.db, &state.events, &user, tag_id).await
     }
     .await;
     crate::server::respond(result)

@@ -5,7 +5,10 @@ use crate::{
     auth::model::CurrentUser,
     domain::TagColour,
     error::AppError,
-    server::entities::{issue_tags, issues, tags},
+    server::{
+        entities::{issue_tags, issues, tags},
+        events::{Events, Notice},
+    },
 };
 use chrono::Utc;
 use sea_orm::{
@@ -118,7 +121,7 @@ fn parse_tag(name: &str, colour: &str) -> Result<(TagName, TagColour), AppError>
 }
 
 /// Renames or recolours a tag (maintainers and admins); issues carrying it show the change at once.
-pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, tag_id: i64, name: &str, colour: &str) -> Result<Tag, AppError> {
+pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, tag_id: i64, name: &str, colour: &str) -> Result<Tag, AppError> {
     require_triager(actor)?;
     let (name, colour) = parse_tag(name, colour)?;
     let txn = db.begin().await?;
@@ -131,6 +134,8 @@ pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &
         Ok(tag) => {
             audit(&txn, actor, "tag_updated", &tag).await?;
             txn.commit().await?;
+            // Every list showing the tag changes.
+            events.publish(Notice::Resync);
             Ok(tag.into())
         }
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(name_taken(&name)),
@@ -140,7 +145,7 @@ pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &
 
 /// Removes a tag from the list and from every issue carrying it (maintainers and admins).
 /// Each such issue records the change in its history and gets a new version, in one transaction.
-pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, tag_id: i64) -> Result<(), AppError> {
+pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, tag_id: i64) -> Result<(), AppError> {
     require_triager(actor)?;
     let txn = db.begin().await?;
     let tag = tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
@@ -161,6 +166,7 @@ pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &
     tags::Entity::delete_by_id(tag_id).exec(&txn).await?;
     audit(&txn, actor, "tag_deleted", &tag).await?;
     txn.commit().await?;
+    events.publish(Notice::Resync);
     Ok(())
 }
 

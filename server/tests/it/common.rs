@@ -44,6 +44,8 @@ pub struct TestDb {
 enum Guard {
     Sqlite(TempDir),
     Postgres { admin_url: String, name: String },
+    /// Another handle on a database some other `TestDb` owns (a second server instance).
+    Shared,
 }
 
 impl TestDb {
@@ -68,6 +70,11 @@ impl TestDb {
         let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
         let url = format!("{base}/{name}");
         TestDb { url, guard: Guard::Postgres { admin_url, name } }
+    }
+
+    /// The same database, for a second server instance; the first handle still owns it.
+    pub fn shared(&self) -> TestDb {
+        TestDb { url: self.url.clone(), guard: Guard::Shared }
     }
 
     /// Whether this is the PostgreSQL flavour.

@@ -13,6 +13,7 @@ mod editing;
 mod filing;
 mod health;
 mod issue_list;
+mod live;
 mod migrations;
 mod oidc;
 mod permissions;

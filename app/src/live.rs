@@ -1,0 +1,163 @@
+//! Live updates in the browser: one WebSocket per tab, feeding signals that the pages read.
+//! It reconnects with jittered backoff and, on reconnecting, has every view reload what it
+//! shows, so a dropped connection or a server restart loses nothing.
+use leptos::prelude::*;
+
+/// The socket's state, as the header shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    /// Not started: nobody is signed in, or the page has not hydrated yet.
+    Idle,
+    Connecting,
+    Live,
+    Reconnecting,
+    /// Several attempts failed in a row; it keeps trying.
+    Offline,
+}
+
+/// What the pages read: the connection, and a counter that moves with every change the user
+/// may see (with the issue it was about, or `None` when everything should reload).
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub status: RwSignal<Connection>,
+    pub changes: RwSignal<u64>,
+    pub last_issue: RwSignal<Option<i64>>,
+}
+
+impl Live {
+    /// Creates the signals and provides them; in the browser, connects once someone is signed in.
+    pub fn provide() -> Live {
+        let live = Live { status: RwSignal::new(Connection::Idle), changes: RwSignal::new(0), last_issue: RwSignal::new(None) };
+        provide_context(live);
+        #[cfg(feature = "hydrate")]
+        {
+            let auth = crate::auth::components::use_auth();
+            Effect::new(move |started: Option<bool>| {
+                if started == Some(true) {
+                    return true;
+                }
+                let signed_in = matches!(auth.user.get(), Some(Ok(Some(_))));
+                if signed_in {
+                    leptos::task::spawn_local(browser::run(live));
+                }
+                signed_in
+            });
+        }
+        live
+    }
+
+    /// A counter that moves when issue `id` (or everything) changed: for a page about one issue.
+    pub fn changes_to(self, id: Memo<Option<i64>>) -> Memo<u64> {
+        Memo::new(move |previous: Option<&u64>| {
+            let changes = self.changes.get();
+            let previous = previous.copied().unwrap_or(0);
+            match self.last_issue.get() {
+                Some(issue) if Some(issue) != id.get_untracked() => previous,
+                _ => changes,
+            }
+        })
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn changed(self, issue: Option<i64>) {
+        self.last_issue.set(issue);
+        self.changes.update(|n| *n += 1);
+    }
+}
+
+/// The app's [`Live`].
+pub fn use_live() -> Live {
+    expect_context::<Live>()
+}
+
+/// A dot and a word in the header: live, reconnecting or offline.
+#[component]
+pub fn LiveIndicator() -> impl IntoView {
+    let live = use_live();
+    let label = move || match live.status.get() {
+        Connection::Idle => None,
+        Connection::Connecting => Some(("Connecting…", "bg-slate-400")),
+        Connection::Live => Some(("Live", "bg-emerald-500")),
+        Connection::Reconnecting => Some(("Reconnecting…", "bg-amber-500")),
+        Connection::Offline => Some(("Offline", "bg-red-500")),
+    };
+    move || {
+        label().map(|(text, dot)| {
+            view! {
+                <span class="inline-flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400" data-testid="live-status" role="status" title="Updates arrive without reloading">
+                    <span class=format!("inline-block h-2 w-2 rounded-full {dot}")></span>
+                    {text}
+                </span>
+            }
+        })
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{Connection, Live};
+    use futures::StreamExt;
+    use gloo_net::websocket::{Message, futures::WebSocket};
+    use leptos::prelude::*;
+
+    /// Waits `millis` milliseconds.
+    async fn sleep(millis: u32) {
+        let (done, wait) = futures::channel::oneshot::channel::<()>();
+        set_timeout(
+            move || {
+                let _ = done.send(());
+            },
+            std::time::Duration::from_millis(millis.into()),
+        );
+        let _ = wait.await;
+    }
+
+    fn socket_url() -> Option<String> {
+        let location = window().location();
+        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+        Some(format!("{scheme}://{}/ws", location.host().ok()?))
+    }
+
+    /// Connects, feeds the signals, and reconnects for as long as the tab lives.
+    pub async fn run(live: Live) {
+        let mut failures: u32 = 0;
+        let mut connected_before = false;
+        loop {
+            live.status.set(if connected_before || failures > 0 { Connection::Reconnecting } else { Connection::Connecting });
+            if failures >= 3 {
+                live.status.set(Connection::Offline);
+            }
+            if let Some(socket) = socket_url().and_then(|url| WebSocket::open(&url).ok()) {
+                let (_, mut incoming) = socket.split();
+                while let Some(message) = incoming.next().await {
+                    let Ok(Message::Text(text)) = message else { break };
+                    let Ok(notice) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+                    match notice["type"].as_str() {
+                        Some("hello") => {
+                            live.status.set(Connection::Live);
+                            failures = 0;
+                            // Whatever happened while we were away: every view reloads.
+                            if connected_before {
+                                live.changed(None);
+                            }
+                            connected_before = true;
+                        }
+                        Some("issue") => live.changed(notice["issue_id"].as_i64()),
+                        Some("resync") => live.changed(None),
+                        Some("signed_out") => {
+                            live.status.set(Connection::Idle);
+                            let _ = window().location().set_href("/login");
+                            return;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            failures = failures.saturating_add(1);
+            // Jittered exponential backoff: 0.5 s doubling to 30 s, times 0.5 to 1.5.
+            let base = 500u32.saturating_mul(1 << failures.min(6)).min(30_000);
+            let jitter = 0.5 + web_sys::js_sys::Math::random();
+            sleep((f64::from(base) * jitter) as u32).await;
+        }
+    }
+}

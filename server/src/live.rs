@@ -1,0 +1,132 @@
+//! `/ws`: change notices for the signed-in user, filtered by what they may see. Each socket
+//! has its own bounded queue (the hub's broadcast); one that falls behind is told to resync,
+//! so a slow client never slows the others and never silently misses a change.
+use crate::rest::ApiError;
+use app::{
+    auth::model::CurrentUser,
+    error::AppError,
+    server::{AppState, events::Notice},
+};
+use axum::{
+    extract::{
+        State, WebSocketUpgrade,
+        ws::{Message, WebSocket},
+    },
+    http::{HeaderMap, header},
+    response::Response,
+};
+use serde_json::json;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+/// How often an idle socket is pinged, so dead peers are noticed and proxies keep it open.
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// How long one message may take to go out before the client counts as gone.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether the browser page asking is this site: a cross-site page may not open a socket
+/// with the user's cookie. Clients that send no Origin (native ones, tests) use tokens anyway.
+fn same_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    if let Some(public) = public_url {
+        return origin == public;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
+
+/// The upgrade: authenticated like any request (cookie or bearer), and checked against the origin.
+pub async fn socket(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Result<Response, ApiError> {
+    if !same_origin(&headers, state.settings.public_url.as_deref()) {
+        return Err(AppError::Forbidden.into());
+    }
+    let token = app::auth::service::token_from_headers(&headers, state.settings.cookie_name()).ok_or(AppError::Unauthorized)?.to_owned();
+    let user = app::auth::service::authenticate(&state, &token).await?;
+    Ok(upgrade.max_message_size(4 * 1024).on_upgrade(move |socket| serve(socket, state, token, user)))
+}
+
+/// Whether `user` may hear about `notice`, and the message to send if so.
+fn message_for(user: &CurrentUser, notice: &Notice) -> Option<serde_json::Value> {
+    match notice {
+        Notice::Issue { issue_id, reporter_id, version, change } if user.can_triage() || *reporter_id == user.id => {
+            Some(json!({ "type": "issue", "issue_id": issue_id, "version": version, "change": change }))
+        }
+        Notice::Resync => Some(json!({ "type": "resync" })),
+        _ => None,
+    }
+}
+
+async fn send(socket: &mut WebSocket, message: serde_json::Value) -> bool {
+    matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(message.to_string().into()))).await, Ok(Ok(())))
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: CurrentUser) {
+    let mut notices = state.events.subscribe();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    if !send(&mut socket, json!({ "type": "hello", "at": chrono::Utc::now() })).await {
+        return;
+    }
+    loop {
+        tokio::select! {
+            received = notices.recv() => {
+                let message = match received {
+                    Ok(Notice::Account { user_id }) if user_id == user.id => {
+                        // A role change, sign-out or deactivation: check the session again, at once.
+                        match app::auth::service::authenticate(&state, &token).await {
+                            Ok(fresh) => {
+                                user = fresh;
+                                Some(json!({ "type": "resync" }))
+                            }
+                            Err(_) => {
+                                let _ = send(&mut socket, json!({ "type": "signed_out" })).await;
+                                let _ = socket.send(Message::Close(None)).await;
+                                return;
+                            }
+                        }
+                    }
+                    Ok(notice) => message_for(&user, &notice),
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::debug!(missed, "socket fell behind; asking it to resync");
+                        Some(json!({ "type": "resync" }))
+                    }
+                    Err(RecvError::Closed) => return,
+                };
+                if let Some(message) = message {
+                    if !send(&mut socket, message).await {
+                        return;
+                    }
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                // Clients only listen; pings are answered by the socket itself.
+                Some(Ok(_)) => {}
+            },
+            _ = ping.tick() => {
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.clone(), v.parse().unwrap())).collect()
+    }
+
+    #[test]
+    fn only_this_sites_pages_may_open_a_socket() {
+        let host = (header::HOST, "tracker.example:3000");
+        assert!(same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://tracker.example:3000")]), None));
+        assert!(!same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://evil.example")]), None));
+        assert!(same_origin(&headers(&[host.clone()]), None), "no Origin: not a browser page");
+        assert!(same_origin(&headers(&[(header::ORIGIN, "https://tracker.example")]), Some("https://tracker.example")));
+        assert!(!same_origin(&headers(&[host, (header::ORIGIN, "http://tracker.example:3000")]), Some("https://tracker.example")));
+    }
+}

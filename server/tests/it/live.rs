@@ -1,0 +1,186 @@
+//! `/ws`: every kind of change arrives, only for those who may see it; role changes and
+//! sign-outs reach open sockets; a client catches up after a drop; and, on PostgreSQL, a change
+//! made through one server instance reaches a client of another.
+use crate::common::{PASSWORD, TestApp, TestDb, call, insert_issue, insert_user, spawn_app};
+use app::{
+    auth::api::{ChangeRole, LogIn, SetUserActive},
+    comments::api::AddComment,
+    domain::{Role, Severity, Status},
+    issues::{
+        api::{ChangeStatus, ChangedSince, CreateIssue, DeleteIssue, RestoreIssue},
+        model::ChangedIssue,
+    },
+};
+use chrono::Utc;
+use futures::StreamExt;
+use leptos::server_fn::ServerFn;
+use serde_json::Value;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+on_both_databases!(
+    every_kind_of_change_arrives,
+    reporters_hear_only_about_their_own_issues,
+    a_role_change_and_a_deactivation_reach_an_open_socket,
+    a_dropped_client_catches_up_on_what_it_missed,
+    a_socket_from_another_site_is_refused,
+);
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A session token for `email`, as a native client would hold it.
+async fn token(app: &TestApp, email: &str) -> String {
+    let response = crate::common::new_client().post(app.url(LogIn::PATH)).form(&[("email", email), ("password", PASSWORD)]).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
+}
+
+async fn connect(app: &TestApp, token: &str) -> Socket {
+    let mut request = format!("ws://{}/ws", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("socket opens");
+    assert_eq!(next(&mut socket).await["type"], "hello");
+    socket
+}
+
+/// The next message, or `Value::Null` when none comes within a second.
+async fn next(socket: &mut Socket) -> Value {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(3), socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(&text).unwrap(),
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) => return Value::String("closed".into()),
+            Ok(Some(Ok(_))) => continue,
+            Ok(Some(Err(_))) => return Value::String("closed".into()),
+            Err(_) => return Value::Null,
+        }
+    }
+}
+
+async fn quiet(socket: &mut Socket) -> Value {
+    match tokio::time::timeout(Duration::from_millis(500), socket.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str(&text).unwrap(),
+        _ => Value::Null,
+    }
+}
+
+async fn every_kind_of_change_arrives(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (_, admin) = app.signed_in("ada@example.com", Role::Admin).await;
+    let mut socket = connect(&app, &token(&app, "ada@example.com").await).await;
+
+    let created: Value = call(&admin, &app, CreateIssue::PATH, &[("title", "Live"), ("description", ""), ("severity", "LOW")]).await.json().await.unwrap();
+    let id = created["summary"]["id"].as_i64().unwrap();
+    let sid = id.to_string();
+    let first = next(&mut socket).await;
+    assert_eq!((first["type"].as_str(), first["issue_id"].as_i64(), first["version"].as_i64(), first["change"].as_str()), (Some("issue"), Some(id), Some(1), Some("created")));
+
+    call(&admin, &app, ChangeStatus::PATH, &[("issue_id", &sid), ("status", "TRIAGED"), ("version", "1")]).await;
+    assert_eq!((next(&mut socket).await["change"].as_str()), Some("updated"));
+    call(&admin, &app, AddComment::PATH, &[("issue_id", &sid), ("body", "hello")]).await;
+    assert_eq!(next(&mut socket).await["change"], "comment");
+    let part = reqwest::multipart::Part::bytes(b"log\n".to_vec()).file_name("a.log");
+    admin.post(app.url(&format!("/api/v1/issues/{id}/attachments"))).multipart(reqwest::multipart::Form::new().part("file", part)).send().await.unwrap();
+    assert_eq!(next(&mut socket).await["change"], "attachment");
+    call(&admin, &app, DeleteIssue::PATH, &[("issue_id", &sid)]).await;
+    let deleted = next(&mut socket).await;
+    assert_eq!((deleted["change"].as_str(), deleted["version"].as_i64()), (Some("deleted"), Some(3)));
+    call(&admin, &app, RestoreIssue::PATH, &[("issue_id", &sid)]).await;
+    assert_eq!(next(&mut socket).await["change"], "restored");
+    assert!(!deleted.to_string().contains("Live"), "notices carry ids, not content");
+}
+
+async fn reporters_hear_only_about_their_own_issues(db: TestDb) {
+    let app = spawn_app(db).await;
+    let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    let otto = insert_user(app.db(), "otto@example.com", Role::Reporter).await;
+    let hers = insert_issue(app.db(), &rita, "Hers", Severity::Low, Status::Open, Utc::now()).await;
+    let his = insert_issue(app.db(), &otto, "His", Severity::Low, Status::Open, Utc::now()).await;
+    let (_, maintainer) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    let mut socket = connect(&app, &token(&app, "rita@example.com").await).await;
+
+    call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &hers.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+
+    let only = next(&mut socket).await;
+    assert_eq!(only["issue_id"].as_i64(), Some(hers.id), "{only}");
+    assert_eq!(quiet(&mut socket).await, Value::Null, "nothing about Otto's issue, not even its id");
+}
+
+async fn a_role_change_and_a_deactivation_reach_an_open_socket(db: TestDb) {
+    let app = spawn_app(db).await;
+    let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    let otto = insert_user(app.db(), "otto@example.com", Role::Reporter).await;
+    let his = insert_issue(app.db(), &otto, "His", Severity::Low, Status::Open, Utc::now()).await;
+    let (_, admin) = app.signed_in("ada@example.com", Role::Admin).await;
+    let mut socket = connect(&app, &token(&app, "rita@example.com").await).await;
+
+    call(&admin, &app, ChangeRole::PATH, &[("user_id", &rita.id.to_string()), ("role", "MAINTAINER")]).await;
+    assert_eq!(next(&mut socket).await["type"], "resync", "the socket re-reads the role");
+    call(&admin, &app, ChangeStatus::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    assert_eq!(next(&mut socket).await["issue_id"].as_i64(), Some(his.id), "as a maintainer she now hears about every issue");
+
+    call(&admin, &app, SetUserActive::PATH, &[("user_id", &rita.id.to_string()), ("active", "false")]).await;
+    assert_eq!(next(&mut socket).await["type"], "signed_out");
+    assert_eq!(next(&mut socket).await, Value::String("closed".into()));
+}
+
+async fn a_dropped_client_catches_up_on_what_it_missed(db: TestDb) {
+    let app = spawn_app(db).await;
+    let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    let issue = insert_issue(app.db(), &rita, "Moving", Severity::Low, Status::Open, Utc::now() - chrono::Duration::minutes(5)).await;
+    let (_, maintainer) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    let rita_token = token(&app, "rita@example.com").await;
+    let mut socket = connect(&app, &rita_token).await;
+    let last_seen = Utc::now();
+
+    socket.close(None).await.unwrap();
+    drop(socket);
+    call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &issue.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    let _reconnected = connect(&app, &rita_token).await;
+    let response = reqwest::Client::new()
+        .post(app.url(ChangedSince::PATH))
+        .bearer_auth(&rita_token)
+        .form(&[("since", last_seen.to_rfc3339())])
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    let missed: Vec<ChangedIssue> = response.json().await.unwrap();
+    assert_eq!(missed.iter().map(|c| (c.issue_id, c.version)).collect::<Vec<_>>(), [(issue.id, 2)]);
+}
+
+async fn a_socket_from_another_site_is_refused(db: TestDb) {
+    let app = spawn_app(db).await;
+    insert_user(app.db(), "rita@example.com", Role::Reporter).await;
+    let token = token(&app, "rita@example.com").await;
+    let mut request = format!("ws://{}/ws", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("cookie", format!("tracker_session={token}").parse().unwrap());
+    request.headers_mut().insert("origin", "http://evil.example".parse().unwrap());
+
+    let refused = tokio_tungstenite::connect_async(request).await;
+
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403),
+        other => panic!("expected 403, got {:?}", other.map(|_| ())),
+    }
+    let anonymous = tokio_tungstenite::connect_async(format!("ws://{}/ws", app.addr)).await;
+    assert!(matches!(anonymous, Err(tokio_tungstenite::tungstenite::Error::Http(ref r)) if r.status() == 401));
+}
+
+/// Two server processes on one PostgreSQL database: a change through A reaches B's socket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_instance_reaches_a_client_of_another() {
+    let db = TestDb::postgres().await;
+    let second = db.shared();
+    let a = spawn_app(db).await;
+    let b = crate::common::spawn_app(second).await;
+    let (_, maintainer_on_a) = a.signed_in("mo@example.com", Role::Maintainer).await;
+    let mut socket_on_b = connect(&b, &token(&b, "mo@example.com").await).await;
+
+    let created: Value = call(&maintainer_on_a, &a, CreateIssue::PATH, &[("title", "Across"), ("description", ""), ("severity", "HIGH")]).await.json().await.unwrap();
+
+    let notice = next(&mut socket_on_b).await;
+    assert_eq!((notice["type"].as_str(), notice["issue_id"].as_i64()), (Some("issue"), created["summary"]["id"].as_i64()), "{notice}");
+}
