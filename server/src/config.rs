@@ -13,7 +13,8 @@ pub enum Mode {
     Production,
 }
 
-/// The key that signs session tokens. Its `Debug` never shows it, so it cannot reach a log.
+/// A secret from the environment (the key that signs session tokens, the metrics token).
+/// Its `Debug` never shows it, so it cannot reach a log.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretKey(String);
 
@@ -59,6 +60,8 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
     /// The largest attachment, in bytes.
     pub attachment_max_bytes: u64,
+    /// A bearer token `/metrics` requires; without it `/metrics` is open (bind it privately).
+    pub metrics_token: Option<SecretKey>,
     /// An S3-compatible bucket for attachments; `None` keeps them under the data directory.
     pub s3: Option<S3Config>,
 }
@@ -208,7 +211,9 @@ impl Config {
                 secret_access_key: get("S3_SECRET_ACCESS_KEY").ok_or_else(|| invalid("S3_SECRET_ACCESS_KEY", "is required when S3_BUCKET is set"))?,
             }),
         };
+        let metrics_token = get("METRICS_TOKEN").filter(|t| !t.is_empty()).map(SecretKey);
         Ok(Config {
+            metrics_token,
             attachment_max_bytes,
             s3,
             oidc,

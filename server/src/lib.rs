@@ -4,6 +4,7 @@ pub mod audit;
 pub mod config;
 pub mod health;
 pub mod live;
+pub mod metrics;
 pub mod oidc;
 pub mod rest;
 pub mod router;

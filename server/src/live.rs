@@ -57,7 +57,11 @@ fn message_for(user: &CurrentUser, notice: &Notice) -> Option<serde_json::Value>
 }
 
 async fn send(socket: &mut WebSocket, message: serde_json::Value) -> bool {
-    matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(message.to_string().into()))).await, Ok(Ok(())))
+    let sent = matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(message.to_string().into()))).await, Ok(Ok(())));
+    if sent {
+        metrics::counter!("websocket_messages_sent_total").increment(1);
+    }
+    sent
 }
 
 async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: CurrentUser) {

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/attachments/{id}", get(crate::attachments::download))
         .route("/attachments/{id}/preview", get(crate::attachments::preview))
         .route("/ws", get(crate::live::socket))
+        .route("/metrics", get(crate::metrics::render))
         .route("/admin/audit/export.csv", get(crate::audit::export_csv))
         .route("/admin/audit/export.json", get(crate::audit::export_json))
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))
@@ -67,6 +68,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyTimeoutLayer::new(UPLOAD_IDLE_TIMEOUT));
     pages_and_api
         .merge(uploads)
+        // Inside the router, so the matched route pattern is known.
+        .route_layer(middleware::from_fn(crate::metrics::track))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -60,7 +60,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         }),
         attachment_max_bytes: config.attachment_max_bytes,
         public_url: config.public_url.clone(),
+        metrics_token: config.metrics_token.as_ref().map(|t| String::from_utf8_lossy(t.expose()).into_owned()),
     };
+    // Installed before the first request, so every series is recorded from the start.
+    crate::metrics::handle();
     let storage = storage(config)?;
     let events = app::server::events::Events::for_database(&db, &config.database_url)
         .await

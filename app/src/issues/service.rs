@@ -185,6 +185,7 @@ pub async fn create_issue(
     }
     txn.commit().await?;
     announce(events, &issue, issue.version, "created");
+    metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     Ok(detail(issue, actor.email.clone(), tags))
 }
 

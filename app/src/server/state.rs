@@ -34,6 +34,8 @@ pub struct Settings {
     pub attachment_max_bytes: u64,
     /// The address users reach the site at, when configured (`https://tracker.example`).
     pub public_url: Option<String>,
+    /// When set, `/metrics` answers only to this bearer token.
+    pub metrics_token: Option<String>,
 }
 
 /// The OpenID Connect client: who we are to the provider and where it sends users back.

@@ -14,6 +14,7 @@ mod filing;
 mod health;
 mod issue_list;
 mod live;
+mod metrics;
 mod migrations;
 mod oidc;
 mod permissions;
