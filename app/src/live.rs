@@ -38,7 +38,7 @@ impl Live {
                 }
                 let signed_in = matches!(auth.user.get(), Some(Ok(Some(_))));
                 if signed_in {
-                    leptos::task::spawn_local(browser::run(live));
+                    leptos::task::spawn_local(browser::run(live, auth));
                 }
                 signed_in
             });
@@ -119,7 +119,7 @@ mod browser {
     }
 
     /// Connects, feeds the signals, and reconnects for as long as the tab lives.
-    pub async fn run(live: Live) {
+    pub async fn run(live: Live, auth: crate::auth::components::Auth) {
         let mut failures: u32 = 0;
         let mut connected_before = false;
         loop {
@@ -143,7 +143,12 @@ mod browser {
                             connected_before = true;
                         }
                         Some("issue") => live.changed(notice["issue_id"].as_i64()),
-                        Some("resync") => live.changed(None),
+                        Some("resync") => {
+                            // A role change arrives as a resync too: the header and the views
+                            // follow the new role without a reload.
+                            auth.user.refetch();
+                            live.changed(None);
+                        }
                         Some("signed_out") => {
                             live.status.set(Connection::Idle);
                             let _ = window().location().set_href("/login");

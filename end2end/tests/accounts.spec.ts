@@ -59,7 +59,7 @@ test("a new reporter signs up, sees only their own (empty) list; an admin promot
   await userRow.getByRole("button", { name: "Save role" }).click();
   await expect(userRow.getByLabel(`Role of ${email}`)).toHaveValue("MAINTAINER");
 
-  await reporter.reload();
+  // The reporter's open page follows the new role by itself, over its live connection.
   await expect(reporter.getByTestId("user-role")).toHaveText("Maintainer");
   await expect(reporter.getByTestId("issue-count")).toHaveText("5 issues");
   // The maintainer's triage controls are there now, and they work.
