@@ -111,9 +111,7 @@ impl AppError {
 impl From<sea_orm::DbErr> for AppError {
     /// Logs the database's message and hands the caller only a request id.
     fn from(err: sea_orm::DbErr) -> Self {
-        let request_id = crate::server::request_id::current();
-        tracing::error!(error = %err, %request_id, "database error");
-        AppError::Internal { request_id }
+        AppError::internal("a database call", err)
     }
 }
 

@@ -2,7 +2,7 @@
 //! the caller's transaction, so an event and its entry land together.
 use super::model::{AuditEntry, AuditFilter, AuditPage, ChainReport};
 use crate::{
-    auth::model::CurrentUser,
+    auth::{model::CurrentUser, service::require_admin},
     error::AppError,
     server::entities::{audit_head, audit_log},
 };
@@ -112,10 +112,6 @@ pub async fn append(db: &(impl ConnectionTrait + TransactionTrait), event: Event
         .await?;
     txn.commit().await?;
     Ok(())
-}
-
-fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 impl From<audit_log::Model> for AuditEntry {

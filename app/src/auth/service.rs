@@ -377,7 +377,8 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str
     Ok(())
 }
 
-fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
+/// 403 unless `actor` is an admin.
+pub(crate) fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
     if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 

@@ -166,17 +166,16 @@ pub fn IssueDetailPage() -> impl IntoView {
     let uploads = crate::attachments::components::Uploads::new();
     provide_context(uploads);
     let uploaded = uploads.uploaded;
-    // Every triage change and upload adds a line to the timeline.
-    let timeline_changes = Signal::derive(move || {
-        change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get() + uploaded.get() as usize + live.get() as usize
+    // Every change made on this page; the issue reloads after each.
+    let saved = Signal::derive(move || {
+        change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get()
     });
+    // Each of those, each upload and each change arriving live adds a line to the timeline.
+    let timeline_changes = Signal::derive(move || saved.get() + uploaded.get() as usize + live.get() as usize);
     // Bumped to load the latest saved version without touching what the user is typing.
     let reload = RwSignal::new(0u32);
     let issue = Resource::new(
-        move || {
-            let changes = change_status.version().get() + change_severity.version().get() + update.version().get() + set_tags.version().get();
-            (id.get(), changes, reload.get(), live.get())
-        },
+        move || (id.get(), saved.get(), reload.get(), live.get()),
         |(id, _, _, _)| async move {
             match id {
                 Some(id) => get_issue(id).await,

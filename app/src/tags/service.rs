@@ -12,7 +12,7 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, TryIntoModel, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
     SqlErr, TransactionSession, TransactionTrait,
 };
 use std::collections::{BTreeSet, HashMap};
@@ -93,24 +93,32 @@ pub async fn create_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &
     require_triager(actor)?;
     let (name, colour) = parse_tag(name, colour)?;
     let txn = db.begin().await?;
-    let inserted = tags::ActiveModel {
-        name_key: Set(name.key()),
-        name: Set(name.0.clone()),
-        colour: Set(colour),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await;
-    match inserted {
-        Ok(tag) => {
-            audit(&txn, actor, "tag_created", &tag).await?;
-            txn.commit().await?;
-            Ok(tag.into())
-        }
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(name_taken(&name)),
-        Err(err) => Err(err.into()),
-    }
+    let tag = tags::ActiveModel { created_at: Set(Utc::now()), ..Default::default() };
+    let tag = save(&txn, actor, "tag_created", tag, &name, colour).await?;
+    txn.commit().await?;
+    Ok(tag.into())
+}
+
+/// Writes `tag` under `name` and `colour` (a new tag is inserted, an existing one updated) with
+/// its audit entry, inside `txn`; a name taken in any letter case is 409.
+async fn save(
+    txn: &(impl ConnectionTrait + TransactionTrait),
+    actor: &CurrentUser,
+    action: &'static str,
+    mut tag: tags::ActiveModel,
+    name: &TagName,
+    colour: TagColour,
+) -> Result<tags::Model, AppError> {
+    tag.name_key = Set(name.key());
+    tag.name = Set(name.0.clone());
+    tag.colour = Set(colour);
+    let tag = match tag.save(txn).await.and_then(|saved| saved.try_into_model()) {
+        Ok(tag) => tag,
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => return Err(name_taken(name)),
+        Err(err) => return Err(err.into()),
+    };
+    audit(txn, actor, action, &tag).await?;
+    Ok(tag)
 }
 
 fn parse_tag(name: &str, colour: &str) -> Result<(TagName, TagColour), AppError> {
@@ -126,21 +134,11 @@ pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), events: 
     let (name, colour) = parse_tag(name, colour)?;
     let txn = db.begin().await?;
     let tag = tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
-    let mut active: tags::ActiveModel = tag.into();
-    active.name_key = Set(name.key());
-    active.name = Set(name.0.clone());
-    active.colour = Set(colour);
-    match active.update(&txn).await {
-        Ok(tag) => {
-            audit(&txn, actor, "tag_updated", &tag).await?;
-            txn.commit().await?;
-            // Every list showing the tag changes.
-            events.publish(Notice::Resync);
-            Ok(tag.into())
-        }
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(name_taken(&name)),
-        Err(err) => Err(err.into()),
-    }
+    let tag = save(&txn, actor, "tag_updated", tag.into(), &name, colour).await?;
+    txn.commit().await?;
+    // Every list showing the tag changes.
+    events.publish(Notice::Resync);
+    Ok(tag.into())
 }
 
 /// Removes a tag from the list and from every issue carrying it (maintainers and admins).
