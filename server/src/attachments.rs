@@ -77,7 +77,14 @@ pub async fn upload(
     if head.is_empty() {
         return Err(AppError::field("file", "the file is empty").into());
     }
-    let content_type = service::sniff(&head[..head.len().min(SNIFF_BYTES)])?;
+    let content_type = match service::sniff(&head[..head.len().min(SNIFF_BYTES)]) {
+        Ok(content_type) => content_type,
+        Err(err) => {
+            drop(field);
+            drain(form).await;
+            return Err(err.into());
+        }
+    };
     let storage_key = service::new_storage_key();
     let mut upload = Upload::start(state.storage.clone(), &storage_key, limit);
     let written = async {
@@ -93,11 +100,8 @@ pub async fn upload(
     .await;
     if let Err(err) = written {
         upload.abort().await;
-        if matches!(err, AppError::TooLarge { .. }) {
-            // Read the little that is left (the body limit caps it just above the file limit), so
-            // the client, still sending, gets to read the 413 instead of a broken connection.
-            while let Ok(Some(_)) = field.chunk().await {}
-        }
+        drop(field);
+        drain(form).await;
         return Err(err.into());
     }
     let size_bytes = upload.finish().await?;
@@ -108,6 +112,15 @@ pub async fn upload(
             app::server::storage::delete(state.storage.as_ref(), &storage_key).await;
             Err(err.into())
         }
+    }
+}
+
+/// Reads what is left of a refused upload, down to the closing boundary: the body limit caps it
+/// just above the file limit. Closing a connection with bytes still unread resets it, and the
+/// client, still sending, would lose the answer with it.
+async fn drain(mut form: Multipart) {
+    while let Ok(Some(mut field)) = form.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
     }
 }
 

@@ -176,10 +176,13 @@ async fn types_are_sniffed_from_the_bytes(app: TestApp) {
     let served = client.get(app.url(&format!("/attachments/{}", disguised["id"]))).send().await.unwrap();
     assert_eq!((served.headers()["content-type"].to_str().unwrap(), served.headers()["x-content-type-options"].to_str().unwrap()), ("image/png", "nosniff"));
 
+    // A refused file larger than the sniffing window still gets its answer: the rest is read.
+    let big_exe = [&b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0"[..], &[0u8; 60 * 1024]].concat();
     for (name, bytes) in [
         ("logo.svg", &b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script></svg>"[..]),
         ("photo.png", b"<!DOCTYPE html><html><body onload=alert(1)>"),
         ("tool.exe", b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0"),
+        ("installer.exe", &big_exe),
     ] {
         let refused = upload(&client, &app, issue_id, name, bytes).await;
         assert_eq!(refused.status(), 415, "{name}");
