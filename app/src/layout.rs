@@ -19,6 +19,11 @@ pub fn AppShell(children: Children) -> impl IntoView {
                                 "Issues"
                             </A>
                         </li>
+                        <li>
+                            <A href="/dashboard" attr:class="hover:text-indigo-600 aria-[current=page]:font-semibold aria-[current=page]:text-indigo-600 dark:aria-[current=page]:text-indigo-400">
+                                "Dashboard"
+                            </A>
+                        </li>
                     </ul>
                 </nav>
                 <div class="ml-auto flex items-center gap-4">

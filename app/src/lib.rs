@@ -12,6 +12,7 @@ pub mod layout;
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod stats;
 pub mod tags;
 
 use leptos::prelude::*;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
                     <Route path=path!("/issues/new") view=issues::pages::NewIssuePage/>
                     <Route path=path!("/issues/:id") view=issues::pages::IssueDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=stats::pages::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/tags") view=tags::pages::TagsPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::pages::SignUpPage/>

@@ -1,4 +1,9 @@
 import { expect, type Page } from "@playwright/test";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 export const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? "admin@e2e.test";
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e admin password";
@@ -26,4 +31,58 @@ export async function signUp(page: Page, email: string, password = "a good long 
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page).toHaveURL(/\/issues$/);
+}
+
+/** A server of this test's own, on a fresh database, that it can stop and start again. */
+export class OwnServer {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-own-"));
+  process?: ChildProcess;
+  constructor(readonly port: number) {}
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  private env() {
+    return {
+      PATH: process.env.PATH ?? "",
+      DATA_DIR: this.dir,
+      DATABASE_URL: `sqlite://${path.join(this.dir, "own.db")}?mode=rwc`,
+      BIND_ADDR: `127.0.0.1:${this.port}`,
+      LEPTOS_SITE_ROOT: process.env.SITE_ROOT ?? "",
+      LOG_LEVEL: "warn",
+    };
+  }
+
+  run(args: string[], input = "") {
+    execFileSync(process.env.SERVER_BIN!, args, { env: this.env(), input, cwd: this.dir });
+  }
+
+  async start() {
+    this.process = spawn(process.env.SERVER_BIN!, ["serve"], { env: this.env(), cwd: this.dir, stdio: "ignore" });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${this.url}/health`)).ok) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("own server did not start");
+  }
+
+  async stop() {
+    const exited = new Promise((r) => this.process?.once("exit", r));
+    this.process?.kill("SIGTERM");
+    await exited;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
 }

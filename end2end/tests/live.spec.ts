@@ -1,10 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, freePort, hydrated, signIn, signUp } from "./helpers";
 
 test("a maintainer's status change and a new issue appear in the other user's open list without a reload", async ({ browser }) => {
   const reporter = await (await browser.newContext()).newPage();
@@ -45,60 +41,6 @@ test("a maintainer's status change and a new issue appear in the other user's op
   await reporter.getByRole("button", { name: "File issue" }).click();
   await expect(maintainer.getByRole("link", { name: "Filed while you watch" })).toBeVisible();
 });
-
-/** A server of this test's own, on a fresh database, that it can stop and start again. */
-class OwnServer {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracker-restart-"));
-  process?: ChildProcess;
-  constructor(readonly port: number) {}
-
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  private env() {
-    return {
-      PATH: process.env.PATH ?? "",
-      DATA_DIR: this.dir,
-      DATABASE_URL: `sqlite://${path.join(this.dir, "own.db")}?mode=rwc`,
-      BIND_ADDR: `127.0.0.1:${this.port}`,
-      LEPTOS_SITE_ROOT: process.env.SITE_ROOT ?? "",
-      LOG_LEVEL: "warn",
-    };
-  }
-
-  run(args: string[], input = "") {
-    execFileSync(process.env.SERVER_BIN!, args, { env: this.env(), input, cwd: this.dir });
-  }
-
-  async start() {
-    this.process = spawn(process.env.SERVER_BIN!, ["serve"], { env: this.env(), cwd: this.dir, stdio: "ignore" });
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(`${this.url}/health`)).ok) return;
-      } catch {
-        // not up yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error("own server did not start");
-  }
-
-  async stop() {
-    const exited = new Promise((r) => this.process?.once("exit", r));
-    this.process?.kill("SIGTERM");
-    await exited;
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test("after the server restarts, an open list catches up by itself", async ({ browser }) => {
   test.skip(!process.env.SERVER_BIN, "needs the server binary (cargo xtask test passes it)");

@@ -10,6 +10,7 @@ mod m20261126_000006_tags_and_search;
 mod m20261126_000007_comments;
 mod m20261126_000008_attachments;
 mod m20261126_000009_audit_log;
+mod m20261126_000010_stats_runs;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_comments::Migration),
             Box::new(m20261126_000008_attachments::Migration),
             Box::new(m20261126_000009_audit_log::Migration),
+            Box::new(m20261126_000010_stats_runs::Migration),
         ]
     }
 }

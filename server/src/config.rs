@@ -62,6 +62,8 @@ pub struct Config {
     pub attachment_max_bytes: u64,
     /// A bearer token `/metrics` requires; without it `/metrics` is open (bind it privately).
     pub metrics_token: Option<SecretKey>,
+    /// How often the daily statistics are computed.
+    pub stats_interval: std::time::Duration,
     /// An S3-compatible bucket for attachments; `None` keeps them under the data directory.
     pub s3: Option<S3Config>,
 }
@@ -82,6 +84,9 @@ impl fmt::Debug for S3Config {
         f.debug_struct("S3Config").field("bucket", &self.bucket).field("endpoint", &self.endpoint).field("region", &self.region).finish_non_exhaustive()
     }
 }
+
+/// The default interval of the daily statistics job, in minutes.
+pub const DEFAULT_STATS_INTERVAL_MINUTES: u64 = 30;
 
 /// The default attachment limit: 10 MiB.
 pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -201,6 +206,10 @@ impl Config {
             None => DEFAULT_ATTACHMENT_MAX_BYTES,
             Some(raw) => raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| invalid("ATTACHMENT_MAX_BYTES", format!("'{raw}' is not a positive number of bytes")))?,
         };
+        let stats_minutes = match get("STATS_INTERVAL_MINUTES") {
+            None => DEFAULT_STATS_INTERVAL_MINUTES,
+            Some(raw) => raw.trim().parse().ok().filter(|n| (1..=1440).contains(n)).ok_or_else(|| invalid("STATS_INTERVAL_MINUTES", format!("'{raw}' is not a number of minutes from 1 to 1440")))?,
+        };
         let s3 = match get("S3_BUCKET") {
             None => None,
             Some(bucket) => Some(S3Config {
@@ -214,6 +223,7 @@ impl Config {
         let metrics_token = get("METRICS_TOKEN").filter(|t| !t.is_empty()).map(SecretKey);
         Ok(Config {
             metrics_token,
+            stats_interval: std::time::Duration::from_secs(stats_minutes * 60),
             attachment_max_bytes,
             s3,
             oidc,

@@ -3,6 +3,7 @@ pub mod attachments;
 pub mod audit;
 pub mod config;
 pub mod health;
+pub mod jobs;
 pub mod live;
 pub mod metrics;
 pub mod oidc;

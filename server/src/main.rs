@@ -24,6 +24,15 @@ enum Command {
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Work with the dashboard's statistics.
+    #[command(subcommand)]
+    Stats(StatsCommand),
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Compute the daily statistics now (the server also does so on its schedule).
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -102,6 +111,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
     match command {
         Command::Serve => {
             let listener = startup::bind(&config).await?;
+            server::jobs::spawn_stats(state.db.clone(), config.stats_interval);
             tracing::info!(addr = %config.bind_addr, "listening on http://{}", config.bind_addr);
             startup::serve(listener, server::router(state), startup::shutdown_signal()).await?;
         }
@@ -116,6 +126,13 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
                 .await
                 .map_err(|err| describe_app_error(&err))?;
             println!("{} is now an admin", admin.email);
+        }
+        Command::Stats(StatsCommand::Run) => {
+            let trigger = app::stats::service::Trigger::Manual { actor_id: None };
+            let run = app::stats::service::run(&state.db, trigger, chrono::Utc::now()).await.map_err(|err| describe_app_error(&err))?;
+            if let Some(run) = run {
+                println!("daily statistics computed: {} days ({} to {}) in {} ms", run.days, run.from, run.to, run.duration_ms);
+            }
         }
         Command::Audit(AuditCommand::Verify) => {
             let report = app::audit::service::verify(&state.db).await.map_err(|err| describe_app_error(&err))?;

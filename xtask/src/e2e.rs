@@ -73,7 +73,7 @@ fn stop(mut child: Child) {
 }
 
 /// Seeds, serves, runs Playwright, and stops the server whatever the outcome.
-pub fn run(project: &Project) -> Result<(), String> {
+pub fn run(project: &Project, filters: &[String]) -> Result<(), String> {
     let data_dir = std::env::temp_dir().join(format!("tracker-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
     std::fs::create_dir_all(&data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
@@ -92,6 +92,7 @@ pub fn run(project: &Project) -> Result<(), String> {
     let result = run_checked(
         Command::new("npx")
             .args(["playwright", "test"])
+            .args(filters)
             .current_dir(project.root.join("end2end"))
             .env("BASE_URL", format!("http://{addr}"))
             .env("E2E_ADMIN_EMAIL", ADMIN_EMAIL)

@@ -16,7 +16,8 @@ commands:
   setup    install the pinned build and test tools that are missing
   run      build the release and serve it on http://127.0.0.1:3000 (SQLite in ./data)
   test     run every test: unit, integration (SQLite and PostgreSQL) and end-to-end
-  e2e      build the debug site and run only the end-to-end tests
+  e2e      build the debug site and run only the end-to-end tests (extra arguments go to
+           Playwright: `cargo xtask e2e dashboard` runs one spec file)
   build    build the release and print the WASM bundle's sizes
   sizes    print the sizes of the last release build's WASM bundle";
 
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
         "setup" => tools::setup(true),
         "run" => run(),
         "test" => test(),
-        "e2e" => end_to_end(),
+        "e2e" => end_to_end(&std::env::args().skip(2).collect::<Vec<_>>()),
         "build" => build_release(),
         "sizes" => sizes::report(&project().site_pkg()),
         _ => {
@@ -121,9 +122,9 @@ fn prepare_tests() -> Result<Project, String> {
     Ok(project)
 }
 
-/// Only the browser tests, for working on the UI.
-fn end_to_end() -> Result<(), String> {
-    e2e::run(&prepare_tests()?)
+/// Only the browser tests, for working on the UI; `filters` pick spec files or test names.
+fn end_to_end(filters: &[String]) -> Result<(), String> {
+    e2e::run(&prepare_tests()?, filters)
 }
 
 fn test() -> Result<(), String> {
@@ -139,5 +140,5 @@ fn test() -> Result<(), String> {
             .current_dir(&project.root),
         "cargo test",
     )?;
-    e2e::run(&project)
+    e2e::run(&project, &[])
 }

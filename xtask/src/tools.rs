@@ -33,6 +33,7 @@ struct NpmPins {
     tailwindcss: String,
     binaryen: String,
     playwright: String,
+    echarts: String,
 }
 
 fn pins(project: &Project) -> Result<Pins, String> {
@@ -58,13 +59,27 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     let tailwind = &pins.npm.tailwindcss;
     ensure_npm(
         &project.root,
-        &[("tailwindcss", tailwind), ("@tailwindcss/cli", tailwind), ("binaryen", &pins.npm.binaryen)],
+        &[("tailwindcss", tailwind), ("@tailwindcss/cli", tailwind), ("binaryen", &pins.npm.binaryen), ("echarts", &pins.npm.echarts)],
     )?;
+    vendor_echarts(&project)?;
     if test_tools {
         ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
         ensure_moto(&project, &pins.pip.moto)?;
     }
     Ok(())
+}
+
+/// Copies ECharts' browser build into the site's assets, where the dashboard loads it from.
+fn vendor_echarts(project: &Project) -> Result<(), String> {
+    let from = project.root.join("node_modules/echarts/dist/echarts.min.js");
+    let dir = project.root.join("app/public/vendor");
+    let to = dir.join("echarts.min.js");
+    let bytes = std::fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+    if std::fs::read(&to).ok().as_deref() == Some(bytes.as_slice()) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::write(&to, bytes).map_err(|e| format!("{}: {e}", to.display()))
 }
 
 /// The virtualenv holding the test tools from PyPI.

@@ -22,5 +22,6 @@ mod query_plans;
 mod search;
 mod security_headers;
 mod startup_errors;
+mod stats;
 mod tagging;
 mod triage;

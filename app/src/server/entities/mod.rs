@@ -10,5 +10,7 @@ pub mod issue_events;
 pub mod issue_tags;
 pub mod issues;
 pub mod sessions;
+pub mod stats_medians;
+pub mod stats_runs;
 pub mod tags;
 pub mod users;

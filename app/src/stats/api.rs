@@ -1,0 +1,26 @@
+//! Server functions for the dashboard.
+use super::model::{Dashboard, RunSummary};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The dashboard for the signed-in user, with a trend over `days` days (30 or 90).
+#[server]
+pub async fn get_dashboard(days: u32) -> Result<Dashboard, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::dashboard(&state.db, &user, days, chrono::Utc::now()).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Runs the statistics job now (admins).
+#[server]
+pub async fn recompute_stats() -> Result<RunSummary, AppError> {
+    let result = async {
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::run_now(&state.db, &user).await
+    }
+    .await;
+    crate::server::respond(result)
+}
