@@ -6,6 +6,7 @@ use leptos::server_fn::{
 use serde::{Deserialize, Serialize};
 
 /// A problem with one input field, named so the form can show it beside the field.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,

@@ -43,9 +43,23 @@ fn multipart_error(err: MultipartError, limit: u64) -> AppError {
     }
 }
 
+/// The upload form, for the API document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file; its type is read from its bytes.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// `POST /api/v1/issues/{id}/attachments`, a multipart form with a `file` field: 201 with the
 /// attachment and its `Location`. Permission is checked before a byte of the body is read;
 /// the type is sniffed from the first 8 KiB before anything is stored.
+#[utoipa::path(post, path = "/api/v1/issues/{id}/attachments", tag = "attachments",
+    params(("id" = i64, Path), ("comment_id" = Option<i64>, Query, description = "Attach to this comment of the issue")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"), security(("bearer" = [])),
+    responses((status = 201, body = Attachment, headers(("Location" = String))), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
+        (status = 413, body = crate::api::ErrorBody), (status = 415, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -1,4 +1,5 @@
 //! The tracker's server: configuration, start-up, the router and the command line.
+pub mod api;
 pub mod attachments;
 pub mod audit;
 pub mod config;

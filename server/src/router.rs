@@ -41,7 +41,15 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let secure = state.settings.secure;
     let upload_limit = usize::try_from(state.settings.attachment_max_bytes + crate::attachments::MULTIPART_OVERHEAD_BYTES).unwrap_or(usize::MAX);
+    let (api, mut api_doc) = crate::api::routes();
+    api_doc.merge(crate::api::upload_doc());
+    let docs = Router::<AppState>::from(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api-docs/openapi.json", api_doc))
+        // The docs page's own policy: its scripts and styles from this site only (it sets some
+        // styles inline), nothing from anywhere else.
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_CSP)));
     let pages_and_api = Router::new()
+        .merge(api)
+        .merge(docs)
         .route("/health", get(health::ready))
         .route("/health/live", get(health::live))
         .route("/auth/oidc/start", get(crate::oidc::start))
@@ -58,7 +66,9 @@ pub fn router(state: AppState) -> Router {
         // No form or JSON body needs more; larger bodies get 413 before they are read.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // No request may hold a connection without an answer: 408 once the limit passes.
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        // The API answers those two in its own error shape too.
+        .layer(middleware::from_fn(api_error_shape));
     // Uploads stream for as long as the bytes keep coming, up to the attachment limit: a
     // declared length over it is 413 before anything is read, and a stalled body is 408.
     let uploads = Router::new()
@@ -108,6 +118,9 @@ pub const UPLOAD_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_s
 /// How long a request may take to produce its response headers.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The policy for the API's docs page.
+const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /// The policy for everything that is not a page (JSON, files, errors): nothing may run.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
@@ -117,6 +130,26 @@ fn cross_site_rejection() -> Response {
     *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
+}
+
+/// Gives the limit and timeout layers' plain answers on `/api/v1` the API's JSON error shape.
+async fn api_error_shape(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/v1/");
+    let response = next.run(req).await;
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !is_api || is_json {
+        return response;
+    }
+    let (code, message) = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", format!("the request body is larger than the limit of {MAX_BODY_BYTES} bytes")),
+        StatusCode::REQUEST_TIMEOUT => ("request_timeout", "the request took too long; try again".to_owned()),
+        _ => return response,
+    };
+    let body = serde_json::json!({ "error": { "code": code, "message": message, "fields": [] } });
+    let mut shaped = Response::new(Body::from(body.to_string()));
+    *shaped.status_mut() = response.status();
+    shaped.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    shaped
 }
 
 /// Makes the request id available to services (for error reports) while the request runs.

@@ -27,6 +27,7 @@ impl CurrentUser {
 }
 
 /// One of the user's signed-in sessions.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub id: String,
@@ -39,6 +40,7 @@ pub struct SessionInfo {
 }
 
 /// A row of the admin's user list.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSummary {
     pub id: i64,

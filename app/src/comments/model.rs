@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const COMMENT_MAX_BYTES: usize = 64 * 1024;
 
 /// A comment as the timeline shows it to one viewer.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: i64,
@@ -25,6 +26,7 @@ pub struct Comment {
 }
 
 /// One recorded change to an issue: who, when, what, and the values before and after.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     pub id: i64,
@@ -62,6 +64,7 @@ impl Activity {
 }
 
 /// One entry of an issue's timeline, in time order.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimelineEntry {
     Comment(Comment),

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: u64 = 50;
 
 /// One row of the issue list.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueSummary {
     pub id: i64,
@@ -26,6 +27,7 @@ pub struct IssueSummary {
 }
 
 /// An issue that changed: what a reconnecting client needs to catch up.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangedIssue {
     pub issue_id: i64,
@@ -40,6 +42,7 @@ pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_BYTES: usize = 64 * 1024;
 
 /// One issue with its description, as the detail page shows it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueDetail {
     pub summary: IssueSummary,
@@ -50,6 +53,7 @@ pub struct IssueDetail {
 }
 
 /// One page of the list and how many issues match the filter in all.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuePage {
     pub items: Vec<IssueSummary>,
@@ -61,6 +65,7 @@ pub struct IssuePage {
 }
 
 /// The list's order.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IssueSort {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const WINDOWS: [u32; 2] = [30, 90];
 
 /// Whose issues the numbers count.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
     /// Every live issue (maintainers and admins).
@@ -15,6 +16,7 @@ pub enum Scope {
     Own,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub scope: Scope,
@@ -36,6 +38,7 @@ pub struct Dashboard {
     pub can_recompute: bool,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayTrend {
     pub day: NaiveDate,
@@ -44,6 +47,7 @@ pub struct DayTrend {
 }
 
 /// How long issues of one severity waited, over the last 90 days. `None` when none did.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeverityMedians {
     pub severity: Severity,
@@ -55,6 +59,7 @@ pub struct SeverityMedians {
     pub resolve_seconds: Option<i64>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OldIssue {
     pub id: i64,
@@ -65,6 +70,7 @@ pub struct OldIssue {
 }
 
 /// What one run of the statistics job did.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunSummary {
     /// The first and last day written.

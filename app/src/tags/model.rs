@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const TAG_NAME_MAX_CHARS: usize = 32;
 
 /// A tag as issues carry it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Tag {
     pub id: i64,
@@ -14,6 +15,7 @@ pub struct Tag {
 }
 
 /// A tag with the number of live issues that carry it, for the tag list's maintainers.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagUsage {
     pub tag: Tag,

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod api;
 mod attachments;
 mod audit;
 mod auth;
