@@ -64,6 +64,11 @@ pub struct Config {
     pub metrics_token: Option<SecretKey>,
     /// How often the daily statistics are computed.
     pub stats_interval: std::time::Duration,
+    /// Requests per minute per API caller (0: no limit), and the burst on top.
+    pub api_rate_per_minute: u32,
+    pub api_rate_burst: u32,
+    /// Origins allowed to call the API from their pages (CORS); empty keeps CORS off.
+    pub cors_allowed_origins: Vec<String>,
     /// An S3-compatible bucket for attachments; `None` keeps them under the data directory.
     pub s3: Option<S3Config>,
 }
@@ -87,6 +92,10 @@ impl fmt::Debug for S3Config {
 
 /// The default interval of the daily statistics job, in minutes.
 pub const DEFAULT_STATS_INTERVAL_MINUTES: u64 = 30;
+
+/// The default API rate: requests per minute per caller, and the burst on top.
+pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
+pub const DEFAULT_API_RATE_BURST: u32 = 100;
 
 /// The default attachment limit: 10 MiB.
 pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -210,6 +219,24 @@ impl Config {
             None => DEFAULT_STATS_INTERVAL_MINUTES,
             Some(raw) => raw.trim().parse().ok().filter(|n| (1..=1440).contains(n)).ok_or_else(|| invalid("STATS_INTERVAL_MINUTES", format!("'{raw}' is not a number of minutes from 1 to 1440")))?,
         };
+        let number = |key: &'static str, default: u32, min: u32| match get(key) {
+            None => Ok(default),
+            Some(raw) => raw.trim().parse::<u32>().ok().filter(|n| *n >= min).ok_or_else(|| invalid(key, format!("'{raw}' is not a whole number of at least {min}"))),
+        };
+        let api_rate_per_minute = number("API_RATE_PER_MINUTE", DEFAULT_API_RATE_PER_MINUTE, 0)?;
+        let api_rate_burst = number("API_RATE_BURST", DEFAULT_API_RATE_BURST, 1)?;
+        let cors_allowed_origins = match get("CORS_ALLOWED_ORIGINS") {
+            None => Vec::new(),
+            Some(raw) => raw
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(|origin| {
+                    let valid = (origin.starts_with("https://") || origin.starts_with("http://")) && origin.matches('/').count() == 2 && !origin.ends_with('/');
+                    if valid { Ok(origin.to_ascii_lowercase()) } else { Err(invalid("CORS_ALLOWED_ORIGINS", format!("'{origin}' is not an origin like https://app.example.com"))) }
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let s3 = match get("S3_BUCKET") {
             None => None,
             Some(bucket) => Some(S3Config {
@@ -223,6 +250,9 @@ impl Config {
         let metrics_token = get("METRICS_TOKEN").filter(|t| !t.is_empty()).map(SecretKey);
         Ok(Config {
             metrics_token,
+            api_rate_per_minute,
+            api_rate_burst,
+            cors_allowed_origins,
             stats_interval: std::time::Duration::from_secs(stats_minutes * 60),
             attachment_max_bytes,
             s3,

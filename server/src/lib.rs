@@ -5,6 +5,7 @@ pub mod audit;
 pub mod config;
 pub mod health;
 pub mod jobs;
+pub mod limits;
 pub mod live;
 pub mod metrics;
 pub mod oidc;

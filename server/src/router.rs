@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         // The docs page's own policy: its scripts and styles from this site only (it sets some
         // styles inline), nothing from anywhere else.
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_CSP)));
+    let api = crate::limits::protect(api, &state.settings);
     let pages_and_api = Router::new()
         .merge(api)
         .merge(docs)
@@ -65,16 +66,17 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler::<AppState, _>(shell))
         // No form or JSON body needs more; larger bodies get 413 before they are read.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(|req, next| refuse_oversized(MAX_BODY_BYTES as u64, req, next)))
         // No request may hold a connection without an answer: 408 once the limit passes.
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // The API answers those two in its own error shape too.
         .layer(middleware::from_fn(api_error_shape));
     // Uploads stream for as long as the bytes keep coming, up to the attachment limit: a
     // declared length over it is 413 before anything is read, and a stalled body is 408.
-    let uploads = Router::new()
-        .route("/api/v1/issues/{id}/attachments", post(crate::attachments::upload))
+    let uploads = crate::limits::protect(Router::new().route("/api/v1/issues/{id}/attachments", post(crate::attachments::upload)), &state.settings)
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
+        .layer(middleware::from_fn(move |req, next| refuse_oversized(upload_limit as u64, req, next)))
         .layer(RequestBodyTimeoutLayer::new(UPLOAD_IDLE_TIMEOUT));
     pages_and_api
         .merge(uploads)
@@ -104,7 +106,7 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(CompressionLayer::new())
                 // Cross-site writes are refused before they reach a handler or server function.
-                .layer(CsrfLayer::new().with_rejection_response(|_: ProtectionError| cross_site_rejection())),
+                .layer(csrf(&state.settings).with_rejection_response(|_: ProtectionError| cross_site_rejection())),
         )
         .with_state(state)
 }
@@ -124,12 +126,40 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
 /// The policy for everything that is not a page (JSON, files, errors): nothing may run.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// Cross-site writes are refused, except from the origins allowed to call the API (CORS).
+fn csrf(settings: &app::server::Settings) -> CsrfLayer {
+    settings.cors_allowed_origins.iter().fold(CsrfLayer::new(), |layer, origin| layer.add_trusted_origin(origin).expect("checked when the configuration was read"))
+}
+
 fn cross_site_rejection() -> Response {
     let body = serde_json::json!({ "error": { "code": "forbidden", "message": "cross-site request refused", "fields": [] } });
     let mut response = Response::new(Body::from(body.to_string()));
     *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
+}
+
+/// How far over its limit a declared body may be and still be read (and dropped) before the 413.
+const DRAIN_EXCESS_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Answers a body declared over `limit` with 413. A modest excess is read and dropped first:
+/// closing a connection with bytes unread resets it, and the client, still sending, would lose
+/// the answer. A larger one is refused at once.
+async fn refuse_oversized(limit: u64, req: Request, next: Next) -> Response {
+    use futures::StreamExt;
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit => {
+            if length - limit <= DRAIN_EXCESS_BYTES {
+                let mut body = req.into_body().into_data_stream();
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async { while let Some(Ok(_)) = body.next().await {} }).await;
+            }
+            let mut response = Response::new(Body::from(format!("the request body is larger than the limit of {limit} bytes")));
+            *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            response
+        }
+        _ => next.run(req).await,
+    }
 }
 
 /// Gives the limit and timeout layers' plain answers on `/api/v1` the API's JSON error shape.

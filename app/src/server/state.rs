@@ -36,6 +36,12 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// When set, `/metrics` answers only to this bearer token.
     pub metrics_token: Option<String>,
+    /// Requests per minute each caller of `/api/v1` may make, and the burst allowed on top;
+    /// zero per minute turns the limit off.
+    pub api_rate_per_minute: u32,
+    pub api_rate_burst: u32,
+    /// Other sites' origins whose pages may call `/api/v1` (CORS); none by default.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 /// The OpenID Connect client: who we are to the provider and where it sends users back.

@@ -1,7 +1,7 @@
 //! The REST API on both databases: every endpoint's happy path, its errors in the one JSON
 //! shape (401, 403, 404, 409, 413, 415, 422, 429), `If-Match`, `Location`, and a spec that
 //! lists every route.
-use crate::common::{TestApp, TestDb, insert_user, new_client, spawn_app};
+use crate::common::{TestApp, TestDb, insert_user, new_client, spawn_app, spawn_app_with};
 use app::domain::Role;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
@@ -13,6 +13,7 @@ on_both_databases!(
     comments_attachments_and_tags,
     users_and_the_dashboard,
     bad_bodies_get_the_error_shape,
+    callers_are_rate_limited_one_by_one,
 );
 
 struct Api<'a> {
@@ -281,4 +282,62 @@ async fn the_document_lists_every_route() {
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
     let page = docs.text().await.unwrap();
     assert!(!page.contains("https://") || !page.contains("<script src=\"https://"), "no script from elsewhere");
+}
+
+async fn callers_are_rate_limited_one_by_one(db: TestDb) {
+    let app = spawn_app_with(db, &[("API_RATE_PER_MINUTE", "60"), ("API_RATE_BURST", "3")]).await;
+    let rita = api(&app, "rita@example.com", Role::Reporter).await;
+    let mo = api(&app, "mo@example.com", Role::Maintainer).await;
+
+    for _ in 0..3 {
+        assert_eq!(rita.get("/api/v1/me").await.status(), 200);
+    }
+    let limited = rita.get("/api/v1/me").await;
+    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    assert_eq!(error(limited, 429).await.0, "rate_limited");
+    assert_eq!(mo.get("/api/v1/me").await.status(), 200, "another caller has a budget of its own");
+
+    // Anonymous callers share their address's budget (the two sign-ins above used one each).
+    let anonymous = new_client();
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(anonymous.get(app.url("/api/v1/tags")).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses, [401, 429, 429]);
+    // Pages and server functions are not counted.
+    assert_eq!(rita.client.get(app.url("/health")).send().await.unwrap().status(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(rita.get("/api/v1/me").await.status(), 200, "one more request a second comes back");
+}
+
+/// CORS is off unless origins are configured; then those origins' pages may call the API with a
+/// bearer token (and read Location and ETag), and no other site may.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_is_off_by_default_and_opens_to_configured_origins() {
+    let closed = spawn_app(TestDb::sqlite().await).await;
+    let preflight = |app: &TestApp, origin: &str| {
+        new_client()
+            .request(Method::OPTIONS, app.url("/api/v1/issues"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    let answer = preflight(&closed, "https://app.example.com").await.unwrap();
+    assert!(answer.headers().get("access-control-allow-origin").is_none());
+
+    let open = spawn_app_with(TestDb::sqlite().await, &[("CORS_ALLOWED_ORIGINS", "https://app.example.com, https://other.example.org")]).await;
+    let answer = preflight(&open, "https://app.example.com").await.unwrap();
+    assert_eq!(answer.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert!(answer.headers()["access-control-allow-headers"].to_str().unwrap().contains("authorization"));
+    let stranger = preflight(&open, "https://evil.example").await.unwrap();
+    assert!(stranger.headers().get("access-control-allow-origin").is_none());
+
+    let rita = api(&open, "rita@example.com", Role::Reporter).await;
+    let filed = rita.request(Method::POST, "/api/v1/issues").header("origin", "https://app.example.com").json(&json!({ "title": "From the app", "severity": "LOW" })).send().await.unwrap();
+    assert_eq!(filed.status(), 201);
+    assert!(filed.headers()["access-control-expose-headers"].to_str().unwrap().to_ascii_lowercase().contains("location"));
+    let forged = rita.request(Method::POST, "/api/v1/issues").header("origin", "https://evil.example").header("sec-fetch-site", "cross-site").json(&json!({ "title": "Forged", "severity": "LOW" })).send().await.unwrap();
+    assert_eq!(forged.status(), 403, "other sites' writes are still refused");
 }

@@ -98,7 +98,7 @@ async fn limit_refuses_one_byte_over_and_leaves_nothing(app: TestApp) {
     assert_eq!(attachments::Entity::find().count(app.db()).await.unwrap(), 0);
     assert!(stored_objects(&app).await.is_empty(), "no partial object is left behind");
 
-    // A declared length far over the limit is refused before the body is read.
+    // A declared length over the limit is refused whole: nothing reaches the handler or the store.
     let huge = reqwest::Body::from(vec![b'a'; 4 * limit]);
     let declared = client
         .post(app.url(&format!("/api/v1/issues/{issue_id}/attachments")))
