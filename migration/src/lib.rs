@@ -11,6 +11,7 @@ mod m20261126_000007_comments;
 mod m20261126_000008_attachments;
 mod m20261126_000009_audit_log;
 mod m20261126_000010_stats_runs;
+mod m20261126_000011_api_tokens;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_attachments::Migration),
             Box::new(m20261126_000009_audit_log::Migration),
             Box::new(m20261126_000010_stats_runs::Migration),
+            Box::new(m20261126_000011_api_tokens::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 use crate::rest::{ApiError, ApiUser};
 use app::{
     attachments::model::Attachment,
-    auth::model::UserSummary,
+    auth::model::{ApiTokenInfo, NewApiToken, UserSummary},
     comments::model::{Comment, TimelineEntry},
     domain::{Role, Severity, Status, TagColour},
     error::{AppError, FieldError},
@@ -78,6 +78,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(create_token))
         .routes(routes!(delete_current_token))
         .routes(routes!(me))
+        .routes(routes!(list_api_tokens, create_api_token))
+        .routes(routes!(revoke_api_token))
         .routes(routes!(list_users))
         .routes(routes!(update_user))
         .routes(routes!(list_issues, create_issue))
@@ -241,6 +243,36 @@ async fn delete_current_token(State(state): State<AppState>, ApiUser(user): ApiU
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(ApiUser(user): ApiUser) -> Json<Me> {
     Json(Me::from(&user))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// 1 to 64 characters, e.g. the script that uses it.
+    name: String,
+    /// 30, 90 or 365; leave out for a token that does not expire.
+    expires_in_days: Option<u32>,
+}
+
+/// The caller's live personal API tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Vec<ApiTokenInfo>), (status = 401, body = ErrorBody)))]
+async fn list_api_tokens(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<ApiTokenInfo>>, ApiError> {
+    Ok(Json(app::auth::api_tokens::list(&state.db, &user).await?))
+}
+
+/// Makes a personal API token. Its secret is in this answer only; the server keeps its hash.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "auth", request_body = TokenRequest, security(("bearer" = [])),
+    responses((status = 201, body = NewApiToken, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_api_token(State(state): State<AppState>, ApiUser(user): ApiUser, Body(request): Body<TokenRequest>) -> Result<Response, ApiError> {
+    let made = app::auth::api_tokens::create(&state.db, &user, &request.name, request.expires_in_days).await?;
+    Ok(created(format!("/api/v1/me/tokens/{}", made.token.id), made))
+}
+
+/// Revokes one of the caller's tokens; it stops working at once.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "auth", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn revoke_api_token(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+    app::auth::api_tokens::revoke(&state.db, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- users ------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 //! Server functions for accounts: who is asking, call the service, return the DTO.
-use super::model::{CurrentUser, SessionInfo, UserSummary};
+use super::model::{ApiTokenInfo, CurrentUser, NewApiToken, SessionInfo, UserSummary};
 use crate::{domain::Role, error::AppError};
 use leptos::prelude::*;
 
@@ -134,6 +134,44 @@ pub async fn sign_out_other_sessions() -> Result<u64, AppError> {
     let result = async {
         let (state, user) = require_user().await?;
         super::service::revoke_other_sessions(&state, &user).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// The user's live personal API tokens.
+#[server]
+pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::api_tokens::list(&state.db, &user).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Makes a personal API token; `expires_in_days` is 30, 90, 365 or `never`. The secret is in
+/// the answer only.
+#[server]
+pub async fn create_api_token(name: String, expires_in_days: String) -> Result<NewApiToken, AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        let days = match expires_in_days.trim() {
+            "never" => None,
+            other => Some(other.parse().map_err(|_| AppError::field("expires_in_days", "choose 30, 90 or 365 days, or never"))?),
+        };
+        super::api_tokens::create(&state.db, &user, &name, days).await
+    }
+    .await;
+    crate::server::respond(result)
+}
+
+/// Revokes one of the user's personal API tokens.
+#[server]
+pub async fn revoke_api_token(token_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let (state, user) = require_user().await?;
+        super::api_tokens::revoke(&state.db, &user, token_id).await
     }
     .await;
     crate::server::respond(result)

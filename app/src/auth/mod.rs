@@ -1,5 +1,7 @@
 //! Accounts and sessions: sign-up, sign-in, sign-out, profiles, and the admin's user list.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod api_tokens;
 pub mod components;
 pub mod model;
 pub mod pages;

@@ -76,3 +76,27 @@ mod tests {
         assert_eq!(safe_next(None), "/issues");
     }
 }
+
+/// A personal API token as its owner sees it: never the secret.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// `None`: it does not expire.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A token just made, with its secret: shown this once, then only its hash is kept.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub token: ApiTokenInfo,
+    /// Send it as `Authorization: Bearer <secret>`.
+    pub secret: String,
+}
+
+/// How long a new API token may live, in days; `None` for no expiry.
+pub const API_TOKEN_LIFETIMES: [Option<u32>; 4] = [Some(30), Some(90), Some(365), None];

@@ -1,6 +1,6 @@
 //! Sign-in, sign-up, profile and the admin's user list.
 use super::{
-    api::{ChangePassword, ChangeRole, SetUserActive, SignOutOtherSessions, list_my_sessions, list_users, sign_in_methods},
+    api::{ChangePassword, ChangeRole, CreateApiToken, RevokeApiToken, SetUserActive, SignOutOtherSessions, list_api_tokens, list_my_sessions, list_users, sign_in_methods},
     components::{Field, FormError, use_auth},
 };
 use crate::{domain::Role, error::AppError, issues::components::Timestamp};
@@ -158,6 +158,71 @@ pub fn ProfilePage() -> impl IntoView {
                     <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300">"Password changed. Other sessions were signed out."</p>
                 </Show>
             </ActionForm>
+        </section>
+        <ApiTokens/>
+    }
+}
+
+/// Personal API tokens: make one (its secret is shown once), see when each was last used, revoke.
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let tokens = Resource::new(move || create.version().get() + revoke.version().get(), |_| list_api_tokens());
+    let create_error = last_error(create.value());
+    let made = move || create.value().get().and_then(Result::ok);
+    view! {
+        <section class="mt-8" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading" class="text-lg font-semibold">"API tokens"</h2>
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                "For scripts and tools: send one as " <code>"Authorization: Bearer …"</code> " to " <a href="/docs" class="underline">"the API"</a> ". It acts as you, with your role."
+            </p>
+            <ActionForm action=create attr:class="mt-3 flex flex-wrap items-end gap-3">
+                <FormError error=create_error/>
+                <Field label="Token name" name="name" error=create_error/>
+                <div class="mb-6 flex flex-col gap-1">
+                    <label for="field-expires" class="text-sm font-medium">"Expires"</label>
+                    <select id="field-expires" name="expires_in_days" class="rounded border border-slate-300 bg-white px-2 py-2 dark:border-slate-700 dark:bg-slate-900">
+                        <option value="30">"in 30 days"</option>
+                        <option value="90" selected>"in 90 days"</option>
+                        <option value="365">"in a year"</option>
+                        <option value="never">"never"</option>
+                    </select>
+                </div>
+                <button type="submit" class=format!("mb-6 {BUTTON}")>"Create token"</button>
+            </ActionForm>
+            {move || made().map(|new| view! {
+                <div role="status" class="rounded border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950">
+                    <p>{format!("Token \u{201c}{}\u{201d} created. Copy it now: it is not shown again.", new.token.name)}</p>
+                    <code class="mt-1 block break-all font-mono" data-testid="new-token">{new.secret}</code>
+                </div>
+            })}
+            <Transition fallback=|| view! { <p role="status">"Loading tokens…"</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Err(err) => view! { <p role="alert">{err.to_string()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="mt-2 text-sm text-slate-500">"No tokens."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="mt-2 divide-y divide-slate-200 dark:divide-slate-800" data-testid="api-tokens">
+                                {list.into_iter().map(|t| view! {
+                                    <li class="flex flex-wrap items-center gap-2 py-2 text-sm">
+                                        <span class="font-medium">{t.name.clone()}</span>
+                                        <span class="text-slate-500">
+                                            " · created " <Timestamp at=t.created_at/>
+                                            {match t.last_used_at { Some(at) => view! { " · last used " <Timestamp at=at/> }.into_any(), None => view! { " · never used" }.into_any() }}
+                                            {match t.expires_at { Some(at) => view! { " · expires " <Timestamp at=at/> }.into_any(), None => view! { " · does not expire" }.into_any() }}
+                                        </span>
+                                        <ActionForm action=revoke attr:class="ml-auto">
+                                            <input type="hidden" name="token_id" value=t.id/>
+                                            <button type="submit" class="text-red-700 underline dark:text-red-400" aria-label=format!("Revoke {}", t.name)>"Revoke"</button>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

@@ -278,6 +278,9 @@ pub fn cookie_value<'h>(headers: &'h axum::http::HeaderMap, name: &str) -> Optio
 /// The user behind `token`, if its session is live and its account active.
 /// Renews the session's idle deadline on activity.
 pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, AppError> {
+    if token.starts_with(super::api_tokens::PREFIX) {
+        return super::api_tokens::authenticate(&state.db, token).await;
+    }
     let claims = tokens::verify(&state.settings.secret_key, token).ok_or(AppError::Unauthorized)?;
     let (session, user) = sessions::Entity::find_by_id(claims.sid.clone())
         .find_also_related(users::Entity)
@@ -309,6 +312,10 @@ fn revoke(query: sea_orm::UpdateMany<sessions::Entity>) -> sea_orm::UpdateMany<s
 
 /// Ends the current session.
 pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
+    // Signing out with a personal token revokes that token.
+    if let Some(token_id) = super::api_tokens::token_of_session(&user.session_id) {
+        return super::api_tokens::revoke(&state.db, user, token_id).await;
+    }
     let txn = state.db.begin().await?;
     revoke(sessions::Entity::update_many()).filter(sessions::Column::Id.eq(&user.session_id)).exec(&txn).await?;
     append(&txn, Event::new(user, "logout")).await?;

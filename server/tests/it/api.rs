@@ -14,6 +14,7 @@ on_both_databases!(
     users_and_the_dashboard,
     bad_bodies_get_the_error_shape,
     callers_are_rate_limited_one_by_one,
+    personal_tokens_are_hashed_used_and_revoked,
 );
 
 struct Api<'a> {
@@ -340,4 +341,51 @@ async fn cors_is_off_by_default_and_opens_to_configured_origins() {
     assert!(filed.headers()["access-control-expose-headers"].to_str().unwrap().to_ascii_lowercase().contains("location"));
     let forged = rita.request(Method::POST, "/api/v1/issues").header("origin", "https://evil.example").header("sec-fetch-site", "cross-site").json(&json!({ "title": "Forged", "severity": "LOW" })).send().await.unwrap();
     assert_eq!(forged.status(), 403, "other sites' writes are still refused");
+}
+
+async fn personal_tokens_are_hashed_used_and_revoked(db: TestDb) {
+    use app::server::entities::api_tokens;
+    use sea_orm::EntityTrait;
+    let app = spawn_app(db).await;
+    let rita = api(&app, "rita@example.com", Role::Reporter).await;
+    let otto = api(&app, "otto@example.com", Role::Reporter).await;
+
+    assert_eq!(error(rita.send(Method::POST, "/api/v1/me/tokens", Some(json!({ "name": " " }))).await, 422).await.1, ["name"]);
+    assert_eq!(error(rita.send(Method::POST, "/api/v1/me/tokens", Some(json!({ "name": "ci", "expires_in_days": 7 }))).await, 422).await.1, ["expires_in_days"]);
+    let made = rita.send(Method::POST, "/api/v1/me/tokens", Some(json!({ "name": "nightly export", "expires_in_days": 90 }))).await;
+    assert_eq!(made.status(), 201);
+    let made: Value = made.json().await.unwrap();
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    let id = made["token"]["id"].as_i64().unwrap();
+    assert!(secret.starts_with("trk_") && secret.len() == 68, "{secret}");
+
+    let stored = api_tokens::Entity::find_by_id(id).one(app.db()).await.unwrap().unwrap();
+    assert_ne!(stored.token_hash, secret);
+    assert!(!stored.token_hash.contains(&secret[4..20]), "only a hash is kept");
+    assert_eq!(stored.token_hash.len(), 64);
+
+    let script = Api { app: &app, client: new_client(), token: secret.clone() };
+    let me: Value = script.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["email"], "rita@example.com");
+    assert_eq!(script.get("/issues").await.status(), 200, "pages too");
+    let listed: Value = rita.get("/api/v1/me/tokens").await.json().await.unwrap();
+    assert_eq!(listed[0]["name"], "nightly export");
+    assert!(listed[0]["last_used_at"].is_string(), "{listed}");
+    assert!(listed.to_string().find(&secret).is_none());
+
+    assert_eq!(error(otto.send(Method::DELETE, &format!("/api/v1/me/tokens/{id}"), None).await, 404).await.0, "not_found", "not otto's to revoke");
+    assert_eq!(rita.send(Method::DELETE, &format!("/api/v1/me/tokens/{id}"), None).await.status(), 204);
+    assert_eq!(script.get("/api/v1/me").await.status(), 401, "revoked at once");
+    let wrong = Api { app: &app, client: new_client(), token: format!("{}0", &secret[..secret.len() - 1]) };
+    assert_eq!(wrong.get("/api/v1/me").await.status(), 401);
+
+    // An expired token is refused, and drops out of the list.
+    let second: Value = rita.send(Method::POST, "/api/v1/me/tokens", Some(json!({ "name": "short" }))).await.json().await.unwrap();
+    let short = Api { app: &app, client: new_client(), token: second["secret"].as_str().unwrap().to_owned() };
+    assert_eq!(short.get("/api/v1/me").await.status(), 200);
+    let mut row: api_tokens::ActiveModel = api_tokens::Entity::find_by_id(second["token"]["id"].as_i64().unwrap()).one(app.db()).await.unwrap().unwrap().into();
+    row.expires_at = sea_orm::Set(Some(chrono::Utc::now() - chrono::TimeDelta::seconds(1)));
+    sea_orm::ActiveModelTrait::update(row, app.db()).await.unwrap();
+    assert_eq!(short.get("/api/v1/me").await.status(), 401);
+    assert_eq!(rita.get("/api/v1/me/tokens").await.json::<Value>().await.unwrap().as_array().unwrap().len(), 0);
 }

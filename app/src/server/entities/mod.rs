@@ -1,5 +1,6 @@
 //! SeaORM entities: the tables as the server sees them. They never cross the wire;
 //! features convert them into DTOs.
+pub mod api_tokens;
 pub mod attachments;
 pub mod audit_head;
 pub mod audit_log;
