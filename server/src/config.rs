@@ -64,6 +64,8 @@ pub struct Config {
     pub metrics_token: Option<SecretKey>,
     /// How often the daily statistics are computed.
     pub stats_interval: std::time::Duration,
+    /// Serve `/metrics` on this address only (a private port), instead of beside the app.
+    pub metrics_addr: Option<SocketAddr>,
     /// Requests per minute per API caller (0: no limit), and the burst on top.
     pub api_rate_per_minute: u32,
     pub api_rate_burst: u32,
@@ -223,6 +225,10 @@ impl Config {
             None => Ok(default),
             Some(raw) => raw.trim().parse::<u32>().ok().filter(|n| *n >= min).ok_or_else(|| invalid(key, format!("'{raw}' is not a whole number of at least {min}"))),
         };
+        let metrics_addr = match get("METRICS_ADDR") {
+            None => None,
+            Some(raw) => Some(raw.trim().parse::<SocketAddr>().map_err(|_| invalid("METRICS_ADDR", format!("'{raw}' is not an address like 127.0.0.1:9100")))?),
+        };
         let api_rate_per_minute = number("API_RATE_PER_MINUTE", DEFAULT_API_RATE_PER_MINUTE, 0)?;
         let api_rate_burst = number("API_RATE_BURST", DEFAULT_API_RATE_BURST, 1)?;
         let cors_allowed_origins = match get("CORS_ALLOWED_ORIGINS") {
@@ -250,6 +256,7 @@ impl Config {
         let metrics_token = get("METRICS_TOKEN").filter(|t| !t.is_empty()).map(SecretKey);
         Ok(Config {
             metrics_token,
+            metrics_addr,
             api_rate_per_minute,
             api_rate_burst,
             cors_allowed_origins,

@@ -112,6 +112,11 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         Command::Serve => {
             let listener = startup::bind(&config).await?;
             server::jobs::spawn_stats(state.db.clone(), config.stats_interval);
+            if let Some(addr) = config.metrics_addr {
+                let metrics_listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("METRICS_ADDR: cannot listen on {addr} ({e})"))?;
+                tracing::info!(%addr, "metrics on http://{addr}/metrics");
+                tokio::spawn(startup::serve(metrics_listener, server::metrics::private_router(state.clone()), std::future::pending()));
+            }
             tracing::info!(addr = %config.bind_addr, "listening on http://{}", config.bind_addr);
             startup::serve(listener, server::router(state), startup::shutdown_signal()).await?;
         }

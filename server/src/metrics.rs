@@ -29,6 +29,16 @@ pub fn handle() -> PrometheusHandle {
         .clone()
 }
 
+/// The `/metrics` route, beside the app or (with `METRICS_ADDR`) on a listener of its own.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/metrics", axum::routing::get(render))
+}
+
+/// The private listener's whole app: `/metrics` and nothing else.
+pub fn private_router(state: AppState) -> axum::Router {
+    routes().with_state(state)
+}
+
 /// Counts each request by method, route pattern (never the raw path: ids would explode the
 /// series) and status, and times it.
 pub async fn track(request: Request, next: Next) -> Response {

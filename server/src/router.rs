@@ -58,10 +58,10 @@ pub fn router(state: AppState) -> Router {
         .route("/attachments/{id}", get(crate::attachments::download))
         .route("/attachments/{id}/preview", get(crate::attachments::preview))
         .route("/ws", get(crate::live::socket))
-        .route("/metrics", get(crate::metrics::render))
         .route("/admin/audit/export.csv", get(crate::audit::export_csv))
         .route("/admin/audit/export.json", get(crate::audit::export_json))
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))
+        .merge(if state.settings.metrics_separate { Router::new() } else { crate::metrics::routes() })
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
         // No form or JSON body needs more; larger bodies get 413 before they are read.

@@ -36,6 +36,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// When set, `/metrics` answers only to this bearer token.
     pub metrics_token: Option<String>,
+    /// `/metrics` is served on a listener of its own, not beside the app.
+    pub metrics_separate: bool,
     /// Requests per minute each caller of `/api/v1` may make, and the burst allowed on top;
     /// zero per minute turns the limit off.
     pub api_rate_per_minute: u32,
