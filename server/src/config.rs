@@ -64,6 +64,8 @@ pub struct Config {
     pub metrics_token: Option<SecretKey>,
     /// How often the daily statistics are computed.
     pub stats_interval: std::time::Duration,
+    /// How long a request may take to be answered before it gets 408.
+    pub request_timeout: std::time::Duration,
     /// Serve `/metrics` on this address only (a private port), instead of beside the app.
     pub metrics_addr: Option<SocketAddr>,
     /// Requests per minute per API caller (0: no limit), and the burst on top.
@@ -230,6 +232,7 @@ impl Config {
             Some(raw) => Some(raw.trim().parse::<SocketAddr>().map_err(|_| invalid("METRICS_ADDR", format!("'{raw}' is not an address like 127.0.0.1:9100")))?),
         };
         let api_rate_per_minute = number("API_RATE_PER_MINUTE", DEFAULT_API_RATE_PER_MINUTE, 0)?;
+        let request_timeout = std::time::Duration::from_secs(u64::from(number("REQUEST_TIMEOUT_SECS", 30, 1)?));
         let api_rate_burst = number("API_RATE_BURST", DEFAULT_API_RATE_BURST, 1)?;
         let cors_allowed_origins = match get("CORS_ALLOWED_ORIGINS") {
             None => Vec::new(),
@@ -255,6 +258,7 @@ impl Config {
         };
         let metrics_token = get("METRICS_TOKEN").filter(|t| !t.is_empty()).map(SecretKey);
         Ok(Config {
+            request_timeout,
             metrics_token,
             metrics_addr,
             api_rate_per_minute,

@@ -68,7 +68,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(|req, next| refuse_oversized(MAX_BODY_BYTES as u64, req, next)))
         // No request may hold a connection without an answer: 408 once the limit passes.
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.settings.request_timeout))
         // The API answers those two in its own error shape too.
         .layer(middleware::from_fn(api_error_shape));
     // Uploads stream for as long as the bytes keep coming, up to the attachment limit: a
@@ -117,8 +117,6 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How long an upload's body may pause before the request is dropped with 408.
 pub const UPLOAD_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// How long a request may take to produce its response headers.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The policy for the API's docs page.
 const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

@@ -62,6 +62,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         public_url: config.public_url.clone(),
         metrics_token: config.metrics_token.as_ref().map(|t| String::from_utf8_lossy(t.expose()).into_owned()),
         metrics_separate: config.metrics_addr.is_some(),
+        request_timeout: config.request_timeout,
         api_rate_per_minute: config.api_rate_per_minute,
         api_rate_burst: config.api_rate_burst,
         cors_allowed_origins: config.cors_allowed_origins.clone(),

@@ -36,6 +36,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// When set, `/metrics` answers only to this bearer token.
     pub metrics_token: Option<String>,
+    /// How long a request (other than an upload's body) may take to be answered: 408 after.
+    pub request_timeout: std::time::Duration,
     /// `/metrics` is served on a listener of its own, not beside the app.
     pub metrics_separate: bool,
     /// Requests per minute each caller of `/api/v1` may make, and the burst allowed on top;

@@ -389,3 +389,22 @@ async fn personal_tokens_are_hashed_used_and_revoked(db: TestDb) {
     assert_eq!(short.get("/api/v1/me").await.status(), 401);
     assert_eq!(rita.get("/api/v1/me/tokens").await.json::<Value>().await.unwrap().as_array().unwrap().len(), 0);
 }
+
+/// A request that is not answered in time gets 408, in the API's shape on `/api/v1`, and the
+/// connection is not held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_stalls_gets_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(TestDb::sqlite().await, &[("REQUEST_TIMEOUT_SECS", "1")]).await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    // The body is promised but never finishes arriving.
+    let head = format!("POST /api/v1/tokens HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"email\":", app.addr);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0u8; 4096];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer)).await.expect("answered").unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"request_timeout\""), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
