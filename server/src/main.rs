@@ -18,6 +18,14 @@ enum Command {
     Migrate,
     /// Insert demo issues into a database that has none.
     SeedDemo,
+    /// Fill a database that has no issues with generated accounts, issues, tags, comments and
+    /// history for `cargo xtask bench`; the accounts' password is read from standard input, and
+    /// what was made is printed as one line of JSON.
+    SeedBench {
+        /// How many issues to generate.
+        #[arg(long)]
+        issues: usize,
+    },
     /// Manage admin accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -124,6 +132,14 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         Command::SeedDemo => {
             let inserted = server::seed::demo(&state.db).await?;
             println!("inserted {inserted} demo issues");
+        }
+        Command::SeedBench { issues } => {
+            let password = app::auth::service::Password::parse("password", &read_password(true)?).map_err(|err| describe_app_error(&err))?;
+            let hash = app::auth::service::hash_password(password).await.map_err(|err| describe_app_error(&err))?;
+            let started = std::time::Instant::now();
+            let seeded = server::seed::bench::seed(&state.db, issues, &hash).await?;
+            let backend = sea_orm::ConnectionTrait::get_database_backend(&state.db);
+            println!("{}", server::seed::bench::manifest(backend, &seeded, started.elapsed().as_secs_f64()));
         }
         Command::Admin(AdminCommand::Create { email, password_stdin }) => {
             let password = read_password(password_stdin)?;

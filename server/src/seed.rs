@@ -1,4 +1,7 @@
-//! Demo data, so that a new instance has something to show (`server seed-demo`).
+//! Demo data, so that a new instance has something to show (`server seed-demo`), and generated
+//! data for the benchmark (`server seed-bench`, in [`bench`]).
+pub mod bench;
+
 use app::{
     domain::{Role, Severity, Status, TagColour},
     server::entities::{issue_tags, issues, tags, users},

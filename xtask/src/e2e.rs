@@ -24,6 +24,8 @@ fn server_command(project: &Project, data_dir: &Path, addr: &str) -> Command {
         .env("BIND_ADDR", addr)
         .env("LEPTOS_SITE_ROOT", project.site())
         .env("LOG_LEVEL", "warn")
+        // The API fuzzing below sends far more than a person would; the limit has its own tests.
+        .env("API_RATE_PER_MINUTE", "0")
         .env_remove("APP_ENV");
     command
 }
@@ -46,6 +48,36 @@ fn create_admin(project: &Project, data_dir: &Path, addr: &str) -> Result<(), St
         .map_err(|e| format!("server admin create: {e}"))?;
     let status = child.wait().map_err(|e| format!("server admin create: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("server admin create failed ({status})")) }
+}
+
+/// A session token for the test admin, from `POST /api/v1/tokens`.
+fn admin_token(addr: &str) -> Result<String, String> {
+    let body = serde_json::json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }).to_string();
+    let request = format!("POST /api/v1/tokens HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("sign-in for the API run: {e}"))?;
+    let mut response = String::new();
+    stream.write_all(request.as_bytes()).and_then(|()| stream.read_to_string(&mut response)).map_err(|e| format!("sign-in for the API run: {e}"))?;
+    let json = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|_| format!("sign-in for the API run failed: {}", response.lines().next().unwrap_or_default()))?;
+    value["token"].as_str().map(str::to_owned).ok_or_else(|| format!("no token in {value}"))
+}
+
+/// A bounded schemathesis run against `/api-docs/openapi.json`, signed in as the admin: it fails
+/// on any 5xx and on any answer that does not match the document. The seed is fixed, so a failure
+/// reproduces.
+fn fuzz_api(project: &Project, addr: &str) -> Result<(), String> {
+    let token = admin_token(addr)?;
+    run_checked(
+        Command::new(tools::schemathesis(project))
+            .args(["run", &format!("http://{addr}/api-docs/openapi.json")])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            .args(["--checks", "not_a_server_error,response_schema_conformance"])
+            .args(["--max-examples", "20", "--seed", "20261126", "--workers", "1"])
+            // Signing out would end the run's own session halfway.
+            .args(["--exclude-path", "/api/v1/tokens/current"])
+            .current_dir(project.target.join("venv")),
+        "schemathesis",
+    )
 }
 
 fn healthy(addr: &str) -> bool {
@@ -104,6 +136,8 @@ pub fn run(project: &Project, filters: &[String]) -> Result<(), String> {
             .env("PATH", tools::path_with_tools(project)),
         "playwright",
     );
+    // The whole suite also fuzzes the API against its own document.
+    let result = result.and_then(|()| if filters.is_empty() { fuzz_api(project, &addr) } else { Ok(()) });
     stop(child);
     let _ = std::fs::remove_dir_all(&data_dir);
     result

@@ -1,6 +1,7 @@
-//! Project commands: `cargo xtask <setup|run|test|build|sizes>`.
+//! Project commands: `cargo xtask <setup|run|test|build|sizes|bench>`.
 //! Each installs whatever pinned tool is missing first, so a fresh machine with Rust and Node.js
 //! needs nothing else from the developer.
+mod bench;
 mod e2e;
 mod sizes;
 mod tools;
@@ -19,7 +20,9 @@ commands:
   e2e      build the debug site and run only the end-to-end tests (extra arguments go to
            Playwright: `cargo xtask e2e dashboard` runs one spec file)
   build    build the release and print the WASM bundle's sizes
-  sizes    print the sizes of the last release build's WASM bundle";
+  sizes    print the sizes of the last release build's WASM bundle
+  bench    build the release, seed SQLite and PostgreSQL, measure every performance budget and
+           write the table to bench/results/ (`--smoke`: small data, seconds, errors only)";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         "e2e" => end_to_end(&std::env::args().skip(2).collect::<Vec<_>>()),
         "build" => build_release(),
         "sizes" => sizes::report(&project().site_pkg()),
+        "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -1,13 +1,15 @@
 //! The browser bundle's sizes as shipped: raw, gzip and brotli.
 use std::{io::Write, path::Path};
 
-fn gzip(bytes: &[u8]) -> usize {
+/// The size of `bytes` gzipped at the best level.
+pub fn gzip(bytes: &[u8]) -> usize {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).expect("in-memory write");
     encoder.finish().expect("in-memory write").len()
 }
 
-fn brotli(bytes: &[u8]) -> usize {
+/// The size of `bytes` brotli-compressed at quality 11, as served precompressed.
+pub fn brotli(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory write");

@@ -19,6 +19,7 @@ struct Pins {
 #[derive(Deserialize)]
 struct PipPins {
     moto: String,
+    schemathesis: String,
 }
 
 #[derive(Deserialize)]
@@ -26,6 +27,7 @@ struct PipPins {
 struct CargoPins {
     cargo_leptos: String,
     wasm_bindgen_cli: String,
+    oha: String,
 }
 
 #[derive(Deserialize)]
@@ -64,7 +66,7 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     vendor_echarts(&project)?;
     if test_tools {
         ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
-        ensure_moto(&project, &pins.pip.moto)?;
+        ensure_pip(&project, &[("moto[server]", "moto", &pins.pip.moto), ("schemathesis", "schemathesis", &pins.pip.schemathesis)])?;
     }
     Ok(())
 }
@@ -92,22 +94,36 @@ pub fn moto_server(project: &Project) -> std::path::PathBuf {
     venv(project).join("bin/moto_server")
 }
 
-fn ensure_moto(project: &Project, version: &str) -> Result<(), String> {
+/// The API fuzzer the test command runs against the document.
+pub fn schemathesis(project: &Project) -> std::path::PathBuf {
+    venv(project).join("bin/schemathesis")
+}
+
+/// Installs each `(requirement, distribution, version)` missing from the virtualenv.
+fn ensure_pip(project: &Project, packages: &[(&str, &str, &String)]) -> Result<(), String> {
     let venv = venv(project);
-    let installed = Command::new(venv.join("bin/python"))
-        .args(["-c", "import importlib.metadata as m; print(m.version('moto'))"])
-        .output()
-        .ok()
-        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned());
-    if installed.as_deref() == Some(version) && moto_server(project).exists() {
+    let installed = |distribution: &str| {
+        Command::new(venv.join("bin/python"))
+            .args(["-c", &format!("import importlib.metadata as m; print(m.version('{distribution}'))")])
+            .output()
+            .ok()
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let missing: Vec<String> = packages.iter().filter(|(_, dist, version)| installed(dist).as_deref() != Some(version.as_str())).map(|(req, _, version)| format!("{req}=={version}")).collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    println!("xtask: pip install moto[server]=={version} into {}", venv.display());
-    run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv), "python3 -m venv (install python3-venv)")?;
-    run_checked(
-        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", &format!("moto[server]=={version}")]),
-        "pip install moto[server]",
-    )
+    println!("xtask: pip install {} into {}", missing.join(" "), venv.display());
+    if !venv.join("bin/pip").exists() {
+        run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv), "python3 -m venv (install python3-venv)")?;
+    }
+    run_checked(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check"]).args(&missing), "pip install")
+}
+
+/// The HTTP load generator `cargo xtask bench` drives the server with.
+pub fn ensure_oha(project: &Project) -> Result<(), String> {
+    let pins = pins(project)?;
+    ensure_cargo_tool("oha", &pins.cargo.oha, Command::new("oha").arg("--version"), &["--locked"])
 }
 
 fn ensure_wasm_target() -> Result<(), String> {

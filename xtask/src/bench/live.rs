@@ -1,0 +1,243 @@
+//! S4: WebSocket fan-out. Many signed-in clients listen on `/ws` while issues are filed at a
+//! steady rate over HTTP; each notice is matched to the request that caused it by issue id.
+use futures::StreamExt;
+use hdrhistogram::Histogram;
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+use tokio::{sync::watch, task::JoinSet};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+
+/// What the fan-out measured. Latencies in milliseconds, from the moment the creating request
+/// was sent to the moment a client read the notice (the write itself is included).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FanOut {
+    pub clients: usize,
+    pub connect_failures: usize,
+    /// Issues created (each should reach every client).
+    pub published: u64,
+    pub publish_errors: u64,
+    pub expected: u64,
+    pub delivered: u64,
+    pub dropped: u64,
+    /// Resync messages: a client fell behind or the hub lost notices.
+    pub resyncs: u64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// The creating requests' own round trip, for comparison.
+    pub create_p99_ms: f64,
+    /// CPU cores the server and this benchmark process used while publishing: both share the
+    /// machine, so a busy client delays what it measures.
+    pub server_cpu_cores: f64,
+    pub bench_cpu_cores: f64,
+}
+
+pub struct Settings<'a> {
+    pub addr: &'a str,
+    pub server_pid: u32,
+    pub token: &'a str,
+    pub create_path: &'a str,
+    pub clients: usize,
+    pub events_per_sec: u32,
+    pub duration: Duration,
+}
+
+/// One client's notices of created issues: (issue id, when it was read).
+type Heard = Vec<(i64, Instant)>;
+
+/// The issues filed: by id, when the request went out and how long it took.
+type Sent = HashMap<i64, (Instant, Duration)>;
+
+/// What all clients count together while the run goes on.
+#[derive(Default)]
+struct Counters {
+    /// Clients that were greeted by the server.
+    ready: AtomicU64,
+    /// Clients that failed before that.
+    failed: AtomicU64,
+    heard: AtomicU64,
+    resyncs: AtomicU64,
+}
+
+async fn listen(addr: String, token: String, counters: Arc<Counters>, stop: watch::Receiver<bool>) -> Result<Heard, String> {
+    let result = receive(&addr, &token, &counters, stop).await;
+    if let Err(err) = &result
+        && counters.failed.fetch_add(1, Ordering::Relaxed) == 0
+    {
+        eprintln!("bench: a WebSocket client failed: {err}");
+    }
+    result
+}
+
+async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::Receiver<bool>) -> Result<Heard, String> {
+    let mut request = format!("ws://{addr}/ws").into_client_request().map_err(|e| e.to_string())?;
+    request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {token}")).map_err(|e| e.to_string())?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("connect: {e}"))?;
+    let mut heard = Vec::new();
+    let mut greeted = false;
+    loop {
+        tokio::select! {
+            message = socket.next() => {
+                let Some(message) = message else { return Err("the server closed the socket".into()) };
+                let text = match message.map_err(|e| e.to_string())? {
+                    Message::Text(text) => text,
+                    _ => continue,
+                };
+                let now = Instant::now();
+                let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                match value["type"].as_str() {
+                    Some("hello") if !greeted => {
+                        greeted = true;
+                        counters.ready.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Some("issue") if value["change"] == "created" => {
+                        heard.push((value["issue_id"].as_i64().unwrap_or_default(), now));
+                        counters.heard.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Some("resync") => {
+                        counters.resyncs.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {}
+                }
+            }
+            _ = stop.changed() => {
+                let _ = socket.close(None).await;
+                return Ok(heard);
+            }
+        }
+    }
+}
+
+/// Files one issue; returns its id.
+async fn create(client: &reqwest::Client, url: &str, token: &str, n: u64) -> Result<i64, String> {
+    let form = [("title", format!("Fan-out notice {n} arrives everywhere")), ("description", "Filed by the benchmark.".to_owned()), ("severity", "LOW".to_owned())];
+    let response = client.post(url).bearer_auth(token).form(&form).send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = response.text().await.unwrap_or_default();
+    if !(status.is_success() || status.is_redirection()) {
+        return Err(format!("{status}: {body}"));
+    }
+    let from_body = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["summary"]["id"].as_i64());
+    let from_location = location.and_then(|l| l.rsplit('/').next()?.parse().ok());
+    from_body.or(from_location).ok_or_else(|| format!("no issue id in the answer ({status})"))
+}
+
+fn millis(histogram: &Histogram<u64>, quantile: f64) -> f64 {
+    histogram.value_at_quantile(quantile) as f64 / 1000.0
+}
+
+/// Files issues at `rate` per second for `duration`, from its own thread and runtime, so that the
+/// clients' work cannot delay a request or its timing. Returns when each was sent and how long it
+/// took, by issue id, and how many failed.
+fn publish(url: &str, token: &str, rate: u32, duration: Duration) -> Result<(Sent, u64), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(30)).build().map_err(|e| e.to_string())?;
+        let sent: Arc<Mutex<Sent>> = Arc::default();
+        let errors = Arc::new(AtomicU64::new(0));
+        let mut requests = JoinSet::new();
+        let mut tick = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
+        let total = (duration.as_secs_f64() * f64::from(rate)).round() as u64;
+        for n in 0..total {
+            tick.tick().await;
+            let (client, url, token, sent, errors) = (client.clone(), url.to_owned(), token.to_owned(), sent.clone(), errors.clone());
+            requests.spawn(async move {
+                let at = Instant::now();
+                match create(&client, &url, &token, n).await {
+                    Ok(id) => {
+                        sent.lock().expect("not poisoned").insert(id, (at, at.elapsed()));
+                    }
+                    Err(err) => {
+                        if errors.fetch_add(1, Ordering::Relaxed) == 0 {
+                            eprintln!("bench: creating an issue for the fan-out failed: {err}");
+                        }
+                    }
+                }
+            });
+        }
+        while requests.join_next().await.is_some() {}
+        let sent = std::mem::take(&mut *sent.lock().expect("not poisoned"));
+        Ok((sent, errors.load(Ordering::Relaxed)))
+    })
+}
+
+/// User plus system CPU time of process `pid` so far, in seconds (from /proc, at 100 ticks a second).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Connects the clients, publishes for the given time, waits for stragglers, and measures.
+pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
+    let counters = Arc::new(Counters::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut listeners = JoinSet::new();
+    for n in 0..settings.clients {
+        listeners.spawn(listen(settings.addr.to_owned(), settings.token.to_owned(), counters.clone(), stop_rx.clone()));
+        // Opened in waves, as a crowd arriving would; the handshake also signs each one in.
+        if n % 50 == 49 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let settled = |c: &Counters| (c.ready.load(Ordering::Relaxed) + c.failed.load(Ordering::Relaxed)) as usize >= settings.clients;
+    while !settled(&counters) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut result = FanOut { clients: counters.ready.load(Ordering::Relaxed) as usize, ..Default::default() };
+    result.connect_failures = settings.clients - result.clients;
+
+    let cpu_before = (cpu_seconds(settings.server_pid), cpu_seconds(std::process::id()));
+    let window = Instant::now();
+    let publishing = {
+        let (url, token) = (format!("http://{}{}", settings.addr, settings.create_path), settings.token.to_owned());
+        let (rate, duration) = (settings.events_per_sec, settings.duration);
+        std::thread::spawn(move || publish(&url, &token, rate, duration))
+    };
+    let (sent, errors) = tokio::task::spawn_blocking(move || publishing.join()).await.map_err(|e| e.to_string())?.map_err(|_| "the publisher panicked")??;
+    let window = window.elapsed().as_secs_f64();
+    if let ((Some(server0), Some(client0)), Some(server1), Some(client1)) = (cpu_before, cpu_seconds(settings.server_pid), cpu_seconds(std::process::id())) {
+        result.server_cpu_cores = (server1 - server0) / window;
+        result.bench_cpu_cores = (client1 - client0) / window;
+    }
+    result.published = sent.len() as u64;
+    result.publish_errors = errors;
+    result.expected = result.published * result.clients as u64;
+    // Stragglers get up to five seconds.
+    let grace = Instant::now() + Duration::from_secs(5);
+    while counters.heard.load(Ordering::Relaxed) < result.expected && Instant::now() < grace {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = stop_tx.send(true);
+    let mut latency = Histogram::<u64>::new_with_bounds(1, 120_000_000, 3).map_err(|e| e.to_string())?;
+    let mut round_trip = latency.clone();
+    for (_, took) in sent.values() {
+        let _ = round_trip.record(took.as_micros() as u64);
+    }
+    while let Some(joined) = listeners.join_next().await {
+        let Ok(Ok(heard)) = joined else { continue };
+        for (id, at) in heard {
+            if let Some((sent_at, _)) = sent.get(&id) {
+                result.delivered += 1;
+                latency.saturating_record(at.saturating_duration_since(*sent_at).as_micros().max(1) as u64);
+            }
+        }
+    }
+    result.dropped = result.expected.saturating_sub(result.delivered);
+    result.resyncs = counters.resyncs.load(Ordering::Relaxed);
+    result.p50_ms = millis(&latency, 0.5);
+    result.p99_ms = millis(&latency, 0.99);
+    result.max_ms = latency.max() as f64 / 1000.0;
+    result.create_p99_ms = millis(&round_trip, 0.99);
+    Ok(result)
+}
