@@ -108,7 +108,7 @@ pub struct Stored {
 /// Records a stored upload with its history row, in one transaction. The issue is checked
 /// again, since it may have been deleted while the bytes arrived.
 pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, stored: Stored) -> Result<Attachment, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let issue = visible_issue(&txn, actor, stored.issue_id).await?;
     let row = attachments::ActiveModel {
         issue_id: Set(stored.issue_id),
@@ -167,7 +167,7 @@ pub async fn find_attachment(db: &impl ConnectionTrait, actor: &CurrentUser, att
 /// Removes an attachment (its uploader, maintainers and admins) with its history row. Returns
 /// the storage key, for the caller to delete the bytes once the removal is committed.
 pub async fn remove_attachment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, attachment_id: i64) -> Result<String, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let row = find_attachment(&txn, actor, attachment_id).await?;
     let issue = visible_issue(&txn, actor, row.issue_id).await?;
     if row.uploader_id != actor.id && !actor.can_triage() {

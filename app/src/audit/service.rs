@@ -81,7 +81,7 @@ fn entry_hash(entry: &audit_log::Model) -> String {
 
 /// Appends `event` to the chain, inside `db`'s transaction when it is one (as a savepoint).
 pub async fn append(db: &(impl ConnectionTrait + TransactionTrait), event: Event) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     // Claiming the next number first holds the head until commit, so appends never fork the chain.
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))

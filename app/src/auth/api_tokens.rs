@@ -47,7 +47,7 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), actor: &Curr
     if !API_TOKEN_LIFETIMES.contains(&days) {
         return Err(AppError::field("expires_in_days", "choose 30, 90 or 365 days, or no expiry"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let held = api_tokens::Entity::find().filter(api_tokens::Column::UserId.eq(actor.id)).filter(live()).count(&txn).await?;
     if held >= MAX_PER_USER {
         return Err(AppError::Conflict(format!("you hold {MAX_PER_USER} live tokens; revoke one first")));
@@ -84,7 +84,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result<Vec<
 
 /// Revokes one of the actor's tokens; anyone else's is a 404. It stops working at once.
 pub async fn revoke(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, token_id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let token = api_tokens::Entity::find_by_id(token_id)
         .filter(api_tokens::Column::UserId.eq(actor.id))
         .filter(api_tokens::Column::RevokedAt.is_null())

@@ -20,7 +20,7 @@ use argon2::{
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, SqlErr,
 };
 use std::sync::OnceLock;
 use crate::{
@@ -179,7 +179,7 @@ pub async fn sign_up(
     }
     let hashed = hash_password(password).await?;
     let role = if state.settings.admin_email.as_deref() == Some(email.as_str()) { Role::Admin } else { Role::Reporter };
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let inserted = users::ActiveModel {
         email: Set(email.as_str().to_owned()),
         hashed_password: Set(Some(hashed)),
@@ -243,7 +243,7 @@ pub async fn log_in(
         }
     };
     throttle::clear(&state.db, &account_key).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let signed_in = open_session(state, &txn, &user, client).await?;
     append(&txn, Event::new(&signed_in.0, "login").details(serde_json::json!({ "method": "password" })).ip(client.ip.clone())).await?;
     txn.commit().await?;
@@ -316,7 +316,7 @@ pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<(), AppErro
     if let Some(token_id) = super::api_tokens::token_of_session(&user.session_id) {
         return super::api_tokens::revoke(&state.db, user, token_id).await;
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     revoke(sessions::Entity::update_many()).filter(sessions::Column::Id.eq(&user.session_id)).exec(&txn).await?;
     append(&txn, Event::new(user, "logout")).await?;
     txn.commit().await?;
@@ -349,7 +349,7 @@ pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<S
 
 /// Ends every session of the user but the current one; returns how many.
 pub async fn revoke_other_sessions(state: &AppState, user: &CurrentUser) -> Result<u64, AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let result = revoke(sessions::Entity::update_many())
         .filter(sessions::Column::UserId.eq(user.id))
         .filter(sessions::Column::Id.ne(&user.session_id))
@@ -369,7 +369,7 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str
         return Err(AppError::field("current_password", "the current password is not right"));
     }
     let hashed = hash_password(new).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let mut active = row.into_active_model();
     active.hashed_password = Set(Some(hashed));
     active.update(&txn).await?;
@@ -416,7 +416,7 @@ async fn find_other_user(db: &impl ConnectionTrait, actor: &CurrentUser, user_id
 /// Gives `user_id` a new role; admins only, and never their own.
 pub async fn change_role(state: &AppState, actor: &CurrentUser, user_id: i64, role: Role) -> Result<UserSummary, AppError> {
     require_admin(actor)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let user = find_other_user(&txn, actor, user_id).await?;
     let before = user.role;
     let mut active = user.into_active_model();
@@ -433,7 +433,7 @@ pub async fn change_role(state: &AppState, actor: &CurrentUser, user_id: i64, ro
 /// Deactivates (ending every session) or reactivates `user_id`; admins only, never themselves.
 pub async fn set_active(state: &AppState, actor: &CurrentUser, user_id: i64, active: bool) -> Result<UserSummary, AppError> {
     require_admin(actor)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let user = find_other_user(&txn, actor, user_id).await?;
     let mut model = user.into_active_model();
     model.deactivated_at = Set(if active { None } else { Some(Utc::now()) });
@@ -457,7 +457,7 @@ fn user_target(user: &users::Model) -> String {
 pub async fn create_or_promote_admin(db: &sea_orm::DatabaseConnection, email: &str, password: &str) -> Result<users::Model, AppError> {
     let email = Email::parse(email)?;
     let hashed = hash_password(Password::parse("password", password)?).await?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let db = &txn;
     let existing = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(db).await?;
     let model = match existing {
@@ -516,7 +516,7 @@ pub async fn sign_in_with_provider(
     let unverified = || {
         AppError::field("oidc", "the provider has not verified this email address, so it cannot be used to sign in here")
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::server::db::begin_write(&state.db).await?;
     let linked = users::Entity::find().filter(users::Column::GoogleId.eq(subject)).one(&txn).await?;
     let user = match linked {
         Some(user) => user,

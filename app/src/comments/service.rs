@@ -103,7 +103,7 @@ async fn touch(txn: &impl ConnectionTrait, issue_id: i64) -> Result<(), AppError
 /// Adds a comment to an issue `actor` may see.
 pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = parse_body(body)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let issue = visible_issue(&txn, actor, issue_id).await?;
     let comment = comments::ActiveModel {
         issue_id: Set(issue_id),
@@ -137,7 +137,7 @@ async fn visible_comment(txn: &impl ConnectionTrait, actor: &CurrentUser, commen
 /// Changes a comment's text (its author only); the timeline marks it edited.
 pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, comment_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = parse_body(body)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let (comment, issue) = visible_comment(&txn, actor, comment_id).await?;
     if comment.author_id != actor.id {
         return Err(AppError::Forbidden);
@@ -156,7 +156,7 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events
 
 /// Deletes a comment (its author, or an admin): the timeline keeps a placeholder, the history keeps the text.
 pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, comment_id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let (comment, issue) = visible_comment(&txn, actor, comment_id).await?;
     let own = comment.author_id == actor.id;
     if !own && !actor.is_admin() {

@@ -32,7 +32,7 @@ pub async fn triage(
     version: i64,
     change: Triage,
 ) -> Result<IssueSummary, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let issue = for_triage(&txn, actor, issue_id, version).await?;
     let (kind, from, to) = match change {
         Triage::Status(next) => {
@@ -163,7 +163,7 @@ pub async fn create_issue(
         (content, tags) => return Err(AppError::merge_fields([content.err(), tags.err()])),
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let issue = issues::ActiveModel {
         title: Set(title),
         description: Set(description),
@@ -230,7 +230,7 @@ pub async fn update_issue(
     description: &str,
 ) -> Result<IssueDetail, AppError> {
     let (title, description) = parse_content(title, description)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let issue = visible_issue(&txn, actor, issue_id).await?;
     if issue.reporter_id != actor.id && !actor.is_admin() {
         return Err(AppError::Forbidden);
@@ -275,7 +275,7 @@ async fn set_deleted(
         let own = issues::Entity::find_by_id(issue_id).one(db).await?.is_some_and(|i| i.reporter_id == actor.id);
         return Err(if actor.can_triage() || own { AppError::Forbidden } else { AppError::NotFound });
     }
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let issue = issues::Entity::find_by_id(issue_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if issue.deleted_at.is_some() == deleted {
         return Err(AppError::Conflict(if deleted { "the issue is already deleted".into() } else { "the issue is not deleted".into() }));
@@ -349,7 +349,7 @@ pub async fn set_issue_tags(
     version: i64,
     tag_ids: &[i64],
 ) -> Result<IssueSummary, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let issue = for_triage(&txn, actor, issue_id, version).await?;
     let next = crate::tags::service::resolve(&txn, tag_ids).await?;
     let current = crate::tags::service::tags_of(&txn, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();

@@ -1,5 +1,5 @@
 //! Opening the database: SQLite by default, PostgreSQL for production and several instances.
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use std::time::Duration;
 
 /// Opens a pool on `url` and applies the settings each backend needs.
@@ -23,4 +23,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
     }
     Ok(db)
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), so it waits its turn behind another writer; a deferred one that read first
+/// could not wait and would fail with "database is locked" when overlapping writes meet.
+/// PostgreSQL starts as usual, and inside a transaction it is a savepoint as always.
+pub async fn begin_write<C: TransactionTrait + ?Sized>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }).await
 }

@@ -244,7 +244,7 @@ pub fn tick_of(now: DateTime<Utc>, interval: std::time::Duration) -> i64 {
 pub async fn run(db: &(impl ConnectionTrait + TransactionTrait), trigger: Trigger, now: DateTime<Utc>) -> Result<Option<RunSummary>, AppError> {
     let _running = RUNNING.lock().await;
     let started = std::time::Instant::now();
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // Held until the transaction ends. A scheduled run that finds it taken skips the tick;
         // a manual run waits its turn.

@@ -92,7 +92,7 @@ fn name_taken(name: &TagName) -> AppError {
 pub async fn create_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, name: &str, colour: &str) -> Result<Tag, AppError> {
     require_triager(actor)?;
     let (name, colour) = parse_tag(name, colour)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let tag = tags::ActiveModel { created_at: Set(Utc::now()), ..Default::default() };
     let tag = save(&txn, actor, "tag_created", tag, &name, colour).await?;
     txn.commit().await?;
@@ -132,7 +132,7 @@ fn parse_tag(name: &str, colour: &str) -> Result<(TagName, TagColour), AppError>
 pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, tag_id: i64, name: &str, colour: &str) -> Result<Tag, AppError> {
     require_triager(actor)?;
     let (name, colour) = parse_tag(name, colour)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let tag = tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let tag = save(&txn, actor, "tag_updated", tag.into(), &name, colour).await?;
     txn.commit().await?;
@@ -145,7 +145,7 @@ pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), events: 
 /// Each such issue records the change in its history and gets a new version, in one transaction.
 pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, tag_id: i64) -> Result<(), AppError> {
     require_triager(actor)?;
-    let txn = db.begin().await?;
+    let txn = crate::server::db::begin_write(db).await?;
     let tag = tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let carrying: Vec<i64> = issue_tags::Entity::find()
         .select_only()
