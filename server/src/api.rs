@@ -512,8 +512,7 @@ async fn list_attachments(State(state): State<AppState>, ApiUser(user): ApiUser,
 #[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_attachment(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
-    let key = app::attachments::service::remove_attachment(&state.db, &state.events, &user, id).await?;
-    app::server::storage::delete(state.storage.as_ref(), &key).await;
+    app::attachments::service::remove_attachment(&state.db, &state.events, state.storage.as_ref(), &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -90,7 +90,8 @@ fn healthy(addr: &str) -> bool {
         && response.starts_with("HTTP/1.1 200")
 }
 
-fn stop(mut child: Child) {
+/// Stops a server: SIGTERM, so the graceful path runs, then SIGKILL after 10 seconds.
+pub fn stop(mut child: Child) {
     // SIGTERM first, so the graceful shutdown path runs; then make sure it is gone.
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let deadline = Instant::now() + Duration::from_secs(10);

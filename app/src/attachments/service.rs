@@ -164,11 +164,17 @@ pub async fn find_attachment(db: &impl ConnectionTrait, actor: &CurrentUser, att
     Ok(row)
 }
 
-/// Removes an attachment (its uploader, maintainers and admins) with its history row. Returns
-/// the storage key, for the caller to delete the bytes once the removal is committed.
-pub async fn remove_attachment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, attachment_id: i64) -> Result<String, AppError> {
+/// Removes an attachment (its uploader, maintainers and admins) with its history row, then,
+/// once that is committed, its bytes from `storage`.
+pub async fn remove_attachment(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    events: &Events,
+    storage: &dyn object_store::ObjectStore,
+    actor: &CurrentUser,
+    attachment_id: i64,
+) -> Result<(), AppError> {
     let txn = crate::server::db::begin_write(db).await?;
-    let row = find_attachment(&txn, actor, attachment_id).await?;
+    let row = attachments::Entity::find_by_id(attachment_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let issue = visible_issue(&txn, actor, row.issue_id).await?;
     if row.uploader_id != actor.id && !actor.can_triage() {
         return Err(AppError::Forbidden);
@@ -177,7 +183,8 @@ pub async fn remove_attachment(db: &(impl ConnectionTrait + TransactionTrait), e
     record_event(&txn, row.issue_id, actor, "attachment_removed", Some(row.file_name.clone()), None).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, "attachment");
-    Ok(row.storage_key)
+    crate::server::storage::delete(storage, &row.storage_key).await;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -125,17 +125,9 @@ impl Server {
     }
 
     fn shut_down(&mut self) {
-        let Some(mut child) = self.child.take() else { return };
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
+        if let Some(child) = self.child.take() {
+            crate::e2e::stop(child);
         }
-        let _ = child.kill();
-        let _ = child.wait();
     }
 }
 
