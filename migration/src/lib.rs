@@ -12,6 +12,7 @@ mod m20261126_000008_attachments;
 mod m20261126_000009_audit_log;
 mod m20261126_000010_stats_runs;
 mod m20261126_000011_api_tokens;
+mod m20261126_000012_list_indexes;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_audit_log::Migration),
             Box::new(m20261126_000010_stats_runs::Migration),
             Box::new(m20261126_000011_api_tokens::Migration),
+            Box::new(m20261126_000012_list_indexes::Migration),
         ]
     }
 }

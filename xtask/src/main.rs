@@ -90,10 +90,14 @@ fn cargo_leptos(project: &Project, args: &[&str]) -> Command {
     command
 }
 
+/// The release build as deployed: the bundle and assets also written brotli- and gzip-compressed
+/// at their best levels, which the server sends as they are instead of compressing each request.
+const RELEASE_BUILD: &[&str] = &["build", "--release", "--precompress"];
+
 fn build_release() -> Result<(), String> {
     tools::setup(false)?;
     let project = project();
-    run_checked(&mut cargo_leptos(&project, &["build", "--release"]), "cargo leptos build --release")?;
+    run_checked(&mut cargo_leptos(&project, RELEASE_BUILD), "cargo leptos build --release")?;
     sizes::report(&project.site_pkg())
 }
 

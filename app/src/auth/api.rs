@@ -20,13 +20,35 @@ mod server_side {
         use_context::<Parts>().ok_or(AppError::Unauthorized)
     }
 
+    /// Who a request's credentials name, looked up once per request however many server
+    /// functions its page calls while rendering (`None`: nobody is signed in).
+    #[derive(Clone, Default)]
+    pub struct RequestAuth(std::sync::Arc<tokio::sync::OnceCell<Option<CurrentUser>>>);
+
+    /// The contexts every request starts with: the shared state and an empty sign-in memo.
+    pub fn provide_request_context(state: &AppState) {
+        provide_context(state.clone());
+        provide_context(RequestAuth::default());
+    }
+
+    async fn look_up_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+        let parts = parts()?;
+        let Some(token) = service::token_from_headers(&parts.headers, state.settings.cookie_name()) else { return Ok(None) };
+        match service::authenticate(state, token).await {
+            Ok(user) => Ok(Some(user)),
+            Err(AppError::Unauthorized) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
     /// The signed-in user making this request, or 401.
     pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
         let state = expect_context::<AppState>();
-        let parts = parts()?;
-        let token = service::token_from_headers(&parts.headers, state.settings.cookie_name()).ok_or(AppError::Unauthorized)?;
-        let user = service::authenticate(&state, token).await?;
-        Ok((state, user))
+        let user = match use_context::<RequestAuth>() {
+            Some(memo) => memo.0.get_or_try_init(|| look_up_user(&state)).await?.clone(),
+            None => look_up_user(&state).await?,
+        };
+        Ok((state, user.ok_or(AppError::Unauthorized)?))
     }
 
     /// The signed-in user, or `None` for an anonymous request (a bad token counts as anonymous).

@@ -13,14 +13,15 @@ use leptos_router::components::Form;
 /// A severity as a coloured label.
 #[component]
 pub fn SeverityBadge(severity: Severity) -> impl IntoView {
-    let colours = match severity {
-        Severity::Low => "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
-        Severity::Medium => "bg-amber-100 text-amber-800 dark:bg-amber-900/40 dark:text-amber-200",
-        Severity::High => "bg-orange-100 text-orange-800 dark:bg-orange-900/40 dark:text-orange-200",
-        Severity::Critical => "bg-red-100 text-red-800 dark:bg-red-900/40 dark:text-red-200",
+    // The colours are named in style/main.css.
+    let class = match severity {
+        Severity::Low => "badge badge-low",
+        Severity::Medium => "badge badge-medium",
+        Severity::High => "badge badge-high",
+        Severity::Critical => "badge badge-critical",
     };
     view! {
-        <span class=format!("inline-flex rounded px-2 py-0.5 text-xs font-medium {colours}")>
+        <span class=class>
             {severity.label()}
         </span>
     }
@@ -29,14 +30,15 @@ pub fn SeverityBadge(severity: Severity) -> impl IntoView {
 /// A workflow status as a label.
 #[component]
 pub fn StatusBadge(status: Status) -> impl IntoView {
-    let colours = match status {
-        Status::Open => "border-sky-300 text-sky-800 dark:border-sky-700 dark:text-sky-200",
-        Status::Triaged => "border-violet-300 text-violet-800 dark:border-violet-700 dark:text-violet-200",
-        Status::InProgress => "border-amber-300 text-amber-800 dark:border-amber-700 dark:text-amber-200",
-        Status::Done => "border-emerald-300 text-emerald-800 dark:border-emerald-700 dark:text-emerald-200",
+    // The colours are named in style/main.css.
+    let class = match status {
+        Status::Open => "pill pill-open",
+        Status::Triaged => "pill pill-triaged",
+        Status::InProgress => "pill pill-in-progress",
+        Status::Done => "pill pill-done",
     };
     view! {
-        <span class=format!("inline-flex rounded-full border px-2 py-0.5 text-xs font-medium {colours}")>
+        <span class=class>
             {status.label()}
         </span>
     }
@@ -49,11 +51,10 @@ pub fn SetSeverity(issue_id: i64, severity: Severity, version: i64, action: Serv
         <ActionForm action attr:class="flex items-center gap-1">
             <input type="hidden" name="issue_id" value=issue_id/>
             <input type="hidden" name="version" value=version/>
-            <select name="severity" aria-label=format!("Severity of issue #{issue_id}")
-                class="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-900">
+            <select name="severity" aria-label=format!("Severity of issue #{issue_id}") class="mini-select">
                 {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == severity>{s.label()}</option> }).collect_view()}
             </select>
-            <button type="submit" class="text-xs text-indigo-600 underline dark:text-indigo-400">"Set severity"</button>
+            <button type="submit" class="link-button">"Set severity"</button>
         </ActionForm>
     }
 }
@@ -205,11 +206,10 @@ pub fn MoveStatus(issue_id: i64, status: Status, version: i64, action: ServerAct
         <ActionForm action attr:class="flex items-center gap-1">
             <input type="hidden" name="issue_id" value=issue_id/>
             <input type="hidden" name="version" value=version/>
-            <select name="status" aria-label=format!("New status for issue #{issue_id}")
-                class="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-900">
+            <select name="status" aria-label=format!("New status for issue #{issue_id}") class="mini-select">
                 {status.next_stages().map(|next| view! { <option value=next.as_str()>{next.label()}</option> }).collect_view()}
             </select>
-            <button type="submit" class="text-xs text-indigo-600 underline dark:text-indigo-400">"Move"</button>
+            <button type="submit" class="link-button">"Move"</button>
         </ActionForm>
     }
 }
@@ -238,25 +238,25 @@ fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction
         })
         .collect_view();
     view! {
-        <tr class="border-t border-slate-200 dark:border-slate-800" data-issue-id=issue.id>
-            <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">"#"{issue.id}</td>
-            <td class="py-2 pr-3 font-medium">
-                <a href=format!("/issues/{id}") class="hover:text-indigo-600 hover:underline dark:hover:text-indigo-400">{issue.title}</a>
+        <tr data-issue-id=issue.id>
+            <td class="muted">"#"{issue.id}</td>
+            <td class="font-medium">
+                <a href=format!("/issues/{id}") class="title-link">{issue.title}</a>
                 <span class="ml-2 inline-flex flex-wrap gap-1 align-middle">{tags}</span>
             </td>
-            <td class="py-2 pr-3"><SeverityBadge severity=issue.severity/></td>
-            <td class="py-2 pr-3"><StatusBadge status=issue.status/></td>
-            <td class="py-2 pr-3 text-slate-600 dark:text-slate-300">
+            <td><SeverityBadge severity=issue.severity/></td>
+            <td><StatusBadge status=issue.status/></td>
+            <td class="muted">
                 <a href=reporter_href class="hover:underline" title="Show this reporter's issues">{issue.reporter_email}</a>
             </td>
-            <td class="py-2 pr-3 text-slate-600 dark:text-slate-300"><Timestamp at=issue.created_at/></td>
+            <td class="muted"><Timestamp at=issue.created_at/></td>
             {action.map(|action| match action {
-                RowAction::Triage(action) => view! { <td class="py-2"><MoveStatus issue_id=id status version action/></td> }.into_any(),
+                RowAction::Triage(action) => view! { <td><MoveStatus issue_id=id status version action/></td> }.into_any(),
                 RowAction::Restore(action) => view! {
-                    <td class="py-2">
+                    <td>
                         <ActionForm action>
                             <input type="hidden" name="issue_id" value=id/>
-                            <button type="submit" class="text-xs text-indigo-600 underline dark:text-indigo-400">"Restore"</button>
+                            <button type="submit" class="link-button">"Restore"</button>
                         </ActionForm>
                     </td>
                 }.into_any(),
@@ -297,18 +297,18 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
     view! {
         <p class="mb-2 text-sm text-slate-500 dark:text-slate-400" data-testid="issue-count">{count}</p>
         <div class="overflow-x-auto">
-            <table class="w-full text-left text-sm">
+            <table class="issue-table w-full text-left text-sm">
                 <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
                     <tr>
-                        <th scope="col" class="py-2 pr-3">"#"</th>
-                        <th scope="col" class="py-2 pr-3">"Title"</th>
-                        <th scope="col" class="py-2 pr-3">"Severity"</th>
-                        <th scope="col" class="py-2 pr-3">"Status"</th>
-                        <th scope="col" class="py-2 pr-3">"Reporter"</th>
-                        <th scope="col" class="py-2 pr-3">"Created"</th>
+                        <th scope="col">"#"</th>
+                        <th scope="col">"Title"</th>
+                        <th scope="col">"Severity"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Reporter"</th>
+                        <th scope="col">"Created"</th>
                         {action.map(|action| {
                             let heading = if matches!(action, RowAction::Restore(_)) { "Restore" } else { "Triage" };
-                            view! { <th scope="col" class="py-2">{heading}</th> }
+                            view! { <th scope="col">{heading}</th> }
                         })}
                     </tr>
                 </thead>

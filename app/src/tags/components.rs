@@ -3,29 +3,29 @@ use super::model::Tag;
 use crate::domain::TagColour;
 use leptos::prelude::*;
 
-/// The classes for a colour of the palette, spelled out so Tailwind keeps them.
+/// The classes for a colour of the palette (named in style/main.css).
 pub fn colour_classes(colour: TagColour) -> &'static str {
     match colour {
-        TagColour::Gray => "bg-slate-100 text-slate-800 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600",
-        TagColour::Red => "bg-red-100 text-red-800 ring-red-300 dark:bg-red-900/40 dark:text-red-200 dark:ring-red-700",
-        TagColour::Orange => "bg-orange-100 text-orange-800 ring-orange-300 dark:bg-orange-900/40 dark:text-orange-200 dark:ring-orange-700",
-        TagColour::Amber => "bg-amber-100 text-amber-900 ring-amber-300 dark:bg-amber-900/40 dark:text-amber-200 dark:ring-amber-700",
-        TagColour::Green => "bg-green-100 text-green-800 ring-green-300 dark:bg-green-900/40 dark:text-green-200 dark:ring-green-700",
-        TagColour::Teal => "bg-teal-100 text-teal-800 ring-teal-300 dark:bg-teal-900/40 dark:text-teal-200 dark:ring-teal-700",
-        TagColour::Sky => "bg-sky-100 text-sky-800 ring-sky-300 dark:bg-sky-900/40 dark:text-sky-200 dark:ring-sky-700",
-        TagColour::Blue => "bg-blue-100 text-blue-800 ring-blue-300 dark:bg-blue-900/40 dark:text-blue-200 dark:ring-blue-700",
-        TagColour::Violet => "bg-violet-100 text-violet-800 ring-violet-300 dark:bg-violet-900/40 dark:text-violet-200 dark:ring-violet-700",
-        TagColour::Pink => "bg-pink-100 text-pink-800 ring-pink-300 dark:bg-pink-900/40 dark:text-pink-200 dark:ring-pink-700",
+        TagColour::Gray => "chip chip-gray",
+        TagColour::Red => "chip chip-red",
+        TagColour::Orange => "chip chip-orange",
+        TagColour::Amber => "chip chip-amber",
+        TagColour::Green => "chip chip-green",
+        TagColour::Teal => "chip chip-teal",
+        TagColour::Sky => "chip chip-sky",
+        TagColour::Blue => "chip chip-blue",
+        TagColour::Violet => "chip chip-violet",
+        TagColour::Pink => "chip chip-pink",
     }
 }
 
 /// A tag as a coloured label; a link to the issues carrying it when `href` is given.
 #[component]
 pub fn TagChip(tag: Tag, #[prop(optional)] href: Option<String>) -> impl IntoView {
-    let class = format!("inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {}", colour_classes(tag.colour));
+    let class = colour_classes(tag.colour);
     let name = tag.name.clone();
     match href {
-        Some(href) => view! { <a href=href class=format!("{class} hover:underline") data-tag=name>{tag.name}</a> }.into_any(),
+        Some(href) => view! { <a href=href class=class data-tag=name>{tag.name}</a> }.into_any(),
         None => view! { <span class=class data-tag=name>{tag.name}</span> }.into_any(),
     }
 }

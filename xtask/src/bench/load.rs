@@ -75,6 +75,9 @@ struct Latency {
     max: f64,
 }
 
+/// Chromium's `Accept-Encoding`.
+const BROWSER_ACCEPT_ENCODING: &str = "Accept-Encoding: gzip, deflate, br, zstd";
+
 /// Runs oha against `target` with `load` and reads its JSON report.
 pub fn run(target: &Target, load: Load) -> Result<Outcome, String> {
     let mut command = Command::new("oha");
@@ -83,7 +86,9 @@ pub fn run(target: &Target, load: Load) -> Result<Outcome, String> {
         .args(["-z", &format!("{}ms", load.duration.as_millis())])
         .args(["-c", &load.connections.to_string()])
         .args(["-m", target.method])
-        .args(["-t", "30s"]);
+        .args(["-t", "30s"])
+        // What a current browser asks for, so responses are compressed as browsers get them.
+        .args(["-H", BROWSER_ACCEPT_ENCODING]);
     if let Some(rate) = load.rate {
         command.args(["-q", &rate.to_string(), "--latency-correction"]);
     }

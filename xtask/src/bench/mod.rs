@@ -131,7 +131,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let project = project();
     // What `cargo xtask build` does, less its size table: S5 measures the bundle itself.
     tools::setup(false)?;
-    crate::run_checked(&mut crate::cargo_leptos(&project, &["build", "--release"]), "cargo leptos build --release")?;
+    crate::run_checked(&mut crate::cargo_leptos(&project, crate::RELEASE_BUILD), "cargo leptos build --release")?;
     let built = started.elapsed();
     tools::ensure_oha(&project)?;
     check_services()?;
