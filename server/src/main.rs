@@ -3,6 +3,9 @@ use clap::{Parser, Subcommand};
 use server::{Config, startup};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", version, about = "Issues & Insights Tracker")]
 struct Cli {

@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   setup    install the pinned build and test tools that are missing
   run      build the release and serve it on http://127.0.0.1:3000 (SQLite in ./data)
-  test     run every test: unit, integration (SQLite and PostgreSQL) and end-to-end
+  test     run every test: unit, integration (SQLite and PostgreSQL), end-to-end, the API
+           fuzzing and the benchmark's smoke run
   e2e      build the debug site and run only the end-to-end tests (extra arguments go to
            Playwright: `cargo xtask e2e dashboard` runs one spec file)
   build    build the release and print the WASM bundle's sizes
@@ -148,5 +149,8 @@ fn test() -> Result<(), String> {
             .current_dir(&project.root),
         "cargo test",
     )?;
-    e2e::run(&project, &[])
+    e2e::run(&project, &[])?;
+    // Every benchmark scenario once more, on small data for a second or two each: it fails on
+    // any error, never on a timing.
+    bench::run(&["--smoke".to_owned()])
 }

@@ -91,6 +91,9 @@ impl Plan {
 /// Where this run keeps its databases' files and the servers' data directories.
 pub struct Workspace {
     pub project: Project,
+    /// The server binary under test: the release build, or for a smoke run the debug build the
+    /// tests already made.
+    pub binary: PathBuf,
     pub dir: PathBuf,
     /// When measuring began, for the progress lines.
     pub started: Instant,
@@ -129,16 +132,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let started = Instant::now();
     let project = project();
-    // What `cargo xtask build` does, less its size table: S5 measures the bundle itself.
     tools::setup(false)?;
-    crate::run_checked(&mut crate::cargo_leptos(&project, crate::RELEASE_BUILD), "cargo leptos build --release")?;
+    // The full run measures the release build, as deployed (what `cargo xtask build` does, less
+    // its size table: S5 measures the bundle itself). A smoke run checks only that every
+    // scenario completes, so the debug build the tests use serves (and costs no second build).
+    let (build, what, profile) =
+        if smoke { (&["build"][..], "cargo leptos build", "debug") } else { (crate::RELEASE_BUILD, "cargo leptos build --release", "release") };
+    crate::run_checked(&mut crate::cargo_leptos(&project, build), what)?;
     let built = started.elapsed();
+    let binary = project.target.join(profile).join("server");
     tools::ensure_oha(&project)?;
     check_services()?;
     let dir = project.target.join("bench");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let workspace = Workspace { project, dir, started: Instant::now() };
+    let workspace = Workspace { project, binary, dir, started: Instant::now() };
     let plan = Plan::new(smoke);
     let mut report = Report::new(smoke);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;

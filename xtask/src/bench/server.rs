@@ -14,7 +14,7 @@ const SECRET_KEY: &str = "bench-secret-key-0123456789abcdef0123456789";
 /// The release server binary, configured for `database_url` and `addr`, with production settings.
 pub fn command(workspace: &Workspace, database_url: &str, addr: &str) -> Command {
     let project = &workspace.project;
-    let mut command = Command::new(project.target.join("release/server"));
+    let mut command = Command::new(&workspace.binary);
     command
         // Away from the project root, so a developer's .env cannot change the measured server.
         .current_dir(&workspace.dir)
