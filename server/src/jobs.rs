@@ -1,5 +1,4 @@
-//! Background work inside the server: the daily statistics job, on a fixed schedule (and with
-//! it, on SQLite, a refresh of the planner's statistics).
+//! Background work inside the server: the daily statistics job, on a fixed schedule.
 use app::stats::service::{self, Trigger, tick_of};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
@@ -21,7 +20,6 @@ pub fn spawn_stats(db: DatabaseConnection, interval: Duration) -> tokio::task::J
                     tracing::warn!(tick, error = %err, "daily statistics failed; the next tick tries again");
                 }
             }
-            app::server::db::optimize(&db).await;
             let secs = interval.as_secs().max(1) as i64;
             let next = (tick + 1) * secs;
             let wait = (next - Utc::now().timestamp()).max(1) as u64;

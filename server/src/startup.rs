@@ -44,7 +44,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     Migrator::up(&db, None)
         .await
         .map_err(|source| StartupError::Migration { target: target.clone(), source })?;
-    app::server::db::optimize(&db).await;
     tracing::info!(database = %target, "database ready");
     let settings = Settings {
         secret_key: config.secret_key.expose().to_vec(),

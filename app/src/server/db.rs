@@ -21,8 +21,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .pragma("synchronous", "NORMAL")
                 // Sorting and grouping scratch space stays in memory.
                 .pragma("temp_store", "MEMORY")
-                // `PRAGMA optimize` samples this many rows per index, so it stays quick at any size.
-                .pragma("analysis_limit", "400")
         });
     } else {
         options.max_connections(20).min_connections(1);
@@ -34,18 +32,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
     }
     Ok(db)
-}
-
-/// Refreshes SQLite's statistics on its indexes where they are missing or stale, so the
-/// planner picks the list's indexes (a no-op on PostgreSQL, whose autovacuum does this).
-/// Run after migrations at start-up and by the background job; quick at any size. A failure
-/// only costs query speed, so it is logged, not returned.
-pub async fn optimize(db: &DatabaseConnection) {
-    if db.get_database_backend() == DbBackend::Sqlite
-        && let Err(err) = db.execute_unprepared("PRAGMA optimize=0x10002").await
-    {
-        tracing::warn!(error = %err, "refreshing the database's index statistics failed");
-    }
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN

@@ -1,14 +1,15 @@
 //! Server functions for the dashboard.
-use super::model::{Dashboard, RunSummary};
+use super::model::{DashboardView, RunSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The dashboard for the signed-in user, with a trend over `days` days (30 or 90).
+/// The dashboard for the signed-in user, with a trend over `days` days (30 or 90), and its charts.
 #[server]
-pub async fn get_dashboard(days: u32) -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(days: u32) -> Result<DashboardView, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::dashboard(&state.db, &user, days, chrono::Utc::now()).await
+        let numbers = super::service::dashboard(&state.db, &user, days, chrono::Utc::now()).await?;
+        Ok(DashboardView { charts: super::options::chart_options(&numbers), numbers })
     }
     .await;
     crate::server::respond(result)

@@ -4,6 +4,8 @@ pub mod api;
 #[cfg(feature = "hydrate")]
 mod charts;
 pub mod model;
+#[cfg(feature = "ssr")]
+mod options;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -16,6 +16,23 @@ pub enum Scope {
     Own,
 }
 
+/// The dashboard page's data: the numbers, and each chart's ECharts option built from them on
+/// the server (as JSON), so no chart-building code is shipped to the browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    #[serde(flatten)]
+    pub numbers: Dashboard,
+    pub charts: ChartOptions,
+}
+
+/// ECharts options, as JSON text, one per chart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartOptions {
+    pub open_by_severity: String,
+    pub by_status: String,
+    pub trend: String,
+}
+
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {

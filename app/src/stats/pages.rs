@@ -2,7 +2,7 @@
 //! the server, so the page reads well before the WASM loads and to screen readers.
 use super::{
     api::{RecomputeStats, get_dashboard},
-    model::{Dashboard, Scope, WINDOWS, human_duration},
+    model::{ChartOptions, Dashboard, Scope, WINDOWS, human_duration},
 };
 use crate::{domain::Severity, error::AppError};
 use leptos::prelude::*;
@@ -11,14 +11,6 @@ use leptos_router::hooks::use_query_map;
 
 /// ECharts, from the npm package `cargo xtask setup` installs (see `cargo-leptos.toml`).
 pub const ECHARTS_SCRIPT: &str = "/vendor/echarts.min.js";
-
-/// Which chart a figure shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChartKind {
-    OpenBySeverity,
-    ByStatus,
-    Trend,
-}
 
 const CARD: &str = "rounded border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
 const TH: &str = "py-1 pr-4 text-left font-medium";
@@ -34,7 +26,8 @@ pub fn DashboardPage() -> impl IntoView {
     let recompute = ServerAction::<RecomputeStats>::new();
     let live = crate::live::use_live();
     let dashboard = Resource::new(move || (days.get(), live.changes.get(), recompute.version().get()), |(days, _, _)| get_dashboard(days));
-    let shown = Signal::derive(move || dashboard.get().and_then(Result::ok));
+    let charts = Signal::derive(move || dashboard.get().and_then(Result::ok).map(|view| view.charts));
+    let chart = move |pick: fn(ChartOptions) -> String| Signal::derive(move || charts.get().map(pick));
     view! {
         <Title text="Dashboard"/>
         <script src=ECHARTS_SCRIPT defer></script>
@@ -53,10 +46,10 @@ pub fn DashboardPage() -> impl IntoView {
             </nav>
         </div>
         <div class="mt-4 grid gap-4 md:grid-cols-2">
-            <ChartFigure id="chart-severity" caption="Open issues by severity" kind=ChartKind::OpenBySeverity data=shown/>
-            <ChartFigure id="chart-status" caption="Issues by status" kind=ChartKind::ByStatus data=shown/>
+            <ChartFigure id="chart-severity" caption="Open issues by severity" option=chart(|c| c.open_by_severity)/>
+            <ChartFigure id="chart-status" caption="Issues by status" option=chart(|c| c.by_status)/>
             <div class="md:col-span-2">
-                <ChartFigure id="chart-trend" caption="Created and resolved per day" kind=ChartKind::Trend data=shown/>
+                <ChartFigure id="chart-trend" caption="Created and resolved per day" option=chart(|c| c.trend)/>
             </div>
         </div>
         <Transition fallback=|| view! { <p role="status" class="mt-4">"Loading the numbers…"</p> }>
@@ -64,7 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
                 match dashboard.await {
                     Err(AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
                     Err(err) => view! { <p role="alert" class="mt-4">{err.to_string()}</p> }.into_any(),
-                    Ok(data) => view! { <Numbers data recompute/> }.into_any(),
+                    Ok(view) => view! { <Numbers data=view.numbers recompute/> }.into_any(),
                 }
             })}
         </Transition>
@@ -73,11 +66,11 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// A chart: an empty box on the server, drawn by ECharts once the page runs in the browser.
 #[component]
-fn ChartFigure(id: &'static str, caption: &'static str, kind: ChartKind, data: Signal<Option<Dashboard>>) -> impl IntoView {
+fn ChartFigure(id: &'static str, caption: &'static str, option: Signal<Option<String>>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    super::charts::draw(id, kind, data);
+    super::charts::draw(id, option);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (kind, data);
+    let _ = option;
     view! {
         <figure class=CARD>
             <figcaption class="text-sm font-medium">{caption}</figcaption>

@@ -225,6 +225,12 @@ async fn the_dashboard_counts_what_the_user_may_see(db: TestDb) {
     let oldest: Vec<&str> = everyone["oldest"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
     assert_eq!(oldest, ["Theirs", "Mine", "Theirs too"]);
     assert_eq!(everyone["can_recompute"], false);
+    // The charts come built: each an ECharts option (JSON text) holding the same numbers.
+    let option = |name: &str| serde_json::from_str::<Value>(everyone["charts"][name].as_str().unwrap()).unwrap();
+    let bar_values = |chart: Value| chart["series"][0]["data"].as_array().unwrap().iter().map(|p| p["value"].as_i64().unwrap()).collect::<Vec<_>>();
+    assert_eq!(bar_values(option("open_by_severity")), [0, 0, 2, 1]);
+    assert_eq!(bar_values(option("by_status")), [2, 1, 0, 1]);
+    assert_eq!(option("trend")["series"][0]["data"].as_array().unwrap().iter().map(|n| n.as_i64().unwrap()).sum::<i64>(), 4);
 
     let own_view: Value = dashboard(&as_rita, &app, "90").await.json().await.unwrap();
     assert_eq!(own_view["scope"], "Own");
