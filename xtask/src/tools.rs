@@ -65,6 +65,8 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     )?;
     vendor_echarts(&project)?;
     if test_tools {
+        // The benchmark's smoke run ends the test command.
+        ensure_oha(&project)?;
         ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
         ensure_pip(&project, &[("moto[server]", "moto", &pins.pip.moto), ("schemathesis", "schemathesis", &pins.pip.schemathesis)])?;
     }
@@ -121,6 +123,17 @@ fn ensure_pip(project: &Project, packages: &[(&str, &str, &String)]) -> Result<(
 }
 
 /// The HTTP load generator `cargo xtask bench` drives the server with.
+/// The programs the benchmark times SQL with (its smoke run ends the test command); fails
+/// naming the package to install.
+pub fn check_programs() -> Result<(), String> {
+    for (program, package) in [("psql", "postgresql-client"), ("pgbench", "postgresql-contrib"), ("sqlite3", "sqlite3")] {
+        if Command::new(program).arg("--version").output().is_err() {
+            return Err(format!("{program} is missing: install it with `apt-get install {package}`"));
+        }
+    }
+    Ok(())
+}
+
 pub fn ensure_oha(project: &Project) -> Result<(), String> {
     let pins = pins(project)?;
     ensure_cargo_tool("oha", &pins.cargo.oha, Command::new("oha").arg("--version"), &["--locked"])
@@ -194,6 +207,7 @@ pub fn test_postgres_url() -> String {
 
 /// Fails early, naming the fix, when a service the tests need is absent.
 pub fn check_test_services() -> Result<(), String> {
+    check_programs()?;
     let chromium = chromium();
     if !Path::new(&chromium).exists() {
         return Err(format!(

@@ -108,11 +108,7 @@ impl Workspace {
 
 /// Fails early, naming the fix, when a program or service the benchmark needs is missing.
 fn check_services() -> Result<(), String> {
-    for (program, package) in [("psql", "postgresql-client"), ("pgbench", "postgresql-contrib"), ("sqlite3", "sqlite3")] {
-        if std::process::Command::new(program).arg("--version").output().is_err() {
-            return Err(format!("{program} is missing: install it with `apt-get install {package}`"));
-        }
-    }
+    tools::check_programs()?;
     let reachable = std::process::Command::new("psql").args([&tools::test_postgres_url(), "-qtc", "SELECT 1"]).output();
     match reachable {
         Ok(out) if out.status.success() => Ok(()),
