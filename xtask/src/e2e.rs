@@ -1,6 +1,6 @@
 //! End-to-end tests: the debug server on a fresh SQLite file with demo data, driven by Playwright
 //! in the system's Chromium.
-use crate::{Project, run_checked, tools};
+use crate::{Profile, Project, run_checked, tools};
 use std::{
     io::{Read, Write},
     net::{TcpListener, TcpStream},
@@ -15,14 +15,14 @@ fn free_port() -> Result<u16, String> {
 }
 
 fn server_command(project: &Project, data_dir: &Path, addr: &str) -> Command {
-    let mut command = Command::new(project.target.join("debug/server"));
+    let mut command = Command::new(project.server_binary(Profile::Debug));
     command
         // Away from the project root, so a developer's .env cannot leak into the test server.
         .current_dir(data_dir)
         .env("DATA_DIR", data_dir)
         .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", data_dir.join("e2e.db").display()))
         .env("BIND_ADDR", addr)
-        .env("LEPTOS_SITE_ROOT", project.site())
+        .env("LEPTOS_SITE_ROOT", project.site(Profile::Debug))
         .env("LOG_LEVEL", "warn")
         // The API fuzzing below sends far more than a person would; the limit has its own tests.
         .env("API_RATE_PER_MINUTE", "0")
@@ -132,8 +132,8 @@ pub fn run(project: &Project, filters: &[String]) -> Result<(), String> {
             .env("E2E_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("CHROMIUM_PATH", tools::chromium())
             // For the test that runs (and restarts) a server of its own.
-            .env("SERVER_BIN", project.target.join("debug/server"))
-            .env("SITE_ROOT", project.site())
+            .env("SERVER_BIN", project.server_binary(Profile::Debug))
+            .env("SITE_ROOT", project.site(Profile::Debug))
             .env("PATH", tools::path_with_tools(project)),
         "playwright",
     );

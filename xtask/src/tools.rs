@@ -10,8 +10,8 @@ use std::{
 };
 
 #[derive(Deserialize)]
-struct Pins {
-    cargo: CargoPins,
+pub struct Pins {
+    pub cargo: CargoPins,
     npm: NpmPins,
     pip: PipPins,
 }
@@ -24,10 +24,10 @@ struct PipPins {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
-struct CargoPins {
+pub struct CargoPins {
     cargo_leptos: String,
     wasm_bindgen_cli: String,
-    oha: String,
+    pub oha: String,
 }
 
 #[derive(Deserialize)]
@@ -38,14 +38,15 @@ struct NpmPins {
     echarts: String,
 }
 
-fn pins(project: &Project) -> Result<Pins, String> {
+/// The pinned versions in cargo-leptos.toml.
+pub fn pins(project: &Project) -> Result<Pins, String> {
     let path = project.root.join("cargo-leptos.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Installs what is missing: the WASM target, cargo-leptos, the wasm-bindgen CLI, Tailwind,
-/// and, with `test_tools`, Playwright.
+/// and, with `test_tools`, Playwright and the Python tools (oha has its own module).
 pub fn setup(test_tools: bool) -> Result<(), String> {
     let project = project();
     let pins = pins(&project)?;
@@ -65,8 +66,6 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     )?;
     vendor_echarts(&project)?;
     if test_tools {
-        // The benchmark's smoke run ends the test command.
-        ensure_oha(&project)?;
         ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
         ensure_pip(&project, &[("moto[server]", "moto", &pins.pip.moto), ("schemathesis", "schemathesis", &pins.pip.schemathesis)])?;
     }
@@ -122,7 +121,6 @@ fn ensure_pip(project: &Project, packages: &[(&str, &str, &String)]) -> Result<(
     run_checked(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check"]).args(&missing), "pip install")
 }
 
-/// The HTTP load generator `cargo xtask bench` drives the server with.
 /// The programs the benchmark times SQL with (its smoke run ends the test command); fails
 /// naming the package to install.
 pub fn check_programs() -> Result<(), String> {
@@ -134,11 +132,6 @@ pub fn check_programs() -> Result<(), String> {
     Ok(())
 }
 
-pub fn ensure_oha(project: &Project) -> Result<(), String> {
-    let pins = pins(project)?;
-    ensure_cargo_tool("oha", &pins.cargo.oha, Command::new("oha").arg("--version"), &["--locked"])
-}
-
 fn ensure_wasm_target() -> Result<(), String> {
     let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
     match installed {
@@ -147,16 +140,24 @@ fn ensure_wasm_target() -> Result<(), String> {
     }
 }
 
-fn ensure_cargo_tool(krate: &str, version: &str, probe: &mut Command, flags: &[&str]) -> Result<(), String> {
+/// Whether the tool `probe` asks for its version reports exactly `version`.
+pub fn installed(probe: &mut Command, version: &str) -> bool {
     let current = probe.output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
-    if current.as_deref().is_some_and(|out| out.split_whitespace().any(|word| word == version)) {
+    current.as_deref().is_some_and(|out| out.split_whitespace().any(|word| word == version))
+}
+
+/// The arguments of `cargo` that install `krate` at `version` over any other version.
+pub fn cargo_install_args<'a>(krate: &'a str, version: &'a str, flags: &'a [&'a str]) -> impl Iterator<Item = &'a str> {
+    ["install", krate, "--version", version, "--force"].into_iter().chain(flags.iter().copied())
+}
+
+/// Installs `krate` at `version` with cargo unless `probe` reports that version already.
+pub fn ensure_cargo_tool(krate: &str, version: &str, probe: &mut Command, flags: &[&str]) -> Result<(), String> {
+    if installed(probe, version) {
         return Ok(());
     }
     println!("xtask: installing {krate} {version} (once; this takes a few minutes)");
-    run_checked(
-        Command::new("cargo").args(["install", krate, "--version", version, "--force"]).args(flags),
-        &format!("cargo install {krate}@{version}"),
-    )
+    run_checked(Command::new("cargo").args(cargo_install_args(krate, version, flags)), &format!("cargo install {krate}@{version}"))
 }
 
 fn installed_npm_version(dir: &Path, package: &str) -> Option<String> {

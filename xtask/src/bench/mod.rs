@@ -12,7 +12,7 @@ mod scenarios;
 mod server;
 mod sql;
 
-use crate::{Project, project, tools};
+use crate::{Profile, Project, project, tools};
 use report::Report;
 use std::{path::PathBuf, time::{Duration, Instant}};
 
@@ -91,9 +91,9 @@ impl Plan {
 /// Where this run keeps its databases' files and the servers' data directories.
 pub struct Workspace {
     pub project: Project,
-    /// The server binary under test: the release build, or for a smoke run the debug build the
-    /// tests already made.
-    pub binary: PathBuf,
+    /// The build under test (its server binary and site): the release, or for a smoke run the
+    /// debug build the tests already made.
+    pub profile: Profile,
     pub dir: PathBuf,
     /// When measuring began, for the progress lines.
     pub started: Instant,
@@ -132,17 +132,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The full run measures the release build, as deployed (what `cargo xtask build` does, less
     // its size table: S5 measures the bundle itself). A smoke run checks only that every
     // scenario completes, so the debug build the tests use serves (and costs no second build).
-    let (build, what, profile) =
-        if smoke { (&["build"][..], "cargo leptos build", "debug") } else { (crate::RELEASE_BUILD, "cargo leptos build --release", "release") };
-    crate::run_checked(&mut crate::cargo_leptos(&project, build), what)?;
+    let profile = if smoke { Profile::Debug } else { Profile::Release };
+    crate::build(&project, profile)?;
     let built = started.elapsed();
-    let binary = project.target.join(profile).join("server");
-    tools::ensure_oha(&project)?;
+    crate::oha::ensure(&project)?;
     check_services()?;
     let dir = project.target.join("bench");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let workspace = Workspace { project, binary, dir, started: Instant::now() };
+    let workspace = Workspace { project, profile, dir, started: Instant::now() };
     let plan = Plan::new(smoke);
     let mut report = Report::new(smoke);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;

@@ -37,7 +37,7 @@ pub fn all(workspace: &Workspace, plan: &Plan, runtime: &Runtime, report: &mut R
 /// machine, so a smoke run leaves it out.
 fn wasm_sizes(workspace: &Workspace, report: &mut Report, brotli: bool) -> Result<(), String> {
     workspace.say("S5 WASM bundle sizes");
-    let pkg = workspace.project.site_pkg();
+    let pkg = workspace.project.site_pkg(workspace.profile);
     let mut sizes = [0_usize; 3];
     for entry in std::fs::read_dir(&pkg).map_err(|e| format!("{}: {e}", pkg.display()))?.filter_map(Result::ok) {
         let path = entry.path();

@@ -11,17 +11,17 @@ use std::{
 /// Signs session tokens in the benchmark only.
 const SECRET_KEY: &str = "bench-secret-key-0123456789abcdef0123456789";
 
-/// The release server binary, configured for `database_url` and `addr`, with production settings.
+/// The server under test, configured for `database_url` and `addr`, with production settings.
 pub fn command(workspace: &Workspace, database_url: &str, addr: &str) -> Command {
     let project = &workspace.project;
-    let mut command = Command::new(&workspace.binary);
+    let mut command = Command::new(project.server_binary(workspace.profile));
     command
         // Away from the project root, so a developer's .env cannot change the measured server.
         .current_dir(&workspace.dir)
         .env("DATABASE_URL", database_url)
         .env("BIND_ADDR", addr)
         .env("DATA_DIR", &workspace.dir)
-        .env("LEPTOS_SITE_ROOT", project.site())
+        .env("LEPTOS_SITE_ROOT", project.site(workspace.profile))
         .env("LEPTOS_OUTPUT_NAME", "tracker")
         .env("APP_ENV", "production")
         .env("SECRET_KEY", SECRET_KEY)
