@@ -100,7 +100,7 @@ closed_set! {
 closed_set! {
     /// Where an issue stands in the triage workflow, in workflow order.
     Status {
-        Open => "OPEN", "Open",
+        Open => "OPEN", "New",
         Triaged => "TRIAGED", "Triaged",
         InProgress => "IN_PROGRESS", "In progress",
         Done => "DONE", "Done",
@@ -150,6 +150,23 @@ impl Status {
     /// The stages this one can move to, in workflow order.
     pub fn next_stages(self) -> impl Iterator<Item = Status> {
         Status::ALL.iter().copied().filter(move |next| self.can_move_to(*next))
+    }
+
+    /// The move a triager most likely wants next, with its button's words: forward a stage,
+    /// or reopening a done issue.
+    pub fn primary_move(self) -> (Status, &'static str) {
+        match self {
+            Status::Open => (Status::Triaged, "Triage"),
+            Status::Triaged => (Status::InProgress, "Start progress"),
+            Status::InProgress => (Status::Done, "Mark done"),
+            Status::Done => (Status::Open, "Reopen"),
+        }
+    }
+
+    /// The other allowed moves (back a stage), for a secondary menu.
+    pub fn other_moves(self) -> impl Iterator<Item = Status> {
+        let primary = self.primary_move().0;
+        self.next_stages().filter(move |next| *next != primary)
     }
 }
 
@@ -206,6 +223,19 @@ mod tests {
         assert_eq!((Open.forward(), Open.backward()), (Some(Triaged), None));
         assert_eq!((Done.forward(), Done.backward()), (None, Some(InProgress)));
         assert_eq!(Done.next_stages().collect::<Vec<_>>(), [Open, InProgress]);
+    }
+
+    #[test]
+    fn the_primary_move_goes_forward_and_the_others_go_back() {
+        use Status::*;
+        let primary: Vec<_> = Status::ALL.iter().map(|s| s.primary_move().0).collect();
+        assert_eq!(primary, [Triaged, InProgress, Done, Open]);
+        for status in Status::ALL {
+            assert!(status.can_move_to(status.primary_move().0));
+        }
+        assert_eq!(Open.other_moves().count(), 0);
+        assert_eq!(InProgress.other_moves().collect::<Vec<_>>(), [Triaged]);
+        assert_eq!(Done.other_moves().collect::<Vec<_>>(), [InProgress]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                         </li>
                     </ul>
                 </nav>
-                <div class="ml-auto flex items-center gap-4">
+                <div class="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-4 gap-y-1">
                     <crate::live::LiveIndicator/>
                     <crate::auth::components::UserMenu/>
                 </div>
@@ -64,10 +64,58 @@ pub fn TwoStep(label: &'static str, #[prop(optional, into)] aria_label: Option<S
                 </button>
             }
         >
-            <div class="flex flex-wrap items-center gap-3 text-sm">
+            <div class="flex flex-wrap items-center gap-x-3 gap-y-2 text-sm">
                 {children()}
                 <button type="button" class="underline" on:click=move |_| confirming.set(false)>"Cancel"</button>
             </div>
         </Show>
+    }
+}
+
+/// The front door: what the tracker is, with sign-in and sign-up, for a visitor; the issue list
+/// for anyone signed in.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let auth = crate::auth::components::use_auth();
+    view! {
+        <leptos_meta::Title text="Welcome"/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match auth.user.await {
+                    Ok(Some(_)) => view! { <leptos_router::components::Redirect path="/issues"/> }.into_any(),
+                    _ => view! { <Welcome/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One screen that says what this is and how to get in.
+#[component]
+fn Welcome() -> impl IntoView {
+    let points = [
+        ("File and follow", "Report a bug or a wish in a minute, with markdown, tags and screenshots, and see where it stands at any time."),
+        ("Triage together", "New, Triaged, In progress, Done: every change is recorded and reaches everyone's open page the moment it is made."),
+        ("See the trend", "A dashboard of open issues by severity and what was filed and resolved each day."),
+    ];
+    view! {
+        <section class="mx-auto max-w-3xl py-10 text-center" data-testid="welcome">
+            <h1 class="text-3xl font-semibold tracking-tight sm:text-4xl">"Your team's issue tracker"</h1>
+            <p class="mt-4 text-lg text-slate-600 dark:text-slate-300">
+                "File issues, triage them, and watch them move to done, live, without reloading a page."
+            </p>
+            <div class="mt-8 flex flex-wrap justify-center gap-3">
+                <a href="/login" class="btn-primary px-5 py-2 text-base">"Sign in"</a>
+                <a href="/signup" class="btn-secondary px-5 py-2 text-base">"Create an account"</a>
+            </div>
+            <ul class="mt-12 grid gap-6 text-left sm:grid-cols-3">
+                {points.into_iter().map(|(title, text)| view! {
+                    <li class="rounded-lg border border-slate-200 p-4 dark:border-slate-800">
+                        <h2 class="font-semibold">{title}</h2>
+                        <p class="mt-1 text-sm text-slate-600 dark:text-slate-300">{text}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }

@@ -10,16 +10,18 @@ pub mod error;
 pub mod issues;
 pub mod layout;
 pub mod live;
+pub mod menu;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod stats;
 pub mod tags;
+pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
-    components::{Redirect, Route, Router, Routes},
+    components::{Route, Router, Routes},
     path,
 };
 
@@ -52,6 +54,7 @@ pub fn App() -> impl IntoView {
     server::security::send_page_csp();
     auth::components::Auth::provide();
     live::Live::provide();
+    time::Clock::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/tracker.css"/>
@@ -59,11 +62,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <layout::AppShell>
                 <Routes fallback=layout::NotFound>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/issues"/> }/>
+                    <Route path=path!("/") view=layout::HomePage ssr=SsrMode::Async/>
                     // Async: the whole list is in the first response, readable before the WASM loads.
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
                     <Route path=path!("/issues/new") view=issues::pages::NewIssuePage/>
-                    <Route path=path!("/issues/:id") view=issues::pages::IssueDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/issues/:id") view=issues::detail::IssueDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=stats::pages::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/tags") view=tags::pages::TagsPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>

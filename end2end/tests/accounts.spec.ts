@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers";
 
 test("an anonymous visitor is sent to sign in, and comes back after", async ({ page }) => {
@@ -44,9 +44,10 @@ test("a new reporter signs up, sees only their own (empty) list; an admin promot
   await signUp(reporter, email);
 
   await expect(reporter.getByTestId("user-role")).toHaveText("Reporter");
-  await expect(reporter.getByText("No issues yet.")).toBeVisible();
+  await expect(reporter.getByText("You have not filed any issues yet.")).toBeVisible();
+  await expect(reporter.getByRole("link", { name: "File your first issue" })).toBeVisible();
   await expect(reporter.getByRole("link", { name: "Users", exact: true })).toHaveCount(0);
-  await expect(reporter.getByRole("button", { name: "Move" })).toHaveCount(0);
+  await expect(reporter.locator("td.cell-action")).toHaveCount(0);
 
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
@@ -65,9 +66,9 @@ test("a new reporter signs up, sees only their own (empty) list; an admin promot
   // The maintainer's triage controls are there now, and they work.
   await hydrated(reporter);
   const row = reporter.getByRole("row").filter({ hasText: "Checkout button does nothing on Safari 17" });
-  await expect(row.getByRole("button", { name: "Move" })).toBeVisible();
-  await expect(row.getByText("Open", { exact: true })).toBeVisible();
-  await row.getByRole("button", { name: "Move" }).click();
+  await expect(row.getByText("New", { exact: true })).toBeVisible();
+  await row.getByLabel(/^Triage issue/).click();
+  await row.getByRole("menuitem", { name: "Triage" }).click();
   await expect(row.getByText("Triaged", { exact: true })).toBeVisible();
 
   await reporterContext.close();

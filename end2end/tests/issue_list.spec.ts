@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
 
 // Seeded by `server seed-demo` before the run.
@@ -29,7 +29,8 @@ test.describe("before the WASM loads", () => {
   test("filters work as plain links", async ({ page }) => {
     await page.goto("/issues");
 
-    await page.locator('[data-filter="severity"]').getByRole("link", { name: "Critical" }).click();
+    await page.getByTestId("filter-severity").locator("summary").click();
+    await page.getByTestId("filter-severity").getByRole("menuitemradio", { name: "Critical" }).click();
 
     await expect(page).toHaveURL(/\?severity=CRITICAL$/);
     await expect(page.getByRole("cell", { name: CRITICAL_ISSUE })).toBeVisible();
@@ -48,12 +49,15 @@ test("after hydration a filter changes the list without a reload, and back resto
   // A full page load would wipe this marker.
   await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
-  await page.locator('[data-filter="severity"]').getByRole("link", { name: "Critical" }).click();
+  await page.getByTestId("filter-severity").locator("summary").click();
+  await page.getByTestId("filter-severity").getByRole("menuitemradio", { name: "Critical" }).click();
 
   await expect(page).toHaveURL(/\?severity=CRITICAL$/);
   await expect(page.getByRole("cell", { name: CRITICAL_ISSUE })).toBeVisible();
   await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toHaveCount(0);
-  await expect(page.locator('[data-filter="severity"] a[aria-current="true"]')).toHaveText("Critical");
+  await expect(page.getByTestId("filter-severity").locator("summary")).toContainText("Severity: Critical");
+  // The choice closed the menu.
+  await expect(page.getByTestId("filter-severity")).not.toHaveAttribute("open", "");
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 
   await page.goBack();

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
 
 // Runs after issue_list.spec.ts and before workflow.spec.ts; it changes only the issue below.
@@ -25,10 +25,17 @@ test("a maintainer adds a tag, puts it on an issue, and follows it to the filter
   await page.goto("/issues");
   await page.getByRole("link", { name: TAGGED_ISSUE }).click();
   await hydrated(page);
-  const editor = page.getByTestId("edit-tags");
-  await editor.getByRole("checkbox", { name: "regression" }).check();
-  await editor.getByRole("button", { name: "Save tags" }).click();
-  const tags = page.getByTestId("tags");
+  // The tag menu filters as you type and applies each tick at once, without a Save button.
+  const menu = page.getByTestId("tag-menu");
+  await menu.locator("summary").click();
+  await menu.getByLabel("Filter tags").fill("regr");
+  await expect(menu.getByRole("checkbox")).toHaveCount(1);
+  await menu.getByRole("checkbox", { name: "regression" }).check();
+  await expect(menu.locator("summary")).toContainText("Tags (2)");
+  // The typed filter is still there after the change came back.
+  await expect(menu.getByLabel("Filter tags")).toHaveValue("regr");
+  await page.keyboard.press("Escape");
+  const tags = menu;
   await expect(tags.getByRole("link", { name: "regression" })).toBeVisible();
   await expect(tags.getByRole("link", { name: "ui" })).toBeVisible();
 
@@ -53,8 +60,9 @@ test("the search box narrows the list through the URL, and odd input finds nothi
   await page.getByLabel("Search issues").press("Enter");
   await expect(page.getByText("No issues match these filters.")).toBeVisible();
 
-  await page.getByRole("link", { name: /Remove filter Search/ }).click();
+  await page.getByRole("link", { name: "Clear filters" }).first().click();
   await expect(page).not.toHaveURL(/q=/);
+  await expect(page.getByLabel("Search issues")).toHaveValue("");
   // Every issue again (other tests may have filed more than the seed's five).
   await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toBeVisible();
 });
@@ -65,11 +73,18 @@ test("a reporter's address and a tag filter the list, and both can be cleared", 
 
   await page.getByRole("link", { name: "demo.reporter@example.com" }).first().click();
   await expect(page).toHaveURL(/reporter=demo.reporter%40example.com/);
-  await page.getByLabel("Tag").selectOption("bug");
-  await page.getByRole("button", { name: "Search" }).click();
+  const tagMenu = page.getByTestId("filter-tag");
+  await tagMenu.locator("summary").click();
+  await tagMenu.getByRole("menuitemradio", { name: "bug" }).click();
 
   await expect(page).toHaveURL(/tag=bug/);
+  await expect(page).toHaveURL(/reporter=demo.reporter%40example.com/);
   await expect(page.getByTestId("issue-count")).toHaveText("2 issues");
-  await page.getByRole("link", { name: "Remove filter Tag: bug" }).click();
+  await tagMenu.locator("summary").click();
+  await tagMenu.getByRole("menuitemradio", { name: "Any tag" }).click();
+  await expect(page).not.toHaveURL(/tag=/);
+  await page.getByRole("link", { name: "Clear filters" }).click();
   await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+  // No empty parameters pile up in the address.
+  await expect(page).toHaveURL(/\/issues$/);
 });

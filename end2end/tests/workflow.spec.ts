@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers";
 
 // Runs after issue_list.spec.ts (files run in name order), whose counts assume the seed only.
@@ -46,15 +46,20 @@ test("a maintainer moves an issue through the workflow on its page", async ({ pa
   await hydrated(page);
   const triage = page.getByTestId("triage");
 
-  await expect(page.locator("main").getByText("Triaged", { exact: true }).first()).toBeVisible();
-  await triage.getByLabel(/New status/).selectOption("IN_PROGRESS");
-  await triage.getByRole("button", { name: "Move" }).click();
-  await expect(triage.getByLabel(/New status/)).toContainText("Done");
+  const control = triage.getByTestId("status-control");
+  // The current status is the control's state, and the main button goes forward, never back.
+  await expect(control.locator(".pill")).toHaveText("Triaged");
+  await control.getByRole("button", { name: "Start progress" }).click();
+  await expect(control.locator(".pill")).toHaveText("In progress");
 
-  await triage.getByLabel(/New status/).selectOption("DONE");
-  await triage.getByRole("button", { name: "Move" }).click();
-  await expect(triage.getByLabel(/New status/)).toContainText("Open");
-  await expect(triage.getByLabel(/New status/)).not.toContainText("Triaged");
+  await control.getByRole("button", { name: "Mark done" }).click();
+  await expect(control.locator(".pill")).toHaveText("Done");
+  await expect(control.getByRole("button", { name: "Reopen" })).toBeVisible();
+
+  // Going back a stage is a deliberate choice in the secondary menu.
+  await control.getByText("Move back").click();
+  await control.getByRole("menuitem", { name: "Back to In progress" }).click();
+  await expect(control.locator(".pill")).toHaveText("In progress");
 });
 
 test("a stale save shows the conflict, keeps the typed text, and saves after review", async ({ browser }) => {
@@ -96,29 +101,32 @@ test("an admin deletes an issue after confirming, and restores it from the delet
 
   await expect(page).toHaveURL(/\/issues$/);
   await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toHaveCount(0);
-  await page.getByRole("link", { name: "Show deleted issues" }).click();
+  await page.getByTestId("filter-status").locator("summary").click();
+  await page.getByTestId("filter-status").getByRole("menuitemradio", { name: "Deleted issues" }).click();
   await expect(page).toHaveURL(/deleted=1/);
   const row = page.getByRole("row").filter({ hasText: "Typo on the pricing page" });
   await row.getByRole("button", { name: "Restore" }).click();
   await expect(row).toHaveCount(0);
-  await page.getByRole("link", { name: "Show live issues" }).click();
+  await page.getByRole("link", { name: "Clear filters" }).click();
   await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toBeVisible();
 });
 
 test("a maintainer filters by severity, opens the issue and moves it with the keyboard", async ({ page }) => {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await page.locator('[data-filter="severity"]').getByRole("link", { name: "Critical" }).click();
+  await hydrated(page);
+  await page.getByTestId("filter-severity").locator("summary").click();
+  await page.getByTestId("filter-severity").getByRole("menuitemradio", { name: "Critical" }).click();
   await expect(page).toHaveURL(/severity=CRITICAL/);
   await page.getByRole("link", { name: "Login fails for SSO users after a password reset" }).click();
   await hydrated(page);
-  const status = page.getByTestId("triage").getByLabel(/New status/);
-  await expect(status).toContainText("Done"); // In progress: can go to Triaged or Done
+  const control = page.getByTestId("status-control");
+  await expect(control.locator(".pill")).toHaveText("In progress");
 
   await page.keyboard.press("]");
-  await expect(status).toContainText("Open"); // Done: can reopen or step back
-  await expect(status).not.toContainText("Triaged");
+  await expect(control.locator(".pill")).toHaveText("Done");
+  await expect(control.getByRole("button", { name: "Reopen" })).toBeVisible();
 
   await page.keyboard.press("[");
-  await expect(status).toContainText("Triaged");
-  await expect(status).toContainText("Done");
+  await expect(control.locator(".pill")).toHaveText("In progress");
+  await expect(control.getByRole("button", { name: "Mark done" })).toBeVisible();
 });

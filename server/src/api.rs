@@ -318,6 +318,9 @@ async fn update_user(State(state): State<AppState>, ApiUser(user): ApiUser, Id(i
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListParams {
+    /// `open`: only open issues, those not done (New, Triaged and In progress).
+    is: Option<String>,
+    /// One stage of the workflow.
     status: Option<Status>,
     severity: Option<Severity>,
     /// A tag's name, in any letter case.
@@ -343,7 +346,7 @@ pub struct ListParams {
 async fn list_issues(State(state): State<AppState>, ApiUser(user): ApiUser, Query(raw): Query<HashMap<String, String>>) -> Result<Json<IssuePage>, ApiError> {
     let get = |key: &str| raw.get(key).cloned();
     // The page forgives a value it does not know; the API names it.
-    let errors = [("status", Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()), ("severity", Severity::ALL.iter().map(|s| s.as_str()).collect()), ("sort", vec!["newest", "updated", "severity"])]
+    let errors = [("is", vec!["open"]), ("status", Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()), ("severity", Severity::ALL.iter().map(|s| s.as_str()).collect()), ("sort", vec!["newest", "updated", "severity"])]
         .into_iter()
         .filter_map(|(key, allowed)| {
             let value = get(key)?;

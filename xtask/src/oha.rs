@@ -45,9 +45,12 @@ pub fn install_in_background(project: &Project) -> Result<BackgroundInstall, Str
     let log = std::fs::File::create(&install.log).map_err(|e| format!("{}: {e}", install.log.display()))?;
     let log_too = log.try_clone().map_err(|e| format!("{}: {e}", install.log.display()))?;
     println!("xtask: installing oha {version} in the background at low priority (log: {})", install.log.display());
+    let install_command = tools::cargo_install("oha", &version, FLAGS);
     let child = Command::new("nice")
         .args(["-n", "19"])
-        .args(tools::cargo_install_args("oha", &version, FLAGS))
+        .arg(install_command.get_program())
+        .args(install_command.get_args())
+        .envs(install_command.get_envs().filter_map(|(key, value)| Some((key, value?))))
         .arg("--target-dir")
         .arg(&install.target_dir)
         .stdin(Stdio::null())

@@ -151,13 +151,22 @@ pub fn cargo_install_args<'a>(krate: &'a str, version: &'a str, flags: &'a [&'a 
     ["install", krate, "--version", version, "--force"].into_iter().chain(flags.iter().copied())
 }
 
+/// `cargo install` for a tool, with the tool's release profile made quick to build: the
+/// published profiles ask for fat LTO in one codegen unit, which alone took more than half of
+/// a cold CI run's tool installs on two cores, for a few percent of speed these tools never need.
+pub fn cargo_install(krate: &str, version: &str, flags: &[&str]) -> Command {
+    let mut command = Command::new("cargo");
+    command.args(cargo_install_args(krate, version, flags)).env("CARGO_PROFILE_RELEASE_LTO", "false").env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    command
+}
+
 /// Installs `krate` at `version` with cargo unless `probe` reports that version already.
 pub fn ensure_cargo_tool(krate: &str, version: &str, probe: &mut Command, flags: &[&str]) -> Result<(), String> {
     if installed(probe, version) {
         return Ok(());
     }
     println!("xtask: installing {krate} {version} (once; this takes a few minutes)");
-    run_checked(Command::new("cargo").args(cargo_install_args(krate, version, flags)), &format!("cargo install {krate}@{version}"))
+    run_checked(&mut cargo_install(krate, version, flags), &format!("cargo install {krate}@{version}"))
 }
 
 fn installed_npm_version(dir: &Path, package: &str) -> Option<String> {

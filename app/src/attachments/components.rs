@@ -4,7 +4,7 @@ use super::{
     api::{DeleteAttachment, list_attachments},
     model::Attachment,
 };
-use crate::{issues::components::Timestamp, layout::TwoStep};
+use crate::{layout::TwoStep, time::Timestamp};
 use leptos::prelude::*;
 
 /// The issue page's uploads in flight and a counter of finished ones, shared by the upload
@@ -80,10 +80,10 @@ fn AttachmentRow(file: Attachment, delete: ServerAction<DeleteAttachment>) -> im
     let preview = file.preview_url();
     let (id, name, can_delete) = (file.id, file.file_name.clone(), file.can_delete);
     view! {
-        <li class="flex items-center gap-3 rounded border border-slate-200 p-2 dark:border-slate-800" data-attachment-id=id>
+        <li class="flex flex-wrap items-center gap-x-3 gap-y-1 rounded border border-slate-200 p-2 dark:border-slate-800" data-attachment-id=id>
             {preview.map(|src| view! { <img src=src alt="" class="h-12 w-12 rounded object-cover" loading="lazy"/> })}
-            <a href=file.download_url() class="font-medium text-indigo-600 underline dark:text-indigo-400" download=name.clone()>{name.clone()}</a>
-            <span class="text-sm text-slate-500">
+            <a href=file.download_url() class="min-w-0 break-all font-medium text-indigo-600 underline dark:text-indigo-400" download=name.clone()>{name.clone()}</a>
+            <span class="min-w-0 break-words text-sm text-slate-500">
                 {file.size_label()} " · " {file.uploader_email.clone()} " · " <Timestamp at=file.created_at/>
                 {file.comment_id.map(|c| format!(" · with comment {c}"))}
             </span>

@@ -101,11 +101,11 @@ pub fn UserMenu() -> impl IntoView {
             {move || Suspend::new(async move {
                 match auth.user.await {
                     Ok(Some(user)) => view! {
-                        <div class="flex items-center gap-4 text-sm" data-testid="user-menu">
+                        <div class="flex min-w-0 flex-wrap items-center gap-x-4 gap-y-1 text-sm" data-testid="user-menu">
                             {user.can_triage().then(|| view! { <a href="/tags" class=link>"Tags"</a> })}
                             {user.is_admin().then(|| view! { <a href="/admin/users" class=link>"Users"</a> <a href="/admin/audit" class=link>"Audit log"</a> })}
-                            <a href="/profile" class=link>
-                                <span data-testid="user-email">{user.email.clone()}</span>
+                            <a href="/profile" class=format!("{link} inline-flex min-w-0 items-center gap-1")>
+                                <span class="max-w-[14rem] truncate" data-testid="user-email" title=user.email.clone()>{user.email.clone()}</span>
                                 " "
                                 <span class="rounded bg-slate-200 px-1.5 py-0.5 text-xs dark:bg-slate-700" data-testid="user-role">
                                     {user.role.label()}

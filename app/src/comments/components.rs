@@ -3,13 +3,15 @@ use super::{
     api::{AddComment, DeleteComment, EditComment, get_timeline},
     model::{Activity, Comment, TimelineEntry},
 };
-use crate::{auth::components::field_message, error::AppError, issues::components::Timestamp, layout::TwoStep};
+use crate::{auth::components::field_message, error::AppError, layout::TwoStep, time::Timestamp};
 use leptos::prelude::*;
 
 const TEXTAREA: &str = "w-full rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900";
 
 /// Comments and changes in time order, then the form for a new comment. Reloads when
-/// `changes` moves (a triage change on the page) and after each comment action.
+/// `changes` moves (a change on the page or arriving live) and after each comment action. Each
+/// entry keeps its place in the list across reloads, and what is typed in a comment's editor
+/// is kept by the timeline, so a reload never loses it.
 #[component]
 pub fn Timeline(issue_id: i64, #[prop(into)] changes: Signal<usize>) -> impl IntoView {
     let add = ServerAction::<AddComment>::new();
@@ -20,27 +22,62 @@ pub fn Timeline(issue_id: i64, #[prop(into)] changes: Signal<usize>) -> impl Int
         move |_| get_timeline(issue_id),
     );
     let row_error = Signal::derive(move || edit.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err)));
+    let drafts = Drafts::default();
+    let shown = move || entries.get().and_then(Result::ok).map(super::model::fold_filing).unwrap_or_default();
+    let failed = move || entries.get().and_then(Result::err).map(|err| err.to_string());
     view! {
         <section aria-label="Timeline" class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800">
             <h2 class="text-lg font-semibold">"Activity"</h2>
             <crate::auth::components::FormError error=row_error/>
             <Transition fallback=|| view! { <p role="status">"Loading the timeline…"</p> }>
-                {move || Suspend::new(async move {
-                    match entries.await {
-                        Ok(entries) => view! {
-                            <ol class="mt-3 flex flex-col gap-3" data-testid="timeline">
-                                {entries.into_iter().map(|entry| match entry {
-                                    TimelineEntry::Comment(comment) => view! { <CommentCard comment edit delete/> }.into_any(),
-                                    TimelineEntry::Activity(activity) => view! { <ActivityLine activity/> }.into_any(),
-                                }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                        Err(err) => view! { <p role="alert">{err.to_string()}</p> }.into_any(),
-                    }
-                })}
+                <ol class="mt-3 flex flex-col gap-3" data-testid="timeline">
+                    <For each=shown key=entry_key let(entry)>
+                        {match entry {
+                            TimelineEntry::Comment(comment) => view! { <CommentCard comment edit delete drafts/> }.into_any(),
+                            TimelineEntry::Activity(activity) => view! { <ActivityLine activity/> }.into_any(),
+                        }}
+                    </For>
+                </ol>
+                {move || failed().map(|message| view! { <p role="alert">{message}</p> })}
             </Transition>
             <NewComment issue_id add/>
         </section>
+    }
+}
+
+/// What identifies an entry's rendering: a comment is drawn again only when it changed.
+fn entry_key(entry: &TimelineEntry) -> (bool, i64, Option<chrono::DateTime<chrono::Utc>>, bool, Option<String>) {
+    match entry {
+        TimelineEntry::Comment(c) => (true, c.id, c.edited_at, c.deleted, None),
+        TimelineEntry::Activity(a) => (false, a.id, None, false, a.to.clone()),
+    }
+}
+
+/// Open comment editors and their text, by comment: they outlive the cards.
+#[derive(Clone, Copy, Default)]
+struct Drafts {
+    text: RwSignal<std::collections::HashMap<i64, String>>,
+}
+
+impl Drafts {
+    fn editing(self, id: i64) -> bool {
+        self.text.with(|t| t.contains_key(&id))
+    }
+
+    fn get(self, id: i64) -> String {
+        self.text.with(|t| t.get(&id).cloned().unwrap_or_default())
+    }
+
+    fn set(self, id: i64, text: String) {
+        self.text.update(|t| {
+            t.insert(id, text);
+        });
+    }
+
+    fn close(self, id: i64) {
+        self.text.update(|t| {
+            t.remove(&id);
+        });
     }
 }
 
@@ -55,8 +92,7 @@ fn ActivityLine(activity: Activity) -> impl IntoView {
 }
 
 #[component]
-fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: ServerAction<DeleteComment>) -> impl IntoView {
-    let editing = RwSignal::new(false);
+fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: ServerAction<DeleteComment>, drafts: Drafts) -> impl IntoView {
     let Comment { id, issue_id, author_email, body, body_html, created_at, edited_at, deleted, can_edit, can_delete } = comment;
     if deleted {
         return view! {
@@ -69,24 +105,25 @@ fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: Server
     // A successful save of this comment closes its editor.
     Effect::new(move |_| {
         if edit.value().get().and_then(Result::ok).is_some_and(|c| c.id == id) {
-            editing.set(false);
+            drafts.close(id);
         }
     });
-    let draft = RwSignal::new(body);
+    let body = StoredValue::new(body);
+    let toggle = move |_| if drafts.editing(id) { drafts.close(id) } else { drafts.set(id, body.get_value()) };
     view! {
         <li class="rounded border border-slate-200 dark:border-slate-800" data-comment-id=id>
-            <div class="flex items-center gap-3 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-sm dark:border-slate-800 dark:bg-slate-900">
-                <span class="font-medium">{author_email}</span>
+            <div class="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-sm dark:border-slate-800 dark:bg-slate-900">
+                <span class="font-medium break-all">{author_email}</span>
                 <span class="text-slate-500">"commented " <Timestamp at=created_at/></span>
-                {edited_at.map(|at| view! { <span class="text-xs text-slate-500" title=at.to_rfc3339()>"(edited)"</span> })}
-                <span class="ml-auto flex gap-3">
+                {edited_at.map(|at| view! { <span class="text-xs text-slate-500" title=crate::time::exact(at)>"(edited)"</span> })}
+                <span class="ml-auto flex flex-wrap gap-3">
                     {can_edit.then(|| view! { <crate::attachments::components::AttachToComment issue_id comment_id=id/> })}
                     {can_edit.then(|| view! {
-                        <button type="button" class="text-indigo-600 underline dark:text-indigo-400" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
+                        <button type="button" class="text-indigo-600 underline dark:text-indigo-400" on:click=toggle>"Edit"</button>
                     })}
                     {can_delete.then(|| view! {
                         <TwoStep label="Delete" aria_label="Delete comment">
-                            <ActionForm action=delete attr:class="flex items-center gap-2">
+                            <ActionForm action=delete attr:class="flex flex-wrap items-center gap-2">
                                 <input type="hidden" name="comment_id" value=id/>
                                 <span>"Delete this comment?"</span>
                                 <button type="submit" class="rounded bg-red-600 px-2 py-0.5 text-white">"Yes, delete"</button>
@@ -96,13 +133,13 @@ fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: Server
                 </span>
             </div>
             <Show
-                when=move || editing.get()
-                fallback=move || view! { <div class="markdown px-3 py-2" inner_html=body_html.clone()></div> }
+                when=move || drafts.editing(id)
+                fallback=move || view! { <div class="markdown break-words px-3 py-2" inner_html=body_html.clone()></div> }
             >
                 <ActionForm action=edit attr:class="flex flex-col gap-2 p-3">
                     <input type="hidden" name="comment_id" value=id/>
                     <textarea name="body" rows="4" aria-label="Edit comment" class=TEXTAREA
-                        prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                        prop:value=move || drafts.get(id) on:input=move |ev| drafts.set(id, event_target_value(&ev))></textarea>
                     <button type="submit" class="self-start rounded bg-indigo-600 px-3 py-1 text-sm text-white">"Save comment"</button>
                 </ActionForm>
             </Show>

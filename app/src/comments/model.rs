@@ -39,19 +39,37 @@ pub struct Activity {
 }
 
 impl Activity {
-    /// The change in words, e.g. `changed the status from OPEN to TRIAGED`.
+    /// A stored status or severity in the UI's words ("In progress"); other values as they are.
+    fn words(&self, value: &str) -> String {
+        let label = match self.kind.as_str() {
+            "status" => value.parse::<crate::domain::Status>().ok().map(|s| s.label()),
+            "severity" => value.parse::<crate::domain::Severity>().ok().map(|s| s.label()),
+            _ => None,
+        };
+        label.map_or_else(|| value.to_owned(), str::to_owned)
+    }
+
+    /// The change in words, e.g. `moved it from New to Triaged`.
     pub fn describe(&self) -> String {
-        let values = |what: &str| match (&self.from, &self.to) {
+        let (from, to) = (self.from.as_deref().map(|v| self.words(v)), self.to.as_deref().map(|v| self.words(v)));
+        let values = |what: &str| match (&from, &to) {
             (Some(from), Some(to)) => format!("changed {what} from {from} to {to}"),
             (None, Some(to)) => format!("set {what} to {to}"),
             (Some(from), None) => format!("cleared {what} (was {from})"),
             (None, None) => format!("changed {what}"),
         };
         match self.kind.as_str() {
-            "created" => "filed the issue".to_owned(),
+            // A filing's tags are folded into it (see `fold_filing`) and travel as `to`.
+            "created" => match self.to.as_deref().filter(|t| !t.is_empty()) {
+                Some(tags) if self.from.is_some() => format!("filed the issue with tags {tags}"),
+                _ => "filed the issue".to_owned(),
+            },
             "title" => values("the title"),
             "description" => "edited the description".to_owned(),
-            "status" => values("the status"),
+            "status" => match (&from, &to) {
+                (Some(from), Some(to)) => format!("moved it from {from} to {to}"),
+                _ => values("the status"),
+            },
             "severity" => values("the severity"),
             "tags" => values("the tags"),
             "deleted" => "deleted the issue".to_owned(),
@@ -61,6 +79,25 @@ impl Activity {
             other => format!("recorded {other}"),
         }
     }
+}
+
+/// Filing an issue with tags records two rows (filed, then tags set) in one transaction; the
+/// timeline shows them as one line. The folded entry keeps the filing's id and time, with the
+/// tags in `to` and `from` set as the marker that tags were folded in.
+pub fn fold_filing(entries: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
+    let mut folded: Vec<TimelineEntry> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if let (Some(TimelineEntry::Activity(filed)), TimelineEntry::Activity(tags)) = (folded.last_mut(), &entry) {
+            let same_moment = filed.actor_email == tags.actor_email && (tags.at - filed.at).num_seconds().abs() < 2;
+            if filed.kind == "created" && filed.from.is_none() && tags.kind == "tags" && tags.from.is_none() && same_moment {
+                filed.from = Some(String::new());
+                filed.to = tags.to.clone();
+                continue;
+            }
+        }
+        folded.push(entry);
+    }
+    folded
 }
 
 /// One entry of an issue's timeline, in time order.
@@ -78,5 +115,44 @@ impl TimelineEntry {
             TimelineEntry::Comment(c) => c.created_at,
             TimelineEntry::Activity(a) => a.at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn activity(id: i64, kind: &str, from: Option<&str>, to: Option<&str>, second: i64) -> Activity {
+        Activity {
+            id,
+            actor_email: "ana@example.com".into(),
+            kind: kind.into(),
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+            at: DateTime::from_timestamp(1_764_000_000 + second, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn changes_read_in_the_ui_words_not_stored_values() {
+        assert_eq!(activity(1, "status", Some("OPEN"), Some("IN_PROGRESS"), 0).describe(), "moved it from New to In progress");
+        assert_eq!(activity(1, "severity", Some("LOW"), Some("CRITICAL"), 0).describe(), "changed the severity from Low to Critical");
+        assert_eq!(activity(1, "tags", None, Some("ui, docs"), 0).describe(), "set the tags to ui, docs");
+    }
+
+    #[test]
+    fn filing_with_tags_is_one_line() {
+        let entries = vec![
+            TimelineEntry::Activity(activity(1, "created", None, Some("Title"), 0)),
+            TimelineEntry::Activity(activity(2, "tags", None, Some("ui, docs"), 0)),
+            TimelineEntry::Activity(activity(3, "tags", Some("ui, docs"), Some("ui"), 60)),
+        ];
+        let folded = fold_filing(entries);
+        assert_eq!(folded.len(), 2);
+        let TimelineEntry::Activity(first) = &folded[0] else { panic!("an activity") };
+        assert_eq!(first.describe(), "filed the issue with tags ui, docs");
+        let TimelineEntry::Activity(later) = &folded[1] else { panic!("an activity") };
+        assert_eq!(later.describe(), "changed the tags from ui, docs to ui");
+        assert_eq!(activity(1, "created", None, Some("Title"), 0).describe(), "filed the issue");
     }
 }

@@ -1,14 +1,17 @@
-//! Pieces of the issue pages.
+//! Pieces of the issue pages: badges, the list's filters, rows and pages.
 use super::{
-    api::{ChangeSeverity, ChangeStatus, RestoreIssue},
-    model::{IssueFilter, IssuePage, IssueSummary},
+    api::{ChangeStatus, RestoreIssue},
+    model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE},
+    triage::RowTriage,
 };
 use crate::{
     domain::{Severity, Status},
+    menu::Menu,
     tags::{components::TagChip, model::Tag},
 };
 use leptos::prelude::*;
-use leptos_router::components::Form;
+
+pub use crate::time::Timestamp;
 
 /// A severity as a coloured label.
 #[component]
@@ -20,11 +23,7 @@ pub fn SeverityBadge(severity: Severity) -> impl IntoView {
         Severity::High => "badge badge-high",
         Severity::Critical => "badge badge-critical",
     };
-    view! {
-        <span class=class>
-            {severity.label()}
-        </span>
-    }
+    view! { <span class=class>{severity.label()}</span> }
 }
 
 /// A workflow status as a label.
@@ -37,180 +36,219 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
         Status::InProgress => "pill pill-in-progress",
         Status::Done => "pill pill-done",
     };
-    view! {
-        <span class=class>
-            {status.label()}
-        </span>
-    }
+    view! { <span class=class>{status.label()}</span> }
 }
 
-/// The triage control for severity.
-#[component]
-pub fn SetSeverity(issue_id: i64, severity: Severity, version: i64, action: ServerAction<ChangeSeverity>) -> impl IntoView {
-    view! {
-        <ActionForm action attr:class="flex items-center gap-1">
-            <input type="hidden" name="issue_id" value=issue_id/>
-            <input type="hidden" name="version" value=version/>
-            <select name="severity" aria-label=format!("Severity of issue #{issue_id}") class="mini-select">
-                {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == severity>{s.label()}</option> }).collect_view()}
-            </select>
-            <button type="submit" class="link-button">"Set severity"</button>
-        </ActionForm>
-    }
+/// The list's address for `filter` changed by `change`, from its first page.
+fn list_href(filter: &IssueFilter, change: impl FnOnce(&mut IssueFilter)) -> String {
+    let mut next = filter.first_page();
+    change(&mut next);
+    format!("/issues{}", next.to_query())
 }
 
-/// A link that narrows the list, marked current when its filter is the one shown.
-#[component]
-fn FilterChip(href: String, active: bool, label: &'static str) -> impl IntoView {
+/// One choice of a filter menu: a link, marked current when it is the view shown.
+fn choice(href: String, current: bool, label: String) -> impl IntoView {
     view! {
-        <a
-            href=href
-            aria-current=active.then_some("true")
-            class="rounded-full border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800 aria-[current=true]:border-indigo-600 aria-[current=true]:bg-indigo-600 aria-[current=true]:text-white"
-        >
+        <a href=href role="menuitemradio" aria-checked=current.to_string() class="menu-item block">
+            <span aria-hidden="true" class="inline-block w-4">{if current { "✓" } else { "" }}</span>
             {label}
         </a>
     }
 }
 
-/// The filters and sort orders, as links, so they work before the WASM loads and land in the URL.
-#[component]
-pub fn FilterBar(filter: Memo<IssueFilter>, tags: Vec<Tag>, show_reporter: bool) -> impl IntoView {
-    let link = move |change: &dyn Fn(&mut IssueFilter)| {
-        let mut next = filter.get().first_page();
-        change(&mut next);
-        format!("/issues{}", next.to_query())
-    };
-    view! {
-        <nav aria-label="Filters" class="my-4 flex flex-col gap-3">
-            {move || {
-                let current = filter.get();
-                let severity_chips = std::iter::once(None)
-                    .chain(Severity::ALL.iter().copied().map(Some))
-                    .map(|severity| {
-                        let href = link(&|f| f.severity = severity);
-                        let label = severity.map_or("Any severity", Severity::label);
-                        view! { <FilterChip href active=current.severity == severity label/> }
-                    })
-                    .collect_view();
-                let status_chips = std::iter::once(None)
-                    .chain(Status::ALL.iter().copied().map(Some))
-                    .map(|status| {
-                        let href = link(&|f| f.status = status);
-                        let label = status.map_or("Any status", Status::label);
-                        view! { <FilterChip href active=current.status == status label/> }
-                    })
-                    .collect_view();
-                let sort_chips = super::model::IssueSort::ALL
-                    .iter()
-                    .map(|sort| {
-                        let href = link(&|f| f.sort = *sort);
-                        view! { <FilterChip href active=current.sort == *sort label=sort.label()/> }
-                    })
-                    .collect_view();
-                let cleared = |clear: &dyn Fn(&mut IssueFilter)| link(clear);
-                let active = [
-                    current.q.clone().map(|q| (format!("Search: {q}"), cleared(&|f| f.q = None))),
-                    current.tag.clone().map(|t| (format!("Tag: {t}"), cleared(&|f| f.tag = None))),
-                    current.reporter.clone().map(|r| (format!("Reporter: {r}"), cleared(&|f| f.reporter = None))),
-                ]
-                .into_iter()
-                .flatten()
-                .map(|(label, href)| {
-                    let remove = format!("Remove filter {label}");
-                    view! {
-                        <a href=href class="rounded-full bg-indigo-50 px-3 py-1 text-sm text-indigo-800 hover:line-through dark:bg-indigo-950 dark:text-indigo-200"
-                            aria-label=remove>{label} " ×"</a>
-                    }
-                })
-                .collect_view();
-                view! {
-                    <SearchForm current=current.clone() tags=tags.clone() show_reporter/>
-                    <div class="flex flex-wrap gap-2" data-filter="active">{active}</div>
-                    <div class="flex flex-wrap gap-2" data-filter="severity">{severity_chips}</div>
-                    <div class="flex flex-wrap gap-2" data-filter="status">{status_chips}</div>
-                    <div class="flex flex-wrap items-center gap-2" data-filter="sort">
-                        <span class="text-sm text-slate-500 dark:text-slate-400">"Sort:"</span>
-                        {sort_chips}
-                    </div>
-                }
-            }}
-        </nav>
+/// What the status menu offers, with each entry's label and the filter it shows.
+fn status_choices(current: &IssueFilter, is_admin: bool) -> Vec<(String, bool, String)> {
+    let mut entries = vec![
+        (list_href(current, |f| (f.open, f.status, f.deleted) = (true, None, false)), current.open && current.status.is_none() && !current.deleted, "Open (not done)".to_owned()),
+        (list_href(current, |f| (f.open, f.status, f.deleted) = (false, None, false)), !current.open && current.status.is_none() && !current.deleted, "Any status".to_owned()),
+    ];
+    for status in Status::ALL {
+        let chosen = current.status == Some(*status) && !current.deleted;
+        entries.push((list_href(current, |f| (f.open, f.status, f.deleted) = (false, Some(*status), false)), chosen, status.label().to_owned()));
+    }
+    if is_admin {
+        entries.push((list_href(current, |f| (f.open, f.status, f.deleted) = (false, None, true)), current.deleted, "Deleted issues".to_owned()));
+    }
+    entries
+}
+
+/// The status part of a filter, in words.
+fn status_words(filter: &IssueFilter) -> String {
+    match (filter.deleted, filter.open, filter.status) {
+        (true, ..) => "Deleted".to_owned(),
+        (_, _, Some(status)) => status.label().to_owned(),
+        (_, true, None) => "Open".to_owned(),
+        _ => "Any".to_owned(),
     }
 }
 
-/// Free text, tag and reporter: a GET form, so it works before the WASM loads, and after it
-/// the router turns the submission into a navigation without a reload.
+/// The filters: a search box, then status, severity, tag and order as menus of links (so each
+/// view is a URL that can be shared and the back button restores). On a phone the menus fold
+/// behind one button.
 #[component]
-fn SearchForm(current: IssueFilter, tags: Vec<Tag>, show_reporter: bool) -> impl IntoView {
-    let input = "rounded border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+pub fn FilterBar(filter: Memo<IssueFilter>, typed: SearchText, tags: Vec<Tag>, show_reporter: bool, is_admin: bool) -> impl IntoView {
+    let tags = StoredValue::new(tags);
+    let unfolded = RwSignal::new(false);
+    let narrowing = move || {
+        let f = filter.get();
+        [f.open || f.status.is_some() || f.deleted, f.severity.is_some(), f.tag.is_some(), f.reporter.is_some(), f.sort != IssueSort::Newest].iter().filter(|on| **on).count()
+    };
+    view! {
+        <div class="my-4 flex flex-col gap-2" data-testid="filters">
+            <div class="flex flex-wrap items-center gap-2">
+                <SearchForm filter typed show_reporter/>
+                <button type="button" class="menu-button sm:hidden" aria-expanded=move || unfolded.get().to_string() aria-controls="filter-menus"
+                    on:click=move |_| unfolded.update(|u| *u = !*u)>
+                    {move || match narrowing() { 0 => "Filters".to_owned(), n => format!("Filters ({n})") }}
+                </button>
+            </div>
+            <nav id="filter-menus" aria-label="Filters" class=move || if unfolded.get() { "flex flex-wrap items-center gap-2" } else { "hidden flex-wrap items-center gap-2 sm:flex" }>
+                <Menu label=Signal::derive(move || format!("Status: {}", status_words(&filter.get()))) test_id="filter-status">
+                    {move || status_choices(&filter.get(), is_admin).into_iter().map(|(href, current, label)| choice(href, current, label)).collect_view()}
+                </Menu>
+                <Menu label=Signal::derive(move || format!("Severity: {}", filter.get().severity.map_or("Any", Severity::label))) test_id="filter-severity">
+                    {move || {
+                        let current = filter.get();
+                        std::iter::once(None).chain(Severity::ALL.iter().copied().map(Some)).map(|severity| {
+                            let href = list_href(&current, |f| f.severity = severity);
+                            choice(href, current.severity == severity, severity.map_or("Any severity", Severity::label).to_owned())
+                        }).collect_view()
+                    }}
+                </Menu>
+                <Menu label=Signal::derive(move || format!("Tag: {}", filter.get().tag.unwrap_or_else(|| "Any".to_owned()))) test_id="filter-tag">
+                    <TagChoices filter tags=tags.get_value()/>
+                </Menu>
+                <Menu label=Signal::derive(move || format!("Sort: {}", filter.get().sort.label())) test_id="filter-sort">
+                    {move || {
+                        let current = filter.get();
+                        IssueSort::ALL.iter().map(|sort| choice(list_href(&current, |f| f.sort = *sort), current.sort == *sort, sort.label().to_owned())).collect_view()
+                    }}
+                </Menu>
+                <Show when=move || filter.get().narrows() || filter.get().sort != IssueSort::Newest>
+                    <a href="/issues" class="text-sm text-indigo-600 underline dark:text-indigo-400">"Clear filters"</a>
+                </Show>
+            </nav>
+        </div>
+    }
+}
+
+/// The tag menu's body: a box that narrows the list of tags, then the tags as links.
+#[component]
+fn TagChoices(filter: Memo<IssueFilter>, tags: Vec<Tag>) -> impl IntoView {
+    let needle = RwSignal::new(String::new());
+    let tags = StoredValue::new(tags);
+    view! {
+        <input type="search" class="field-input mb-2 w-full" placeholder="Filter tags" aria-label="Filter tags" autofocus
+            prop:value=move || needle.get() on:input=move |ev| needle.set(event_target_value(&ev))/>
+        {move || {
+            let current = filter.get();
+            let wanted = needle.get().to_lowercase();
+            let any = choice(list_href(&current, |f| f.tag = None), current.tag.is_none(), "Any tag".to_owned());
+            let matching = tags.with_value(|tags| tags.iter().filter(|t| t.name.to_lowercase().contains(&wanted)).cloned().collect::<Vec<_>>());
+            let rows = matching.into_iter().map(|tag| {
+                let chosen = current.tag.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(&tag.name));
+                let href = list_href(&current, |f| f.tag = Some(tag.name.clone()));
+                view! {
+                    <a href=href role="menuitemradio" aria-checked=chosen.to_string() class="menu-item block">
+                        <span aria-hidden="true" class="inline-block w-4">{if chosen { "✓" } else { "" }}</span>
+                        <TagChip tag/>
+                    </a>
+                }
+            }).collect_view();
+            view! { {any} {rows} }
+        }}
+    }
+}
+
+/// What is typed in the search boxes. Owned by the page, so a filter bar built again (after a
+/// role change) shows the same text.
+#[derive(Clone, Copy)]
+pub struct SearchText {
+    q: RwSignal<String>,
+    reporter: RwSignal<String>,
+}
+
+impl SearchText {
+    /// The boxes' text, following the view: a new view (a menu, the back button) shows its own
+    /// search, and nothing else touches what is typed.
+    pub fn new(filter: Memo<IssueFilter>) -> Self {
+        let typed = SearchText { q: RwSignal::new(String::new()), reporter: RwSignal::new(String::new()) };
+        Effect::new(move |_| {
+            let current = filter.get();
+            typed.q.set(current.q.unwrap_or_default());
+            typed.reporter.set(current.reporter.unwrap_or_default());
+        });
+        typed
+    }
+}
+
+/// Free text and reporter. Submitting navigates to the clean address of the new view (no empty
+/// parameters); before the WASM loads it is a plain GET form that reaches the same view.
+#[component]
+fn SearchForm(filter: Memo<IssueFilter>, typed: SearchText, show_reporter: bool) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let SearchText { q, reporter } = typed;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        let href = list_href(&filter.get_untracked(), |f| {
+            f.q = text(q.get_untracked()).and_then(|q| super::model::clean_search(&q));
+            if show_reporter {
+                f.reporter = text(reporter.get_untracked()).map(|r| r.to_lowercase());
+            }
+        });
+        navigate(&href, Default::default());
+    };
+    let current = filter.get_untracked();
     let keep = [
+        ("is", current.open.then(|| "open".to_owned())),
         ("status", current.status.map(|s| s.as_str().to_owned())),
         ("severity", current.severity.map(|s| s.as_str().to_owned())),
-        ("sort", (current.sort != super::model::IssueSort::Newest).then(|| current.sort.as_str().to_owned())),
+        ("tag", current.tag.clone()),
+        ("sort", (current.sort != IssueSort::Newest).then(|| current.sort.as_str().to_owned())),
         ("deleted", current.deleted.then(|| "1".to_owned())),
     ];
     view! {
-        <Form method="GET" action="/issues" attr:class="flex flex-wrap items-center gap-2" attr:role="search">
+        <form method="GET" action="/issues" role="search" class="flex min-w-0 flex-1 flex-wrap items-center gap-2" on:submit=submit>
             {keep.into_iter().filter_map(|(name, value)| value.map(|value| view! { <input type="hidden" name=name value=value/> })).collect_view()}
-            <input type="search" name="q" value=current.q.clone().unwrap_or_default() aria-label="Search issues"
-                placeholder="Search titles and descriptions" maxlength=super::model::SEARCH_MAX_CHARS class=format!("{input} w-72")/>
-            <select name="tag" aria-label="Tag" class=input>
-                <option value="">"Any tag"</option>
-                {tags.into_iter().map(|tag| {
-                    let selected = current.tag.as_deref().is_some_and(|t| t.eq_ignore_ascii_case(&tag.name));
-                    let value = tag.name.clone();
-                    view! { <option value=value selected=selected>{tag.name}</option> }
-                }).collect_view()}
-            </select>
+            <input type="search" name="q" aria-label="Search issues" placeholder="Search titles and descriptions"
+                maxlength=super::model::SEARCH_MAX_CHARS class="field-input min-w-0 flex-1 basis-48"
+                value=current.q.clone().unwrap_or_default() prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
             {show_reporter.then(|| view! {
-                <input type="email" name="reporter" value=current.reporter.clone().unwrap_or_default() aria-label="Reporter email"
-                    placeholder="Reporter email" class=format!("{input} w-56")/>
+                <input type="email" name="reporter" aria-label="Reporter email" placeholder="Reporter email" class="field-input w-full sm:w-52"
+                    value=current.reporter.clone().unwrap_or_default() prop:value=move || reporter.get() on:input=move |ev| reporter.set(event_target_value(&ev))/>
             })}
-            <button type="submit" class="rounded bg-slate-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-200 dark:text-slate-900">"Search"</button>
-        </Form>
+            <button type="submit" class="btn-secondary">"Search"</button>
+        </form>
     }
 }
 
 /// What the list says when nothing is there, and what to do about it.
 #[component]
-fn EmptyState(narrowed: bool) -> impl IntoView {
-    let (headline, hint) = if narrowed {
-        ("No issues match these filters.", "Try another filter, or clear them all.")
+fn EmptyState(narrowed: bool, can_triage: bool) -> impl IntoView {
+    let body = if narrowed {
+        view! {
+            <p class="text-lg font-medium">"No issues match these filters."</p>
+            <a href="/issues" class="mt-4 inline-block text-indigo-600 underline dark:text-indigo-400">"Clear filters"</a>
+        }
+        .into_any()
+    } else if can_triage {
+        view! {
+            <p class="text-lg font-medium">"No issues yet."</p>
+            <p class="mt-1 text-slate-500 dark:text-slate-400">"Issues appear here as soon as anyone files one."</p>
+            <a href="/issues/new" class="btn-primary mt-4 inline-block">"File an issue"</a>
+        }
+        .into_any()
     } else {
-        ("No issues yet.", "Issues that reporters file will appear here.")
+        view! {
+            <p class="text-lg font-medium">"You have not filed any issues yet."</p>
+            <p class="mt-1 text-slate-500 dark:text-slate-400">"Found a bug or want something changed? Tell the team, and follow it here."</p>
+            <a href="/issues/new" class="btn-primary mt-4 inline-block">"File your first issue"</a>
+        }
+        .into_any()
     };
     view! {
-        <div class="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="empty-state">
-            <p class="text-lg font-medium">{headline}</p>
-            <p class="mt-1 text-slate-500 dark:text-slate-400">{hint}</p>
-            {narrowed.then(|| view! { <a href="/issues" class="mt-4 inline-block text-indigo-600 underline dark:text-indigo-400">"Clear filters"</a> })}
-        </div>
-    }
-}
-
-/// A timestamp shown as its UTC date, with the exact time on hover.
-#[component]
-pub fn Timestamp(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    view! {
-        <time datetime=at.to_rfc3339() title=at.format("%Y-%m-%d %H:%M:%S UTC").to_string()>
-            {at.format("%Y-%m-%d").to_string()}
-        </time>
-    }
-}
-
-/// The triage control of a row: move the issue to one of the stages its status allows.
-#[component]
-pub fn MoveStatus(issue_id: i64, status: Status, version: i64, action: ServerAction<ChangeStatus>) -> impl IntoView {
-    view! {
-        <ActionForm action attr:class="flex items-center gap-1">
-            <input type="hidden" name="issue_id" value=issue_id/>
-            <input type="hidden" name="version" value=version/>
-            <select name="status" aria-label=format!("New status for issue #{issue_id}") class="mini-select">
-                {status.next_stages().map(|next| view! { <option value=next.as_str()>{next.label()}</option> }).collect_view()}
-            </select>
-            <button type="submit" class="link-button">"Move"</button>
-        </ActionForm>
+        <div class="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="empty-state">{body}</div>
     }
 }
 
@@ -223,40 +261,44 @@ pub enum RowAction {
 
 fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction>) -> impl IntoView {
     let (id, status, version) = (issue.id, issue.status, issue.version);
-    let within = |change: &dyn Fn(&mut IssueFilter)| {
-        let mut next = filter.first_page();
-        change(&mut next);
-        format!("/issues{}", next.to_query())
-    };
-    let reporter_href = within(&|f| f.reporter = Some(issue.reporter_email.clone()));
+    let reporter_href = list_href(filter, |f| f.reporter = Some(issue.reporter_email.clone()));
     let tags = issue
         .tags
         .into_iter()
         .map(|tag| {
-            let href = within(&|f| f.tag = Some(tag.name.clone()));
+            let href = list_href(filter, |f| f.tag = Some(tag.name.clone()));
             view! { <TagChip tag href/> }
         })
         .collect_view();
+    let comments = match issue.comment_count {
+        0 => None,
+        n => Some(view! {
+            <span class="comment-count" title=format!("{n} comment{}", if n == 1 { "" } else { "s" })>
+                <span aria-hidden="true">"💬 "</span>{n}<span class="sr-only">" comments"</span>
+            </span>
+        }),
+    };
     view! {
-        <tr data-issue-id=issue.id>
-            <td class="muted">"#"{issue.id}</td>
-            <td class="font-medium">
+        <tr data-issue-id=id>
+            <td class="cell-id muted">"#"{id}</td>
+            <td class="cell-title">
                 <a href=format!("/issues/{id}") class="title-link">{issue.title}</a>
                 <span class="ml-2 inline-flex flex-wrap gap-1 align-middle">{tags}</span>
             </td>
-            <td><SeverityBadge severity=issue.severity/></td>
-            <td><StatusBadge status=issue.status/></td>
-            <td class="muted">
-                <a href=reporter_href class="hover:underline" title="Show this reporter's issues">{issue.reporter_email}</a>
+            <td class="cell-severity"><SeverityBadge severity=issue.severity/></td>
+            <td class="cell-status"><StatusBadge status=issue.status/></td>
+            <td class="cell-reporter muted">
+                <a href=reporter_href class="block truncate hover:underline" title="Show this reporter's issues">{issue.reporter_email}</a>
             </td>
-            <td class="muted"><Timestamp at=issue.created_at/></td>
+            <td class="cell-comments muted">{comments}</td>
+            <td class="cell-updated muted"><span class="sm:hidden">"updated "</span><Timestamp at=issue.updated_at/></td>
             {action.map(|action| match action {
-                RowAction::Triage(action) => view! { <td><MoveStatus issue_id=id status version action/></td> }.into_any(),
+                RowAction::Triage(action) => view! { <td class="cell-action"><RowTriage issue_id=id status version action/></td> }.into_any(),
                 RowAction::Restore(action) => view! {
-                    <td>
+                    <td class="cell-action">
                         <ActionForm action>
                             <input type="hidden" name="issue_id" value=id/>
-                            <button type="submit" class="link-button">"Restore"</button>
+                            <button type="submit" class="row-menu-button">"Restore"</button>
                         </ActionForm>
                     </td>
                 }.into_any(),
@@ -265,57 +307,77 @@ fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction
     }
 }
 
-/// Links to the neighbouring pages; each carries its cursor in the URL.
+/// "51-100 of 187", and links to the neighbouring pages; both links always hold their place.
 #[component]
-fn Pager(filter: IssueFilter, prev: Option<String>, next: Option<String>) -> impl IntoView {
-    if prev.is_none() && next.is_none() {
-        return None;
-    }
+fn Pager(filter: IssueFilter, page_len: usize, offset: u64, total: u64, prev: Option<String>, next: Option<String>) -> impl IntoView {
     let link = |before: Option<String>, after: Option<String>| {
         let target = IssueFilter { before, after, ..filter.first_page() };
         format!("/issues{}", target.to_query())
     };
-    let class = "rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
-    Some(view! {
-        <nav aria-label="Pages" class="mt-4 flex items-center gap-3">
-            {prev.map(|cursor| view! { <a href=link(Some(cursor), None) rel="prev" class=class>"← Previous"</a> })}
-            {next.map(|cursor| view! { <a href=link(None, Some(cursor)) rel="next" class=class>"Next →"</a> })}
+    let range = format!("{}–{} of {}", offset + 1, offset + page_len as u64, total);
+    let paged = prev.is_some() || next.is_some();
+    view! {
+        <nav aria-label="Pages" class="mt-4 flex items-center gap-3 text-sm">
+            <span class="text-slate-500 dark:text-slate-400" data-testid="page-range">{range}</span>
+            {paged.then(|| view! {
+                <span class="ml-auto flex gap-2">
+                    {match prev {
+                        Some(cursor) => view! { <a href=link(Some(cursor), None) rel="prev" class="btn-secondary">"← Previous"</a> }.into_any(),
+                        None => view! { <span class="btn-secondary opacity-40" aria-disabled="true">"← Previous"</span> }.into_any(),
+                    }}
+                    {match next {
+                        Some(cursor) => view! { <a href=link(None, Some(cursor)) rel="next" class="btn-secondary">"Next →"</a> }.into_any(),
+                        None => view! { <span class="btn-secondary opacity-40" aria-disabled="true">"Next →"</span> }.into_any(),
+                    }}
+                </span>
+            })}
         </nav>
-    })
+    }
 }
 
-/// The matching issues with their count, or the empty state.
+/// The matching issues with their count, or the empty state. A table on wide screens, cards on
+/// narrow ones (style/main.css), with fixed column widths so pages do not shift.
 #[component]
-pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction>) -> impl IntoView {
+pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction>, can_triage: bool) -> impl IntoView {
     if page.items.is_empty() {
-        return view! { <EmptyState narrowed=filter.narrows()/> }.into_any();
+        return view! { <EmptyState narrowed=filter.narrows() can_triage/> }.into_any();
     }
     let count = match page.total {
         1 => "1 issue".to_owned(),
         n => format!("{n} issues"),
     };
+    let page_len = page.items.len().min(PAGE_SIZE as usize);
     view! {
-        <p class="mb-2 text-sm text-slate-500 dark:text-slate-400" data-testid="issue-count">{count}</p>
-        <div class="overflow-x-auto">
-            <table class="issue-table w-full text-left text-sm">
-                <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
-                    <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">"Title"</th>
-                        <th scope="col">"Severity"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Reporter"</th>
-                        <th scope="col">"Created"</th>
-                        {action.map(|action| {
-                            let heading = if matches!(action, RowAction::Restore(_)) { "Restore" } else { "Triage" };
-                            view! { <th scope="col">{heading}</th> }
-                        })}
-                    </tr>
-                </thead>
-                <tbody>{page.items.into_iter().map(|issue| issue_row(issue, &filter, action)).collect_view()}</tbody>
-            </table>
-        </div>
-        <Pager filter=filter.clone() prev=page.prev next=page.next/>
+        <p class="sr-only" data-testid="issue-count">{count}</p>
+        <table class="issue-table w-full text-left text-sm">
+            <colgroup>
+                <col class="w-16"/>
+                <col/>
+                <col class="w-24"/>
+                <col class="w-28"/>
+                <col class="w-44"/>
+                <col class="w-14"/>
+                <col class="w-28"/>
+                {action.map(|_| view! { <col class="w-36"/> })}
+            </colgroup>
+            <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                <tr>
+                    <th scope="col">"#"</th>
+                    <th scope="col">"Title"</th>
+                    <th scope="col">"Severity"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Reporter"</th>
+                    <th scope="col"><span aria-hidden="true">"💬"</span><span class="sr-only">"Comments"</span></th>
+                    <th scope="col">"Updated"</th>
+                    {action.map(|action| {
+                        let heading = if matches!(action, RowAction::Restore(_)) { "Restore" } else { "Triage" };
+                        view! { <th scope="col">{heading}</th> }
+                    })}
+                </tr>
+            </thead>
+            <tbody>{page.items.into_iter().map(|issue| issue_row(issue, &filter, action)).collect_view()}</tbody>
+        </table>
+        <Pager filter=filter.clone() page_len offset=page.offset total=page.total prev=page.prev next=page.next/>
     }
     .into_any()
 }

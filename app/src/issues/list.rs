@@ -54,6 +54,7 @@ struct SummaryRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    comment_count: i64,
 }
 
 /// An FTS5 query that matches what `websearch_to_tsquery` would on PostgreSQL: words and
@@ -132,6 +133,10 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Se
     });
     if !actor.can_triage() {
         query = query.filter(issues::Column::ReporterId.eq(actor.id));
+    }
+    if filter.open {
+        // Listed rather than "not done", so the database can seek the status indexes.
+        query = query.filter(issues::Column::Status.is_in(Status::ALL.iter().copied().filter(|s| *s != Status::Done)));
     }
     if let Some(status) = filter.status {
         query = query.filter(issues::Column::Status.eq(status));
@@ -213,6 +218,11 @@ fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) ->
             issues::Column::Version,
         ])
         .column_as(users::Column::Email, "reporter_email")
+        // Fifty lookups in the comments' issue index, one per row of the page.
+        .column_as(
+            Expr::cust(r#"(SELECT COUNT(*) FROM "comments" WHERE "comments"."issue_id" = "issues"."id" AND "comments"."deleted_at" IS NULL)"#),
+            "comment_count",
+        )
         .join(JoinType::InnerJoin, issues::Relation::Reporter.def())
         .limit(PAGE_SIZE + 1);
     (query, direction)
@@ -253,6 +263,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
+            comment_count: row.comment_count,
         })
         .collect();
     let cursor = |issue: Option<&IssueSummary>| issue.map(|i| Cursor::of(filter.sort, i).encode());
@@ -262,12 +273,33 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
         Direction::Forward => (filter.after.is_some() && !items.is_empty(), more),
         Direction::Backward => (more, !items.is_empty()),
     };
+    let offset = match items.first() {
+        Some(first) if has_prev => offset_of(db, actor, filter, first).await?,
+        _ => 0,
+    };
     Ok(IssuePage {
+        offset,
         next: if has_next { cursor(items.last()) } else { None },
         prev: if has_prev { cursor(items.first()) } else { None },
         items,
         total: u64::try_from(total).unwrap_or(0),
     })
+}
+
+/// How many issues matching `filter` come before `first` in the list's order: where a page
+/// that is not the first starts ("51-100 of 187"). Only asked for pages after the first.
+async fn offset_of(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter, first: &IssueSummary) -> Result<u64, AppError> {
+    let backend = db.get_database_backend();
+    let cursor = Cursor::of(filter.sort, first);
+    let time = if filter.sort == IssueSort::Updated { issues::Column::UpdatedAt } else { issues::Column::CreatedAt };
+    let mut keys = vec![Expr::col((issues::Entity, time)), Expr::col((issues::Entity, issues::Column::Id))];
+    let mut values = vec![Expr::val(cursor.at), Expr::val(cursor.id)];
+    if filter.sort == IssueSort::Severity {
+        keys.insert(0, rank_column());
+        values.insert(0, Expr::val(cursor.rank));
+    }
+    let before: i64 = count_select(backend, actor, filter).filter(Expr::tuple(keys).gt(Expr::tuple(values))).into_tuple().one(db).await?.unwrap_or(0);
+    Ok(u64::try_from(before).unwrap_or(0))
 }
 
 /// The issues `actor` may see that changed after `since` (deleted ones included, flagged), oldest

@@ -1,9 +1,11 @@
 //! Issues: filing, the list with its search and pages, triage, editing and deletion.
 pub mod api;
 pub mod components;
+pub mod detail;
 #[cfg(feature = "ssr")]
 pub mod list;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod triage;

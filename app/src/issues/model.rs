@@ -24,6 +24,9 @@ pub struct IssueSummary {
     pub version: i64,
     /// Its tags, by name.
     pub tags: Vec<Tag>,
+    /// How many comments it has (deleted ones not counted).
+    #[serde(default)]
+    pub comment_count: i64,
 }
 
 /// An issue that changed: what a reconnecting client needs to catch up.
@@ -58,6 +61,9 @@ pub struct IssueDetail {
 pub struct IssuePage {
     pub items: Vec<IssueSummary>,
     pub total: u64,
+    /// How many matching issues come before this page's first, in the list's order.
+    #[serde(default)]
+    pub offset: u64,
     /// The cursor for the next (older) page, if there is one.
     pub next: Option<String>,
     /// The cursor for the previous page, if this is not the first.
@@ -113,6 +119,10 @@ pub fn encode(value: &str) -> String {
 /// reproduces the view and the back button restores it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueFilter {
+    /// Only open issues: those not done (New, Triaged and In progress). In the URL as `is=open`.
+    #[serde(default)]
+    pub open: bool,
+    /// One stage of the workflow.
     pub status: Option<Status>,
     pub severity: Option<Severity>,
     /// A tag's name, in any letter case.
@@ -138,6 +148,7 @@ impl IssueFilter {
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         IssueFilter {
+            open: get("is").is_some_and(|v| v.trim().eq_ignore_ascii_case("open")),
             status: get("status").and_then(|v| v.parse().ok()),
             severity: get("severity").and_then(|v| v.parse().ok()),
             tag: text("tag"),
@@ -153,6 +164,9 @@ impl IssueFilter {
     /// The query string for this filter (`?severity=HIGH&sort=updated`), empty for the default view.
     pub fn to_query(&self) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
+        if self.open {
+            query.append_pair("is", "open");
+        }
         if let Some(status) = self.status {
             query.append_pair("status", status.as_str());
         }
@@ -186,7 +200,7 @@ impl IssueFilter {
 
     /// Whether any filter narrows the list (the order and the page do not).
     pub fn narrows(&self) -> bool {
-        self.status.is_some() || self.severity.is_some() || self.tag.is_some() || self.reporter.is_some() || self.q.is_some() || self.deleted
+        self.open || self.status.is_some() || self.severity.is_some() || self.tag.is_some() || self.reporter.is_some() || self.q.is_some() || self.deleted
     }
 }
 
@@ -214,6 +228,7 @@ mod tests {
     #[test]
     fn a_filter_survives_a_round_trip_through_the_url() {
         let filter = IssueFilter {
+            open: true,
             status: Some(Status::InProgress),
             severity: Some(Severity::High),
             tag: Some("needs info".into()),
@@ -225,7 +240,7 @@ mod tests {
             before: None,
         };
         let url = filter.to_query();
-        assert!(url.starts_with("?status=IN_PROGRESS&severity=HIGH&tag=needs+info&reporter=a%2Bb%40example.com&q="), "{url}");
+        assert!(url.starts_with("?is=open&status=IN_PROGRESS&severity=HIGH&tag=needs+info&reporter=a%2Bb%40example.com&q="), "{url}");
         assert_eq!(parse(&url), filter);
     }
 

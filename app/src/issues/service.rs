@@ -10,7 +10,7 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -135,6 +135,7 @@ fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>) -> Issue
             updated_at: issue.updated_at,
             version: issue.version,
             tags,
+            comment_count: 0,
         },
     }
 }
@@ -143,7 +144,14 @@ fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>) -> Issue
 async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDetail, AppError> {
     let (issue, reporter) = issues::Entity::find_by_id(issue_id).find_also_related(users::Entity).one(db).await?.ok_or(AppError::NotFound)?;
     let tags = crate::tags::service::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
-    Ok(detail(issue, reporter.map(|u| u.email).unwrap_or_default(), tags))
+    let comment_count = crate::server::entities::comments::Entity::find()
+        .filter(crate::server::entities::comments::Column::IssueId.eq(issue_id))
+        .filter(crate::server::entities::comments::Column::DeletedAt.is_null())
+        .count(db)
+        .await?;
+    let mut detail = detail(issue, reporter.map(|u| u.email).unwrap_or_default(), tags);
+    detail.summary.comment_count = i64::try_from(comment_count).unwrap_or(i64::MAX);
+    Ok(detail)
 }
 
 /// Files an issue for `actor`; the issue and its `created` event land together.

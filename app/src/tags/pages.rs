@@ -22,6 +22,15 @@ pub fn TagsPage() -> impl IntoView {
         |_| list_tag_usage(),
     );
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    // An added tag empties the form for the next one; a refused one keeps what was typed.
+    let create_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            if let Some(form) = create_form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
     let row_error = Signal::derive(move || {
         update.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err))
     });
@@ -35,7 +44,7 @@ pub fn TagsPage() -> impl IntoView {
                     Err(AppError::Forbidden) => view! { <p role="alert" class="mt-4">"Only maintainers and admins manage tags."</p> }.into_any(),
                     Err(err) => view! { <p role="alert" class="mt-4">{err.to_string()}</p> }.into_any(),
                     Ok(tags) => view! {
-                        <ActionForm action=create attr:class="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 p-4 dark:border-slate-800">
+                        <ActionForm action=create node_ref=create_form attr:class="mt-4 flex flex-wrap items-end gap-3 rounded border border-slate-200 p-4 dark:border-slate-800">
                             <FormError error=create_error/>
                             <Field label="Name" name="name" error=create_error/>
                             <div class="flex flex-col gap-1">

@@ -114,7 +114,7 @@ async fn the_timeline_interleaves_comments_and_changes_in_order(db: TestDb) {
         seen,
         [
             "comment by rita@example.com: It **crashes**",
-            "mo@example.com changed the status from OPEN to TRIAGED",
+            "mo@example.com moved it from New to Triaged",
             "comment by mo@example.com: Reproduced on Linux (edited)",
             "rita@example.com changed the title from Crash to Crash on save",
         ]

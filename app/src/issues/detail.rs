@@ -1,0 +1,305 @@
+//! The issue page. It is built once per issue and then only its values change: a live update
+//! or a save reloads the data, never the page's parts, so a half-typed comment, an open editor
+//! or an open menu keeps its text and focus while colleagues work on the same issue.
+use super::{
+    api::{ChangeSeverity, ChangeStatus, DeleteIssue, SetIssueTags, UpdateIssue, get_issue},
+    components::{SeverityBadge, Timestamp},
+    model::IssueDetail,
+    triage::{SeverityMenu, StatusControl, TagMenu},
+};
+use crate::{auth::components::FormError, domain::Status, error::AppError, tags::api::list_tags};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// What the page shows as a whole: the issue, or why not. Changes only when that changes.
+#[derive(Clone, Debug, PartialEq)]
+enum Outcome {
+    Shown(i64),
+    SignIn,
+    NotFound,
+    Failed(String),
+}
+
+/// One issue: its description, metadata, triage, attachments and timeline.
+#[component]
+pub fn IssueDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()));
+    let actions = Actions::new();
+    let live = crate::live::use_live().changes_to(id);
+    let uploads = crate::attachments::components::Uploads::new();
+    provide_context(uploads);
+    // Every change made on this page; the issue reloads after each.
+    let saved = Signal::derive(move || {
+        actions.status.version().get() + actions.severity.version().get() + actions.update.version().get() + actions.tags.version().get()
+    });
+    // Each of those, each upload and each change arriving live adds a line to the timeline.
+    let uploaded = uploads.uploaded;
+    let timeline_changes = Signal::derive(move || saved.get() + uploaded.get() as usize + live.get() as usize);
+    // Bumped to load the latest saved version without touching what the user is typing.
+    let reload = RwSignal::new(0u32);
+    let issue = Resource::new(
+        move || (id.get(), saved.get(), reload.get(), live.get()),
+        |(id, _, _, _)| async move {
+            match id {
+                Some(id) => get_issue(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let triage_error = Signal::derive(move || {
+        let failed = |result: Option<Result<super::model::IssueSummary, AppError>>| result.and_then(Result::err);
+        failed(actions.status.value().get()).or_else(|| failed(actions.severity.value().get())).or_else(|| failed(actions.tags.value().get()))
+    });
+    keyboard_triage(issue, actions.status);
+    view! {
+        <FormError error=triage_error/>
+        <Transition fallback=|| view! { <p role="status">"Loading the issue…"</p> }>
+            <IssueBody issue actions reload timeline_changes/>
+        </Transition>
+    }
+}
+
+/// The page's server actions, made once and shared by its parts.
+#[derive(Clone, Copy)]
+struct Actions {
+    status: ServerAction<ChangeStatus>,
+    severity: ServerAction<ChangeSeverity>,
+    update: ServerAction<UpdateIssue>,
+    delete: ServerAction<DeleteIssue>,
+    tags: ServerAction<SetIssueTags>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Actions {
+            status: ServerAction::new(),
+            severity: ServerAction::new(),
+            update: ServerAction::new(),
+            delete: ServerAction::new(),
+            tags: ServerAction::new(),
+        }
+    }
+}
+
+/// `]` next stage and `[` previous stage, for triagers; ignored while typing in a field.
+fn keyboard_triage(issue: Resource<Result<IssueDetail, AppError>>, change_status: ServerAction<ChangeStatus>) {
+    let auth = crate::auth::components::use_auth();
+    let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || change_status.pending().get_untracked() {
+            return;
+        }
+        let can_triage = auth.user.get_untracked().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage());
+        let Some(summary) = issue.get_untracked().and_then(Result::ok).map(|d| d.summary) else { return };
+        let next = match ev.key().as_str() {
+            "]" => summary.status.forward(),
+            "[" => summary.status.backward(),
+            _ => return,
+        };
+        if let (true, Some(status)) = (can_triage, next) {
+            ev.prevent_default();
+            change_status.dispatch(ChangeStatus { issue_id: summary.id, status, version: summary.version });
+        }
+    });
+    on_cleanup(move || shortcuts.remove());
+}
+
+/// Decides once per issue what the page is; inside the transition, so the server waits for the
+/// issue before rendering and the browser hydrates the same markup.
+#[component]
+fn IssueBody(
+    issue: Resource<Result<IssueDetail, AppError>>,
+    actions: Actions,
+    reload: RwSignal<u32>,
+    timeline_changes: Signal<usize>,
+) -> impl IntoView {
+    let outcome = Memo::new(move |_| {
+        issue.get().map(|result| match result {
+            Ok(detail) => Outcome::Shown(detail.summary.id),
+            Err(AppError::Unauthorized) => Outcome::SignIn,
+            Err(AppError::NotFound) => Outcome::NotFound,
+            Err(err) => Outcome::Failed(err.to_string()),
+        })
+    });
+    let detail = Memo::new(move |_| issue.get().and_then(Result::ok));
+    move || match outcome.get() {
+        None => ().into_any(),
+        Some(Outcome::SignIn) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
+        Some(Outcome::NotFound) => view! {
+            <Title text="Issue not found"/>
+            <h1 class="text-2xl font-semibold">"Issue not found"</h1>
+            <p class="mt-2">"It does not exist, or you cannot see it. " <a href="/issues" class="text-indigo-600 underline">"Back to the issues"</a></p>
+        }
+        .into_any(),
+        Some(Outcome::Failed(message)) => view! { <p role="alert">{message}</p> }.into_any(),
+        Some(Outcome::Shown(id)) => view! { <IssueView id detail actions reload timeline_changes/> }.into_any(),
+    }
+}
+
+/// The issue itself. Every value reads the latest load; the parts are never rebuilt.
+#[component]
+fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reload: RwSignal<u32>, timeline_changes: Signal<usize>) -> impl IntoView {
+    let auth = crate::auth::components::use_auth();
+    let user = move || auth.user.get().and_then(Result::ok).flatten();
+    let can_triage = Memo::new(move |_| user().is_some_and(|u| u.can_triage()));
+    let is_admin = Memo::new(move |_| user().is_some_and(|u| u.is_admin()));
+    let field = move |read: fn(&IssueDetail) -> String| Memo::new(move |_| detail.with(|d| d.as_ref().map(read).unwrap_or_default()));
+    let title = field(|d| d.summary.title.clone());
+    let reporter = field(|d| d.summary.reporter_email.clone());
+    let description_html = field(|d| d.description_html.clone());
+    let summary = move || detail.get().map(|d| d.summary);
+    let status = Signal::derive(move || summary().map_or(Status::Open, |s| s.status));
+    let severity = Memo::new(move |_| summary().map_or(crate::domain::Severity::Medium, |s| s.severity));
+    let version = Signal::derive(move || summary().map_or(0, |s| s.version));
+    let tags = Signal::derive(move || summary().map(|s| s.tags).unwrap_or_default());
+    let created_at = detail.get_untracked().map(|d| d.summary.created_at).unwrap_or_default();
+    let all_tags = Resource::new(|| (), |_| list_tags());
+    view! {
+        <Title text=move || format!("#{id} {}", title.get())/>
+        <EditIssue detail update=actions.update reload/>
+        <p class="text-sm"><a href="/issues" class="text-indigo-600 underline dark:text-indigo-400">"← Issues"</a></p>
+        <h1 class="mt-2 break-words text-2xl font-semibold">{move || title.get()} " " <span class="text-slate-500">"#"{id}</span></h1>
+        <div class="mt-2 flex flex-wrap items-center gap-3 text-sm text-slate-600 dark:text-slate-300">
+            <Show when=move || !can_triage.get()>
+                {move || view! { <super::components::StatusBadge status=status.get()/> }}
+                {move || view! { <SeverityBadge severity=severity.get()/> }}
+            </Show>
+            <span>"Filed by " {move || reporter.get()} " " <Timestamp at=created_at/></span>
+            <Show when=move || !can_triage.get()>
+                <span class="flex flex-wrap gap-1" data-testid="tags">
+                    {move || tags.get().into_iter().map(|tag| {
+                        let href = format!("/issues?tag={}", super::model::encode(&tag.name));
+                        view! { <crate::tags::components::TagChip tag href/> }
+                    }).collect_view()}
+                </span>
+            </Show>
+        </div>
+        <Show when=move || can_triage.get()>
+            <div class="mt-4 flex flex-wrap items-center gap-x-6 gap-y-3 rounded border border-slate-200 p-3 dark:border-slate-800" data-testid="triage">
+                <StatusControl issue_id=id status version action=actions.status/>
+                <SeverityMenu issue_id=id severity version action=actions.severity/>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let all = all_tags.await.unwrap_or_default();
+                        view! { <TagMenu issue_id=id chosen=tags version all action=actions.tags/> }
+                    })}
+                </Transition>
+                <p class="hidden text-xs text-slate-500 sm:block dark:text-slate-400">
+                    <kbd class="kbd">"]"</kbd> " next stage · " <kbd class="kbd">"["</kbd> " previous stage"
+                </p>
+            </div>
+        </Show>
+        <article class="markdown mt-6 break-words" data-testid="description" inner_html=move || description_html.get()></article>
+        <crate::attachments::components::Attachments issue_id=id/>
+        <crate::comments::components::Timeline issue_id=id changes=timeline_changes/>
+        <Show when=move || is_admin.get()>
+            <DeleteButton issue_id=id action=actions.delete/>
+        </Show>
+    }
+}
+
+/// Deleting takes two clicks: the first asks, the second deletes.
+#[component]
+fn DeleteButton(issue_id: i64, action: ServerAction<DeleteIssue>) -> impl IntoView {
+    view! {
+        <div class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800">
+            <crate::layout::TwoStep label="Delete issue">
+                <ActionForm action attr:class="flex flex-wrap items-center gap-3 text-sm">
+                    <input type="hidden" name="issue_id" value=issue_id/>
+                    <span>"Delete this issue? Admins can restore it from the deleted list."</span>
+                    <button type="submit" class="rounded bg-red-600 px-3 py-1 text-white">"Yes, delete"</button>
+                </ActionForm>
+            </crate::layout::TwoStep>
+        </div>
+    }
+}
+
+/// The editor for title and description, for the issue's reporter and admins. What the user
+/// types stays put when the issue changes underneath; a stale save says so and offers the
+/// latest version to review before saving again.
+#[component]
+fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue>, reload: RwSignal<u32>) -> impl IntoView {
+    let auth = crate::auth::components::use_auth();
+    let editing = RwSignal::new(false);
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let stale = move || matches!(error.get(), Some(AppError::StaleVersion { .. }));
+    // A successful save closes the editor.
+    Effect::new(move |_| {
+        if matches!(update.value().get(), Some(Ok(_))) {
+            editing.set(false);
+        }
+    });
+    let current = move || detail.get();
+    let may_edit = move || {
+        let user = auth.user.get().and_then(Result::ok).flatten();
+        match (user, current()) {
+            (Some(user), Some(detail)) => user.is_admin() || user.email == detail.summary.reporter_email,
+            _ => false,
+        }
+    };
+    // The version the text in the editor is based on; saving names it, so a change that
+    // arrives live is never overwritten without the user choosing to.
+    let base = RwSignal::new(None::<i64>);
+    let load = move || {
+        if let Some(detail) = detail.get_untracked() {
+            title.set(detail.summary.title.clone());
+            description.set(detail.description.clone());
+            base.set(Some(detail.summary.version));
+        }
+    };
+    let open = move |_| {
+        load();
+        editing.set(true);
+    };
+    let latest = move || current().map(|d| d.summary.version);
+    let changed_underneath = move || editing.get() && base.get().is_some() && latest() != base.get();
+    view! {
+        <Show when=move || may_edit() && !editing.get()>
+            <button type="button" class="float-right text-sm text-indigo-600 underline dark:text-indigo-400" on:click=open>"Edit"</button>
+        </Show>
+        <Show when=move || editing.get()>
+            <ActionForm action=update attr:class="mb-6 flex max-w-3xl flex-col gap-3 rounded border border-slate-200 p-4 dark:border-slate-800">
+                <Show when=stale>
+                    <div role="alert" class="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                        "Someone else changed this issue while you were editing. Your text is kept below. "
+                        <button type="button" class="underline" on:click=move |_| reload.update(|n| *n += 1)>
+                            "Show their version"
+                        </button>
+                        " then save again to apply yours on top."
+                    </div>
+                </Show>
+                <Show when=move || !stale()>
+                    <FormError error/>
+                </Show>
+                <Show when=changed_underneath>
+                    <div role="status" class="rounded border border-sky-300 bg-sky-50 p-3 text-sm text-sky-900 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100" data-testid="changed-underneath">
+                        "This issue changed since you opened the editor; the latest version is shown below. "
+                        <button type="button" class="underline" on:click=move |_| base.set(latest())>"Keep my text"</button>
+                        " (saving applies it on top) or "
+                        <button type="button" class="underline" on:click=move |_| load()>"Start from theirs"</button>
+                        "."
+                    </div>
+                </Show>
+                <input type="hidden" name="issue_id" prop:value=move || current().map(|d| d.summary.id.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="version" prop:value=move || base.get().map(|v| v.to_string()).unwrap_or_default()/>
+                <label class="text-sm font-medium" for="edit-title">"Title"</label>
+                <input id="edit-title" name="title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) class="field-input"/>
+                <p class="text-sm text-red-600" data-field-error="title">{move || crate::auth::components::field_message(&error.get(), "title")}</p>
+                <label class="text-sm font-medium" for="edit-description">"Description (markdown)"</label>
+                <textarea id="edit-description" name="description" rows="10" prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev)) class="field-input font-mono text-sm"></textarea>
+                <div class="flex gap-3">
+                    <button type="submit" class="btn-primary">"Save"</button>
+                    <button type="button" class="underline" on:click=move |_| editing.set(false)>"Cancel"</button>
+                </div>
+            </ActionForm>
+        </Show>
+    }
+}
