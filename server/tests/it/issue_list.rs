@@ -14,7 +14,7 @@ on_both_databases!(
     a_severity_filter_in_the_url_narrows_the_list,
     a_filter_that_matches_nothing_offers_to_clear_it,
     the_list_server_function_returns_newest_first_with_a_total,
-    the_root_redirects_to_the_list,
+    the_root_welcomes_visitors_and_sends_members_to_the_list,
     an_unknown_page_is_a_404_with_a_page,
     a_reporter_sees_only_their_own_issues,
     an_anonymous_visitor_is_sent_to_sign_in_and_back,
@@ -135,11 +135,17 @@ async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) 
     assert_eq!(page["items"][0]["reporter_email"], "rita@example.com");
 }
 
-async fn the_root_redirects_to_the_list(db: TestDb) {
+async fn the_root_welcomes_visitors_and_sends_members_to_the_list(db: TestDb) {
     let app = spawn_app(db).await;
 
-    let response = app.client.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
+    let visitor = app.client.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(visitor.status(), 200);
+    let page = visitor.text().await.unwrap();
+    assert!(page.contains("Your team&#x27;s issue tracker") || page.contains("Your team's issue tracker"), "{page}");
+    assert!(page.contains(r#"href="/login""#) && page.contains(r#"href="/signup""#), "{page}");
 
+    let (_, member) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let response = member.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(response.headers()["location"], "/issues");
 }

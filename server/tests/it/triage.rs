@@ -57,7 +57,7 @@ async fn a_forbidden_transition_is_422_naming_it_and_changes_nothing(db: TestDb)
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["Validation"][0]["field"], "status");
-    assert_eq!(body["Validation"][0]["message"], "an issue cannot move from Open to Done");
+    assert_eq!(body["Validation"][0]["message"], "an issue cannot move from New to Done");
     assert_eq!(issue_row(&app, issue.id).await.status, Status::Open);
     assert_eq!(events(&app, issue.id).await, 0);
 }
