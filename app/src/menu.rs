@@ -1,5 +1,5 @@
 //! A drop-down menu on `<details>`: it opens before the WASM loads, and once hydrated it closes
-//! on Escape (focus back on its button), on a click outside, and on the choice made in it.
+//! on Escape (focus back on its button), on a click outside, and on a link chosen in it.
 use leptos::{html, prelude::*};
 
 /// A menu button and its panel. `open` lets a choice inside close it. A `lazy` panel is built
@@ -64,7 +64,18 @@ pub fn Menu(
                 {move || label.get()}
                 <span aria-hidden="true" class="ml-1 text-xs">"▾"</span>
             </summary>
-            <div class=panel>
+            // A link chosen in the panel closes the menu; checkboxes and forms leave it open. The
+            // close waits a turn, so the link's navigation sees it where it was.
+            <div class=panel on:click=move |ev| {
+                let chose_link = ev
+                    .target()
+                    .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
+                    .and_then(|el| el.closest("a[href]").ok().flatten())
+                    .is_some();
+                if chose_link {
+                    set_timeout(move || close(false), std::time::Duration::ZERO);
+                }
+            }>
                 {move || (!lazy || open.get()).then(|| children.with_value(|c| c()))}
             </div>
         </details>

@@ -14,7 +14,8 @@ test("an anonymous visitor is sent to sign in, and comes back after", async ({ p
   await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
 });
 
-test("a wrong password shows an error and keeps what was typed", async ({ page }) => {
+test("a wrong password shows an error and keeps what was typed", async ({ page, allowErrors }) => {
+  allowErrors(/status of 401/);
   await page.goto("/login");
   await hydrated(page);
   await page.getByLabel("Email").fill(ADMIN_EMAIL);
@@ -25,7 +26,8 @@ test("a wrong password shows an error and keeps what was typed", async ({ page }
   await expect(page.getByLabel("Email")).toHaveValue(ADMIN_EMAIL);
 });
 
-test("sign-up shows field errors next to the fields", async ({ page }) => {
+test("sign-up shows field errors next to the fields", async ({ page, allowErrors }) => {
+  allowErrors(/status of 422/);
   await page.goto("/signup");
   await hydrated(page);
   await page.getByLabel("Email").fill("someone@example.com");

@@ -262,7 +262,7 @@ test("a search with empty boxes leaves no empty parameters in the address, and C
   await page.getByLabel("Search issues").press("Enter");
   await expect(page).toHaveURL(/\/issues\?severity=HIGH&q=crash$|\/issues\?q=crash&severity=HIGH$/);
   expect(page.url()).not.toMatch(/=&|=$/);
-  await page.getByRole("link", { name: "Clear filters" }).click();
+  await page.getByTestId("filters").getByRole("link", { name: "Clear filters" }).click();
   await expect(page).toHaveURL(/\/issues$/);
   await expect(page.getByLabel("Search issues")).toHaveValue("");
 });
@@ -284,7 +284,7 @@ test.describe("on a phone", () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
     }
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeInViewport();
+    await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeInViewport();
     // On an issue's page every control stays inside the screen and inside its box.
     await page.goto("/issues");
     await hydrated(page);

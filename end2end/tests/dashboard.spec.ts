@@ -36,6 +36,15 @@ test("the dashboard charts the seeded issues, follows a severity change live and
     await expect(open.locator('tr[data-severity="HIGH"] td')).toHaveText("1");
     await expect(open.locator('tr[data-severity="LOW"] td')).toHaveText("1");
     await expect(open.locator("tfoot td")).toHaveText("4");
+    // One definition of open: the total is what is New, Triaged or In progress.
+    await expect(open.locator("tfoot th")).toHaveText("Open (not done)");
+    const byStatus = watcher.getByTestId("by-status");
+    const notDone = await Promise.all(["OPEN", "TRIAGED", "IN_PROGRESS"].map(async (s) => Number(await byStatus.locator(`tr[data-status="${s}"] td`).textContent())));
+    expect(notDone.reduce((a, b) => a + b, 0)).toBe(4);
+    await expect(byStatus.locator('tr[data-status="OPEN"] th')).toHaveText("New");
+    // Times read as ages: today is counted live, earlier days are as of the job's last run.
+    await expect(watcher.getByText(/Today counts live; earlier days as of (just now|\d+ min ago)\./)).toBeVisible();
+    await expect(watcher.getByTestId("oldest")).toContainText(/filed (just now|yesterday|\d+ (min|h|days?) ago)/);
     await expect(watcher.getByTestId("by-status").locator('tr[data-status="OPEN"] td')).toHaveText("2");
     await expect.poll(() => severityChart(watcher)).toEqual([1, 1, 1, 1]);
     await expect(watcher.getByTestId("oldest")).toContainText("Login fails for SSO users");

@@ -1,9 +1,18 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
 
 // Seeded by `server seed-demo` before the run.
 const HIGH_ISSUE = "Checkout button does nothing on Safari 17";
 const CRITICAL_ISSUE = "Login fails for SSO users after a password reset";
+
+/** The count the list announces agrees with the rows it shows (other tests add issues, so the
+ * number itself is not fixed; all of them fit on the first page). */
+async function expectCountOfRows(page: Page) {
+  const rows = await page.locator("tr[data-issue-id]").count();
+  expect(rows).toBeGreaterThan(0);
+  await expect(page.getByTestId("issue-count")).toHaveText(rows === 1 ? "1 issue" : `${rows} issues`);
+}
 
 test.describe("before the WASM loads", () => {
   test.use({ javaScriptEnabled: false });
@@ -22,7 +31,7 @@ test.describe("before the WASM loads", () => {
 
     await expect(page.getByRole("heading", { name: "Issues" })).toBeVisible();
     await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toBeVisible();
-    await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+    await expectCountOfRows(page);
     await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
   });
 
@@ -34,7 +43,8 @@ test.describe("before the WASM loads", () => {
 
     await expect(page).toHaveURL(/\?severity=CRITICAL$/);
     await expect(page.getByRole("cell", { name: CRITICAL_ISSUE })).toBeVisible();
-    await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
+    await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toHaveCount(0);
+    await expectCountOfRows(page);
   });
 });
 
@@ -62,24 +72,26 @@ test("after hydration a filter changes the list without a reload, and back resto
 
   await page.goBack();
 
-  await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
   await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toBeVisible();
+  await expectCountOfRows(page);
 });
 
 test("a filter that matches nothing says so and offers a way back", async ({ page }) => {
-  await page.goto("/issues?severity=CRITICAL&status=DONE");
+  await page.goto("/issues?severity=CRITICAL&q=zzqx-matches-nothing");
   await hydrated(page);
 
   await expect(page.getByText("No issues match these filters.")).toBeVisible();
-  await page.getByRole("link", { name: "Clear filters" }).click();
+  await page.getByTestId("empty-state").getByRole("link", { name: "Clear filters" }).click();
 
   await expect(page).toHaveURL(/\/issues$/);
-  await expect(page.getByTestId("issue-count")).toHaveText("5 issues");
+  await expect(page.getByRole("cell", { name: HIGH_ISSUE })).toBeVisible();
+  await expectCountOfRows(page);
 });
 
 });
 
-test("an unknown address shows a not-found page", async ({ page }) => {
+test("an unknown address shows a not-found page", async ({ page, allowErrors }) => {
+  allowErrors(/status of 404/);
   const response = await page.goto("/no/such/page");
 
   expect(response?.status()).toBe(404);

@@ -5,7 +5,11 @@ use leptos::prelude::*;
 
 /// A page of the audit log.
 #[server]
-pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
+pub async fn list_audit(
+    // An empty filter has no fields to send, and is still a filter.
+    #[server(default)]
+    filter: AuditFilter,
+) -> Result<AuditPage, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
         super::service::list(&state.db, &user, &filter).await

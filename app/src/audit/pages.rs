@@ -77,6 +77,8 @@ pub fn AuditLogPage() -> impl IntoView {
                             format!("/admin/audit?{query}{}before={before}", if query.is_empty() { "" } else { "&" })
                         });
                         view! {
+                            // The log is wide: on a narrow screen it scrolls inside its box, not the page.
+                            <div class="overflow-x-auto">
                             <table class="w-full text-left text-sm" data-testid="audit-log">
                                 <thead class="text-xs uppercase text-slate-500"><tr>
                                     <th class="py-2">"#"</th><th>"When"</th><th>"Actor"</th><th>"Action"</th><th>"Target"</th><th>"Details"</th><th>"Address"</th>
@@ -95,6 +97,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                     }}).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                             {next.map(|href| view! { <a href=href rel="next" class="mt-3 inline-block text-indigo-600 underline dark:text-indigo-400">"Older entries →"</a> })}
                         }.into_any()
                     }

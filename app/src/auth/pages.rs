@@ -259,18 +259,19 @@ pub fn AdminUsersPage() -> impl IntoView {
                     Err(err) => view! { <p role="alert">{err.to_string()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p data-testid="empty-state">"No users match this search."</p> }.into_any(),
                     Ok(list) => view! {
-                        <table class="w-full text-left text-sm">
-                            <thead class="text-xs uppercase text-slate-500"><tr>
+                        // A table on wider screens; on a phone each user is a card of its own lines.
+                        <table class="block w-full text-left text-sm sm:table">
+                            <thead class="hidden text-xs uppercase text-slate-500 sm:table-header-group"><tr>
                                 <th scope="col" class="py-2">"Email"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Joined"</th>
                             </tr></thead>
-                            <tbody>
+                            <tbody class="block sm:table-row-group">
                                 {list.into_iter().map(|user| {
                                     let role_label = format!("Role of {}", user.email);
                                     view! {
-                                    <tr class="border-t border-slate-200 dark:border-slate-800" data-user=user.email.clone()>
-                                        <td class="py-2">{user.email.clone()}</td>
-                                        <td>
-                                            <ActionForm action=change_role attr:class="flex items-center gap-2">
+                                    <tr class="block border-t border-slate-200 py-2 sm:table-row sm:py-0 dark:border-slate-800" data-user=user.email.clone()>
+                                        <td class="block break-all py-1 font-medium sm:table-cell sm:py-2 sm:font-normal">{user.email.clone()}</td>
+                                        <td class="block py-1 sm:table-cell">
+                                            <ActionForm action=change_role attr:class="flex flex-wrap items-center gap-2">
                                                 <input type="hidden" name="user_id" value=user.id/>
                                                 <label class="sr-only" for=format!("role-{}", user.id)>"Role"</label>
                                                 <select id=format!("role-{}", user.id) name="role" aria-label=role_label
@@ -282,7 +283,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                                 <button type="submit" class="text-indigo-600 underline dark:text-indigo-400">"Save role"</button>
                                             </ActionForm>
                                         </td>
-                                        <td>
+                                        <td class="block py-1 sm:table-cell">
                                             <ActionForm action=set_active>
                                                 <input type="hidden" name="user_id" value=user.id/>
                                                 <input type="hidden" name="active" value=(!user.active).to_string()/>
@@ -292,7 +293,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                                                 </button>
                                             </ActionForm>
                                         </td>
-                                        <td><Timestamp at=user.created_at/></td>
+                                        <td class="block py-1 text-slate-600 sm:table-cell sm:text-inherit dark:text-slate-400"><span class="sm:hidden">"Joined "</span><Timestamp at=user.created_at/></td>
                                     </tr>
                                 }}).collect_view()}
                             </tbody>

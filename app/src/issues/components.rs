@@ -272,11 +272,14 @@ fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction
         .collect_view();
     let comments = match issue.comment_count {
         0 => None,
-        n => Some(view! {
-            <span class="comment-count" title=format!("{n} comment{}", if n == 1 { "" } else { "s" })>
-                <span aria-hidden="true">"💬 "</span>{n}<span class="sr-only">" comments"</span>
-            </span>
-        }),
+        n => {
+            let noun = if n == 1 { "comment" } else { "comments" };
+            Some(view! {
+                <span class="comment-count inline-flex items-center gap-1" title=format!("{n} {noun}")>
+                    <CommentIcon/>{n}<span class="sr-only">" "{noun}</span>
+                </span>
+            })
+        }
     };
     view! {
         <tr data-issue-id=id>
@@ -367,7 +370,7 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
                     <th scope="col">"Severity"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Reporter"</th>
-                    <th scope="col"><span aria-hidden="true">"💬"</span><span class="sr-only">"Comments"</span></th>
+                    <th scope="col"><CommentIcon/><span class="sr-only">"Comments"</span></th>
                     <th scope="col">"Updated"</th>
                     {action.map(|action| {
                         let heading = if matches!(action, RowAction::Restore(_)) { "Restore" } else { "Triage" };
@@ -380,4 +383,14 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
         <Pager filter=filter.clone() page_len offset=page.offset total=page.total prev=page.prev next=page.next/>
     }
     .into_any()
+}
+
+/// A speech bubble, drawn in the text's colour (no emoji font needed).
+#[component]
+fn CommentIcon() -> impl IntoView {
+    view! {
+        <svg aria-hidden="true" viewBox="0 0 16 16" class="inline h-3.5 w-3.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round">
+            <path d="M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z"/>
+        </svg>
+    }
 }

@@ -126,7 +126,10 @@ fn IssueBody(
             Err(err) => Outcome::Failed(err.to_string()),
         })
     });
-    let detail = Memo::new(move |_| issue.get().and_then(Result::ok));
+    // Once shown, the issue stays as last loaded when a reload fails (it was deleted, or access
+    // ended): the page then turns to the outcome, and nothing in the parts being taken down sees
+    // the issue vanish first.
+    let detail = Memo::new(move |shown: Option<&Option<IssueDetail>>| issue.get().and_then(Result::ok).or_else(|| shown.cloned().flatten()));
     move || match outcome.get() {
         None => ().into_any(),
         Some(Outcome::SignIn) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),

@@ -48,8 +48,9 @@ pub struct Dashboard {
     pub medians: Vec<SeverityMedians>,
     /// The oldest issues that are critical or high and not done, oldest first.
     pub oldest: Vec<OldIssue>,
-    /// When the statistics job last wrote the trend (the everyone scope); reporters' numbers are
-    /// computed as they ask.
+    /// When the statistics job last wrote the trend (the everyone scope): days before that run's
+    /// day come from it, the rest are counted as asked. Reporters' numbers are all counted as
+    /// they ask.
     pub computed_at: Option<DateTime<Utc>>,
     /// Whether this user may run the statistics job now (admins).
     pub can_recompute: bool,

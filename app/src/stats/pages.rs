@@ -4,7 +4,7 @@ use super::{
     api::{RecomputeStats, get_dashboard},
     model::{ChartOptions, Dashboard, Scope, WINDOWS, human_duration},
 };
-use crate::{domain::Severity, error::AppError};
+use crate::{domain::Severity, error::AppError, time::Timestamp};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -86,7 +86,7 @@ fn Numbers(data: Dashboard, recompute: ServerAction<RecomputeStats>) -> impl Int
         Scope::Everyone => "Every live issue.",
         Scope::Own => "Your own issues.",
     };
-    let computed = data.computed_at.map(|at| format!(" Daily trend as of {} UTC.", at.format("%Y-%m-%d %H:%M")));
+    let computed = data.computed_at.map(|at| view! { " Today counts live; earlier days as of " <Timestamp at/> "." });
     let open_total: i64 = data.open_by_severity.iter().map(|(_, n)| n).sum();
     let recompute_error = Signal::derive(move || recompute.value().get().and_then(Result::err).map(|e| e.to_string()));
     let trend_rows = data.trend.iter().rev().map(|d| view! {
@@ -113,7 +113,7 @@ fn Numbers(data: Dashboard, recompute: ServerAction<RecomputeStats>) -> impl Int
                             <tr data-severity=severity.as_str()><th scope="row" class=TH>{severity.label()}</th><td class=TD>{*n}</td></tr>
                         }).collect_view()}
                     </tbody>
-                    <tfoot><tr><th scope="row" class=TH>"Total"</th><td class=TD>{open_total}</td></tr></tfoot>
+                    <tfoot><tr><th scope="row" class=TH>"Open (not done)"</th><td class=TD>{open_total}</td></tr></tfoot>
                 </table>
             </section>
             <section class=CARD aria-labelledby="status-heading">
@@ -153,7 +153,7 @@ fn Numbers(data: Dashboard, recompute: ServerAction<RecomputeStats>) -> impl Int
                                 <li>
                                     <span class=severity_class(issue.severity)>{issue.severity.label()}</span>" "
                                     <a href=format!("/issues/{}", issue.id) class="text-indigo-600 underline dark:text-indigo-400">{issue.title.clone()}</a>
-                                    <span class="text-slate-500">{format!(" · {} · filed {}", issue.status.label(), issue.created_at.format("%Y-%m-%d"))}</span>
+                                    <span class="text-slate-500">" · "{issue.status.label()}" · filed "<Timestamp at=issue.created_at/></span>
                                 </li>
                             }).collect_view()}
                         </ol>

@@ -361,6 +361,40 @@ where
     Ok(query.into_tuple::<(V, i64)>().all(db).await?.into_iter().collect())
 }
 
+/// What was filed and resolved on each day from `from` to now, over every live issue, counted
+/// the way [`aggregate`] counts (an issue resolves at most once a day).
+async fn recent_trend(db: &impl ConnectionTrait, from: NaiveDate) -> Result<HashMap<NaiveDate, (i64, i64)>, AppError> {
+    let start = from.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+    let filed: Vec<DateTime<Utc>> = issues::Entity::find()
+        .select_only()
+        .column(issues::Column::CreatedAt)
+        .filter(issues::Column::DeletedAt.is_null())
+        .filter(issues::Column::CreatedAt.gte(start))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let live_issues = Query::select().column(issues::Column::Id).from(issues::Entity).and_where(issues::Column::DeletedAt.is_null()).to_owned();
+    let done: Vec<(i64, DateTime<Utc>)> = issue_events::Entity::find()
+        .select_only()
+        .columns([issue_events::Column::IssueId, issue_events::Column::CreatedAt])
+        .filter(issue_events::Column::Kind.eq("status"))
+        .filter(issue_events::Column::ToValue.eq(Status::Done.as_str()))
+        .filter(issue_events::Column::CreatedAt.gte(start))
+        .filter(issue_events::Column::IssueId.in_subquery(live_issues))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut days: HashMap<NaiveDate, (i64, i64)> = HashMap::new();
+    for at in filed {
+        days.entry(at.date_naive()).or_default().0 += 1;
+    }
+    let resolved: HashSet<(i64, NaiveDate)> = done.into_iter().map(|(issue, at)| (issue, at.date_naive())).collect();
+    for (_, day) in resolved {
+        days.entry(day).or_default().1 += 1;
+    }
+    Ok(days)
+}
+
 /// The live issues `actor` may see: every one for triagers, their own for reporters.
 fn visible(actor: &CurrentUser) -> sea_orm::Select<issues::Entity> {
     let query = issues::Entity::find().filter(issues::Column::DeletedAt.is_null());
@@ -400,11 +434,16 @@ pub async fn dashboard(db: &impl ConnectionTrait, actor: &CurrentUser, days: u32
             .into_iter()
             .map(|(day, created, resolved)| (day, (created, resolved)))
             .collect();
+        let computed_at = stats_runs::Entity::find().order_by_desc(stats_runs::Column::Id).one(db).await?.map(|r| r.started_at);
+        // The job's last run saw only part of its own day, and nothing after: from that day on
+        // the trend is counted now, so today's numbers are current when shown.
+        let live_from = computed_at.map_or(today, |at| at.date_naive()).clamp(from, today);
+        let live = recent_trend(db, live_from).await?;
         let trend = from
             .iter_days()
             .take_while(|d| *d <= today)
             .map(|day| {
-                let (created, resolved) = stored.get(&day).copied().unwrap_or_default();
+                let (created, resolved) = if day >= live_from { &live } else { &stored }.get(&day).copied().unwrap_or_default();
                 DayTrend { day, created, resolved }
             })
             .collect();
@@ -416,7 +455,6 @@ pub async fn dashboard(db: &impl ConnectionTrait, actor: &CurrentUser, days: u32
                 None => SeverityMedians { severity: *severity, triaged: 0, triage_seconds: None, resolved: 0, resolve_seconds: None },
             })
             .collect();
-        let computed_at = stats_runs::Entity::find().order_by_desc(stats_runs::Column::Id).one(db).await?.map(|r| r.started_at);
         (Scope::Everyone, trend, medians, computed_at)
     } else {
         let history = load_history(db, Some(actor.id)).await?;

@@ -69,11 +69,12 @@ fn TagTable(tags: Vec<TagUsage>, update: ServerAction<UpdateTag>, delete: Server
         return view! { <p class="mt-6 text-slate-500" data-testid="empty-state">"No tags yet. Add the first one above."</p> }.into_any();
     }
     view! {
-        <table class="mt-6 w-full text-left text-sm">
-            <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+        // A table on wider screens; on a phone each tag is a card of its own lines.
+        <table class="mt-6 block w-full text-left text-sm sm:table">
+            <thead class="hidden text-xs uppercase text-slate-500 sm:table-header-group dark:text-slate-400">
                 <tr><th class="py-2 pr-3">"Tag"</th><th class="py-2 pr-3">"Issues"</th><th class="py-2 pr-3">"Rename or recolour"</th><th class="py-2">"Delete"</th></tr>
             </thead>
-            <tbody>
+            <tbody class="block sm:table-row-group">
                 {tags.into_iter().map(|usage| {
                     let tag = usage.tag;
                     let id = tag.id;
@@ -81,11 +82,13 @@ fn TagTable(tags: Vec<TagUsage>, update: ServerAction<UpdateTag>, delete: Server
                     let rename_label = format!("New name for {}", tag.name);
                     let href = format!("/issues?tag={}", crate::issues::model::encode(&tag.name));
                     view! {
-                        <tr class="border-t border-slate-200 dark:border-slate-800" data-tag-row=row_name>
-                            <td class="py-2 pr-3"><TagChip tag href/></td>
-                            <td class="py-2 pr-3">{usage.issues}</td>
-                            <td class="py-2 pr-3">
-                                <ActionForm action=update attr:class="flex items-center gap-2">
+                        <tr class="block border-t border-slate-200 py-2 sm:table-row sm:py-0 dark:border-slate-800" data-tag-row=row_name>
+                            <td class="inline-block py-1 pr-3 sm:table-cell sm:py-2"><TagChip tag href/></td>
+                            <td class="inline-block py-1 pr-3 sm:table-cell sm:py-2">
+                                {usage.issues}<span class="text-slate-500 sm:hidden">{if usage.issues == 1 { " issue" } else { " issues" }}</span>
+                            </td>
+                            <td class="block py-1 pr-3 sm:table-cell sm:py-2">
+                                <ActionForm action=update attr:class="flex flex-wrap items-center gap-2">
                                     <input type="hidden" name="tag_id" value=id/>
                                     <input name="name" value=value aria-label=rename_label
                                         class="w-40 rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"/>
@@ -93,7 +96,7 @@ fn TagTable(tags: Vec<TagUsage>, update: ServerAction<UpdateTag>, delete: Server
                                     <button type="submit" class="text-indigo-600 underline dark:text-indigo-400">"Save"</button>
                                 </ActionForm>
                             </td>
-                            <td class="py-2"><DeleteTagButton tag_id=id name=delete_name delete/></td>
+                            <td class="block py-1 sm:table-cell sm:py-2"><DeleteTagButton tag_id=id name=delete_name delete/></td>
                         </tr>
                     }
                 }).collect_view()}
@@ -108,7 +111,7 @@ fn TagTable(tags: Vec<TagUsage>, update: ServerAction<UpdateTag>, delete: Server
 fn DeleteTagButton(tag_id: i64, name: String, delete: ServerAction<DeleteTag>) -> impl IntoView {
     view! {
         <crate::layout::TwoStep label="Delete" aria_label=format!("Delete {name}")>
-            <ActionForm action=delete attr:class="flex items-center gap-2">
+            <ActionForm action=delete attr:class="flex flex-wrap items-center gap-2">
                 <input type="hidden" name="tag_id" value=tag_id/>
                 <span>"Remove it from every issue?"</span>
                 <button type="submit" class="rounded bg-red-600 px-2 py-0.5 text-white">"Yes, delete"</button>

@@ -24,6 +24,7 @@ on_both_databases!(
     days_missed_while_down_are_backfilled,
     a_tick_runs_once,
     the_dashboard_counts_what_the_user_may_see,
+    days_since_the_last_run_are_counted_as_asked,
     only_admins_recompute_and_the_window_is_checked,
 );
 
@@ -251,6 +252,36 @@ async fn the_dashboard_counts_what_the_user_may_see(db: TestDb) {
 
     let anonymous = dashboard(&crate::common::new_client(), &app, "30").await;
     assert_eq!(anonymous.status(), 401);
+}
+
+async fn days_since_the_last_run_are_counted_as_asked(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (mo, as_mo) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    let now = Utc::now();
+    let days_ago = |n: i64| now - chrono::TimeDelta::days(n);
+    insert_issue(app.db(), &mo, "Before the run", Severity::Low, Status::Open, days_ago(3)).await;
+    run(app.db(), Trigger::Manual { actor_id: None }, days_ago(2)).await.unwrap();
+    // Everything after the run: nothing of it is in the stored rows.
+    insert_issue(app.db(), &mo, "Yesterday", Severity::Low, Status::Open, days_ago(1)).await;
+    let today = insert_issue(app.db(), &mo, "Today", Severity::High, Status::Done, now).await;
+    let stamp = now.to_rfc3339();
+    change(&app, &today, &mo, "status", "OPEN", "DONE", &stamp).await;
+    change(&app, &today, &mo, "status", "DONE", "OPEN", &stamp).await;
+    change(&app, &today, &mo, "status", "OPEN", "DONE", &stamp).await;
+    let gone = insert_issue(app.db(), &mo, "Deleted today", Severity::High, Status::Done, now).await;
+    change(&app, &gone, &mo, "status", "OPEN", "DONE", &stamp).await;
+    let mut deleted = gone.into_active_model();
+    deleted.deleted_at = Set(Some(now));
+    deleted.update(app.db()).await.unwrap();
+
+    let shown: Value = dashboard(&as_mo, &app, "30").await.json().await.unwrap();
+    let trend: Vec<(i64, i64)> = shown["trend"].as_array().unwrap().iter().map(|d| (d["created"].as_i64().unwrap(), d["resolved"].as_i64().unwrap())).collect();
+    assert_eq!(trend[29], (1, 1), "today: filed and resolved (once, though resolved twice), the deleted one left out");
+    assert_eq!(trend[28], (1, 0), "yesterday, after the run");
+    assert_eq!(trend[26], (1, 0), "from the stored rows");
+    assert_eq!(trend.iter().map(|d| d.0).sum::<i64>(), 3);
+    let computed_at: DateTime<Utc> = shown["computed_at"].as_str().unwrap().parse().unwrap();
+    assert!((computed_at - days_ago(2)).num_milliseconds().abs() < 1_000, "the run's time: {computed_at}");
 }
 
 async fn only_admins_recompute_and_the_window_is_checked(db: TestDb) {
