@@ -22,12 +22,12 @@ pub struct Attachment {
 impl Attachment {
     /// Where it downloads from (always as a file, never rendered by the browser).
     pub fn download_url(&self) -> String {
-        format!("/attachments/{}", self.id)
+        download_path(self.id)
     }
 
     /// Raster images preview inline through their own path; nothing else does.
     pub fn preview_url(&self) -> Option<String> {
-        is_previewable(&self.content_type).then(|| format!("/attachments/{}/preview", self.id))
+        is_previewable(&self.content_type).then(|| preview_path(self.id))
     }
 
     /// The size for people: `980 B`, `12.3 KiB`, `4.0 MiB`.
@@ -39,6 +39,16 @@ impl Attachment {
             _ => format!("{:.1} MiB", bytes / (1024.0 * 1024.0)),
         }
     }
+}
+
+/// Where attachment `id` downloads from.
+pub fn download_path(id: i64) -> String {
+    format!("/attachments/{id}")
+}
+
+/// Where attachment `id` shows inline from, if it is a raster image.
+pub fn preview_path(id: i64) -> String {
+    format!("/attachments/{id}/preview")
 }
 
 /// Raster image types a browser may show inline (no SVG: it can carry script).

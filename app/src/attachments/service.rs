@@ -1,16 +1,18 @@
 //! The rules for attachments: who may attach, read and remove them, which files are accepted,
 //! and how names are cleaned. Attachments follow their issue's permissions.
-use super::model::Attachment;
+use super::model::{Attachment, download_path, is_previewable, preview_path};
 use crate::{
     auth::model::CurrentUser,
     error::AppError,
     issues::service::{announce, record_event, visible_issue},
     server::events::Events,
     server::entities::{attachments, comments, users},
+    server::markdown::InlineImages,
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 
 /// How many leading bytes are read before deciding a file's type.
@@ -154,6 +156,23 @@ pub async fn list_attachments(db: &impl ConnectionTrait, actor: &CurrentUser, is
         .await?
         .into_iter()
         .map(|(row, uploader)| to_dto(row, uploader.map(|u| u.email).unwrap_or_default(), actor))
+        .collect())
+}
+
+/// The pictures of issue `issue_id` as its description and comments may show them: written as
+/// their download or preview address, loaded from the preview. Callers check visibility first.
+pub async fn inline_images(db: &impl ConnectionTrait, issue_id: i64) -> Result<InlineImages, AppError> {
+    let files: Vec<(i64, String)> = attachments::Entity::find()
+        .select_only()
+        .columns([attachments::Column::Id, attachments::Column::ContentType])
+        .filter(attachments::Column::IssueId.eq(issue_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(files
+        .into_iter()
+        .filter(|(_, content_type)| is_previewable(content_type))
+        .flat_map(|(id, _)| [(download_path(id), preview_path(id)), (preview_path(id), preview_path(id))])
         .collect())
 }
 

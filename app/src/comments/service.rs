@@ -3,11 +3,13 @@
 //! delete any. Each change lands with its history row in one transaction.
 use super::model::{Activity, COMMENT_MAX_BYTES, Comment, TimelineEntry};
 use crate::{
+    attachments::service::inline_images,
     auth::model::CurrentUser,
     error::AppError,
     issues::service::{announce, record_event, visible_issue},
     server::events::Events,
     server::entities::{comments, issue_events, issues, users},
+    server::markdown::{self, Page},
 };
 use chrono::Utc;
 use sea_orm::{
@@ -30,14 +32,14 @@ pub fn parse_body(raw: &str) -> Result<String, AppError> {
     Ok(raw.to_owned())
 }
 
-fn to_dto(comment: comments::Model, author_email: String, viewer: &CurrentUser) -> Comment {
+fn to_dto(comment: comments::Model, author_email: String, viewer: &CurrentUser, page: &Page) -> Comment {
     let deleted = comment.deleted_at.is_some();
     let own = comment.author_id == viewer.id;
     Comment {
         id: comment.id,
         issue_id: comment.issue_id,
         author_email,
-        body_html: if deleted { String::new() } else { crate::server::markdown::render(&comment.body) },
+        body_html: if deleted { String::new() } else { markdown::render(&comment.body, page) },
         body: if deleted { String::new() } else { comment.body },
         created_at: comment.created_at,
         edited_at: comment.edited_at,
@@ -65,12 +67,14 @@ pub async fn timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: 
         .order_by_asc(issue_events::Column::Id)
         .all(db)
         .await?;
+    // One page: its comments share the images and the highlighting allowance.
+    let page = Page::new(inline_images(db, issue_id).await?);
     let actor_ids: Vec<i64> = events.iter().map(|e| e.actor_id).collect();
     let emails: HashMap<i64, String> =
         users::Entity::find().filter(users::Column::Id.is_in(actor_ids)).all(db).await?.into_iter().map(|u| (u.id, u.email)).collect();
     let mut entries: Vec<TimelineEntry> = comments
         .into_iter()
-        .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map(|u| u.email).unwrap_or_default(), actor)))
+        .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map(|u| u.email).unwrap_or_default(), actor, &page)))
         .chain(events.into_iter().map(|event| {
             // A description can be 64 KiB; the timeline says it changed, the issue shows it.
             let keep = event.kind != "description";
@@ -118,9 +122,10 @@ pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events:
     .await?;
     record_event(&txn, issue_id, actor, "comment_added", None, Some(body)).await?;
     touch(&txn, issue_id).await?;
+    let page = Page::new(inline_images(&txn, issue_id).await?);
     txn.commit().await?;
     announce(events, &issue, issue.version, "comment");
-    Ok(to_dto(comment, actor.email.clone(), actor))
+    Ok(to_dto(comment, actor.email.clone(), actor, &page))
 }
 
 /// A live comment on an issue `actor` may see; anything else is 404.
@@ -149,9 +154,10 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events
     let comment = active.update(&txn).await?;
     record_event(&txn, issue_id, actor, "comment_edited", Some(before), Some(body)).await?;
     touch(&txn, issue_id).await?;
+    let page = Page::new(inline_images(&txn, issue_id).await?);
     txn.commit().await?;
     announce(events, &issue, issue.version, "comment");
-    Ok(to_dto(comment, actor.email.clone(), actor))
+    Ok(to_dto(comment, actor.email.clone(), actor, &page))
 }
 
 /// Deletes a comment (its author, or an admin): the timeline keeps a placeholder, the history keeps the text.

@@ -82,13 +82,17 @@ pub async fn get_issue(issue_id: i64) -> Result<IssueDetail, AppError> {
     crate::server::respond(result)
 }
 
-/// Markdown rendered exactly as a saved description would be, for the editor's preview.
+/// Markdown rendered exactly as a saved description would be, for the editor's preview; with
+/// `issue_id`, that issue's pictures show inline.
 #[server]
-pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
+pub async fn preview_markdown(
+    markdown: String,
+    #[server(default)]
+    issue_id: Option<i64>,
+) -> Result<String, AppError> {
     let result = async {
-        crate::auth::api::require_user().await?;
-        let markdown = super::service::parse_description(&markdown)?;
-        Ok(crate::server::markdown::render(&markdown))
+        let (state, user) = crate::auth::api::require_user().await?;
+        super::service::preview_description(&state.db, &user, issue_id, &markdown).await
     }
     .await;
     crate::server::respond(result)

@@ -85,7 +85,7 @@ pub fn NewIssuePage() -> impl IntoView {
         move || previewing.get().then(|| markdown.get()),
         |markdown| async move {
             match markdown {
-                Some(markdown) => preview_markdown(markdown).await,
+                Some(markdown) => preview_markdown(markdown, None).await,
                 None => Ok(String::new()),
             }
         },

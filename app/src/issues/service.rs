@@ -6,6 +6,7 @@ use crate::{
     error::AppError,
     server::entities::{issue_events, issue_tags, issues, users},
     server::events::{Events, Notice},
+    server::markdown::{self, Page},
     tags::model::Tag,
 };
 use chrono::Utc;
@@ -102,6 +103,20 @@ pub fn parse_description(raw: &str) -> Result<String, AppError> {
     Ok(raw.to_owned())
 }
 
+/// `markdown` rendered exactly as a saved description of issue `issue_id` (or of a new issue)
+/// would be, for the editor's preview: the issue's pictures show inline.
+pub async fn preview_description(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: Option<i64>, markdown: &str) -> Result<String, AppError> {
+    let markdown = parse_description(markdown)?;
+    let page = match issue_id {
+        Some(issue_id) => {
+            visible_issue(db, actor, issue_id).await?;
+            Page::new(crate::attachments::service::inline_images(db, issue_id).await?)
+        }
+        None => Page::default(),
+    };
+    Ok(markdown::render(&markdown, &page))
+}
+
 /// A title and a description, both checked; every bad field is named in one error.
 fn parse_content(title: &str, description: &str) -> Result<(String, String), AppError> {
     match (IssueTitle::parse(title), parse_description(description)) {
@@ -121,9 +136,9 @@ pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser
         .ok_or(AppError::NotFound)
 }
 
-fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>) -> IssueDetail {
+fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>, page: &Page) -> IssueDetail {
     IssueDetail {
-        description_html: crate::server::markdown::render(&issue.description),
+        description_html: markdown::render(&issue.description, page),
         description: issue.description,
         summary: IssueSummary {
             id: issue.id,
@@ -149,7 +164,8 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
         .filter(crate::server::entities::comments::Column::DeletedAt.is_null())
         .count(db)
         .await?;
-    let mut detail = detail(issue, reporter.map(|u| u.email).unwrap_or_default(), tags);
+    let page = Page::new(crate::attachments::service::inline_images(db, issue_id).await?);
+    let mut detail = detail(issue, reporter.map(|u| u.email).unwrap_or_default(), tags, &page);
     detail.summary.comment_count = i64::try_from(comment_count).unwrap_or(i64::MAX);
     Ok(detail)
 }
@@ -194,7 +210,8 @@ pub async fn create_issue(
     txn.commit().await?;
     announce(events, &issue, issue.version, "created");
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
-    Ok(detail(issue, actor.email.clone(), tags))
+    // A new issue has no attachments yet, so no picture to show.
+    Ok(detail(issue, actor.email.clone(), tags, &Page::default()))
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).
