@@ -28,9 +28,10 @@ on_both_databases!(
 );
 
 /// A 1×1 PNG.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+pub(crate) const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
 
-async fn upload(client: &reqwest::Client, app: &TestApp, issue_id: i64, name: &str, bytes: &[u8]) -> reqwest::Response {
+/// Uploads `bytes` as `name` to issue `issue_id` through the REST route.
+pub(crate) async fn upload(client: &reqwest::Client, app: &TestApp, issue_id: i64, name: &str, bytes: &[u8]) -> reqwest::Response {
     let part = Part::bytes(bytes.to_vec()).file_name(name.to_owned()).mime_str("application/octet-stream").unwrap();
     client.post(app.url(&format!("/api/v1/issues/{issue_id}/attachments"))).multipart(Form::new().part("file", part)).send().await.expect("upload")
 }

@@ -15,6 +15,7 @@ mod filing;
 mod health;
 mod issue_list;
 mod live;
+mod markdown;
 mod metrics;
 mod migrations;
 mod oidc;
