@@ -255,11 +255,15 @@ pub async fn run(db: &(impl ConnectionTrait + TransactionTrait), trigger: Trigge
         let row = txn.query_one_raw(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [ADVISORY_LOCK_KEY.into()])).await?;
         let locked: bool = row.map(|r| r.try_get("", "locked")).transpose()?.unwrap_or(false);
         if !locked {
+            // Ended now, not when the pool next uses the connection: a dropped transaction's
+            // rollback waits for that, and its lock would stay held meanwhile.
+            txn.rollback().await?;
             return Ok(None);
         }
     }
     if let Trigger::Schedule { tick } = trigger {
         if stats_runs::Entity::find().filter(stats_runs::Column::Tick.eq(tick)).count(&txn).await? > 0 {
+            txn.rollback().await?;
             return Ok(None);
         }
     }
