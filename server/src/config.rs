@@ -1,34 +1,114 @@
-//! Configuration from the environment (and an optional `.env`), checked once at start-up.
-//! A bad value stops the server with one line that names the setting and the reason.
+//! Configuration from flags and the environment (and an optional `.env`), checked once at
+//! start-up. clap reads every setting ([`ConfigArgs`]); [`Config::from_args`] turns them into
+//! typed settings. A bad value stops the server with one line that names the setting and the
+//! reason. Secrets stay wrapped ([`SecretString`]), so no `Debug` output or log line shows them.
+use clap::{CommandFactory, FromArgMatches, Parser};
+use secrecy::{ExposeSecret, SecretString};
 use std::{
-    fmt,
     net::SocketAddr,
     path::{Path, PathBuf},
+    time::Duration,
 };
+
+/// Every setting as given: a flag, else its environment variable. A blank value counts as unset,
+/// and defaults are applied when the settings are checked (see [`Config::from_args`]).
+#[derive(Debug, Clone, Default, Parser)]
+#[command(name = "server")]
+pub struct ConfigArgs {
+    /// `development` generates what it can; `production` requires it [default: development]
+    #[arg(long, env = "APP_ENV", global = true)]
+    pub app_env: Option<String>,
+    /// Where the database file, the generated key and attachments live [default: data]
+    #[arg(long, env = "DATA_DIR", global = true)]
+    pub data_dir: Option<String>,
+    /// `sqlite://…` or `postgres://…` [default: a SQLite file in the data directory]
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<SecretString>,
+    /// Signs session tokens; at least 32 characters [default in development: generated and kept]
+    #[arg(long, env = "SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<SecretString>,
+    /// The address to listen on [default: 127.0.0.1:3000]
+    #[arg(long, env = "BIND_ADDR", global = true)]
+    pub bind_addr: Option<String>,
+    /// The listen address cargo-leptos sets, used when BIND_ADDR is not.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", global = true, hide = true)]
+    pub leptos_site_addr: Option<String>,
+    /// A log filter such as `info` or `server=debug` [default: info]
+    #[arg(long, env = "LOG_LEVEL", global = true)]
+    pub log_level: Option<String>,
+    /// The usual filter variable, used when LOG_LEVEL is not.
+    #[arg(long, env = "RUST_LOG", global = true, hide = true)]
+    pub rust_log: Option<String>,
+    /// `json` or `pretty` [default: json in production, else pretty]
+    #[arg(long, env = "LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+    /// Where the built site is served from [default: target/site]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", global = true)]
+    pub leptos_site_root: Option<String>,
+    /// The address users reach the site at; `https://` turns on secure cookies and HSTS
+    #[arg(long, env = "PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// An account signing up with this address becomes an admin
+    #[arg(long, env = "ADMIN_EMAIL", global = true)]
+    pub admin_email: Option<String>,
+    /// Read the client address from X-Forwarded-For (only behind a proxy that writes it) [default: false]
+    #[arg(long, env = "TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: Option<String>,
+    /// Single sign-on: the client id at the OpenID Connect provider
+    #[arg(long, env = "OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// Single sign-on: the client secret
+    #[arg(long, env = "OIDC_CLIENT_SECRET", global = true, hide_env_values = true)]
+    pub oidc_client_secret: Option<SecretString>,
+    /// Single sign-on: the provider [default: https://accounts.google.com]
+    #[arg(long, env = "OIDC_ISSUER_URL", global = true)]
+    pub oidc_issuer_url: Option<String>,
+    /// The largest attachment, in bytes [default: 10485760]
+    #[arg(long, env = "ATTACHMENT_MAX_BYTES", global = true)]
+    pub attachment_max_bytes: Option<String>,
+    /// How often the daily statistics are computed, 1 to 1440 [default: 30]
+    #[arg(long, env = "STATS_INTERVAL_MINUTES", global = true)]
+    pub stats_interval_minutes: Option<String>,
+    /// Serve /metrics on this address only, instead of beside the app
+    #[arg(long, env = "METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<String>,
+    /// A bearer token /metrics requires; without it /metrics is open
+    #[arg(long, env = "METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<SecretString>,
+    /// Requests per minute per API caller, 0 for no limit [default: 600]
+    #[arg(long, env = "API_RATE_PER_MINUTE", global = true)]
+    pub api_rate_per_minute: Option<String>,
+    /// Requests an API caller may make at once on top of the rate [default: 100]
+    #[arg(long, env = "API_RATE_BURST", global = true)]
+    pub api_rate_burst: Option<String>,
+    /// How long a request may take to be answered before it gets 408 [default: 30]
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", global = true)]
+    pub request_timeout_secs: Option<String>,
+    /// Comma-separated origins whose pages may call the API (CORS) [default: none]
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", global = true)]
+    pub cors_allowed_origins: Option<String>,
+    /// An S3-compatible bucket for attachments [default: the data directory]
+    #[arg(long, env = "S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// The bucket's service, for services other than AWS (`http://minio:9000`)
+    #[arg(long, env = "S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region [default: us-east-1]
+    #[arg(long, env = "S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+    /// The bucket's access key id
+    #[arg(long, env = "S3_ACCESS_KEY_ID", global = true, hide_env_values = true)]
+    pub s3_access_key_id: Option<SecretString>,
+    /// The bucket's secret access key
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", global = true, hide_env_values = true)]
+    pub s3_secret_access_key: Option<SecretString>,
+}
 
 /// Development generates what it can; production requires it to be given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Development,
     Production,
-}
-
-/// A secret from the environment (the key that signs session tokens, the metrics token).
-/// Its `Debug` never shows it, so it cannot reach a log.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretKey(String);
-
-impl SecretKey {
-    /// The key's bytes, for signing.
-    pub fn expose(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-}
-
-impl fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretKey(<redacted>)")
-    }
 }
 
 /// How logs are written.
@@ -42,8 +122,9 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub mode: Mode,
-    pub database_url: String,
-    pub secret_key: SecretKey,
+    /// May carry a password, so it is a secret; [`crate::startup::describe_database`] names it.
+    pub database_url: SecretString,
+    pub secret_key: SecretString,
     pub bind_addr: SocketAddr,
     pub data_dir: PathBuf,
     pub log_level: String,
@@ -61,11 +142,11 @@ pub struct Config {
     /// The largest attachment, in bytes.
     pub attachment_max_bytes: u64,
     /// A bearer token `/metrics` requires; without it `/metrics` is open (bind it privately).
-    pub metrics_token: Option<SecretKey>,
+    pub metrics_token: Option<SecretString>,
     /// How often the daily statistics are computed.
-    pub stats_interval: std::time::Duration,
+    pub stats_interval: Duration,
     /// How long a request may take to be answered before it gets 408.
-    pub request_timeout: std::time::Duration,
+    pub request_timeout: Duration,
     /// Serve `/metrics` on this address only (a private port), instead of beside the app.
     pub metrics_addr: Option<SocketAddr>,
     /// Requests per minute per API caller (0: no limit), and the burst on top.
@@ -78,20 +159,22 @@ pub struct Config {
 }
 
 /// An S3-compatible bucket (AWS, MinIO, Garage, ...).
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct S3Config {
     pub bucket: String,
     /// For services other than AWS, e.g. `http://minio:9000`.
     pub endpoint: Option<String>,
     pub region: String,
-    pub access_key_id: String,
-    pub secret_access_key: String,
+    pub access_key_id: SecretString,
+    pub secret_access_key: SecretString,
 }
 
-impl fmt::Debug for S3Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("S3Config").field("bucket", &self.bucket).field("endpoint", &self.endpoint).field("region", &self.region).finish_non_exhaustive()
-    }
+/// An OpenID Connect provider (Google unless another issuer is given).
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub issuer_url: String,
 }
 
 /// The default interval of the daily statistics job, in minutes.
@@ -103,20 +186,6 @@ pub const DEFAULT_API_RATE_BURST: u32 = 100;
 
 /// The default attachment limit: 10 MiB.
 pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 10 * 1024 * 1024;
-
-/// An OpenID Connect provider (Google unless another issuer is given).
-#[derive(Clone)]
-pub struct OidcConfig {
-    pub client_id: String,
-    pub client_secret: String,
-    pub issuer_url: String,
-}
-
-impl fmt::Debug for OidcConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OidcConfig").field("client_id", &self.client_id).field("issuer_url", &self.issuer_url).finish_non_exhaustive()
-    }
-}
 
 impl Config {
     /// The address users reach the site at: PUBLIC_URL, else the listen address.
@@ -146,117 +215,140 @@ fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
 const MIN_SECRET_LEN: usize = 32;
 const SECRET_FILE: &str = "secret.key";
 
+/// A value that was given and is not blank.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.trim().is_empty())
+}
+
+/// A secret that was given and is not blank.
+fn given_secret(value: &Option<SecretString>) -> Option<&SecretString> {
+    value.as_ref().filter(|v| !v.expose_secret().trim().is_empty())
+}
+
+/// `raw` as a number accepted by `fits`, or `None`.
+fn number<T: std::str::FromStr>(raw: &str, fits: impl Fn(&T) -> bool) -> Option<T> {
+    raw.trim().parse().ok().filter(fits)
+}
+
+impl ConfigArgs {
+    /// The settings `lookup` gives by environment variable name, as if they were the environment;
+    /// the process's own environment is not read.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ConfigArgs, ConfigError> {
+        let command = ConfigArgs::command().mut_args(|arg| arg.env(None));
+        let mut argv = vec!["server".to_owned()];
+        for arg in ConfigArgs::command().get_arguments() {
+            let (Some(env), Some(long)) = (arg.get_env().and_then(|e| e.to_str()), arg.get_long()) else { continue };
+            if let Some(value) = lookup(env) {
+                argv.push(format!("--{long}={value}"));
+            }
+        }
+        let matches = command.try_get_matches_from(argv).map_err(|e| invalid("settings", e.to_string()))?;
+        ConfigArgs::from_arg_matches(&matches).map_err(|e| invalid("settings", e.to_string()))
+    }
+}
+
 impl Config {
-    /// Reads the process environment, after loading `.env` if there is one.
-    pub fn from_env() -> Result<Config, ConfigError> {
-        let _ = dotenvy::dotenv();
-        Config::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+    /// Reads settings through `get` (by environment variable name) instead of the environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        Config::from_args(ConfigArgs::from_lookup(get)?)
     }
 
-    /// Reads settings through `get`, creating the data directory (and, in development,
-    /// the secret key) as needed.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let mode = match get("APP_ENV").as_deref().map(str::to_ascii_lowercase).as_deref() {
+    /// Checks the settings as given, creating the data directory (and, in development, the
+    /// secret key) as needed.
+    pub fn from_args(args: ConfigArgs) -> Result<Config, ConfigError> {
+        let mode = match given(&args.app_env).map(str::to_ascii_lowercase).as_deref() {
             None | Some("development" | "dev") => Mode::Development,
             Some("production" | "prod") => Mode::Production,
             Some(other) => return Err(invalid("APP_ENV", format!("'{other}' is neither 'development' nor 'production'"))),
         };
-        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let data_dir = PathBuf::from(given(&args.data_dir).unwrap_or("data"));
         ensure_writable(&data_dir)?;
-        let database_url = match get("DATABASE_URL") {
-            Some(url) => check_database_url(url)?,
-            None => format!("sqlite://{}?mode=rwc", data_dir.join("tracker.db").display()),
+        let database_url = match given_secret(&args.database_url) {
+            Some(url) => check_database_url(url.clone())?,
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("tracker.db").display()).into(),
         };
-        let secret_key = match (get("SECRET_KEY"), mode) {
-            (Some(key), _) if key.chars().count() < MIN_SECRET_LEN => {
+        let secret_key = match (given_secret(&args.secret_key), mode) {
+            (Some(key), _) if key.expose_secret().chars().count() < MIN_SECRET_LEN => {
                 return Err(invalid("SECRET_KEY", format!("must be at least {MIN_SECRET_LEN} characters")));
             }
-            (Some(key), _) => SecretKey(key),
+            (Some(key), _) => key.clone(),
             (None, Mode::Production) => {
                 return Err(invalid("SECRET_KEY", format!("is required in production (at least {MIN_SECRET_LEN} random characters)")));
             }
             (None, Mode::Development) => development_secret(&data_dir)?,
         };
-        let bind_addr = match get("BIND_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")) {
+        let bind_addr = match given(&args.bind_addr).or(given(&args.leptos_site_addr)) {
             Some(addr) => addr
                 .parse()
                 .map_err(|_| invalid("BIND_ADDR", format!("'{addr}' is not an address like 127.0.0.1:3000")))?,
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
-        let log_level = get("LOG_LEVEL").or_else(|| get("RUST_LOG")).unwrap_or_else(|| "info".to_owned());
+        let log_level = given(&args.log_level).or(given(&args.rust_log)).unwrap_or("info").to_owned();
         tracing_subscriber::EnvFilter::try_new(&log_level)
             .map_err(|e| invalid("LOG_LEVEL", format!("'{log_level}' is not a log filter ({e})")))?;
-        let log_format = match get("LOG_FORMAT").as_deref() {
+        let log_format = match given(&args.log_format) {
             Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
             None if mode == Mode::Production => LogFormat::Json,
             None => LogFormat::Pretty,
             Some(other) => return Err(invalid("LOG_FORMAT", format!("'{other}' is neither 'json' nor 'pretty'"))),
         };
-        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
-        let public_url = match get("PUBLIC_URL") {
+        let site_root = PathBuf::from(given(&args.leptos_site_root).unwrap_or("target/site"));
+        let public_url = match given(&args.public_url) {
             Some(url) if url.starts_with("https://") || url.starts_with("http://") => Some(url.trim_end_matches('/').to_owned()),
             Some(url) => return Err(invalid("PUBLIC_URL", format!("'{url}' must start with https:// or http://"))),
             None => None,
         };
-        let admin_email = get("ADMIN_EMAIL").map(|e| e.trim().to_lowercase());
-        let trust_forwarded_for = match get("TRUST_FORWARDED_FOR").as_deref() {
+        let admin_email = given(&args.admin_email).map(|e| e.trim().to_lowercase());
+        let trust_forwarded_for = match given(&args.trust_forwarded_for) {
             None | Some("false" | "0" | "no") => false,
             Some("true" | "1" | "yes") => true,
             Some(other) => return Err(invalid("TRUST_FORWARDED_FOR", format!("'{other}' is neither true nor false"))),
         };
-        let oidc = match (get("OIDC_CLIENT_ID"), get("OIDC_CLIENT_SECRET")) {
+        let oidc = match (given(&args.oidc_client_id), given_secret(&args.oidc_client_secret)) {
             (None, None) => None,
             (Some(client_id), Some(client_secret)) => Some(OidcConfig {
-                client_id,
-                client_secret,
-                issuer_url: get("OIDC_ISSUER_URL").unwrap_or_else(|| "https://accounts.google.com".to_owned()),
+                client_id: client_id.to_owned(),
+                client_secret: client_secret.clone(),
+                issuer_url: given(&args.oidc_issuer_url).unwrap_or("https://accounts.google.com").to_owned(),
             }),
             (Some(_), None) => return Err(invalid("OIDC_CLIENT_SECRET", "is required when OIDC_CLIENT_ID is set")),
             (None, Some(_)) => return Err(invalid("OIDC_CLIENT_ID", "is required when OIDC_CLIENT_SECRET is set")),
         };
-        let attachment_max_bytes = match get("ATTACHMENT_MAX_BYTES") {
+        let attachment_max_bytes = match given(&args.attachment_max_bytes) {
             None => DEFAULT_ATTACHMENT_MAX_BYTES,
-            Some(raw) => raw.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| invalid("ATTACHMENT_MAX_BYTES", format!("'{raw}' is not a positive number of bytes")))?,
+            Some(raw) => number(raw, |n| *n > 0).ok_or_else(|| invalid("ATTACHMENT_MAX_BYTES", format!("'{raw}' is not a positive number of bytes")))?,
         };
-        let stats_minutes = match get("STATS_INTERVAL_MINUTES") {
+        let stats_minutes = match given(&args.stats_interval_minutes) {
             None => DEFAULT_STATS_INTERVAL_MINUTES,
-            Some(raw) => raw.trim().parse().ok().filter(|n| (1..=1440).contains(n)).ok_or_else(|| invalid("STATS_INTERVAL_MINUTES", format!("'{raw}' is not a number of minutes from 1 to 1440")))?,
+            Some(raw) => number(raw, |n| (1..=1440).contains(n))
+                .ok_or_else(|| invalid("STATS_INTERVAL_MINUTES", format!("'{raw}' is not a number of minutes from 1 to 1440")))?,
         };
-        let number = |key: &'static str, default: u32, min: u32| match get(key) {
+        let whole = |setting: &'static str, value: &Option<String>, default: u32, min: u32| match given(value) {
             None => Ok(default),
-            Some(raw) => raw.trim().parse::<u32>().ok().filter(|n| *n >= min).ok_or_else(|| invalid(key, format!("'{raw}' is not a whole number of at least {min}"))),
+            Some(raw) => number(raw, |n| *n >= min).ok_or_else(|| invalid(setting, format!("'{raw}' is not a whole number of at least {min}"))),
         };
-        let metrics_addr = match get("METRICS_ADDR") {
+        let metrics_addr = match given(&args.metrics_addr) {
             None => None,
             Some(raw) => Some(raw.trim().parse::<SocketAddr>().map_err(|_| invalid("METRICS_ADDR", format!("'{raw}' is not an address like 127.0.0.1:9100")))?),
         };
-        let api_rate_per_minute = number("API_RATE_PER_MINUTE", DEFAULT_API_RATE_PER_MINUTE, 0)?;
-        let request_timeout = std::time::Duration::from_secs(u64::from(number("REQUEST_TIMEOUT_SECS", 30, 1)?));
-        let api_rate_burst = number("API_RATE_BURST", DEFAULT_API_RATE_BURST, 1)?;
-        let cors_allowed_origins = match get("CORS_ALLOWED_ORIGINS") {
-            None => Vec::new(),
-            Some(raw) => raw
-                .split(',')
-                .map(str::trim)
-                .filter(|o| !o.is_empty())
-                .map(|origin| {
-                    let valid = (origin.starts_with("https://") || origin.starts_with("http://")) && origin.matches('/').count() == 2 && !origin.ends_with('/');
-                    if valid { Ok(origin.to_ascii_lowercase()) } else { Err(invalid("CORS_ALLOWED_ORIGINS", format!("'{origin}' is not an origin like https://app.example.com"))) }
-                })
-                .collect::<Result<_, _>>()?,
-        };
-        let s3 = match get("S3_BUCKET") {
+        let api_rate_per_minute = whole("API_RATE_PER_MINUTE", &args.api_rate_per_minute, DEFAULT_API_RATE_PER_MINUTE, 0)?;
+        let request_timeout = Duration::from_secs(u64::from(whole("REQUEST_TIMEOUT_SECS", &args.request_timeout_secs, 30, 1)?));
+        let api_rate_burst = whole("API_RATE_BURST", &args.api_rate_burst, DEFAULT_API_RATE_BURST, 1)?;
+        let cors_allowed_origins = given(&args.cors_allowed_origins).map_or(Ok(Vec::new()), cors_origins)?;
+        let s3 = match given(&args.s3_bucket) {
             None => None,
             Some(bucket) => Some(S3Config {
-                bucket,
-                endpoint: get("S3_ENDPOINT"),
-                region: get("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
-                access_key_id: get("S3_ACCESS_KEY_ID").ok_or_else(|| invalid("S3_ACCESS_KEY_ID", "is required when S3_BUCKET is set"))?,
-                secret_access_key: get("S3_SECRET_ACCESS_KEY").ok_or_else(|| invalid("S3_SECRET_ACCESS_KEY", "is required when S3_BUCKET is set"))?,
+                bucket: bucket.to_owned(),
+                endpoint: given(&args.s3_endpoint).map(str::to_owned),
+                region: given(&args.s3_region).unwrap_or("us-east-1").to_owned(),
+                access_key_id: given_secret(&args.s3_access_key_id).cloned().ok_or_else(|| invalid("S3_ACCESS_KEY_ID", "is required when S3_BUCKET is set"))?,
+                secret_access_key: given_secret(&args.s3_secret_access_key)
+                    .cloned()
+                    .ok_or_else(|| invalid("S3_SECRET_ACCESS_KEY", "is required when S3_BUCKET is set"))?,
             }),
         };
-        let metrics_token = get("METRICS_TOKEN").filter(|t| !t.is_empty()).map(SecretKey);
+        let metrics_token = given_secret(&args.metrics_token).cloned();
         Ok(Config {
             request_timeout,
             metrics_token,
@@ -264,7 +356,7 @@ impl Config {
             api_rate_per_minute,
             api_rate_burst,
             cors_allowed_origins,
-            stats_interval: std::time::Duration::from_secs(stats_minutes * 60),
+            stats_interval: Duration::from_secs(stats_minutes * 60),
             attachment_max_bytes,
             s3,
             oidc,
@@ -283,8 +375,20 @@ impl Config {
     }
 }
 
-fn check_database_url(url: String) -> Result<String, ConfigError> {
-    let scheme = url.split_once("://").map(|(scheme, _)| scheme).unwrap_or("");
+/// Comma-separated origins, each a scheme and host (and port) without a path.
+fn cors_origins(raw: &str) -> Result<Vec<String>, ConfigError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let valid = (origin.starts_with("https://") || origin.starts_with("http://")) && origin.matches('/').count() == 2 && !origin.ends_with('/');
+            if valid { Ok(origin.to_ascii_lowercase()) } else { Err(invalid("CORS_ALLOWED_ORIGINS", format!("'{origin}' is not an origin like https://app.example.com"))) }
+        })
+        .collect()
+}
+
+fn check_database_url(url: SecretString) -> Result<SecretString, ConfigError> {
+    let scheme = url.expose_secret().split_once("://").map(|(scheme, _)| scheme).unwrap_or("");
     match scheme {
         "sqlite" | "postgres" | "postgresql" => Ok(url),
         _ => Err(invalid("DATABASE_URL", "must start with sqlite:// or postgres://")),
@@ -302,20 +406,20 @@ fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
 
 /// The development key: made once from the OS's random source and kept in the data directory,
 /// so sessions survive a restart.
-fn development_secret(data_dir: &Path) -> Result<SecretKey, ConfigError> {
+fn development_secret(data_dir: &Path) -> Result<SecretString, ConfigError> {
     let path = data_dir.join(SECRET_FILE);
     let fail = |e: std::io::Error| invalid("SECRET_KEY", format!("cannot keep a generated key in {} ({e})", path.display()));
-    match std::fs::read_to_string(&path) {
-        Ok(key) if key.trim().len() >= MIN_SECRET_LEN => return Ok(SecretKey(key.trim().to_owned())),
+    match std::fs::read_to_string(&path).map(SecretString::from) {
+        Ok(key) if key.expose_secret().trim().len() >= MIN_SECRET_LEN => return Ok(key.expose_secret().trim().into()),
         Ok(_) => return Err(invalid("SECRET_KEY", format!("{} holds a key that is too short", path.display()))),
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
         Err(_) => {}
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| invalid("SECRET_KEY", format!("no random source to generate one ({e})")))?;
-    let key = hex::encode(bytes);
-    write_private(&path, key.as_bytes()).map_err(fail)?;
-    Ok(SecretKey(key))
+    let key = SecretString::from(hex::encode(bytes));
+    write_private(&path, key.expose_secret().as_bytes()).map_err(fail)?;
+    Ok(key)
 }
 
 #[cfg(unix)]
@@ -331,79 +435,4 @@ fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        Config::from_lookup(|key| vars.get(key).cloned())
-    }
-
-    #[test]
-    fn defaults_use_sqlite_in_the_data_directory_and_keep_a_generated_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let first = config(&[("DATA_DIR", data.to_str().unwrap())]).unwrap();
-        assert_eq!(first.mode, Mode::Development);
-        assert_eq!(first.database_url, format!("sqlite://{}?mode=rwc", data.join("tracker.db").display()));
-        assert_eq!(first.bind_addr, "127.0.0.1:3000".parse().unwrap());
-        let second = config(&[("DATA_DIR", data.to_str().unwrap())]).unwrap();
-        assert_eq!(first.secret_key, second.secret_key, "the generated key is kept");
-        assert!(first.secret_key.expose().len() >= MIN_SECRET_LEN);
-    }
-
-    #[test]
-    fn the_secret_key_never_appears_in_debug_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let key = "k".repeat(40);
-        let cfg = config(&[("DATA_DIR", dir.path().to_str().unwrap()), ("SECRET_KEY", &key)]).unwrap();
-        assert!(!format!("{cfg:?}").contains(&key));
-    }
-
-    #[test]
-    fn production_requires_a_secret_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = config(&[("DATA_DIR", dir.path().to_str().unwrap()), ("APP_ENV", "production")]).unwrap_err();
-        assert_eq!(err.setting, "SECRET_KEY");
-        assert!(err.to_string().starts_with("SECRET_KEY: is required in production"));
-    }
-
-    #[test]
-    fn a_short_secret_key_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = config(&[("DATA_DIR", dir.path().to_str().unwrap()), ("SECRET_KEY", "short")]).unwrap_err();
-        assert_eq!(err.to_string(), "SECRET_KEY: must be at least 32 characters");
-    }
-
-    #[test]
-    fn an_unwritable_data_directory_names_the_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a-file");
-        std::fs::write(&file, b"").unwrap();
-        let bad = file.join("data");
-        let err = config(&[("DATA_DIR", bad.to_str().unwrap())]).unwrap_err();
-        assert_eq!(err.setting, "DATA_DIR");
-        assert!(err.reason.contains(bad.to_str().unwrap()), "{err}");
-    }
-
-    #[test]
-    fn bad_values_name_their_setting() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().to_str().unwrap();
-        for (key, value) in [
-            ("DATABASE_URL", "mysql://localhost/db"),
-            ("BIND_ADDR", "localhost"),
-            ("LOG_LEVEL", "info,=[bad"),
-            ("LOG_FORMAT", "xml"),
-            ("APP_ENV", "staging"),
-            ("PUBLIC_URL", "tracker.example.com"),
-            ("TRUST_FORWARDED_FOR", "maybe"),
-        ] {
-            let err = config(&[("DATA_DIR", data), (key, value)]).unwrap_err();
-            assert_eq!(err.setting, key, "{err}");
-        }
-        let half = config(&[("DATA_DIR", data), ("OIDC_CLIENT_ID", "client")]).unwrap_err();
-        assert_eq!(half.to_string(), "OIDC_CLIENT_SECRET: is required when OIDC_CLIENT_ID is set");
-    }
-}
+mod tests;

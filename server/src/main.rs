@@ -1,6 +1,7 @@
 //! `server`: serves the tracker, or runs one of its maintenance commands.
 use clap::{Parser, Subcommand};
-use server::{Config, startup};
+use secrecy::{ExposeSecret, ExposeSecretMut, SecretString};
+use server::{Config, config::ConfigArgs, startup};
 use std::process::ExitCode;
 
 #[global_allocator]
@@ -11,6 +12,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Every setting, as a flag or its environment variable.
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(Subcommand)]
@@ -66,8 +70,10 @@ enum AdminCommand {
 }
 
 fn main() -> ExitCode {
+    // Before the command line is read: clap takes unset flags from the environment.
+    let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    let config = match Config::from_env() {
+    let config = match Config::from_args(cli.config) {
         Ok(config) => config,
         Err(err) => {
             eprintln!("error: {err}");
@@ -92,16 +98,16 @@ fn main() -> ExitCode {
 }
 
 /// The password from a no-echo prompt, or one line of standard input.
-fn read_password(from_stdin: bool) -> Result<String, Box<dyn std::error::Error>> {
+fn read_password(from_stdin: bool) -> Result<SecretString, Box<dyn std::error::Error>> {
     use std::io::IsTerminal;
     if from_stdin || !std::io::stdin().is_terminal() {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line)?;
-        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+        let mut line = secrecy::SecretBox::<String>::default();
+        std::io::stdin().read_line(line.expose_secret_mut())?;
+        return Ok(line.expose_secret().trim_end_matches(['\r', '\n']).into());
     }
-    let password = rpassword::prompt_password("Password (at least 8 characters): ")?;
-    let again = rpassword::prompt_password("Repeat the password: ")?;
-    if password != again {
+    let password = SecretString::from(rpassword::prompt_password("Password (at least 8 characters): ")?);
+    let again = SecretString::from(rpassword::prompt_password("Repeat the password: ")?);
+    if password.expose_secret() != again.expose_secret() {
         return Err("the passwords differ".into());
     }
     Ok(password)
@@ -137,7 +143,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             println!("inserted {inserted} demo issues");
         }
         Command::SeedBench { issues } => {
-            let password = app::auth::service::Password::parse("password", &read_password(true)?).map_err(|err| describe_app_error(&err))?;
+            let password = app::auth::service::Password::parse("password", read_password(true)?.expose_secret()).map_err(|err| describe_app_error(&err))?;
             let hash = app::auth::service::hash_password(password).await.map_err(|err| describe_app_error(&err))?;
             let started = std::time::Instant::now();
             let seeded = server::seed::bench::seed(&state.db, issues, &hash).await?;
@@ -146,7 +152,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         }
         Command::Admin(AdminCommand::Create { email, password_stdin }) => {
             let password = read_password(password_stdin)?;
-            let admin = app::auth::service::create_or_promote_admin(&state.db, &email, &password)
+            let admin = app::auth::service::create_or_promote_admin(&state.db, &email, password.expose_secret())
                 .await
                 .map_err(|err| describe_app_error(&err))?;
             println!("{} is now an admin", admin.email);

@@ -57,7 +57,7 @@ pub async fn track(request: Request, next: Next) -> Response {
 pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(expected) = &state.settings.metrics_token {
         let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-        if given.map(str::as_bytes) != Some(expected.as_bytes()) {
+        if given.map(str::as_bytes) != Some(secrecy::ExposeSecret::expose_secret(expected).as_bytes()) {
             return Err(AppError::Unauthorized.into());
         }
     }

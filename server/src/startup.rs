@@ -4,6 +4,7 @@ use app::server::{AppState, OidcSettings, Settings};
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
+use secrecy::ExposeSecret;
 use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 
@@ -37,16 +38,28 @@ pub fn describe_database(url: &str) -> String {
 
 /// Connects to the database, brings its schema up to date and builds the shared state.
 pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
-    let target = describe_database(&config.database_url);
-    let db = app::server::db::connect(&config.database_url)
+    let database_url = config.database_url.expose_secret();
+    let target = describe_database(database_url);
+    let db = app::server::db::connect(database_url)
         .await
         .map_err(|source| StartupError::Database { target: target.clone(), source })?;
     Migrator::up(&db, None)
         .await
         .map_err(|source| StartupError::Migration { target: target.clone(), source })?;
     tracing::info!(database = %target, "database ready");
-    let settings = Settings {
-        secret_key: config.secret_key.expose().to_vec(),
+    // Installed before the first request, so every series is recorded from the start.
+    crate::metrics::handle();
+    let storage = storage(config)?;
+    let events = app::server::events::Events::for_database(&db, database_url)
+        .await
+        .map_err(|source| StartupError::Database { target: target.clone(), source: sea_orm::DbErr::Custom(format!("listening for events: {source}")) })?;
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings(config)), storage, events })
+}
+
+/// The settings services need, from the server's configuration; secrets stay wrapped.
+pub fn settings(config: &Config) -> Settings {
+    Settings {
+        secret_key: config.secret_key.expose_secret().as_bytes().to_vec().into(),
         secure: config.secure(),
         admin_email: config.admin_email.clone(),
         trust_forwarded_for: config.trust_forwarded_for,
@@ -60,20 +73,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         }),
         attachment_max_bytes: config.attachment_max_bytes,
         public_url: config.public_url.clone(),
-        metrics_token: config.metrics_token.as_ref().map(|t| String::from_utf8_lossy(t.expose()).into_owned()),
+        metrics_token: config.metrics_token.clone(),
         metrics_separate: config.metrics_addr.is_some(),
         request_timeout: config.request_timeout,
         api_rate_per_minute: config.api_rate_per_minute,
         api_rate_burst: config.api_rate_burst,
         cors_allowed_origins: config.cors_allowed_origins.clone(),
-    };
-    // Installed before the first request, so every series is recorded from the start.
-    crate::metrics::handle();
-    let storage = storage(config)?;
-    let events = app::server::events::Events::for_database(&db, &config.database_url)
-        .await
-        .map_err(|source| StartupError::Database { target: target.clone(), source: sea_orm::DbErr::Custom(format!("listening for events: {source}")) })?;
-    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings), storage, events })
+    }
 }
 
 /// The attachment store: an S3-compatible bucket when configured, else `<DATA_DIR>/attachments`.
@@ -84,8 +90,8 @@ fn storage(config: &Config) -> Result<Arc<dyn object_store::ObjectStore>, Startu
             let mut builder = object_store::aws::AmazonS3Builder::new()
                 .with_bucket_name(&s3.bucket)
                 .with_region(&s3.region)
-                .with_access_key_id(&s3.access_key_id)
-                .with_secret_access_key(&s3.secret_access_key);
+                .with_access_key_id(s3.access_key_id.expose_secret())
+                .with_secret_access_key(s3.secret_access_key.expose_secret());
             if let Some(endpoint) = &s3.endpoint {
                 // Self-hosted services answer on path-style URLs, often over plain HTTP inside a network.
                 builder = builder.with_endpoint(endpoint).with_allow_http(endpoint.starts_with("http://")).with_virtual_hosted_style_request(false);

@@ -76,7 +76,7 @@ async fn client(
     Ok(CoreClient::from_provider_metadata(
         metadata(oidc, http).await?,
         ClientId::new(oidc.client_id.clone()),
-        Some(ClientSecret::new(oidc.client_secret.clone())),
+        Some(ClientSecret::new(secrecy::ExposeSecret::expose_secret(&oidc.client_secret).to_owned())),
     )
     .set_redirect_uri(RedirectUrl::new(oidc.redirect_url.clone()).map_err(|e| provider_error(&e.to_string()))?))
 }

@@ -1,6 +1,7 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
+use secrecy::{SecretSlice, SecretString};
 use std::sync::Arc;
 
 /// Everything a request handler or server function needs, passed rather than global.
@@ -17,9 +18,11 @@ pub struct AppState {
 }
 
 /// The settings that services need, taken from the server's configuration at start-up.
+/// Secrets are wrapped, so its `Debug` output shows none of them.
+#[derive(Debug)]
 pub struct Settings {
-    /// Signs session tokens. Never logged.
-    pub secret_key: Vec<u8>,
+    /// Signs session tokens.
+    pub secret_key: SecretSlice<u8>,
     /// Served over HTTPS: cookies get `Secure` and the `__Host-` prefix, and HSTS is sent.
     pub secure: bool,
     /// An account signing up with this address becomes an admin.
@@ -35,7 +38,7 @@ pub struct Settings {
     /// The address users reach the site at, when configured (`https://tracker.example`).
     pub public_url: Option<String>,
     /// When set, `/metrics` answers only to this bearer token.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<SecretString>,
     /// How long a request (other than an upload's body) may take to be answered: 408 after.
     pub request_timeout: std::time::Duration,
     /// `/metrics` is served on a listener of its own, not beside the app.
@@ -49,9 +52,10 @@ pub struct Settings {
 }
 
 /// The OpenID Connect client: who we are to the provider and where it sends users back.
+#[derive(Debug)]
 pub struct OidcSettings {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
     pub issuer_url: String,
     /// `<public URL>/auth/oidc/callback`, registered with the provider.
     pub redirect_url: String,

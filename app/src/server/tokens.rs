@@ -1,4 +1,5 @@
 //! Session tokens: HS256 JWTs that name a server-side session row.
+use secrecy::{ExposeSecret, SecretSlice};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +21,7 @@ pub struct Claims {
 }
 
 /// Signs a token for `session_id` of `user_id`, valid until `expires_at` (seconds since the epoch).
-pub fn issue(secret: &[u8], user_id: i64, session_id: &str, issued_at: i64, expires_at: i64) -> String {
+pub fn issue(secret: &SecretSlice<u8>, user_id: i64, session_id: &str, issued_at: i64, expires_at: i64) -> String {
     let claims = Claims {
         sub: user_id.to_string(),
         sid: session_id.to_owned(),
@@ -29,18 +30,18 @@ pub fn issue(secret: &[u8], user_id: i64, session_id: &str, issued_at: i64, expi
         iat: issued_at,
         exp: expires_at,
     };
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).expect("HS256 signing cannot fail")
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.expose_secret())).expect("HS256 signing cannot fail")
 }
 
 /// The claims of a token signed with `secret` by HS256, for this issuer and audience, not expired.
 /// Anything else (`alg: none`, another algorithm or key, a bad claim) is `None`.
-pub fn verify(secret: &[u8], token: &str) -> Option<Claims> {
+pub fn verify(secret: &SecretSlice<u8>, token: &str) -> Option<Claims> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[ISSUER]);
     validation.set_audience(&[AUDIENCE]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 0;
-    decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation).ok().map(|data| data.claims)
+    decode::<Claims>(token, &DecodingKey::from_secret(secret.expose_secret()), &validation).ok().map(|data| data.claims)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -52,24 +53,24 @@ struct SealedClaims<T> {
 }
 
 /// Signs `value` for `audience`, valid for `ttl_secs`: a tamper-proof value a client can carry.
-pub fn seal<T: Serialize>(secret: &[u8], audience: &str, value: &T, ttl_secs: i64) -> String {
+pub fn seal<T: Serialize>(secret: &SecretSlice<u8>, audience: &str, value: &T, ttl_secs: i64) -> String {
     let claims = SealedClaims {
         iss: ISSUER.to_owned(),
         aud: audience.to_owned(),
         exp: chrono::Utc::now().timestamp() + ttl_secs,
         data: value,
     };
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).expect("HS256 signing cannot fail")
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.expose_secret())).expect("HS256 signing cannot fail")
 }
 
 /// The value sealed by [`seal`] for `audience`, if the seal is intact and not expired.
-pub fn open<T: serde::de::DeserializeOwned>(secret: &[u8], audience: &str, sealed: &str) -> Option<T> {
+pub fn open<T: serde::de::DeserializeOwned>(secret: &SecretSlice<u8>, audience: &str, sealed: &str) -> Option<T> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[ISSUER]);
     validation.set_audience(&[audience]);
     validation.set_required_spec_claims(&["exp", "iss", "aud"]);
     validation.leeway = 0;
-    decode::<SealedClaims<T>>(sealed, &DecodingKey::from_secret(secret), &validation).ok().map(|data| data.claims.data)
+    decode::<SealedClaims<T>>(sealed, &DecodingKey::from_secret(secret.expose_secret()), &validation).ok().map(|data| data.claims.data)
 }
 
 #[cfg(test)]
@@ -78,21 +79,25 @@ mod tests {
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 
+    fn key() -> SecretSlice<u8> {
+        KEY.to_vec().into()
+    }
+
     fn now() -> i64 {
         chrono::Utc::now().timestamp()
     }
 
     #[test]
     fn a_token_verifies_with_its_key_only() {
-        let token = issue(KEY, 7, "s1", now(), now() + 60);
-        assert_eq!(verify(KEY, &token).map(|c| (c.sub, c.sid)), Some(("7".into(), "s1".into())));
-        assert_eq!(verify(b"another-key-another-key-another-k", &token), None);
+        let token = issue(&key(), 7, "s1", now(), now() + 60);
+        assert_eq!(verify(&key(), &token).map(|c| (c.sub, c.sid)), Some(("7".into(), "s1".into())));
+        assert_eq!(verify(&b"another-key-another-key-another-k".to_vec().into(), &token), None);
     }
 
     #[test]
     fn an_expired_token_is_refused() {
-        let token = issue(KEY, 7, "s1", now() - 120, now() - 60);
-        assert_eq!(verify(KEY, &token), None);
+        let token = issue(&key(), 7, "s1", now() - 120, now() - 60);
+        assert_eq!(verify(&key(), &token), None);
     }
 
     #[test]
@@ -105,9 +110,9 @@ mod tests {
             now() + 60
         ));
         let none = format!("{}.{payload}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#));
-        assert_eq!(verify(KEY, &none), None);
+        assert_eq!(verify(&key(), &none), None);
         let hs512 = encode(&Header::new(Algorithm::HS512), &verify_shape(), &EncodingKey::from_secret(KEY)).unwrap();
-        assert_eq!(verify(KEY, &hs512), None);
+        assert_eq!(verify(&key(), &hs512), None);
     }
 
     #[test]
@@ -115,11 +120,11 @@ mod tests {
         let mut claims = verify_shape();
         claims.aud = "somebody-else".into();
         let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(KEY)).unwrap();
-        assert_eq!(verify(KEY, &token), None);
+        assert_eq!(verify(&key(), &token), None);
         let mut claims = verify_shape();
         claims.iss = "evil".into();
         let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(KEY)).unwrap();
-        assert_eq!(verify(KEY, &token), None);
+        assert_eq!(verify(&key(), &token), None);
     }
 
     fn verify_shape() -> Claims {

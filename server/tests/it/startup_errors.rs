@@ -72,3 +72,29 @@ fn the_default_database_is_a_sqlite_file_created_in_the_data_directory() {
     assert!(data.path().join("tracker.db").is_file());
     assert!(data.path().join("secret.key").is_file(), "a development key is generated and kept");
 }
+
+#[test]
+fn no_secret_reaches_the_startup_logs_or_the_help() {
+    let secrets = [
+        ("SECRET_KEY", "signing-key-signing-key-signing-key-2"),
+        ("METRICS_TOKEN", "metrics-token-2"),
+        ("OIDC_CLIENT_SECRET", "oidc-client-secret-2"),
+        ("S3_ACCESS_KEY_ID", "s3-access-key-id-2"),
+        ("S3_SECRET_ACCESS_KEY", "s3-secret-access-key-2"),
+    ];
+    let mut vars = vec![("LOG_LEVEL", "trace"), ("OIDC_CLIENT_ID", "client"), ("S3_BUCKET", "attachments")];
+    vars.extend(secrets);
+
+    let migrate = run_server(&vars);
+    let help = Command::new(env!("CARGO_BIN_EXE_server")).arg("--help").env_clear().envs(vars.iter().copied()).output().unwrap();
+
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let logs = format!("{}{}", String::from_utf8_lossy(&migrate.stdout), String::from_utf8_lossy(&migrate.stderr));
+    assert!(logs.contains("database ready"), "the start-up was logged: {logs}");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("METRICS_TOKEN"), "{help}");
+    for (_, secret) in secrets {
+        assert!(!logs.contains(secret), "{secret} in the logs: {logs}");
+        assert!(!help.contains(secret), "{secret} in the help: {help}");
+    }
+}
