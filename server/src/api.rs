@@ -1,13 +1,13 @@
 //! The REST API under `/api/v1`: thin handlers over the same services the pages' server
 //! functions call, so the two cannot disagree on permissions or validation. Every route is
 //! registered through the OpenAPI router, so none can be missing from `/api-docs/openapi.json`.
-use crate::rest::{ApiError, ApiUser};
+use crate::rest::{ApiError, ApiUser, ErrorBody, ErrorCode, ErrorDetail};
 use app::{
     attachments::model::Attachment,
     auth::model::{ApiTokenInfo, NewApiToken, UserSummary},
     comments::model::{Comment, TimelineEntry},
     domain::{Role, Severity, Status, TagColour},
-    error::{AppError, FieldError},
+    error::AppError,
     issues::{
         model::{IssueDetail, IssueFilter, IssuePage, IssueSummary},
         service::Triage,
@@ -30,27 +30,11 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// The error every endpoint answers with: `{"error": {"code", "message", "fields"}}`.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// A stable name: `validation_failed`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-    /// `stale_version`, `payload_too_large`, `unsupported_media_type`, `rate_limited`, `internal`.
-    pub code: String,
-    pub message: String,
-    /// For `validation_failed`: each field at fault and why.
-    pub fields: Vec<FieldError>,
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Issues & Insights Tracker API", description = "Everything the web app does, over JSON. Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/tokens`."),
     modifiers(&BearerAuth),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, ErrorCode)),
     tags(
         (name = "auth", description = "Tokens and the signed-in user"),
         (name = "users", description = "Accounts and roles (admins)"),

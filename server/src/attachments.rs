@@ -58,8 +58,8 @@ pub struct UploadForm {
 #[utoipa::path(post, path = "/api/v1/issues/{id}/attachments", tag = "attachments",
     params(("id" = i64, Path), ("comment_id" = Option<i64>, Query, description = "Attach to this comment of the issue")),
     request_body(content = UploadForm, content_type = "multipart/form-data"), security(("bearer" = [])),
-    responses((status = 201, body = Attachment, headers(("Location" = String))), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
-        (status = 413, body = crate::api::ErrorBody), (status = 415, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = Attachment, headers(("Location" = String))), (status = 401, body = crate::rest::ErrorBody), (status = 404, body = crate::rest::ErrorBody),
+        (status = 413, body = crate::rest::ErrorBody), (status = 415, body = crate::rest::ErrorBody), (status = 422, body = crate::rest::ErrorBody)))]
 pub async fn upload(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

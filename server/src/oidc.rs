@@ -1,4 +1,5 @@
 //! The browser's two stops in single sign-on: leaving for the provider, and coming back.
+use crate::rest::{ErrorBody, ErrorCode};
 use app::{auth::oidc, error::AppError, server::AppState};
 use axum::{
     extract::{ConnectInfo, Query, State},
@@ -40,13 +41,11 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
 }
 
 fn error_response(state: &AppState, err: AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (status, message) = match &err {
         AppError::Validation(fields) => (StatusCode::BAD_REQUEST, fields.first().map(|f| f.message.clone()).unwrap_or_default()),
-        other => (status, other.to_string()),
+        other => (crate::rest::status_of(other), other.to_string()),
     };
-    let body = serde_json::json!({ "error": { "code": "sign_in_failed", "message": message, "fields": [] } });
-    let mut response = (status, axum::Json(body)).into_response();
+    let mut response = ErrorBody::new(ErrorCode::SignInFailed, message).into_response_with(status);
     // The pending sign-in is spent either way.
     if let Ok(value) = HeaderValue::from_str(&pending_cookie(state, "", 0)) {
         response.headers_mut().append(header::SET_COOKIE, value);

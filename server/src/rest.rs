@@ -1,13 +1,75 @@
 //! What every REST handler shares: the signed-in user as an extractor, and one JSON shape for
 //! every error: `{"error": {"code", "message", "fields"}}`.
-use app::{auth::model::CurrentUser, error::AppError, server::AppState};
+use app::{
+    auth::model::CurrentUser,
+    error::{AppError, FieldError},
+    server::AppState,
+};
 use axum::{
     Json,
     extract::FromRequestParts,
     http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The error every endpoint answers with: `{"error": {"code", "message", "fields"}}`. Every
+/// JSON error the server sends is one of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    pub message: String,
+    /// For `validation_failed`: each field at fault and why.
+    pub fields: Vec<FieldError>,
+}
+
+/// The stable, machine-readable name of an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    ValidationFailed,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    StaleVersion,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    Internal,
+    BadGateway,
+    RequestTimeout,
+    /// Single sign-on did not complete.
+    SignInFailed,
+}
+
+impl ErrorBody {
+    /// An error with no field errors.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorBody { error: ErrorDetail { code, message: message.into(), fields: Vec::new() } }
+    }
+
+    /// This body as a JSON response with `status`.
+    pub fn into_response_with(self, status: StatusCode) -> Response {
+        (status, Json(self)).into_response()
+    }
+}
+
+impl From<&AppError> for ErrorBody {
+    fn from(err: &AppError) -> Self {
+        let mut body = ErrorBody::new(code(err), err.to_string());
+        if let AppError::Validation(fields) = err {
+            body.error.fields.clone_from(fields);
+        }
+        body
+    }
+}
 
 /// An [`AppError`] answered as JSON with its status.
 pub struct ApiError(pub AppError);
@@ -19,36 +81,35 @@ impl From<AppError> for ApiError {
 }
 
 /// The stable, machine-readable name of an error.
-fn code(err: &AppError) -> &'static str {
+fn code(err: &AppError) -> ErrorCode {
     match err {
-        AppError::Validation(_) => "validation_failed",
-        AppError::Unauthorized => "unauthorized",
-        AppError::Forbidden => "forbidden",
-        AppError::NotFound => "not_found",
-        AppError::Conflict(_) => "conflict",
-        AppError::StaleVersion { .. } => "stale_version",
-        AppError::TooLarge { .. } => "payload_too_large",
-        AppError::UnsupportedType(_) => "unsupported_media_type",
-        AppError::RateLimited { .. } => "rate_limited",
-        AppError::Internal { .. } => "internal",
-        AppError::Transport(_) => "bad_gateway",
+        AppError::Validation(_) => ErrorCode::ValidationFailed,
+        AppError::Unauthorized => ErrorCode::Unauthorized,
+        AppError::Forbidden => ErrorCode::Forbidden,
+        AppError::NotFound => ErrorCode::NotFound,
+        AppError::Conflict(_) => ErrorCode::Conflict,
+        AppError::StaleVersion { .. } => ErrorCode::StaleVersion,
+        AppError::TooLarge { .. } => ErrorCode::PayloadTooLarge,
+        AppError::UnsupportedType(_) => ErrorCode::UnsupportedMediaType,
+        AppError::RateLimited { .. } => ErrorCode::RateLimited,
+        AppError::Internal { .. } => ErrorCode::Internal,
+        AppError::Transport(_) => ErrorCode::BadGateway,
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let fields = match &self.0 {
-            AppError::Validation(fields) => json!(fields),
-            _ => json!([]),
-        };
-        let body = json!({ "error": { "code": code(&self.0), "message": self.0.to_string(), "fields": fields } });
-        let mut response = (status, Json(body)).into_response();
+        let mut response = ErrorBody::from(&self.0).into_response_with(status_of(&self.0));
         if let AppError::RateLimited { retry_after_secs } = self.0 {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
     }
+}
+
+/// The HTTP status `err` is answered with.
+pub fn status_of(err: &AppError) -> StatusCode {
+    StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// The signed-in user, from a bearer token or the session cookie; 401 otherwise.

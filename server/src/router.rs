@@ -1,5 +1,8 @@
 //! The router: pages, server functions, health, static assets, and the layers around them.
-use crate::health;
+use crate::{
+    health,
+    rest::{ErrorBody, ErrorCode},
+};
 use app::{App, server::AppState, shell};
 use axum::{
     Router,
@@ -133,11 +136,7 @@ fn csrf(settings: &app::server::Settings) -> CsrfLayer {
 }
 
 fn cross_site_rejection() -> Response {
-    let body = serde_json::json!({ "error": { "code": "forbidden", "message": "cross-site request refused", "fields": [] } });
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
+    ErrorBody::new(ErrorCode::Forbidden, "cross-site request refused").into_response_with(StatusCode::FORBIDDEN)
 }
 
 /// How far over its limit a declared body may be and still be read (and dropped) before the 413.
@@ -172,15 +171,11 @@ async fn api_error_shape(req: Request, next: Next) -> Response {
         return response;
     }
     let (code, message) = match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", format!("the request body is larger than the limit of {MAX_BODY_BYTES} bytes")),
-        StatusCode::REQUEST_TIMEOUT => ("request_timeout", "the request took too long; try again".to_owned()),
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::PayloadTooLarge, format!("the request body is larger than the limit of {MAX_BODY_BYTES} bytes")),
+        StatusCode::REQUEST_TIMEOUT => (ErrorCode::RequestTimeout, "the request took too long; try again".to_owned()),
         _ => return response,
     };
-    let body = serde_json::json!({ "error": { "code": code, "message": message, "fields": [] } });
-    let mut shaped = Response::new(Body::from(body.to_string()));
-    *shaped.status_mut() = response.status();
-    shaped.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    shaped
+    ErrorBody::new(code, message).into_response_with(response.status())
 }
 
 /// Makes the request id available to services (for error reports) while the request runs.

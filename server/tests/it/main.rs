@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod comments;
 mod editing;
+mod errors;
 mod filing;
 mod health;
 mod issue_list;
