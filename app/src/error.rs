@@ -90,7 +90,7 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
                 let err = AppError::field("request", message);
                 #[cfg(feature = "ssr")]
-                crate::server::report_status(&err);
+                report_status(&err);
                 err
             }
             other => AppError::Transport(other.to_string()),
@@ -98,21 +98,24 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Sets the HTTP status of a server function's response from its error, so that
+/// a 422 or 404 reaches the caller as that status rather than a generic 500.
 #[cfg(feature = "ssr")]
-impl AppError {
-    /// Logs `err` as a failure of `what` and hands the caller only a request id.
-    pub fn internal(what: &str, err: impl std::fmt::Display) -> AppError {
-        let request_id = crate::server::request_id::current();
-        tracing::error!(error = %err, %request_id, "{what} failed");
-        AppError::Internal { request_id }
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        report_status(err);
     }
+    result
 }
 
+/// Puts `err`'s status (and `Retry-After` for rate limits) on the current response.
 #[cfg(feature = "ssr")]
-impl From<sea_orm::DbErr> for AppError {
-    /// Logs the database's message and hands the caller only a request id.
-    fn from(err: sea_orm::DbErr) -> Self {
-        AppError::internal("a database call", err)
+pub fn report_status(err: &AppError) {
+    use axum::http::{HeaderValue, StatusCode, header};
+    let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
+    options.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    if let AppError::RateLimited { retry_after_secs } = err {
+        options.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
     }
 }
 

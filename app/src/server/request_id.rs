@@ -1,4 +1,5 @@
-//! The id that ties a response to its log lines.
+//! The id that ties a response to its log lines, and the internal errors that carry it.
+use crate::error::AppError;
 
 tokio::task_local! {
     /// Set by the server's request middleware for the duration of one request.
@@ -19,4 +20,20 @@ pub fn fresh() -> String {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("{:x}{:04x}", nanos as u64, n & 0xffff)
+}
+
+impl AppError {
+    /// Logs `err` as a failure of `what` and hands the caller only a request id.
+    pub fn internal(what: &str, err: impl std::fmt::Display) -> AppError {
+        let request_id = current();
+        tracing::error!(error = %err, %request_id, "{what} failed");
+        AppError::Internal { request_id }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    /// Logs the database's message and hands the caller only a request id.
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::internal("a database call", err)
+    }
 }
