@@ -1,4 +1,5 @@
 use super::*;
+use clap::Parser;
 use std::collections::HashMap;
 
 fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
