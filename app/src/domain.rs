@@ -75,6 +75,9 @@ macro_rules! closed_set {
     };
 }
 
+/// Other shared modules define their closed sets with the same macro.
+pub(crate) use closed_set;
+
 #[cfg(feature = "ssr")]
 use sea_orm::sea_query::StringLen;
 
@@ -174,8 +177,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind}; expected one of {allowed}")]
 pub struct UnknownValue {
-    kind: &'static str,
-    allowed: String,
+    pub(crate) kind: &'static str,
+    pub(crate) allowed: String,
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! and how names are cleaned. Attachments follow their issue's permissions.
 use super::model::{Attachment, download_path, is_previewable, preview_path};
 use crate::{
+    activity::{model::Change, service::record},
     auth::model::CurrentUser,
     error::AppError,
-    issues::service::{announce, record_event, visible_issue},
+    issues::service::{announce, visible_issue},
     server::events::Events,
     server::entities::{attachments, comments, users},
     server::markdown::InlineImages,
@@ -125,7 +126,7 @@ pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), event
     }
     .insert(&txn)
     .await?;
-    record_event(&txn, stored.issue_id, actor, "attachment_added", None, Some(stored.file_name)).await?;
+    record(&txn, stored.issue_id, actor.id, Change::AttachmentAdded { file_name: stored.file_name }).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, "attachment");
     Ok(to_dto(row, actor.email.clone(), actor))
@@ -199,7 +200,7 @@ pub async fn remove_attachment(
         return Err(AppError::Forbidden);
     }
     attachments::Entity::delete_by_id(row.id).exec(&txn).await?;
-    record_event(&txn, row.issue_id, actor, "attachment_removed", Some(row.file_name.clone()), None).await?;
+    record(&txn, row.issue_id, actor.id, Change::AttachmentRemoved { file_name: row.file_name.clone() }).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, "attachment");
     crate::server::storage::delete(storage, &row.storage_key).await;

@@ -84,7 +84,7 @@ impl Drafts {
 #[component]
 fn ActivityLine(activity: Activity) -> impl IntoView {
     view! {
-        <li class="text-sm text-slate-600 dark:text-slate-400" data-kind=activity.kind.clone()>
+        <li class="text-sm text-slate-600 dark:text-slate-400" data-kind=activity.kind.as_str()>
             <span class="font-medium text-slate-800 dark:text-slate-200">{activity.actor_email.clone()}</span>
             " " {activity.describe()} " · " <Timestamp at=activity.at/>
         </li>

@@ -1,14 +1,15 @@
 //! The rules and database access for comments and the timeline. Whoever may see an issue may
 //! comment on it and read its timeline; authors edit and delete their own comments, admins
 //! delete any. Each change lands with its history row in one transaction.
-use super::model::{Activity, COMMENT_MAX_BYTES, Comment, TimelineEntry};
+use super::model::{COMMENT_MAX_BYTES, Comment, TimelineEntry};
 use crate::{
+    activity::{model::Change, service::record},
     attachments::service::inline_images,
     auth::model::CurrentUser,
     error::AppError,
-    issues::service::{announce, record_event, visible_issue},
+    issues::service::{announce, visible_issue},
     server::events::Events,
-    server::entities::{comments, issue_events, issues, users},
+    server::entities::{comments, issues, users},
     server::markdown::{self, Page},
 };
 use chrono::Utc;
@@ -16,7 +17,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionSession,
     TransactionTrait, sea_query::Expr,
 };
-use std::collections::HashMap;
 
 /// A comment body: markdown, not blank, at most 64 KiB, without NUL.
 pub fn parse_body(raw: &str) -> Result<String, AppError> {
@@ -49,9 +49,6 @@ fn to_dto(comment: comments::Model, author_email: String, viewer: &CurrentUser, 
     }
 }
 
-/// Comment activity shows as the comment itself (edited or deleted), not as separate lines.
-const SHOWN_AS_COMMENTS: &[&str] = &["comment_added", "comment_edited", "comment_deleted"];
-
 /// An issue's comments and recorded changes, oldest first, for someone who may see the issue.
 pub async fn timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<Vec<TimelineEntry>, AppError> {
     visible_issue(db, actor, issue_id).await?;
@@ -61,32 +58,13 @@ pub async fn timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: 
         .find_also_related(users::Entity)
         .all(db)
         .await?;
-    let events = issue_events::Entity::find()
-        .filter(issue_events::Column::IssueId.eq(issue_id))
-        .filter(issue_events::Column::Kind.is_not_in(SHOWN_AS_COMMENTS.iter().copied()))
-        .order_by_asc(issue_events::Column::Id)
-        .all(db)
-        .await?;
+    let history = crate::activity::service::timeline(db, issue_id).await?;
     // One page: its comments share the images and the highlighting allowance.
     let page = Page::new(inline_images(db, issue_id).await?);
-    let actor_ids: Vec<i64> = events.iter().map(|e| e.actor_id).collect();
-    let emails: HashMap<i64, String> =
-        users::Entity::find().filter(users::Column::Id.is_in(actor_ids)).all(db).await?.into_iter().map(|u| (u.id, u.email)).collect();
     let mut entries: Vec<TimelineEntry> = comments
         .into_iter()
         .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map(|u| u.email).unwrap_or_default(), actor, &page)))
-        .chain(events.into_iter().map(|event| {
-            // A description can be 64 KiB; the timeline says it changed, the issue shows it.
-            let keep = event.kind != "description";
-            TimelineEntry::Activity(Activity {
-                id: event.id,
-                actor_email: emails.get(&event.actor_id).cloned().unwrap_or_default(),
-                from: event.from_value.filter(|_| keep),
-                to: event.to_value.filter(|_| keep),
-                kind: event.kind,
-                at: event.created_at,
-            })
-        }))
+        .chain(history.into_iter().map(TimelineEntry::Activity))
         .collect();
     // Stable: an event and a comment in the same instant keep the order they were read in.
     entries.sort_by_key(TimelineEntry::at);
@@ -120,7 +98,7 @@ pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events:
     }
     .insert(&txn)
     .await?;
-    record_event(&txn, issue_id, actor, "comment_added", None, Some(body)).await?;
+    record(&txn, issue_id, actor.id, Change::CommentAdded { body }).await?;
     touch(&txn, issue_id).await?;
     let page = Page::new(inline_images(&txn, issue_id).await?);
     txn.commit().await?;
@@ -152,7 +130,7 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events
     active.body = Set(body.clone());
     active.edited_at = Set(Some(Utc::now()));
     let comment = active.update(&txn).await?;
-    record_event(&txn, issue_id, actor, "comment_edited", Some(before), Some(body)).await?;
+    record(&txn, issue_id, actor.id, Change::CommentEdited { from: before, to: body }).await?;
     touch(&txn, issue_id).await?;
     let page = Page::new(inline_images(&txn, issue_id).await?);
     txn.commit().await?;
@@ -173,7 +151,7 @@ pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), even
     active.body = Set(String::new());
     active.deleted_at = Set(Some(Utc::now()));
     active.update(&txn).await?;
-    record_event(&txn, issue_id, actor, "comment_deleted", Some(before), None).await?;
+    record(&txn, issue_id, actor.id, Change::CommentDeleted { body: before }).await?;
     if !own {
         // Removing someone else's words is an administrative act.
         let event = crate::audit::service::Event::new(actor, "comment_deleted").target(format!("comment {comment_id} on issue {issue_id}"));

@@ -1,10 +1,11 @@
 //! The rules and database access for issues: the only place that decides what a caller sees.
 use super::model::{IssueDetail, IssueSummary};
 use crate::{
+    activity::{model::Change, service::record},
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
-    server::entities::{issue_events, issue_tags, issues, users},
+    server::entities::{issue_tags, issues, users},
     server::events::{Events, Notice},
     server::markdown::{self, Page},
     tags::model::Tag,
@@ -35,7 +36,7 @@ pub async fn triage(
 ) -> Result<IssueSummary, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let issue = for_triage(&txn, actor, issue_id, version).await?;
-    let (kind, from, to) = match change {
+    let recorded = match change {
         Triage::Status(next) => {
             if !issue.status.can_move_to(next) {
                 return Err(AppError::field(
@@ -43,9 +44,9 @@ pub async fn triage(
                     format!("an issue cannot move from {} to {}", issue.status.label(), next.label()),
                 ));
             }
-            ("status", issue.status.as_str(), next.as_str())
+            Change::Status { from: issue.status, to: next }
         }
-        Triage::Severity(next) => ("severity", issue.severity.as_str(), next.as_str()),
+        Triage::Severity(next) => Change::Severity { from: issue.severity, to: next },
     };
     let update = at_version(issue_id, version);
     apply(&txn, version, match change {
@@ -53,7 +54,7 @@ pub async fn triage(
         Triage::Severity(next) => update.col_expr(issues::Column::Severity, Expr::value(next)),
     })
     .await?;
-    record_event(&txn, issue_id, actor, kind, Some(from.to_owned()), Some(to.to_owned())).await?;
+    record(&txn, issue_id, actor.id, recorded).await?;
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
     announce(events, &issue, summary.version, "updated");
@@ -202,10 +203,10 @@ pub async fn create_issue(
     }
     .insert(&txn)
     .await?;
-    record_event(&txn, issue.id, actor, "created", None, Some(issue.title.clone())).await?;
+    record(&txn, issue.id, actor.id, Change::Created { title: issue.title.clone() }).await?;
     if !tags.is_empty() {
         link_tags(&txn, issue.id, &tags).await?;
-        record_event(&txn, issue.id, actor, "tags", None, Some(tag_names(&tags))).await?;
+        record(&txn, issue.id, actor.id, Change::Tags { from: Vec::new(), to: names(&tags) }).await?;
     }
     txn.commit().await?;
     announce(events, &issue, issue.version, "created");
@@ -218,29 +219,6 @@ pub async fn create_issue(
 pub async fn get_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<IssueDetail, AppError> {
     visible_issue(db, actor, issue_id).await?;
     load_detail(db, issue_id).await
-}
-
-/// Records one change to an issue, inside the caller's transaction.
-pub(crate) async fn record_event(
-    txn: &impl ConnectionTrait,
-    issue_id: i64,
-    actor: &CurrentUser,
-    kind: &str,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<(), AppError> {
-    issue_events::ActiveModel {
-        issue_id: Set(issue_id),
-        actor_id: Set(actor.id),
-        kind: Set(kind.to_owned()),
-        from_value: Set(from),
-        to_value: Set(to),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 /// Edits the title and description: the reporter of the issue or an admin, at `version`.
@@ -268,10 +246,10 @@ pub async fn update_issue(
         .col_expr(issues::Column::Description, Expr::value(description.clone()));
     apply(&txn, version, update).await?;
     if issue.title != title {
-        record_event(&txn, issue_id, actor, "title", Some(issue.title.clone()), Some(title.clone())).await?;
+        record(&txn, issue_id, actor.id, Change::Title { from: issue.title.clone(), to: title.clone() }).await?;
     }
     if issue.description != description {
-        record_event(&txn, issue_id, actor, "description", Some(issue.description.clone()), Some(description.clone())).await?;
+        record(&txn, issue_id, actor.id, Change::Description { from: issue.description.clone(), to: description.clone() }).await?;
     }
     txn.commit().await?;
     announce(events, &issue, version + 1, "updated");
@@ -308,17 +286,13 @@ async fn set_deleted(
     let now = Utc::now();
     let update = at_version(issue_id, issue.version).col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)));
     apply(&txn, issue.version, update).await?;
-    record_event(&txn, issue_id, actor, if deleted { "deleted" } else { "restored" }, None, None).await?;
+    record(&txn, issue_id, actor.id, if deleted { Change::Deleted } else { Change::Restored }).await?;
     let action = if deleted { "issue_deleted" } else { "issue_restored" };
     let event = crate::audit::service::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
     crate::audit::service::append(&txn, event).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version + 1, if deleted { "deleted" } else { "restored" });
     Ok(())
-}
-
-fn tag_names(tags: &[Tag]) -> String {
-    tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 async fn link_tags(txn: &impl ConnectionTrait, issue_id: i64, tags: &[Tag]) -> Result<(), AppError> {
@@ -337,12 +311,12 @@ pub(crate) async fn record_tag_change(txn: &impl ConnectionTrait, actor: &Curren
         .filter(issues::Column::Id.eq(issue_id))
         .exec(txn)
         .await?;
-    record_event(txn, issue_id, actor, "tags", names(from), names(to)).await
+    record(txn, issue_id, actor.id, Change::Tags { from: names(from), to: names(to) }).await
 }
 
-/// The tags as the history records them; `None` for no tags.
-fn names(tags: &[Tag]) -> Option<String> {
-    (!tags.is_empty()).then(|| tag_names(tags))
+/// The tags' names, as the history records them.
+fn names(tags: &[Tag]) -> Vec<String> {
+    tags.iter().map(|t| t.name.clone()).collect()
 }
 
 /// An update of issue `issue_id` that moves it to the next version, and applies only while
@@ -384,7 +358,7 @@ pub async fn set_issue_tags(
         if !next.is_empty() {
             link_tags(&txn, issue_id, &next).await?;
         }
-        record_event(&txn, issue_id, actor, "tags", names(&current), names(&next)).await?;
+        record(&txn, issue_id, actor.id, Change::Tags { from: names(&current), to: names(&next) }).await?;
     }
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;

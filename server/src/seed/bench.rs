@@ -2,6 +2,7 @@
 //! issues with markdown, tags, comments and their history, inserted in large batches so that
 //! 100k issues take seconds, not minutes. The same seed always gives the same data.
 use app::{
+    activity::model::Change,
     auth::model::CurrentUser,
     domain::{Role, Severity, Status, TagColour},
     issues::model::{IssueFilter, IssueSort},
@@ -115,35 +116,29 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
             at = (at + Duration::minutes(1 + rng.below(3 * 24 * 60) as i64)).min(now);
             at
         };
-        let mut event = |kind: &str, actor: i64, from: Option<&str>, to: Option<String>, when: DateTime<Utc>| {
+        let mut event = |change: Change, actor: i64, when: DateTime<Utc>| {
             event_id += 1;
-            issue_events::ActiveModel {
-                id: Set(event_id),
-                issue_id: Set(id),
-                actor_id: Set(actor),
-                kind: Set(kind.to_owned()),
-                from_value: Set(from.map(str::to_owned)),
-                to_value: Set(to),
-                created_at: Set(when),
-            }
+            let mut row = app::activity::service::row(id, actor, change, when);
+            row.id = Set(event_id);
+            row
         };
-        let mut history = vec![event("created", reporter, None, Some(title.clone()), created)];
+        let mut history = vec![event(Change::Created { title: title.clone() }, reporter, created)];
         let chosen: Vec<usize> = (0..rng.weighted(&[35, 35, 20, 10])).map(|_| rng.below(tag_ids.len())).collect();
         let mut chosen_ids: Vec<i64> = chosen.iter().map(|i| tag_ids[*i]).collect();
         chosen_ids.sort_unstable();
         chosen_ids.dedup();
         if !chosen_ids.is_empty() {
-            let names = chosen_ids.iter().map(|t| TAGS[tag_ids.iter().position(|x| x == t).unwrap_or(0)].0).collect::<Vec<_>>().join(", ");
-            history.push(event("tags", reporter, None, Some(names), created));
+            let names = chosen_ids.iter().map(|t| TAGS[tag_ids.iter().position(|x| x == t).unwrap_or(0)].0.to_owned()).collect();
+            history.push(event(Change::Tags { from: Vec::new(), to: names }, reporter, created));
         }
         if rng.below(5) == 0 {
             let from = Severity::ALL[rng.below(4)];
             let when = later(&mut rng);
-            history.push(event("severity", triager, Some(from.as_str()), Some(severity.as_str().to_owned()), when));
+            history.push(event(Change::Severity { from, to: severity }, triager, when));
         }
         for step in 1..=status as usize {
             let when = later(&mut rng);
-            history.push(event("status", triager, Some(Status::ALL[step - 1].as_str()), Some(Status::ALL[step].as_str().to_owned()), when));
+            history.push(event(Change::Status { from: Status::ALL[step - 1], to: Status::ALL[step] }, triager, when));
         }
         for _ in 0..rng.weighted(&[30, 30, 20, 10, 10]) {
             comment_id += 1;

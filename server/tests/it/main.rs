@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod activity;
 mod api;
 mod attachments;
 mod audit;

@@ -1,0 +1,108 @@
+//! Recording and reading `issue_events`. Writers call [`record`] inside the transaction that
+//! makes the change, so a change and its history land together or not at all.
+use super::model::{Activity, Change, EventKind};
+use crate::{
+    domain::Status,
+    error::AppError,
+    server::entities::{issue_events, users},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::SelectStatement};
+use std::collections::HashMap;
+
+/// The history row for `change` to issue `issue_id` by user `actor_id` at `at`, not yet
+/// inserted (bulk seeding inserts many at once).
+pub fn row(issue_id: i64, actor_id: i64, change: Change, at: DateTime<Utc>) -> issue_events::ActiveModel {
+    let (kind, from, to) = change.into_stored();
+    issue_events::ActiveModel {
+        issue_id: Set(issue_id),
+        actor_id: Set(actor_id),
+        kind: Set(kind.as_str().to_owned()),
+        from_value: Set(from),
+        to_value: Set(to),
+        created_at: Set(at),
+        ..Default::default()
+    }
+}
+
+/// Records `change` to issue `issue_id` by user `actor_id`, now, inside the caller's transaction.
+pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, change: Change) -> Result<(), AppError> {
+    row(issue_id, actor_id, change, Utc::now()).insert(txn).await?;
+    Ok(())
+}
+
+/// Issue `issue_id`'s history as its timeline shows it, oldest first: comment activity is left
+/// out (the comments show it), and a description change says only that it changed (one can be
+/// 64 KiB; the issue shows the text). Callers check that the reader may see the issue.
+pub async fn timeline(db: &impl ConnectionTrait, issue_id: i64) -> Result<Vec<Activity>, AppError> {
+    let hidden: Vec<EventKind> = EventKind::ALL.iter().copied().filter(|k| k.shown_as_comment()).collect();
+    let events = issue_events::Entity::find()
+        .filter(issue_events::Column::IssueId.eq(issue_id))
+        .filter(issue_events::Column::Kind.is_not_in(hidden))
+        .order_by_asc(issue_events::Column::Id)
+        .all(db)
+        .await?;
+    let actor_ids: Vec<i64> = events.iter().map(|e| e.actor_id).collect();
+    let emails: HashMap<i64, String> =
+        users::Entity::find().filter(users::Column::Id.is_in(actor_ids)).all(db).await?.into_iter().map(|u| (u.id, u.email)).collect();
+    Ok(events
+        .into_iter()
+        .filter_map(|event| {
+            // A kind this version does not know is left out rather than shown wrongly.
+            let kind: EventKind = event.kind.parse().ok()?;
+            let keep = kind != EventKind::Description;
+            Some(Activity {
+                id: event.id,
+                actor_email: emails.get(&event.actor_id).cloned().unwrap_or_default(),
+                kind,
+                from: event.from_value.filter(|_| keep),
+                to: event.to_value.filter(|_| keep),
+                at: event.created_at,
+            })
+        })
+        .collect())
+}
+
+/// A change as read back, with its issue and time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub issue_id: i64,
+    pub at: DateTime<Utc>,
+    pub change: Change,
+}
+
+/// Every status and severity change, oldest first (ties in the order recorded); only of the
+/// issues `issues` selects (their ids) when given.
+pub async fn triage_changes(db: &impl ConnectionTrait, issues: Option<SelectStatement>) -> Result<Vec<Recorded>, AppError> {
+    let mut query = issue_events::Entity::find()
+        .select_only()
+        .columns([issue_events::Column::IssueId, issue_events::Column::Kind, issue_events::Column::FromValue, issue_events::Column::ToValue, issue_events::Column::CreatedAt])
+        .filter(issue_events::Column::Kind.is_in([EventKind::Status, EventKind::Severity]))
+        .order_by_asc(issue_events::Column::CreatedAt)
+        .order_by_asc(issue_events::Column::Id);
+    if let Some(issues) = issues {
+        query = query.filter(issue_events::Column::IssueId.in_subquery(issues));
+    }
+    let rows: Vec<(i64, String, Option<String>, Option<String>, DateTime<Utc>)> = query.into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(issue_id, kind, from, to, at)| Some(Recorded { issue_id, at, change: Change::from_stored(kind.parse().ok()?, from, to)? }))
+        .collect())
+}
+
+/// Each time one of the issues `issues` selects (their ids) moved to `status` since `since`:
+/// the issue and when.
+pub async fn moves_to(db: &impl ConnectionTrait, status: Status, since: DateTime<Utc>, issues: SelectStatement) -> Result<Vec<(i64, DateTime<Utc>)>, AppError> {
+    // Stored as a status change, in the words the change is stored in.
+    let (kind, _, to) = Change::Status { from: status, to: status }.into_stored();
+    Ok(issue_events::Entity::find()
+        .select_only()
+        .columns([issue_events::Column::IssueId, issue_events::Column::CreatedAt])
+        .filter(issue_events::Column::Kind.eq(kind))
+        .filter(issue_events::Column::ToValue.eq(to))
+        .filter(issue_events::Column::CreatedAt.gte(since))
+        .filter(issue_events::Column::IssueId.in_subquery(issues))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
