@@ -564,9 +564,9 @@ async fn dashboard(State(state): State<AppState>, ApiUser(user): ApiUser, Query(
 
 /// Computes the daily statistics now (admins).
 #[utoipa::path(post, path = "/api/v1/stats/runs", tag = "dashboard", security(("bearer" = [])),
-    responses((status = 201, body = RunSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = RunSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn run_stats(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Response, ApiError> {
-    let summary = app::stats::service::run_now(&state.db, &user).await?;
+    let summary = app::stats::service::run_now(&state.db, &state.stats_job, &user).await?;
     Ok(created("/api/v1/dashboard".to_owned(), summary))
 }
 

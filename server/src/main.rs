@@ -128,7 +128,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
     match command {
         Command::Serve => {
             let listener = startup::bind(&config).await?;
-            server::jobs::spawn_stats(state.db.clone(), config.stats_interval);
+            server::jobs::spawn_stats(state.db.clone(), state.stats_job.clone(), config.stats_interval);
             if let Some(addr) = config.metrics_addr {
                 let metrics_listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("METRICS_ADDR: cannot listen on {addr} ({e})"))?;
                 tracing::info!(%addr, "metrics on http://{addr}/metrics");
@@ -159,7 +159,7 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         }
         Command::Stats(StatsCommand::Run) => {
             let trigger = app::stats::service::Trigger::Manual { actor_id: None };
-            let run = app::stats::service::run(&state.db, trigger, chrono::Utc::now()).await.map_err(|err| describe_app_error(&err))?;
+            let run = app::stats::service::run(&state.db, &state.stats_job, trigger, chrono::Utc::now()).await.map_err(|err| describe_app_error(&err))?;
             if let Some(run) = run {
                 println!("daily statistics computed: {} days ({} to {}) in {} ms", run.days, run.from, run.to, run.duration_ms);
             }

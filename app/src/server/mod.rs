@@ -3,6 +3,7 @@
 pub mod db;
 pub mod entities;
 pub mod events;
+pub mod job_lock;
 pub mod markdown;
 pub mod request_id;
 pub mod security;

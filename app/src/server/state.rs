@@ -15,6 +15,8 @@ pub struct AppState {
     pub storage: Arc<dyn object_store::ObjectStore>,
     /// Change notices for open sockets, across instances on PostgreSQL.
     pub events: super::events::Events,
+    /// One statistics run at a time, whether asked for or scheduled.
+    pub stats_job: super::job_lock::JobLock,
 }
 
 /// The settings that services need, taken from the server's configuration at start-up.

@@ -15,12 +15,12 @@ pub async fn get_dashboard(days: u32) -> Result<DashboardView, AppError> {
     crate::server::respond(result)
 }
 
-/// Runs the statistics job now (admins).
+/// Runs the statistics job now (admins); 409 while a run is under way.
 #[server]
 pub async fn recompute_stats() -> Result<RunSummary, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::run_now(&state.db, &user).await
+        super::service::run_now(&state.db, &state.stats_job, &user).await
     }
     .await;
     crate::server::respond(result)

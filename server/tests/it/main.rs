@@ -27,5 +27,6 @@ mod search;
 mod security_headers;
 mod startup_errors;
 mod stats;
+mod stats_lock;
 mod tagging;
 mod triage;

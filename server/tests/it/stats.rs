@@ -3,8 +3,12 @@
 //! per tick across instances; the dashboard's scopes and permissions.
 use crate::common::{TestApp, TestDb, call, insert_issue, insert_user, spawn_app};
 use app::{
+    activity::model::Change,
     domain::{Role, Severity, Status},
-    server::entities::{daily_stats, issue_events, issues, stats_medians, stats_runs, users},
+    server::{
+        entities::{daily_stats, issues, stats_medians, stats_runs, users},
+        job_lock::JobLock,
+    },
     stats::{
         api::{GetDashboard, RecomputeStats},
         service::{ADVISORY_LOCK_KEY, Trigger, run},
@@ -36,20 +40,13 @@ fn day(text: &str) -> NaiveDate {
     text.parse().unwrap()
 }
 
-/// Records a change the way the services do, at a chosen time.
-async fn change(app: &TestApp, issue: &issues::Model, actor: &users::Model, kind: &str, from: &str, to: &str, when: &str) {
-    issue_events::ActiveModel {
-        issue_id: Set(issue.id),
-        actor_id: Set(actor.id),
-        kind: Set(kind.to_owned()),
-        from_value: Set(Some(from.to_owned())),
-        to_value: Set(Some(to.to_owned())),
-        created_at: Set(at(when)),
-        ..Default::default()
-    }
-    .insert(app.db())
-    .await
-    .unwrap();
+/// Records a status change the way the services do, at a chosen time.
+async fn change(app: &TestApp, issue: &issues::Model, actor: &users::Model, from: Status, to: Status, when: &str) {
+    record(app, issue, actor, Change::Status { from, to }, when).await
+}
+
+async fn record(app: &TestApp, issue: &issues::Model, actor: &users::Model, change: Change, when: &str) {
+    app::activity::service::row(issue.id, actor.id, change, at(when)).insert(app.db()).await.unwrap();
 }
 
 /// Five issues over 1–4 March 2026 (UTC), with the counts each day should get written next to
@@ -59,22 +56,22 @@ async fn fixture(app: &TestApp) -> users::Model {
     let mo = insert_user(app.db(), "mo@example.com", Role::Maintainer).await;
     // A: high; triaged on the 1st, in progress on the 2nd, done one second before midnight on the 3rd.
     let a = insert_issue(app.db(), &rita, "A", Severity::High, Status::Done, at("2026-03-01T09:00:00Z")).await;
-    change(app, &a, &mo, "status", "OPEN", "TRIAGED", "2026-03-01T15:00:00Z").await;
-    change(app, &a, &mo, "status", "TRIAGED", "IN_PROGRESS", "2026-03-02T10:00:00Z").await;
-    change(app, &a, &mo, "status", "IN_PROGRESS", "DONE", "2026-03-03T23:59:59Z").await;
+    change(app, &a, &mo, Status::Open, Status::Triaged, "2026-03-01T15:00:00Z").await;
+    change(app, &a, &mo, Status::Triaged, Status::InProgress, "2026-03-02T10:00:00Z").await;
+    change(app, &a, &mo, Status::InProgress, Status::Done, "2026-03-03T23:59:59Z").await;
     // B: filed at 01:30 on the 2nd in UTC+2, which is 23:30 on the 1st in UTC; low until midnight
     // UTC on the 3rd, critical since; never triaged.
     let b = insert_issue(app.db(), &rita, "B", Severity::Critical, Status::Open, at("2026-03-02T01:30:00+02:00")).await;
-    change(app, &b, &mo, "severity", "LOW", "CRITICAL", "2026-03-03T00:00:00Z").await;
+    record(app, &b, &mo, Change::Severity { from: Severity::Low, to: Severity::Critical }, "2026-03-03T00:00:00Z").await;
     // C: medium; done on the 2nd, reopened on the 3rd.
     let c = insert_issue(app.db(), &mo, "C", Severity::Medium, Status::Open, at("2026-03-02T12:00:00Z")).await;
-    change(app, &c, &mo, "status", "OPEN", "TRIAGED", "2026-03-02T13:00:00Z").await;
-    change(app, &c, &mo, "status", "TRIAGED", "IN_PROGRESS", "2026-03-02T14:00:00Z").await;
-    change(app, &c, &mo, "status", "IN_PROGRESS", "DONE", "2026-03-02T18:00:00Z").await;
-    change(app, &c, &mo, "status", "DONE", "OPEN", "2026-03-03T09:00:00Z").await;
+    change(app, &c, &mo, Status::Open, Status::Triaged, "2026-03-02T13:00:00Z").await;
+    change(app, &c, &mo, Status::Triaged, Status::InProgress, "2026-03-02T14:00:00Z").await;
+    change(app, &c, &mo, Status::InProgress, Status::Done, "2026-03-02T18:00:00Z").await;
+    change(app, &c, &mo, Status::Done, Status::Open, "2026-03-03T09:00:00Z").await;
     // D: deleted, so it counts nowhere, on no day.
     let d = insert_issue(app.db(), &rita, "D", Severity::Critical, Status::Open, at("2026-03-02T08:00:00Z")).await;
-    change(app, &d, &mo, "status", "OPEN", "TRIAGED", "2026-03-02T09:00:00Z").await;
+    change(app, &d, &mo, Status::Open, Status::Triaged, "2026-03-02T09:00:00Z").await;
     let mut deleted = d.into_active_model();
     deleted.deleted_at = Set(Some(at("2026-03-03T10:00:00Z")));
     deleted.update(app.db()).await.unwrap();
@@ -103,7 +100,7 @@ async fn each_day_is_counted_from_the_history(db: TestDb) {
     let app = spawn_app(db).await;
     fixture(&app).await;
 
-    let summary = run(app.db(), Trigger::Manual { actor_id: None }, at(NOW)).await.unwrap().expect("a manual run always runs");
+    let summary = run(app.db(), &app.state.stats_job, Trigger::Manual { actor_id: None }, at(NOW)).await.unwrap().expect("a manual run always runs");
 
     assert_eq!((summary.from, summary.to, summary.days), (day("2026-03-01"), day("2026-03-04"), 4));
     assert_eq!(
@@ -132,10 +129,10 @@ async fn each_day_is_counted_from_the_history(db: TestDb) {
 async fn running_twice_gives_identical_rows(db: TestDb) {
     let app = spawn_app(db).await;
     fixture(&app).await;
-    run(app.db(), Trigger::Manual { actor_id: None }, at(NOW)).await.unwrap();
+    run(app.db(), &app.state.stats_job, Trigger::Manual { actor_id: None }, at(NOW)).await.unwrap();
     let first = daily_stats::Entity::find().order_by_asc(daily_stats::Column::Day).all(app.db()).await.unwrap();
 
-    run(app.db(), Trigger::Manual { actor_id: None }, at(NOW)).await.unwrap();
+    run(app.db(), &app.state.stats_job, Trigger::Manual { actor_id: None }, at(NOW)).await.unwrap();
 
     assert_eq!(daily_stats::Entity::find().order_by_asc(daily_stats::Column::Day).all(app.db()).await.unwrap(), first);
     assert_eq!(stats_medians::Entity::find().count(app.db()).await.unwrap(), 4);
@@ -146,11 +143,11 @@ async fn days_missed_while_down_are_backfilled(db: TestDb) {
     let app = spawn_app(db).await;
     let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     insert_issue(app.db(), &rita, "Old", Severity::Low, Status::Open, at("2026-01-05T10:00:00Z")).await;
-    run(app.db(), Trigger::Manual { actor_id: None }, at("2026-01-10T12:00:00Z")).await.unwrap();
+    run(app.db(), &app.state.stats_job, Trigger::Manual { actor_id: None }, at("2026-01-10T12:00:00Z")).await.unwrap();
     assert_eq!(rows(&app).await.len(), 6, "5 to 10 January");
 
     // Down for almost five months: far more than the 90 days every run rewrites.
-    let summary = run(app.db(), Trigger::Manual { actor_id: None }, at("2026-06-01T08:00:00Z")).await.unwrap().unwrap();
+    let summary = run(app.db(), &app.state.stats_job, Trigger::Manual { actor_id: None }, at("2026-06-01T08:00:00Z")).await.unwrap().unwrap();
 
     assert_eq!((summary.from, summary.to), (day("2026-01-10"), day("2026-06-01")));
     let rows = rows(&app).await;
@@ -164,9 +161,9 @@ async fn a_tick_runs_once(db: TestDb) {
     let app = spawn_app(db).await;
     fixture(&app).await;
 
-    assert!(run(app.db(), Trigger::Schedule { tick: 7 }, at(NOW)).await.unwrap().is_some());
-    assert!(run(app.db(), Trigger::Schedule { tick: 7 }, at(NOW)).await.unwrap().is_none(), "the tick already ran");
-    assert!(run(app.db(), Trigger::Schedule { tick: 8 }, at(NOW)).await.unwrap().is_some());
+    assert!(run(app.db(), &app.state.stats_job, Trigger::Schedule { tick: 7 }, at(NOW)).await.unwrap().is_some());
+    assert!(run(app.db(), &app.state.stats_job, Trigger::Schedule { tick: 7 }, at(NOW)).await.unwrap().is_none(), "the tick already ran");
+    assert!(run(app.db(), &app.state.stats_job, Trigger::Schedule { tick: 8 }, at(NOW)).await.unwrap().is_some());
 
     let ticks: Vec<Option<i64>> = stats_runs::Entity::find().order_by_asc(stats_runs::Column::Id).all(app.db()).await.unwrap().into_iter().map(|r| r.tick).collect();
     assert_eq!(ticks, [Some(7), Some(8)]);
@@ -179,11 +176,11 @@ async fn two_instances_run_each_tick_once() {
     let db = TestDb::postgres().await;
     let url = db.url.clone();
     let a = spawn_app(db).await;
-    let b = Database::connect(&url).await.unwrap();
+    let (b, b_lock) = (Database::connect(&url).await.unwrap(), JobLock::default());
     fixture(&a).await;
 
     for tick in 100..110 {
-        let (on_a, on_b) = tokio::join!(run(a.db(), Trigger::Schedule { tick }, at(NOW)), run(&b, Trigger::Schedule { tick }, at(NOW)));
+        let (on_a, on_b) = tokio::join!(run(a.db(), &a.state.stats_job, Trigger::Schedule { tick }, at(NOW)), run(&b, &b_lock, Trigger::Schedule { tick }, at(NOW)));
         let ran = [on_a.unwrap().is_some(), on_b.unwrap().is_some()];
         assert_eq!(ran.iter().filter(|r| **r).count(), 1, "tick {tick}: {ran:?}");
     }
@@ -192,9 +189,9 @@ async fn two_instances_run_each_tick_once() {
     // While another instance holds the job's lock (it is mid-run), a scheduled run steps aside.
     let holder = b.begin().await.unwrap();
     holder.execute_raw(Statement::from_sql_and_values(DatabaseBackend::Postgres, "SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK_KEY.into()])).await.unwrap();
-    assert!(run(a.db(), Trigger::Schedule { tick: 200 }, at(NOW)).await.unwrap().is_none());
+    assert!(run(a.db(), &a.state.stats_job, Trigger::Schedule { tick: 200 }, at(NOW)).await.unwrap().is_none());
     holder.rollback().await.unwrap();
-    assert!(run(a.db(), Trigger::Schedule { tick: 200 }, at(NOW)).await.unwrap().is_some(), "free again once that run ends");
+    assert!(run(a.db(), &a.state.stats_job, Trigger::Schedule { tick: 200 }, at(NOW)).await.unwrap().is_some(), "free again once that run ends");
 }
 
 async fn dashboard(client: &reqwest::Client, app: &TestApp, days: &str) -> reqwest::Response {
@@ -214,7 +211,7 @@ async fn the_dashboard_counts_what_the_user_may_see(db: TestDb) {
     insert_issue(app.db(), &rita, "Mine, done", Severity::Low, Status::Done, now - chrono::TimeDelta::days(2)).await;
     insert_issue(app.db(), &mo, "Theirs", Severity::High, Status::Triaged, now - chrono::TimeDelta::days(5)).await;
     insert_issue(app.db(), &mo, "Theirs too", Severity::High, Status::Open, now).await;
-    run(app.db(), Trigger::Manual { actor_id: None }, now).await.unwrap();
+    run(app.db(), &app.state.stats_job, Trigger::Manual { actor_id: None }, now).await.unwrap();
 
     let everyone: Value = dashboard(&as_mo, &app, "30").await.json().await.unwrap();
     assert_eq!(everyone["scope"], "Everyone");
@@ -260,16 +257,16 @@ async fn days_since_the_last_run_are_counted_as_asked(db: TestDb) {
     let now = Utc::now();
     let days_ago = |n: i64| now - chrono::TimeDelta::days(n);
     insert_issue(app.db(), &mo, "Before the run", Severity::Low, Status::Open, days_ago(3)).await;
-    run(app.db(), Trigger::Manual { actor_id: None }, days_ago(2)).await.unwrap();
+    run(app.db(), &app.state.stats_job, Trigger::Manual { actor_id: None }, days_ago(2)).await.unwrap();
     // Everything after the run: nothing of it is in the stored rows.
     insert_issue(app.db(), &mo, "Yesterday", Severity::Low, Status::Open, days_ago(1)).await;
     let today = insert_issue(app.db(), &mo, "Today", Severity::High, Status::Done, now).await;
     let stamp = now.to_rfc3339();
-    change(&app, &today, &mo, "status", "OPEN", "DONE", &stamp).await;
-    change(&app, &today, &mo, "status", "DONE", "OPEN", &stamp).await;
-    change(&app, &today, &mo, "status", "OPEN", "DONE", &stamp).await;
+    change(&app, &today, &mo, Status::Open, Status::Done, &stamp).await;
+    change(&app, &today, &mo, Status::Done, Status::Open, &stamp).await;
+    change(&app, &today, &mo, Status::Open, Status::Done, &stamp).await;
     let gone = insert_issue(app.db(), &mo, "Deleted today", Severity::High, Status::Done, now).await;
-    change(&app, &gone, &mo, "status", "OPEN", "DONE", &stamp).await;
+    change(&app, &gone, &mo, Status::Open, Status::Done, &stamp).await;
     let mut deleted = gone.into_active_model();
     deleted.deleted_at = Set(Some(now));
     deleted.update(app.db()).await.unwrap();
