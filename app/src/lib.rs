@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod attachments;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod comments;
 pub mod domain;

@@ -22,8 +22,7 @@ pub struct CallbackQuery {
 }
 
 fn pending_cookie(state: &AppState, value: &str, max_age: i64) -> String {
-    let secure = if state.settings.secure { "; Secure" } else { "" };
-    format!("{}={value}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", oidc::PENDING_COOKIE)
+    app::auth::service::http_only_cookie(oidc::PENDING_COOKIE, value, "/auth/oidc", max_age, state.settings.secure)
 }
 
 fn redirect(to: &str, cookies: &[String]) -> Response {
@@ -77,7 +76,7 @@ pub async fn callback(
     };
     let sealed = app::auth::service::cookie_value(&headers, oidc::PENDING_COOKIE);
     let client = app::auth::service::client_info_from(&headers, Some(peer.ip()), state.settings.trust_forwarded_for);
-    match oidc::finish(&state, sealed, &code, &returned_state, &client).await {
+    match oidc::finish(&state, sealed.as_deref(), &code, &returned_state, &client).await {
         Ok((_, token, next)) => redirect(
             &next,
             &[app::auth::service::session_cookie(&state.settings, Some(&token)), pending_cookie(&state, "", 0)],

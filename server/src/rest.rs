@@ -120,6 +120,6 @@ impl FromRequestParts<AppState> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = app::auth::service::token_from_headers(&parts.headers, state.settings.cookie_name()).ok_or(AppError::Unauthorized)?;
-        Ok(ApiUser(app::auth::service::authenticate(state, token).await?))
+        Ok(ApiUser(app::auth::service::authenticate(state, &token).await?))
     }
 }

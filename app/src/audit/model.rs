@@ -1,26 +1,7 @@
 //! Wire types for the audit log, shared by the server and the browser.
+use crate::audit_log::AuditAction;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-
-/// Every action the log records, as the filter offers them.
-pub const ACTIONS: &[&str] = &[
-    "login",
-    "login_failed",
-    "signup",
-    "logout",
-    "sessions_revoked",
-    "password_changed",
-    "role_changed",
-    "user_deactivated",
-    "user_reactivated",
-    "admin_created",
-    "issue_deleted",
-    "issue_restored",
-    "comment_deleted",
-    "tag_created",
-    "tag_updated",
-    "tag_deleted",
-];
 
 /// One entry, as admins read and export it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +22,7 @@ pub struct AuditEntry {
 pub struct AuditFilter {
     /// Part of the actor's email.
     pub actor: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     /// From the start of this day (UTC)...
     pub from: Option<NaiveDate>,
     /// ...to the end of this one.
@@ -56,7 +37,7 @@ impl AuditFilter {
         let text = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         AuditFilter {
             actor: text("actor"),
-            action: text("action").filter(|a| ACTIONS.contains(&a.as_str())),
+            action: text("action").and_then(|a| a.parse().ok()),
             from: text("from").and_then(|d| d.parse().ok()),
             to: text("to").and_then(|d| d.parse().ok()),
             before: text("before").and_then(|s| s.parse().ok()),
@@ -69,8 +50,8 @@ impl AuditFilter {
         if let Some(actor) = &self.actor {
             query.append_pair("actor", actor);
         }
-        if let Some(action) = &self.action {
-            query.append_pair("action", action);
+        if let Some(action) = self.action {
+            query.append_pair("action", action.as_str());
         }
         if let Some(from) = self.from {
             query.append_pair("from", &from.to_string());

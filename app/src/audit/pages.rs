@@ -1,9 +1,9 @@
 //! The audit log page (admins): filters in the URL, the chain check, and the exports.
 use super::{
     api::{list_audit, verify_audit},
-    model::{ACTIONS, AuditFilter},
+    model::AuditFilter,
 };
-use crate::{error::AppError, issues::components::Timestamp};
+use crate::{audit_log::AuditAction, error::AppError, issues::components::Timestamp};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -51,7 +51,7 @@ pub fn AuditLogPage() -> impl IntoView {
                     <label class="flex flex-col text-sm">"Action"
                         <select name="action" class=INPUT>
                             <option value="">"Any action"</option>
-                            {ACTIONS.iter().map(|a| view! { <option value=*a selected=current.action.as_deref() == Some(*a)>{*a}</option> }).collect_view()}
+                            {AuditAction::ALL.iter().map(|&a| view! { <option value=a.as_str() selected=current.action == Some(a)>{a.as_str()}</option> }).collect_view()}
                         </select>
                     </label>
                     <label class="flex flex-col text-sm">"From" <input type="date" name="from" value=current.from.map(|d| d.to_string()).unwrap_or_default() class=INPUT/></label>

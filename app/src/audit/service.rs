@@ -1,117 +1,21 @@
-//! Appending to the audit log, reading it, and checking its hash chain. Appends happen inside
-//! the caller's transaction, so an event and its entry land together.
+//! Reading the audit log and checking its hash chain, for admins. Entries are written through
+//! [`crate::audit_log::append`], below every feature.
 use super::model::{AuditEntry, AuditFilter, AuditPage, ChainReport};
 use crate::{
-    auth::{model::CurrentUser, service::require_admin},
+    audit_log::{GENESIS, entry_hash},
+    auth::model::CurrentUser,
     error::AppError,
     server::entities::{audit_head, audit_log},
 };
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
-use sha2::{Digest, Sha256};
 
-/// The hash the first entry links to.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Who did it: a signed-in user, or nobody known (a failed sign-in, the command line).
-#[derive(Debug, Clone, Default)]
-pub struct Actor {
-    pub id: Option<i64>,
-    pub email: Option<String>,
-}
-
-impl From<&CurrentUser> for Actor {
-    fn from(user: &CurrentUser) -> Self {
-        Actor { id: Some(user.id), email: Some(user.email.clone()) }
-    }
-}
-
-/// One event to record.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub actor: Actor,
-    pub action: &'static str,
-    pub target: Option<String>,
-    pub details: serde_json::Value,
-    pub ip: Option<String>,
-}
-
-impl Event {
-    /// An event by `actor` with no target, details or address yet.
-    pub fn new(actor: impl Into<Actor>, action: &'static str) -> Event {
-        Event { actor: actor.into(), action, target: None, details: serde_json::json!({}), ip: None }
-    }
-
-    pub fn target(mut self, target: impl Into<String>) -> Event {
-        self.target = Some(target.into());
-        self
-    }
-
-    pub fn details(mut self, details: serde_json::Value) -> Event {
-        self.details = details;
-        self
-    }
-
-    pub fn ip(mut self, ip: Option<String>) -> Event {
-        self.ip = ip;
-        self
-    }
-}
-
-/// The hash of an entry: SHA-256 over its fields (as one JSON array, so no two entries
-/// serialise alike) and the previous entry's hash.
-fn entry_hash(entry: &audit_log::Model) -> String {
-    let fields = serde_json::json!([
-        entry.seq,
-        entry.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        entry.actor_id,
-        entry.actor_email,
-        entry.action,
-        entry.target,
-        entry.details,
-        entry.ip,
-        entry.prev_hash,
-    ]);
-    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
-}
-
-/// Appends `event` to the chain, inside `db`'s transaction when it is one (as a savepoint).
-pub async fn append(db: &(impl ConnectionTrait + TransactionTrait), event: Event) -> Result<(), AppError> {
-    let txn = crate::server::db::begin_write(db).await?;
-    // Claiming the next number first holds the head until commit, so appends never fork the chain.
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(&txn)
-        .await?;
-    let head = audit_head::Entity::find_by_id(1).one(&txn).await?.ok_or_else(|| AppError::from(sea_orm::DbErr::RecordNotFound("audit head".into())))?;
-    let mut entry = audit_log::Model {
-        seq: head.seq,
-        // Microseconds: what both databases store, so the hash can be checked after a round trip.
-        at: Utc::now().trunc_subsecs(6),
-        actor_id: event.actor.id,
-        actor_email: event.actor.email,
-        action: event.action.to_owned(),
-        target: event.target,
-        details: event.details.to_string(),
-        ip: event.ip,
-        prev_hash: head.hash,
-        hash: String::new(),
-    };
-    entry.hash = entry_hash(&entry);
-    let hash = entry.hash.clone();
-    audit_log::ActiveModel::from(entry).insert(&txn).await?;
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Hash, Expr::value(hash))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(())
+/// 403 unless `actor` is an admin: the log is theirs alone.
+fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
+    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 impl From<audit_log::Model> for AuditEntry {
@@ -130,7 +34,7 @@ fn filtered(filter: &AuditFilter) -> sea_orm::Select<audit_log::Entity> {
         let escaped = actor.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         query = query.filter(Expr::col(audit_log::Column::ActorEmail).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }
-    if let Some(action) = &filter.action {
+    if let Some(action) = filter.action {
         query = query.filter(audit_log::Column::Action.eq(action.as_str()));
     }
     if let Some(from) = filter.from {

@@ -34,7 +34,7 @@ mod server_side {
     async fn look_up_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
         let parts = parts()?;
         let Some(token) = service::token_from_headers(&parts.headers, state.settings.cookie_name()) else { return Ok(None) };
-        match service::authenticate(state, token).await {
+        match service::authenticate(state, &token).await {
             Ok(user) => Ok(Some(user)),
             Err(AppError::Unauthorized) => Ok(None),
             Err(other) => Err(other),

@@ -1,7 +1,7 @@
 //! Personal API tokens: long-lived, named, revocable by their owner, stored as SHA-256 only.
-use super::model::{API_TOKEN_LIFETIMES, ApiTokenInfo, CurrentUser, NewApiToken};
+use super::model::{API_TOKEN_LIFETIMES, ApiTokenInfo, Credential, CurrentUser, NewApiToken};
 use crate::{
-    audit::service::{Event, append},
+    audit_log::{AuditAction, Event, append},
     error::AppError,
     server::entities::{api_tokens, users},
 };
@@ -66,7 +66,7 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), actor: &Curr
     }
     .insert(&txn)
     .await?;
-    append(&txn, Event::new(actor, "api_token_created").details(serde_json::json!({ "token_id": row.id, "name": row.name }))).await?;
+    append(&txn, Event::new(actor, AuditAction::ApiTokenCreated).details(serde_json::json!({ "token_id": row.id, "name": row.name }))).await?;
     txn.commit().await?;
     Ok(NewApiToken { token: row.into(), secret })
 }
@@ -94,7 +94,7 @@ pub async fn revoke(db: &(impl ConnectionTrait + TransactionTrait), actor: &Curr
     let mut active = token.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     let token = active.update(&txn).await?;
-    append(&txn, Event::new(actor, "api_token_revoked").details(serde_json::json!({ "token_id": token.id, "name": token.name }))).await?;
+    append(&txn, Event::new(actor, AuditAction::ApiTokenRevoked).details(serde_json::json!({ "token_id": token.id, "name": token.name }))).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -117,15 +117,5 @@ pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Cur
             .exec(db)
             .await?;
     }
-    Ok(CurrentUser { id: user.id, email: user.email, role: user.role, session_id: session_id(token.id) })
-}
-
-/// How a request made with token `id` names its "session".
-pub fn session_id(id: i64) -> String {
-    format!("api-token:{id}")
-}
-
-/// The token a "session" id names, for a request made with a personal token.
-pub fn token_of_session(session_id: &str) -> Option<i64> {
-    session_id.strip_prefix("api-token:")?.parse().ok()
+    Ok(CurrentUser { id: user.id, email: user.email, role: user.role, credential: Credential::ApiToken(token.id) })
 }

@@ -10,8 +10,15 @@ pub struct CurrentUser {
     pub id: i64,
     pub email: String,
     pub role: Role,
-    /// The session this request came with.
-    pub session_id: String,
+    /// What this request signed in with.
+    pub credential: Credential,
+}
+
+/// What a request signed in with: a browser session (by its id) or a personal API token (by its id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Credential {
+    Session(String),
+    ApiToken(i64),
 }
 
 impl CurrentUser {
@@ -23,6 +30,14 @@ impl CurrentUser {
     /// Admins manage users and roles.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// The id of the session this request came with; `None` for a request made with an API token.
+    pub fn session_id(&self) -> Option<&str> {
+        match &self.credential {
+            Credential::Session(id) => Some(id),
+            Credential::ApiToken(_) => None,
+        }
     }
 }
 

@@ -154,8 +154,8 @@ pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), even
     record(&txn, issue_id, actor.id, Change::CommentDeleted { body: before }).await?;
     if !own {
         // Removing someone else's words is an administrative act.
-        let event = crate::audit::service::Event::new(actor, "comment_deleted").target(format!("comment {comment_id} on issue {issue_id}"));
-        crate::audit::service::append(&txn, event).await?;
+        let event = crate::audit_log::Event::new(actor, crate::audit_log::AuditAction::CommentDeleted).target(format!("comment {comment_id} on issue {issue_id}"));
+        crate::audit_log::append(&txn, event).await?;
     }
     touch(&txn, issue_id).await?;
     txn.commit().await?;

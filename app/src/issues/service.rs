@@ -2,6 +2,7 @@
 use super::model::{IssueDetail, IssueSummary};
 use crate::{
     activity::{model::Change, service::record},
+    audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
@@ -287,9 +288,9 @@ async fn set_deleted(
     let update = at_version(issue_id, issue.version).col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)));
     apply(&txn, issue.version, update).await?;
     record(&txn, issue_id, actor.id, if deleted { Change::Deleted } else { Change::Restored }).await?;
-    let action = if deleted { "issue_deleted" } else { "issue_restored" };
-    let event = crate::audit::service::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
-    crate::audit::service::append(&txn, event).await?;
+    let action = if deleted { AuditAction::IssueDeleted } else { AuditAction::IssueRestored };
+    let event = crate::audit_log::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
+    crate::audit_log::append(&txn, event).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version + 1, if deleted { "deleted" } else { "restored" });
     Ok(())

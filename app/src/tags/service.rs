@@ -2,6 +2,7 @@
 //! maintainers and admins change it.
 use super::model::{TAG_NAME_MAX_CHARS, Tag, TagUsage};
 use crate::{
+    audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::TagColour,
     error::AppError,
@@ -94,7 +95,7 @@ pub async fn create_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &
     let (name, colour) = parse_tag(name, colour)?;
     let txn = crate::server::db::begin_write(db).await?;
     let tag = tags::ActiveModel { created_at: Set(Utc::now()), ..Default::default() };
-    let tag = save(&txn, actor, "tag_created", tag, &name, colour).await?;
+    let tag = save(&txn, actor, AuditAction::TagCreated, tag, &name, colour).await?;
     txn.commit().await?;
     Ok(tag.into())
 }
@@ -104,7 +105,7 @@ pub async fn create_tag(db: &(impl ConnectionTrait + TransactionTrait), actor: &
 async fn save(
     txn: &(impl ConnectionTrait + TransactionTrait),
     actor: &CurrentUser,
-    action: &'static str,
+    action: AuditAction,
     mut tag: tags::ActiveModel,
     name: &TagName,
     colour: TagColour,
@@ -134,7 +135,7 @@ pub async fn update_tag(db: &(impl ConnectionTrait + TransactionTrait), events: 
     let (name, colour) = parse_tag(name, colour)?;
     let txn = crate::server::db::begin_write(db).await?;
     let tag = tags::Entity::find_by_id(tag_id).one(&txn).await?.ok_or(AppError::NotFound)?;
-    let tag = save(&txn, actor, "tag_updated", tag.into(), &name, colour).await?;
+    let tag = save(&txn, actor, AuditAction::TagUpdated, tag.into(), &name, colour).await?;
     txn.commit().await?;
     // Every list showing the tag changes.
     events.publish(Notice::Resync);
@@ -162,18 +163,18 @@ pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), events: 
         crate::issues::service::record_tag_change(&txn, actor, *issue_id, &from, &to).await?;
     }
     tags::Entity::delete_by_id(tag_id).exec(&txn).await?;
-    audit(&txn, actor, "tag_deleted", &tag).await?;
+    audit(&txn, actor, AuditAction::TagDeleted, &tag).await?;
     txn.commit().await?;
     events.publish(Notice::Resync);
     Ok(())
 }
 
 /// The tag list is configuration: every change to it goes to the audit log.
-async fn audit(txn: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, action: &'static str, tag: &tags::Model) -> Result<(), AppError> {
-    let event = crate::audit::service::Event::new(actor, action)
+async fn audit(txn: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, action: AuditAction, tag: &tags::Model) -> Result<(), AppError> {
+    let event = crate::audit_log::Event::new(actor, action)
         .target(format!("tag {}", tag.id))
         .details(serde_json::json!({ "name": tag.name, "colour": tag.colour }));
-    crate::audit::service::append(txn, event).await
+    crate::audit_log::append(txn, event).await
 }
 
 /// The tags each of `issue_ids` carries, by name; one query for a whole page of issues.

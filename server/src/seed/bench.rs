@@ -3,7 +3,7 @@
 //! 100k issues take seconds, not minutes. The same seed always gives the same data.
 use app::{
     activity::model::Change,
-    auth::model::CurrentUser,
+    auth::model::{Credential, CurrentUser},
     domain::{Role, Severity, Status, TagColour},
     issues::model::{IssueFilter, IssueSort},
     server::entities::{comments, issue_events, issue_tags, issues, tags, users},
@@ -89,7 +89,7 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
         .await?;
         user_ids.push(user.id);
     }
-    let maintainer = CurrentUser { id: user_ids[1], email: MAINTAINER.to_owned(), role: Role::Maintainer, session_id: String::new() };
+    let maintainer = CurrentUser { id: user_ids[1], email: MAINTAINER.to_owned(), role: Role::Maintainer, credential: Credential::Session(String::new()) };
     let mut tag_ids = Vec::new();
     for (name, colour) in TAGS {
         let tag = tags::ActiveModel { name: Set((*name).to_owned()), name_key: Set((*name).to_owned()), colour: Set(*colour), created_at: Set(now), ..Default::default() };

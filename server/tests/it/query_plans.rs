@@ -2,7 +2,7 @@
 //! asked of the databases themselves, for the SQL the list really runs.
 use crate::common::{TestDb, insert_user};
 use app::{
-    auth::model::CurrentUser,
+    auth::model::{Credential, CurrentUser},
     domain::Role,
     issues::{list::statements, model::{IssueFilter, IssueSort}},
     server::entities::issues,
@@ -73,7 +73,7 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
     seed(&conn, users[0].id).await;
     let deep = issues::Entity::find_by_id(90_000).one(&conn).await.unwrap().unwrap();
     let cursor = format!("{}.{}.{}", deep.severity.rank(), deep.created_at.timestamp_nanos_opt().unwrap(), deep.id);
-    let as_role = |role: Role, id: i64| CurrentUser { id, email: String::new(), role, session_id: String::new() };
+    let as_role = |role: Role, id: i64| CurrentUser { id, email: String::new(), role, credential: Credential::Session(String::new()) };
     let maintainer = as_role(Role::Maintainer, 0);
     let reporter = as_role(Role::Reporter, users[3].id);
     let admin = as_role(Role::Admin, 0);
