@@ -15,6 +15,7 @@ on_both_databases!(
     bad_bodies_get_the_error_shape,
     callers_are_rate_limited_one_by_one,
     personal_tokens_are_hashed_used_and_revoked,
+    signing_out_with_a_personal_token_revokes_that_token_only,
     overlapping_writes_all_land,
 );
 
@@ -389,6 +390,25 @@ async fn personal_tokens_are_hashed_used_and_revoked(db: TestDb) {
     sea_orm::ActiveModelTrait::update(row, app.db()).await.unwrap();
     assert_eq!(short.get("/api/v1/me").await.status(), 401);
     assert_eq!(rita.get("/api/v1/me/tokens").await.json::<Value>().await.unwrap().as_array().unwrap().len(), 0);
+}
+
+async fn signing_out_with_a_personal_token_revokes_that_token_only(db: TestDb) {
+    use app::server::entities::{api_tokens, audit_log};
+    use sea_orm::{EntityTrait, QueryOrder};
+    let app = spawn_app(db).await;
+    let rita = api(&app, "rita@example.com", Role::Reporter).await;
+    let made: Value = rita.send(Method::POST, "/api/v1/me/tokens", Some(json!({ "name": "deploy" }))).await.json().await.unwrap();
+    let script = Api { app: &app, client: new_client(), token: made["secret"].as_str().unwrap().to_owned() };
+
+    let out = script.send(Method::DELETE, "/api/v1/tokens/current", None).await;
+
+    assert_eq!(out.status(), 204);
+    assert_eq!(script.get("/api/v1/me").await.status(), 401, "the token is revoked");
+    assert_eq!(rita.get("/api/v1/me").await.status(), 200, "the session it was made from lives on");
+    let token = api_tokens::Entity::find_by_id(made["token"]["id"].as_i64().unwrap()).one(app.db()).await.unwrap().unwrap();
+    assert!(token.revoked_at.is_some());
+    let last = audit_log::Entity::find().order_by_desc(audit_log::Column::Seq).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(last.action, "api_token_revoked");
 }
 
 /// A request that is not answered in time gets 408, in the API's shape on `/api/v1`, and the

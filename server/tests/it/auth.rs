@@ -18,6 +18,7 @@ on_both_databases!(
     wrong_password_and_unknown_email_get_the_same_401,
     a_token_stops_working_after_logout,
     a_bearer_token_works_like_the_cookie,
+    an_odd_cookie_header_still_carries_the_session,
     forged_and_tampered_tokens_are_refused,
     a_role_change_applies_to_the_very_next_request,
     deactivation_ends_every_session_and_blocks_sign_in,
@@ -260,6 +261,24 @@ async fn a_bearer_token_works_like_the_cookie(db: TestDb) {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["email"], "rita@example.com");
     assert_eq!(body["role"], "MAINTAINER");
+}
+
+async fn an_odd_cookie_header_still_carries_the_session(db: TestDb) {
+    let app = spawn_app(db).await;
+    insert_user(app.db(), "rita@example.com", Role::Maintainer).await;
+    let token = session_token(&app, "rita@example.com").await;
+    let who_with = |cookie: String| {
+        let request = new_client().post(app.url(WhoAmI::PATH)).header("cookie", cookie);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+
+    let crowded = who_with(format!("theme=dark;tracker_session={token} ;  lang=\"en gb\"; tracker_session=stale;;x")).await;
+    let quoted = who_with(format!("tracker_session=\"{token}\"")).await;
+    let stale_first = who_with(format!("tracker_session=stale; tracker_session={token}")).await;
+
+    assert_eq!(crowded["email"], "rita@example.com", "other cookies, spaces and a later duplicate do not hide the session");
+    assert_eq!(quoted["email"], "rita@example.com", "quotes around the value are not part of it");
+    assert_eq!(stale_first, Value::Null, "of a duplicate name the first counts");
 }
 
 async fn forged_and_tampered_tokens_are_refused(db: TestDb) {
