@@ -250,7 +250,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
         rows.reverse();
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut tags = crate::tags::service::tags_of(db, &ids).await?;
+    let mut tags = super::tagging::tags_of(db, &ids).await?;
     let items: Vec<IssueSummary> = rows
         .into_iter()
         .map(|row| IssueSummary {

@@ -160,7 +160,7 @@ fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>, page: &P
 /// An issue as stored, whoever asks; callers check visibility first.
 async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDetail, AppError> {
     let (issue, reporter) = issues::Entity::find_by_id(issue_id).find_also_related(users::Entity).one(db).await?.ok_or(AppError::NotFound)?;
-    let tags = crate::tags::service::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
+    let tags = super::tagging::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
     let comment_count = crate::server::entities::comments::Entity::find()
         .filter(crate::server::entities::comments::Column::IssueId.eq(issue_id))
         .filter(crate::server::entities::comments::Column::DeletedAt.is_null())
@@ -183,7 +183,7 @@ pub async fn create_issue(
     tag_ids: &[i64],
 ) -> Result<IssueDetail, AppError> {
     let content = parse_content(title, description);
-    let tags = crate::tags::service::resolve(db, tag_ids).await;
+    let tags = super::tagging::resolve(db, tag_ids).await;
     let ((title, description), tags) = match (content, tags) {
         (Ok(content), Ok(tags)) => (content, tags),
         (content, tags) => return Err(AppError::merge_fields([content.err(), tags.err()])),
@@ -351,8 +351,8 @@ pub async fn set_issue_tags(
 ) -> Result<IssueSummary, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let issue = for_triage(&txn, actor, issue_id, version).await?;
-    let next = crate::tags::service::resolve(&txn, tag_ids).await?;
-    let current = crate::tags::service::tags_of(&txn, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
+    let next = super::tagging::resolve(&txn, tag_ids).await?;
+    let current = super::tagging::tags_of(&txn, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
     if current != next {
         apply(&txn, version, at_version(issue_id, version)).await?;
         issue_tags::Entity::delete_many().filter(issue_tags::Column::IssueId.eq(issue_id)).exec(&txn).await?;

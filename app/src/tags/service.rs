@@ -16,7 +16,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, TryIntoModel, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
     SqlErr, TransactionSession, TransactionTrait,
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 impl From<tags::Model> for Tag {
     fn from(tag: tags::Model) -> Self {
@@ -155,7 +155,7 @@ pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), events: 
         .into_tuple()
         .all(&txn)
         .await?;
-    let before = tags_of(&txn, &carrying).await?;
+    let before = crate::issues::tagging::tags_of(&txn, &carrying).await?;
     issue_tags::Entity::delete_many().filter(issue_tags::Column::TagId.eq(tag_id)).exec(&txn).await?;
     for issue_id in &carrying {
         let from = before.get(issue_id).cloned().unwrap_or_default();
@@ -175,44 +175,4 @@ async fn audit(txn: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentU
         .target(format!("tag {}", tag.id))
         .details(serde_json::json!({ "name": tag.name, "colour": tag.colour }));
     crate::audit_log::append(txn, event).await
-}
-
-/// The tags each of `issue_ids` carries, by name; one query for a whole page of issues.
-pub async fn tags_of(db: &impl ConnectionTrait, issue_ids: &[i64]) -> Result<HashMap<i64, Vec<Tag>>, AppError> {
-    let mut by_issue: HashMap<i64, Vec<Tag>> = HashMap::new();
-    if issue_ids.is_empty() {
-        return Ok(by_issue);
-    }
-    let rows = issue_tags::Entity::find()
-        .filter(issue_tags::Column::IssueId.is_in(issue_ids.iter().copied()))
-        .find_also_related(tags::Entity)
-        .order_by_asc(tags::Column::NameKey)
-        .all(db)
-        .await?;
-    for (link, tag) in rows {
-        if let Some(tag) = tag {
-            by_issue.entry(link.issue_id).or_default().push(tag.into());
-        }
-    }
-    Ok(by_issue)
-}
-
-/// The tags named by `ids`, each once, by name; an id that is not a tag is a 422 on `tags`.
-pub async fn resolve(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Tag>, AppError> {
-    let wanted: BTreeSet<i64> = ids.iter().copied().collect();
-    if wanted.is_empty() {
-        return Ok(Vec::new());
-    }
-    let found: Vec<Tag> = tags::Entity::find()
-        .filter(tags::Column::Id.is_in(wanted.iter().copied()))
-        .order_by_asc(tags::Column::NameKey)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(Tag::from)
-        .collect();
-    if let Some(missing) = wanted.iter().find(|id| !found.iter().any(|t| t.id == **id)) {
-        return Err(AppError::field("tags", format!("there is no tag #{missing}")));
-    }
-    Ok(found)
 }
