@@ -1,6 +1,6 @@
 //! Appending to the hash chain. Appends happen inside the caller's transaction, so an event
 //! and its entry land together.
-use super::AuditAction;
+use super::action::AuditAction;
 use crate::{
     error::AppError,
     server::entities::{audit_head, audit_log},

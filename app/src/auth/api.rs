@@ -8,11 +8,15 @@ pub use server_side::*;
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use super::*;
     use crate::{
-        auth::service::{self, ClientInfo},
+        auth::{
+            model::CurrentUser,
+            service::{self, ClientInfo},
+        },
+        error::AppError,
         server::AppState,
     };
+    use leptos::prelude::*;
     use axum::http::{HeaderValue, header, request::Parts};
     use std::net::SocketAddr;
 
