@@ -7,5 +7,7 @@ pub mod list;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod triage;
