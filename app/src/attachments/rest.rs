@@ -42,7 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The upload route and its part of the API document; the router gives it the attachment
 /// size limit rather than the JSON one.
 pub fn upload_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(upload))
+    OpenApiRouter::new().routes(routes!(upload_attachment))
 }
 
 /// Downloads and previews, outside `/api/v1` so that links in pages can name them.
@@ -61,7 +61,7 @@ async fn list_attachments(State(state): State<AppState>, ApiUser(user): ApiUser,
 #[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_attachment(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
-    super::service::remove_attachment(&state.db, &state.events, state.storage.as_ref(), &user, id).await?;
+    super::service::delete_attachment(&state.db, &state.events, state.storage.as_ref(), &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -98,7 +98,7 @@ pub struct UploadForm {
     request_body(content = UploadForm, content_type = "multipart/form-data"), security(("bearer" = [])),
     responses((status = 201, body = Attachment, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn upload(
+async fn upload_attachment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(issue_id): Path<i64>,

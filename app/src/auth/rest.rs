@@ -36,9 +36,9 @@ impl FromRequestParts<AppState> for ApiUser {
 /// Tokens, the signed-in user and the user list, with their part of the API document.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_token))
-        .routes(routes!(delete_current_token))
-        .routes(routes!(me))
+        .routes(routes!(log_in))
+        .routes(routes!(log_out))
+        .routes(routes!(who_am_i))
         .routes(routes!(list_api_tokens, create_api_token))
         .routes(routes!(revoke_api_token))
         .routes(routes!(list_users))
@@ -76,7 +76,7 @@ impl From<&CurrentUser> for Me {
 /// per account and per address (429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = Credentials,
     responses((status = 201, body = TokenGrant), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn create_token(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap, Body(credentials): Body<Credentials>) -> Result<Response, ApiError> {
+async fn log_in(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap, Body(credentials): Body<Credentials>) -> Result<Response, ApiError> {
     let client = super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
     let (user, token) = super::service::log_in(&state, &credentials.email, &credentials.password, &client).await?;
     Ok(created("/api/v1/me".to_owned(), TokenGrant { token, user: Me::from(&user) }))
@@ -85,14 +85,14 @@ async fn create_token(State(state): State<AppState>, Peer(peer): Peer, headers: 
 /// Ends the session the request's token names.
 #[utoipa::path(delete, path = "/api/v1/tokens/current", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-async fn delete_current_token(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<StatusCode, ApiError> {
+async fn log_out(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<StatusCode, ApiError> {
     super::service::log_out(&state, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-async fn me(ApiUser(user): ApiUser) -> Json<Me> {
+async fn who_am_i(ApiUser(user): ApiUser) -> Json<Me> {
     Json(Me::from(&user))
 }
 
@@ -155,7 +155,7 @@ async fn update_user(State(state): State<AppState>, ApiUser(user): ApiUser, Id(i
         summary = Some(super::service::change_role(&state, &user, id, role).await?);
     }
     if let Some(active) = change.active {
-        summary = Some(super::service::set_active(&state, &user, id, active).await?);
+        summary = Some(super::service::set_user_active(&state, &user, id, active).await?);
     }
     summary.map(Json).ok_or_else(|| AppError::field("role", "change the role or active, or both").into())
 }

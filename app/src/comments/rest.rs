@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 /// The comment routes and the timeline, with their part of the API document.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(activity))
+        .routes(routes!(get_timeline))
         .routes(routes!(add_comment))
         .routes(routes!(edit_comment, delete_comment))
 }
@@ -54,6 +54,6 @@ async fn delete_comment(State(state): State<AppState>, ApiUser(user): ApiUser, I
 /// The issue's timeline: comments and every recorded change, oldest first.
 #[utoipa::path(get, path = "/api/v1/issues/{id}/activity", tag = "issues", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<TimelineEntry>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn activity(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
-    Ok(Json(super::service::timeline(&state.db, &user, id).await?))
+async fn get_timeline(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
+    Ok(Json(super::service::get_timeline(&state.db, &user, id).await?))
 }

@@ -1,9 +1,6 @@
 //! The REST API's issues: the list, filing, reading, editing, deleting, and the workflow
 //! (status, severity, tags), over the same services the pages' server functions call.
-use super::{
-    model::{IssueDetail, IssueFilter, IssuePage, IssueSummary},
-    service::Triage,
-};
+use super::model::{IssueDetail, IssueFilter, IssuePage, IssueSummary};
 use crate::{
     auth::rest::ApiUser,
     domain::{Severity, Status},
@@ -30,9 +27,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_issues, create_issue))
         .routes(routes!(get_issue, update_issue, delete_issue))
         .routes(routes!(restore_issue))
-        .routes(routes!(move_issue))
-        .routes(routes!(set_severity))
-        .routes(routes!(set_tags))
+        .routes(routes!(transition_issue))
+        .routes(routes!(change_severity))
+        .routes(routes!(set_issue_tags))
 }
 
 /// An issue with its version as the `ETag`.
@@ -160,9 +157,9 @@ pub struct Transition {
 /// DONE back to OPEN. Any other move is 422 naming it.
 #[utoipa::path(post, path = "/api/v1/issues/{id}/transitions", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = Transition, security(("bearer" = [])),
     responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn move_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(t): Body<Transition>) -> Result<Json<IssueSummary>, ApiError> {
+async fn transition_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(t): Body<Transition>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, t.version)?;
-    Ok(Json(super::service::triage(&state.db, &state.events, &user, id, version, Triage::Status(t.status)).await?))
+    Ok(Json(super::service::transition(&state.db, &state.events, &user, id, version, t.status).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -174,9 +171,9 @@ pub struct SeverityChange {
 /// Sets an issue's severity (maintainers and admins).
 #[utoipa::path(put, path = "/api/v1/issues/{id}/severity", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = SeverityChange, security(("bearer" = [])),
     responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_severity(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<SeverityChange>) -> Result<Json<IssueSummary>, ApiError> {
+async fn change_severity(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<SeverityChange>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, c.version)?;
-    Ok(Json(super::service::triage(&state.db, &state.events, &user, id, version, Triage::Severity(c.severity)).await?))
+    Ok(Json(super::service::change_severity(&state.db, &state.events, &user, id, version, c.severity).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -188,7 +185,7 @@ pub struct TagsChange {
 /// Replaces an issue's tags (maintainers and admins).
 #[utoipa::path(put, path = "/api/v1/issues/{id}/tags", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = TagsChange, security(("bearer" = [])),
     responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_tags(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<TagsChange>) -> Result<Json<IssueSummary>, ApiError> {
+async fn set_issue_tags(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<TagsChange>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, c.version)?;
     Ok(Json(super::service::set_issue_tags(&state.db, &state.events, &user, id, version, &c.tag_ids).await?))
 }

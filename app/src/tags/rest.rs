@@ -23,7 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Every tag.
 #[utoipa::path(get, path = "/api/v1/tags", tag = "tags", security(("bearer" = [])), responses((status = 200, body = Vec<Tag>), (status = 401, body = ErrorBody)))]
 async fn list_tags(State(state): State<AppState>, ApiUser(_): ApiUser) -> Result<Json<Vec<Tag>>, ApiError> {
-    Ok(Json(super::service::all_tags(&state.db).await?))
+    Ok(Json(super::service::list_tags(&state.db).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
