@@ -1,5 +1,5 @@
 //! Audit log exports for admins: CSV and JSON, with the page's filters.
-use crate::rest::{ApiError, ApiUser};
+use app::{auth::rest::ApiUser, server::rest::ApiError};
 use app::{
     audit::model::{AuditEntry, AuditFilter},
     error::AppError,

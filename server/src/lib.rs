@@ -1,6 +1,5 @@
 //! The tracker's server: configuration, start-up, the router and the command line.
 pub mod api;
-pub mod attachments;
 pub mod audit;
 pub mod config;
 pub mod health;
@@ -9,7 +8,6 @@ pub mod limits;
 pub mod live;
 pub mod metrics;
 pub mod oidc;
-pub mod rest;
 pub mod router;
 pub mod seed;
 pub mod startup;

@@ -1,6 +1,6 @@
 //! Protection for the API: a request rate per caller, and CORS for the origins an operator
 //! allows (none by default).
-use crate::rest::ApiError;
+use app::server::rest::ApiError;
 use app::{
     error::AppError,
     server::{AppState, Settings},

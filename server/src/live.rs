@@ -1,7 +1,7 @@
 //! `/ws`: change notices for the signed-in user, filtered by what they may see. Each socket
 //! has its own bounded queue (the hub's broadcast); one that falls behind is told to resync,
 //! so a slow client never slows the others and never silently misses a change.
-use crate::rest::ApiError;
+use app::server::rest::ApiError;
 use app::{
     auth::model::CurrentUser,
     error::AppError,

@@ -1,7 +1,7 @@
 //! Prometheus metrics at `/metrics`: requests by route and status with latency histograms,
 //! the database pool, open sockets and notices sent, and business counters. A process has one
 //! recorder; every router in it (tests start many) renders from the same handle.
-use crate::rest::ApiError;
+use app::server::rest::ApiError;
 use app::{error::AppError, server::AppState};
 use axum::{
     extract::{MatchedPath, Request, State},

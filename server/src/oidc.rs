@@ -1,5 +1,5 @@
 //! The browser's two stops in single sign-on: leaving for the provider, and coming back.
-use crate::rest::{ErrorBody, ErrorCode};
+use app::server::rest::{ErrorBody, ErrorCode};
 use app::{auth::oidc, error::AppError, server::AppState};
 use axum::{
     extract::{ConnectInfo, Query, State},
@@ -42,7 +42,7 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
 fn error_response(state: &AppState, err: AppError) -> Response {
     let (status, message) = match &err {
         AppError::Validation(fields) => (StatusCode::BAD_REQUEST, fields.first().map(|f| f.message.clone()).unwrap_or_default()),
-        other => (crate::rest::status_of(other), other.to_string()),
+        other => (app::server::rest::status_of(other), other.to_string()),
     };
     let mut response = ErrorBody::new(ErrorCode::SignInFailed, message).into_response_with(status);
     // The pending sign-in is spent either way.

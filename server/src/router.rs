@@ -1,9 +1,13 @@
 //! The router: pages, server functions, health, static assets, and the layers around them.
-use crate::{
-    health,
-    rest::{ErrorBody, ErrorCode},
+use crate::health;
+use app::{
+    App,
+    server::{
+        AppState,
+        rest::{ErrorBody, ErrorCode},
+    },
+    shell,
 };
-use app::{App, server::AppState, shell};
 use axum::{
     Router,
     body::Body,
@@ -12,7 +16,7 @@ use axum::{
     http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::Response,
-    routing::{get, post},
+    routing::get,
 };
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list, handle_server_fns_with_context};
 use tower::ServiceBuilder;
@@ -43,9 +47,8 @@ pub fn router(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     let secure = state.settings.secure;
-    let upload_limit = usize::try_from(state.settings.attachment_max_bytes + crate::attachments::MULTIPART_OVERHEAD_BYTES).unwrap_or(usize::MAX);
-    let (api, mut api_doc) = crate::api::routes();
-    api_doc.merge(crate::api::upload_doc());
+    let upload_limit = usize::try_from(state.settings.attachment_max_bytes + app::attachments::rest::MULTIPART_OVERHEAD_BYTES).unwrap_or(usize::MAX);
+    let crate::api::Api { routes: api, uploads, doc: api_doc } = crate::api::api();
     let docs = Router::<AppState>::from(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api-docs/openapi.json", api_doc))
         // The docs page's own policy: its scripts and styles from this site only (it sets some
         // styles inline), nothing from anywhere else.
@@ -58,8 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health/live", get(health::live))
         .route("/auth/oidc/start", get(crate::oidc::start))
         .route("/auth/oidc/callback", get(crate::oidc::callback))
-        .route("/attachments/{id}", get(crate::attachments::download))
-        .route("/attachments/{id}/preview", get(crate::attachments::preview))
+        .merge(app::attachments::rest::file_routes())
         .route("/ws", get(crate::live::socket))
         .route("/admin/audit/export.csv", get(crate::audit::export_csv))
         .route("/admin/audit/export.json", get(crate::audit::export_json))
@@ -76,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(api_error_shape));
     // Uploads stream for as long as the bytes keep coming, up to the attachment limit: a
     // declared length over it is 413 before anything is read, and a stalled body is 408.
-    let uploads = crate::limits::protect(Router::new().route("/api/v1/issues/{id}/attachments", post(crate::attachments::upload)), &state.settings)
+    let uploads = crate::limits::protect(uploads, &state.settings)
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req, next| refuse_oversized(upload_limit as u64, req, next)))
@@ -117,8 +119,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The largest request body accepted, in bytes (a 64 KiB description fits many times over).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub use app::server::rest::MAX_BODY_BYTES;
 
 /// How long an upload's body may pause before the request is dropped with 408.
 pub const UPLOAD_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);

@@ -20,7 +20,7 @@ pub async fn list_attachments(issue_id: i64) -> Result<Vec<Attachment>, AppError
 pub async fn delete_attachment(attachment_id: i64) -> Result<(), AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::remove_attachment(&state.db, &state.events, state.storage.as_ref(), &user, attachment_id).await
+        super::service::delete_attachment(&state.db, &state.events, state.storage.as_ref(), &user, attachment_id).await
     }
     .await;
     crate::server::respond(result)

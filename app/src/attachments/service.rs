@@ -186,7 +186,7 @@ pub async fn find_attachment(db: &impl ConnectionTrait, actor: &CurrentUser, att
 
 /// Removes an attachment (its uploader, maintainers and admins) with its history row, then,
 /// once that is committed, its bytes from `storage`.
-pub async fn remove_attachment(
+pub async fn delete_attachment(
     db: &(impl ConnectionTrait + TransactionTrait),
     events: &Events,
     storage: &dyn object_store::ObjectStore,

@@ -241,7 +241,7 @@ pub async fn change_role(user_id: i64, role: Role) -> Result<UserSummary, AppErr
 pub async fn set_user_active(user_id: i64, active: bool) -> Result<UserSummary, AppError> {
     let result = async {
         let (state, user) = require_user().await?;
-        super::service::set_active(&state, &user, user_id, active).await
+        super::service::set_user_active(&state, &user, user_id, active).await
     }
     .await;
     crate::server::respond(result)

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn get_timeline(issue_id: i64) -> Result<Vec<TimelineEntry>, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::timeline(&state.db, &user, issue_id).await
+        super::service::get_timeline(&state.db, &user, issue_id).await
     }
     .await;
     crate::server::respond(result)

@@ -3,4 +3,6 @@ pub mod api;
 pub mod components;
 pub mod model;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod service;

@@ -50,7 +50,7 @@ fn to_dto(comment: comments::Model, author_email: String, viewer: &CurrentUser, 
 }
 
 /// An issue's comments and recorded changes, oldest first, for someone who may see the issue.
-pub async fn timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<Vec<TimelineEntry>, AppError> {
+pub async fn get_timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<Vec<TimelineEntry>, AppError> {
     visible_issue(db, actor, issue_id).await?;
     let comments = comments::Entity::find()
         .filter(comments::Column::IssueId.eq(issue_id))

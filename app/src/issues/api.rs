@@ -31,10 +31,10 @@ pub async fn changed_since(since: chrono::DateTime<chrono::Utc>) -> Result<Vec<s
 
 /// Moves an issue to another workflow stage (maintainers and admins), if it is still at `version`.
 #[server]
-pub async fn change_status(issue_id: i64, status: Status, version: i64) -> Result<IssueSummary, AppError> {
+pub async fn transition_issue(issue_id: i64, status: Status, version: i64) -> Result<IssueSummary, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::triage(&state.db, &state.events, &user, issue_id, version, super::service::Triage::Status(status)).await
+        super::service::transition(&state.db, &state.events, &user, issue_id, version, status).await
     }
     .await;
     crate::server::respond(result)
@@ -45,7 +45,7 @@ pub async fn change_status(issue_id: i64, status: Status, version: i64) -> Resul
 pub async fn change_severity(issue_id: i64, severity: Severity, version: i64) -> Result<IssueSummary, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::triage(&state.db, &state.events, &user, issue_id, version, super::service::Triage::Severity(severity)).await
+        super::service::change_severity(&state.db, &state.events, &user, issue_id, version, severity).await
     }
     .await;
     crate::server::respond(result)
@@ -85,7 +85,7 @@ pub async fn get_issue(issue_id: i64) -> Result<IssueDetail, AppError> {
 /// Markdown rendered exactly as a saved description would be, for the editor's preview; with
 /// `issue_id`, that issue's pictures show inline.
 #[server]
-pub async fn preview_markdown(
+pub async fn preview_description(
     markdown: String,
     #[server(default)]
     issue_id: Option<i64>,

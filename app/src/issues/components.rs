@@ -1,8 +1,8 @@
 //! Pieces of the issue pages: badges, the list's filters, rows and pages.
 use super::{
-    api::{ChangeStatus, RestoreIssue},
+    api::{RestoreIssue, TransitionIssue},
     model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE},
-    triage::RowTriage,
+    triage::RowTransitionMenu,
 };
 use crate::{
     domain::{Severity, Status},
@@ -255,7 +255,7 @@ fn EmptyState(narrowed: bool, can_triage: bool) -> impl IntoView {
 /// What the last column of a row offers: triage for live issues, restore for deleted ones.
 #[derive(Clone, Copy)]
 pub enum RowAction {
-    Triage(ServerAction<ChangeStatus>),
+    Transition(ServerAction<TransitionIssue>),
     Restore(ServerAction<RestoreIssue>),
 }
 
@@ -296,7 +296,7 @@ fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction
             <td class="cell-comments muted">{comments}</td>
             <td class="cell-updated muted"><span class="sm:hidden">"updated "</span><Timestamp at=issue.updated_at/></td>
             {action.map(|action| match action {
-                RowAction::Triage(action) => view! { <td class="cell-action"><RowTriage issue_id=id status version action/></td> }.into_any(),
+                RowAction::Transition(action) => view! { <td class="cell-action"><RowTransitionMenu issue_id=id status version action/></td> }.into_any(),
                 RowAction::Restore(action) => view! {
                     <td class="cell-action">
                         <ActionForm action>

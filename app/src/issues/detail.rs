@@ -2,10 +2,10 @@
 //! or a save reloads the data, never the page's parts, so a half-typed comment, an open editor
 //! or an open menu keeps its text and focus while colleagues work on the same issue.
 use super::{
-    api::{ChangeSeverity, ChangeStatus, DeleteIssue, SetIssueTags, UpdateIssue, get_issue},
+    api::{ChangeSeverity, DeleteIssue, SetIssueTags, TransitionIssue, UpdateIssue, get_issue},
     components::{SeverityBadge, Timestamp},
     model::IssueDetail,
-    triage::{SeverityMenu, StatusControl, TagMenu},
+    triage::{SeverityMenu, TagMenu, TransitionControl},
 };
 use crate::{auth::components::FormError, domain::Status, error::AppError, tags::api::list_tags};
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ pub fn IssueDetailPage() -> impl IntoView {
     provide_context(uploads);
     // Every change made on this page; the issue reloads after each.
     let saved = Signal::derive(move || {
-        actions.status.version().get() + actions.severity.version().get() + actions.update.version().get() + actions.tags.version().get()
+        actions.transition.version().get() + actions.severity.version().get() + actions.update.version().get() + actions.tags.version().get()
     });
     // Each of those, each upload and each change arriving live adds a line to the timeline.
     let uploaded = uploads.uploaded;
@@ -50,9 +50,9 @@ pub fn IssueDetailPage() -> impl IntoView {
     );
     let triage_error = Signal::derive(move || {
         let failed = |result: Option<Result<super::model::IssueSummary, AppError>>| result.and_then(Result::err);
-        failed(actions.status.value().get()).or_else(|| failed(actions.severity.value().get())).or_else(|| failed(actions.tags.value().get()))
+        failed(actions.transition.value().get()).or_else(|| failed(actions.severity.value().get())).or_else(|| failed(actions.tags.value().get()))
     });
-    keyboard_triage(issue, actions.status);
+    keyboard_transitions(issue, actions.transition);
     view! {
         <FormError error=triage_error/>
         <Transition fallback=|| view! { <p role="status">"Loading the issue…"</p> }>
@@ -64,7 +64,7 @@ pub fn IssueDetailPage() -> impl IntoView {
 /// The page's server actions, made once and shared by its parts.
 #[derive(Clone, Copy)]
 struct Actions {
-    status: ServerAction<ChangeStatus>,
+    transition: ServerAction<TransitionIssue>,
     severity: ServerAction<ChangeSeverity>,
     update: ServerAction<UpdateIssue>,
     delete: ServerAction<DeleteIssue>,
@@ -74,7 +74,7 @@ struct Actions {
 impl Actions {
     fn new() -> Self {
         Actions {
-            status: ServerAction::new(),
+            transition: ServerAction::new(),
             severity: ServerAction::new(),
             update: ServerAction::new(),
             delete: ServerAction::new(),
@@ -84,14 +84,14 @@ impl Actions {
 }
 
 /// `]` next stage and `[` previous stage, for triagers; ignored while typing in a field.
-fn keyboard_triage(issue: Resource<Result<IssueDetail, AppError>>, change_status: ServerAction<ChangeStatus>) {
+fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, transition: ServerAction<TransitionIssue>) {
     let auth = crate::auth::components::use_auth();
     let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
             .target()
             .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || change_status.pending().get_untracked() {
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || transition.pending().get_untracked() {
             return;
         }
         let can_triage = auth.user.get_untracked().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage());
@@ -103,7 +103,7 @@ fn keyboard_triage(issue: Resource<Result<IssueDetail, AppError>>, change_status
         };
         if let (true, Some(status)) = (can_triage, next) {
             ev.prevent_default();
-            change_status.dispatch(ChangeStatus { issue_id: summary.id, status, version: summary.version });
+            transition.dispatch(TransitionIssue { issue_id: summary.id, status, version: summary.version });
         }
     });
     on_cleanup(move || shortcuts.remove());
@@ -184,7 +184,7 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
         </div>
         <Show when=move || can_triage.get()>
             <div class="mt-4 flex flex-wrap items-center gap-x-6 gap-y-3 rounded border border-slate-200 p-3 dark:border-slate-800" data-testid="triage">
-                <StatusControl issue_id=id status version action=actions.status/>
+                <TransitionControl issue_id=id status version action=actions.transition/>
                 <SeverityMenu issue_id=id severity version action=actions.severity/>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -7,6 +7,8 @@ pub mod list;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod tagging;

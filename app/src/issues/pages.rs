@@ -1,6 +1,6 @@
 //! The issue pages.
 use super::{
-    api::{ChangeStatus, CreateIssue, RestoreIssue, list_issues, preview_markdown},
+    api::{CreateIssue, RestoreIssue, TransitionIssue, list_issues, preview_description},
     components::{FilterBar, IssueTable, RowAction, SearchText},
     model::IssueFilter,
 };
@@ -22,15 +22,15 @@ pub fn IssueListPage() -> impl IntoView {
         IssueFilter::from_query(|key| query.get(key))
     });
     let auth = crate::auth::components::use_auth();
-    let change_status = ServerAction::<ChangeStatus>::new();
+    let transition = ServerAction::<TransitionIssue>::new();
     let restore = ServerAction::<RestoreIssue>::new();
     let live = crate::live::use_live();
     // Any change the user may see reloads the list: rows appear, change and leave the filter.
     let page = Resource::new(
-        move || (filter.get(), change_status.version().get() + restore.version().get(), live.changes.get()),
+        move || (filter.get(), transition.version().get() + restore.version().get(), live.changes.get()),
         |(filter, _, _)| list_issues(filter),
     );
-    let triage_error = Signal::derive(move || change_status.value().get().and_then(Result::err));
+    let transition_error = Signal::derive(move || transition.value().get().and_then(Result::err));
     let tags = Resource::new(|| (), |_| list_tags());
     let typed = SearchText::new(filter);
     view! {
@@ -48,7 +48,7 @@ pub fn IssueListPage() -> impl IntoView {
                 view! { <FilterBar filter typed tags show_reporter is_admin/> }
             })}
         </Suspense>
-        <FormError error=triage_error/>
+        <FormError error=transition_error/>
         // A transition keeps the current rows on screen while the next filter loads.
         <Transition fallback=|| view! { <p role="status" class="text-slate-500">"Loading issues…"</p> }>
             {move || Suspend::new(async move {
@@ -58,7 +58,7 @@ pub fn IssueListPage() -> impl IntoView {
                 let action = if showing_deleted {
                     Some(RowAction::Restore(restore))
                 } else {
-                    can_triage.then_some(RowAction::Triage(change_status))
+                    can_triage.then_some(RowAction::Transition(transition))
                 };
                 match page.await {
                     Err(crate::error::AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
@@ -85,7 +85,7 @@ pub fn NewIssuePage() -> impl IntoView {
         move || previewing.get().then(|| markdown.get()),
         |markdown| async move {
             match markdown {
-                Some(markdown) => preview_markdown(markdown, None).await,
+                Some(markdown) => preview_description(markdown, None).await,
                 None => Ok(String::new()),
             }
         },

@@ -17,17 +17,29 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
+/// Moves issue `issue_id` to `status` as `actor`, if it is still at `version`: one stage forward
+/// or back, or Done back to New; any other move is 422 naming it.
+/// Maintainers and admins move any issue; a reporter gets 403 on their own issue and 404
+/// on anyone else's (nothing is revealed). The change and its event row land together.
+pub async fn transition(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, version: i64, status: Status) -> Result<IssueSummary, AppError> {
+    apply_triage(db, events, actor, issue_id, version, Triage::Status(status)).await
+}
+
+/// Sets issue `issue_id`'s severity as `actor`, if it is still at `version`, with the same
+/// permissions as [`transition`].
+pub async fn change_severity(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, version: i64, severity: Severity) -> Result<IssueSummary, AppError> {
+    apply_triage(db, events, actor, issue_id, version, Triage::Severity(severity)).await
+}
+
 /// A triage change: a new status or a new severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Triage {
+enum Triage {
     Status(Status),
     Severity(Severity),
 }
 
 /// Applies `change` to issue `issue_id` as `actor`, if the issue is still at `version`.
-/// Maintainers and admins triage any issue; a reporter gets 403 on their own issue and 404
-/// on anyone else's (nothing is revealed). The change and its event row land together.
-pub async fn triage(
+async fn apply_triage(
     db: &(impl ConnectionTrait + TransactionTrait),
     events: &Events,
     actor: &CurrentUser,

@@ -2,7 +2,7 @@
 //! and tags applied the moment they are chosen. Each change names the version it was made on, so
 //! a colleague's change in between is refused (409) rather than overwritten.
 use super::{
-    api::{ChangeSeverity, ChangeStatus, SetIssueTags},
+    api::{ChangeSeverity, SetIssueTags, TransitionIssue},
     components::StatusBadge,
 };
 use crate::{
@@ -15,11 +15,11 @@ use leptos::prelude::*;
 /// The current status as the control's state, the next stage as the main button ("Triage",
 /// "Start progress", "Mark done", "Reopen"), and moving back a stage in a menu beside it.
 #[component]
-pub fn StatusControl(
+pub fn TransitionControl(
     issue_id: i64,
     #[prop(into)] status: Signal<Status>,
     #[prop(into)] version: Signal<i64>,
-    action: ServerAction<ChangeStatus>,
+    action: ServerAction<TransitionIssue>,
 ) -> impl IntoView {
     let menu = RwSignal::new(false);
     let primary = move || status.get().primary_move();
@@ -42,7 +42,7 @@ pub fn StatusControl(
                     {move || status.get().other_moves().map(|target| view! {
                         <button type="button" role="menuitem" class="menu-item" on:click=move |_| {
                             menu.set(false);
-                            action.dispatch(ChangeStatus { issue_id, status: target, version: version.get_untracked() });
+                            action.dispatch(TransitionIssue { issue_id, status: target, version: version.get_untracked() });
                         }>
                             "Back to " {target.label()}
                         </button>
@@ -135,9 +135,9 @@ pub fn TagMenu(
     }
 }
 
-/// The triage menu of one row of the list: the next step first, then the way back.
+/// The workflow menu of one row of the list: the next step first, then the way back.
 #[component]
-pub fn RowTriage(issue_id: i64, status: Status, version: i64, action: ServerAction<ChangeStatus>) -> impl IntoView {
+pub fn RowTransitionMenu(issue_id: i64, status: Status, version: i64, action: ServerAction<TransitionIssue>) -> impl IntoView {
     let open = RwSignal::new(false);
     let moves = move || std::iter::once(status.primary_move()).chain(status.other_moves().map(|s| (s, "")));
     view! {
@@ -147,7 +147,7 @@ pub fn RowTriage(issue_id: i64, status: Status, version: i64, action: ServerActi
                 view! {
                     <button type="button" role="menuitem" class="menu-item" on:click=move |_| {
                         open.set(false);
-                        action.dispatch(ChangeStatus { issue_id, status: target, version });
+                        action.dispatch(TransitionIssue { issue_id, status: target, version });
                     }>{text}</button>
                 }
             }).collect_view()}

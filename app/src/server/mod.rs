@@ -6,6 +6,7 @@ pub mod events;
 pub mod job_lock;
 pub mod markdown;
 pub mod request_id;
+pub mod rest;
 pub mod security;
 pub mod storage;
 pub mod state;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn get_dashboard(days: u32) -> Result<DashboardView, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        let numbers = super::service::dashboard(&state.db, &user, days, chrono::Utc::now()).await?;
+        let numbers = super::service::get_dashboard(&state.db, &user, days, chrono::Utc::now()).await?;
         Ok(DashboardView { charts: super::options::chart_options(&numbers), numbers })
     }
     .await;
@@ -17,10 +17,10 @@ pub async fn get_dashboard(days: u32) -> Result<DashboardView, AppError> {
 
 /// Runs the statistics job now (admins); 409 while a run is under way.
 #[server]
-pub async fn recompute_stats() -> Result<RunSummary, AppError> {
+pub async fn run_stats() -> Result<RunSummary, AppError> {
     let result = async {
         let (state, user) = crate::auth::api::require_user().await?;
-        super::service::run_now(&state.db, &state.stats_job, &user).await
+        super::service::run_stats(&state.db, &state.stats_job, &user).await
     }
     .await;
     crate::server::respond(result)

@@ -8,4 +8,6 @@ pub mod model;
 mod options;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod service;

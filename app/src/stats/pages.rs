@@ -1,7 +1,7 @@
 //! The dashboard page: charts drawn in the browser, and the same numbers as tables rendered on
 //! the server, so the page reads well before the WASM loads and to screen readers.
 use super::{
-    api::{RecomputeStats, get_dashboard},
+    api::{RunStats, get_dashboard},
     model::{ChartOptions, Dashboard, Scope, WINDOWS, human_duration},
 };
 use crate::{domain::Severity, error::AppError, time::Timestamp};
@@ -23,7 +23,7 @@ const TD: &str = "py-1 pr-4 tabular-nums";
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let days = Memo::new(move |_| query.read().get("days").and_then(|d| d.parse::<u32>().ok()).filter(|d| WINDOWS.contains(d)).unwrap_or(WINDOWS[0]));
-    let recompute = ServerAction::<RecomputeStats>::new();
+    let recompute = ServerAction::<RunStats>::new();
     let live = crate::live::use_live();
     let dashboard = Resource::new(move || (days.get(), live.changes.get(), recompute.version().get()), |(days, _, _)| get_dashboard(days));
     let charts = Signal::derive(move || dashboard.get().and_then(Result::ok).map(|view| view.charts));
@@ -81,7 +81,7 @@ fn ChartFigure(id: &'static str, caption: &'static str, option: Signal<Option<St
 
 /// The dashboard's numbers as tables.
 #[component]
-fn Numbers(data: Dashboard, recompute: ServerAction<RecomputeStats>) -> impl IntoView {
+fn Numbers(data: Dashboard, recompute: ServerAction<RunStats>) -> impl IntoView {
     let scope_note = match data.scope {
         Scope::Everyone => "Every live issue.",
         Scope::Own => "Your own issues.",

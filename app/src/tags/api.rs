@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn list_tags() -> Result<Vec<Tag>, AppError> {
     let result = async {
         let (state, _) = crate::auth::api::require_user().await?;
-        super::service::all_tags(&state.db).await
+        super::service::list_tags(&state.db).await
     }
     .await;
     crate::server::respond(result)

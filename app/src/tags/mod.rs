@@ -4,4 +4,6 @@ pub mod components;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
 pub mod service;

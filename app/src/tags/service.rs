@@ -58,7 +58,7 @@ fn require_triager(actor: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// Every tag, by name; what the pickers and the list's tag filter offer.
-pub async fn all_tags(db: &impl ConnectionTrait) -> Result<Vec<Tag>, AppError> {
+pub async fn list_tags(db: &impl ConnectionTrait) -> Result<Vec<Tag>, AppError> {
     Ok(tags::Entity::find().order_by_asc(tags::Column::NameKey).all(db).await?.into_iter().map(Tag::from).collect())
 }
 
@@ -78,7 +78,7 @@ pub async fn tag_usage(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result
         .await?
         .into_iter()
         .collect();
-    Ok(all_tags(db)
+    Ok(list_tags(db)
         .await?
         .into_iter()
         .map(|tag| TagUsage { issues: counts.get(&tag.id).copied().unwrap_or(0) as u64, tag })

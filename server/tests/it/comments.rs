@@ -6,7 +6,7 @@ use app::{
         model::TimelineEntry,
     },
     domain::{Role, Severity, Status},
-    issues::api::{ChangeStatus, UpdateIssue},
+    issues::api::{TransitionIssue, UpdateIssue},
     server::entities::{comments, issue_events, issues},
 };
 use chrono::Utc;
@@ -93,7 +93,7 @@ async fn the_timeline_interleaves_comments_and_changes_in_order(db: TestDb) {
     let id = issue.id.to_string();
 
     comment_id(comment(&reporter, &app, issue.id, "It **crashes**").await).await;
-    let moved = call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &id), ("status", "TRIAGED"), ("version", "1")]).await;
+    let moved = call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &id), ("status", "TRIAGED"), ("version", "1")]).await;
     assert_eq!(moved.status(), 200);
     let reply = comment_id(comment(&maintainer, &app, issue.id, "Reproduced").await).await;
     call(&maintainer, &app, EditComment::PATH, &[("comment_id", &reply), ("body", "Reproduced on Linux")]).await;
@@ -147,7 +147,7 @@ async fn a_failed_history_insert_leaves_the_change_unapplied(db: TestDb) {
     }
     let id = issue.id.to_string();
 
-    let moved = call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &id), ("status", "TRIAGED"), ("version", "1")]).await;
+    let moved = call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &id), ("status", "TRIAGED"), ("version", "1")]).await;
     let commented = comment(&maintainer, &app, issue.id, "Looking").await;
 
     assert_eq!((moved.status().as_u16(), commented.status().as_u16()), (500, 500));

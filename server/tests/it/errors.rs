@@ -3,7 +3,7 @@
 //! refusal or single sign-on.
 use crate::common::{PASSWORD, TestDb, insert_user, new_client, spawn_app_with};
 use app::domain::Role;
-use server::rest::{ErrorBody, ErrorCode};
+use app::server::rest::{ErrorBody, ErrorCode};
 use serde_json::json;
 
 async fn body_of(response: reqwest::Response, status: u16) -> ErrorBody {

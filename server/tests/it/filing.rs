@@ -1,7 +1,7 @@
 //! Filing issues and reading one back: validation, visibility, sanitized markdown.
 use app::{
     domain::{Role, Severity, Status},
-    issues::api::{CreateIssue, GetIssue, PreviewMarkdown},
+    issues::api::{CreateIssue, GetIssue, PreviewDescription},
     server::entities::{issue_events, issues},
 };
 use chrono::Utc;
@@ -85,7 +85,7 @@ async fn descriptions_are_rendered_and_sanitized(db: TestDb) {
     let markdown = "## Steps\n\n- [x] open <b>it</b>\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) and [y](data:text/html,hi)\n\n<iframe src=//evil></iframe>\n\n<svg onload=alert(1)></svg>\n\n[docs](https://example.com)";
 
     let created: Value = call(&client, &app, CreateIssue::PATH, &[("title", "<b>Bold</b> title"), ("description", markdown), ("severity", "LOW")]).await.json().await.unwrap();
-    let preview: Value = call(&client, &app, PreviewMarkdown::PATH, &[("markdown", markdown)]).await.json().await.unwrap();
+    let preview: Value = call(&client, &app, PreviewDescription::PATH, &[("markdown", markdown)]).await.json().await.unwrap();
 
     let html = created["description_html"].as_str().unwrap();
     assert_eq!(preview.as_str().unwrap(), html, "the preview shows exactly what is saved");

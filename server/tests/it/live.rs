@@ -7,7 +7,7 @@ use app::{
     comments::api::AddComment,
     domain::{Role, Severity, Status},
     issues::{
-        api::{ChangeStatus, ChangedSince, CreateIssue, DeleteIssue, RestoreIssue},
+        api::{ChangedSince, CreateIssue, DeleteIssue, RestoreIssue, TransitionIssue},
         model::ChangedIssue,
     },
 };
@@ -75,7 +75,7 @@ async fn every_kind_of_change_arrives(db: TestDb) {
     let first = next(&mut socket).await;
     assert_eq!((first["type"].as_str(), first["issue_id"].as_i64(), first["version"].as_i64(), first["change"].as_str()), (Some("issue"), Some(id), Some(1), Some("created")));
 
-    call(&admin, &app, ChangeStatus::PATH, &[("issue_id", &sid), ("status", "TRIAGED"), ("version", "1")]).await;
+    call(&admin, &app, TransitionIssue::PATH, &[("issue_id", &sid), ("status", "TRIAGED"), ("version", "1")]).await;
     assert_eq!((next(&mut socket).await["change"].as_str()), Some("updated"));
     call(&admin, &app, AddComment::PATH, &[("issue_id", &sid), ("body", "hello")]).await;
     assert_eq!(next(&mut socket).await["change"], "comment");
@@ -99,8 +99,8 @@ async fn reporters_hear_only_about_their_own_issues(db: TestDb) {
     let (_, maintainer) = app.signed_in("mo@example.com", Role::Maintainer).await;
     let mut socket = connect(&app, &token(&app, "rita@example.com").await).await;
 
-    call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
-    call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &hers.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &hers.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
 
     let only = next(&mut socket).await;
     assert_eq!(only["issue_id"].as_i64(), Some(hers.id), "{only}");
@@ -117,7 +117,7 @@ async fn a_role_change_and_a_deactivation_reach_an_open_socket(db: TestDb) {
 
     call(&admin, &app, ChangeRole::PATH, &[("user_id", &rita.id.to_string()), ("role", "MAINTAINER")]).await;
     assert_eq!(next(&mut socket).await["type"], "resync", "the socket re-reads the role");
-    call(&admin, &app, ChangeStatus::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    call(&admin, &app, TransitionIssue::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
     assert_eq!(next(&mut socket).await["issue_id"].as_i64(), Some(his.id), "as a maintainer she now hears about every issue");
 
     call(&admin, &app, SetUserActive::PATH, &[("user_id", &rita.id.to_string()), ("active", "false")]).await;
@@ -136,7 +136,7 @@ async fn a_dropped_client_catches_up_on_what_it_missed(db: TestDb) {
 
     socket.close(None).await.unwrap();
     drop(socket);
-    call(&maintainer, &app, ChangeStatus::PATH, &[("issue_id", &issue.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &issue.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
     let _reconnected = connect(&app, &rita_token).await;
     let response = reqwest::Client::new()
         .post(app.url(ChangedSince::PATH))

@@ -7,7 +7,7 @@ use crate::{
 use app::{
     comments::api::{AddComment, GetTimeline},
     domain::{Role, Severity, Status},
-    issues::api::{PreviewMarkdown, UpdateIssue},
+    issues::api::{PreviewDescription, UpdateIssue},
 };
 use chrono::Utc;
 use leptos::server_fn::ServerFn;
@@ -55,12 +55,12 @@ async fn descriptions_and_comments_show_only_the_issues_own_pictures(db: TestDb)
     let preview = |issue_id: Option<i64>| {
         let mut form = vec![("markdown".to_owned(), format!("![p](/attachments/{shot})"))];
         form.extend(issue_id.map(|id| ("issue_id".to_owned(), id.to_string())));
-        let (client, url) = (client.clone(), app.url(PreviewMarkdown::PATH));
+        let (client, url) = (client.clone(), app.url(PreviewDescription::PATH));
         async move { client.post(url).form(&form).send().await.unwrap() }
     };
     assert!(preview(Some(issue)).await.text().await.unwrap().contains("<img src="), "the issue's preview shows its pictures");
     assert!(!preview(None).await.text().await.unwrap().contains("<img"), "a new issue's preview has no pictures");
     let (_, otto) = app.signed_in("otto@example.com", Role::Reporter).await;
-    let foreign = otto.post(app.url(PreviewMarkdown::PATH)).form(&[("markdown", "x"), ("issue_id", &issue.to_string())]).send().await.unwrap();
+    let foreign = otto.post(app.url(PreviewDescription::PATH)).form(&[("markdown", "x"), ("issue_id", &issue.to_string())]).send().await.unwrap();
     assert_eq!(foreign.status(), 404, "no preview against someone else's issue");
 }

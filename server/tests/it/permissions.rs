@@ -5,7 +5,7 @@ use crate::{
 };
 use app::{
     domain::{Role, Severity, Status, TagColour},
-    issues::api::{ChangeSeverity, ChangeStatus, DeleteIssue, GetIssue, RestoreIssue, SetIssueTags, UpdateIssue},
+    issues::api::{ChangeSeverity, DeleteIssue, GetIssue, RestoreIssue, SetIssueTags, TransitionIssue, UpdateIssue},
     server::entities::{issue_events, issues},
 };
 use chrono::Utc;
@@ -34,7 +34,7 @@ async fn attempt(app: &TestApp, client: &reqwest::Client, action: &str, issue_id
     let (path, form): (&str, Vec<(&str, &str)>) = match action {
         "view" => (GetIssue::PATH, vec![("issue_id", &id)]),
         "edit title and description" => (UpdateIssue::PATH, vec![("issue_id", &id), ("version", "1"), ("title", "Edited"), ("description", "new")]),
-        "change status" => (ChangeStatus::PATH, vec![("issue_id", &id), ("version", "1"), ("status", "TRIAGED")]),
+        "change status" => (TransitionIssue::PATH, vec![("issue_id", &id), ("version", "1"), ("status", "TRIAGED")]),
         "change severity" => (ChangeSeverity::PATH, vec![("issue_id", &id), ("version", "1"), ("severity", "CRITICAL")]),
         "set tags" => (SetIssueTags::PATH, vec![("issue_id", &id), ("version", "1"), ("tags[]", &tag)]),
         "delete" => (DeleteIssue::PATH, vec![("issue_id", &id)]),
@@ -112,7 +112,7 @@ async fn every_workflow_transition_is_allowed_or_refused_as_defined(db: TestDb) 
             let form = [("issue_id", issue.id.to_string()), ("version", "1".to_owned()), ("status", to.as_str().to_owned())];
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
 
-            let response = call(&client, &app, ChangeStatus::PATH, &form).await;
+            let response = call(&client, &app, TransitionIssue::PATH, &form).await;
 
             let status = response.status().as_u16();
             let stored = issues::Entity::find_by_id(issue.id).one(app.db()).await.unwrap().unwrap().status;

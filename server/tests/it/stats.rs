@@ -10,7 +10,7 @@ use app::{
         job_lock::JobLock,
     },
     stats::{
-        api::{GetDashboard, RecomputeStats},
+        api::{GetDashboard, RunStats},
         service::{ADVISORY_LOCK_KEY, Trigger, run},
     },
 };
@@ -286,11 +286,11 @@ async fn only_admins_recompute_and_the_window_is_checked(db: TestDb) {
     let (_, as_mo) = app.signed_in("mo@example.com", Role::Maintainer).await;
     let (admin, as_admin) = app.signed_in("ada@example.com", Role::Admin).await;
 
-    let refused = call(&as_mo, &app, RecomputeStats::PATH, &[]).await;
+    let refused = call(&as_mo, &app, RunStats::PATH, &[]).await;
     assert_eq!(refused.status(), 403);
     assert_eq!(stats_runs::Entity::find().count(app.db()).await.unwrap(), 0);
 
-    let ran = call(&as_admin, &app, RecomputeStats::PATH, &[]).await;
+    let ran = call(&as_admin, &app, RunStats::PATH, &[]).await;
     assert_eq!(ran.status(), 200);
     let summary: Value = ran.json().await.unwrap();
     assert_eq!(summary["days"], 1, "no issues yet: today only");

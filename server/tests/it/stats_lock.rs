@@ -8,7 +8,7 @@ use app::{
     error::AppError,
     server::entities::stats_runs,
     stats::{
-        api::RecomputeStats,
+        api::RunStats,
         service::{ADVISORY_LOCK_KEY, ALREADY_RUNNING, Trigger, run},
     },
 };
@@ -47,7 +47,7 @@ async fn two_instances_pressing_recompute_at_once_run_it_once(db: TestDb) {
     let on_b = new_client();
     assert_eq!(call(&on_b, &b, LogIn::PATH, &[("email", "ada@example.com"), ("password", PASSWORD)]).await.status(), 200);
 
-    let (first, second) = tokio::join!(call(&on_a, &a, RecomputeStats::PATH, &[]), call(&on_b, &b, RecomputeStats::PATH, &[]));
+    let (first, second) = tokio::join!(call(&on_a, &a, RunStats::PATH, &[]), call(&on_b, &b, RunStats::PATH, &[]));
 
     let mut answers = [(first.status().as_u16(), first.text().await.unwrap()), (second.status().as_u16(), second.text().await.unwrap())];
     answers.sort();
@@ -55,7 +55,7 @@ async fn two_instances_pressing_recompute_at_once_run_it_once(db: TestDb) {
     assert!(answers[1].1.contains("already running"), "{}", answers[1].1);
     assert_eq!(runs(&a).await, 1, "the job ran once");
 
-    let after = call(&on_b, &b, RecomputeStats::PATH, &[]).await;
+    let after = call(&on_b, &b, RunStats::PATH, &[]).await;
     assert_eq!(after.status(), 200, "a run after the first one finished goes ahead");
     assert_eq!(runs(&a).await, 2);
 }

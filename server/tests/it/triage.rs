@@ -1,7 +1,7 @@
 //! Triage: the workflow, roles, stale versions and the event row, on both databases.
 use app::{
     domain::{Role, Severity, Status},
-    issues::api::{ChangeSeverity, ChangeStatus},
+    issues::api::{ChangeSeverity, TransitionIssue},
     server::entities::{issue_events, issues},
 };
 use chrono::Utc;
@@ -32,7 +32,7 @@ async fn a_maintainer_moves_an_issue_and_the_change_is_recorded_with_it(db: Test
     let issue = insert_issue(app.db(), &reporter, "Crash", Severity::High, Status::Open, Utc::now()).await;
     let (maintainer, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let response = call(&client, &app, ChangeStatus::PATH, &[("issue_id", &issue.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    let response = call(&client, &app, TransitionIssue::PATH, &[("issue_id", &issue.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
 
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
@@ -52,7 +52,7 @@ async fn a_forbidden_transition_is_422_naming_it_and_changes_nothing(db: TestDb)
     let issue = insert_issue(app.db(), &reporter, "Crash", Severity::High, Status::Open, Utc::now()).await;
     let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let response = call(&client, &app, ChangeStatus::PATH, &[("issue_id", &issue.id.to_string()), ("status", "DONE"), ("version", "1")]).await;
+    let response = call(&client, &app, TransitionIssue::PATH, &[("issue_id", &issue.id.to_string()), ("status", "DONE"), ("version", "1")]).await;
 
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
@@ -88,9 +88,9 @@ async fn reporters_cannot_triage_and_learn_nothing_about_other_issues(db: TestDb
     let (me, client) = app.signed_in("rita@example.com", Role::Reporter).await;
     let mine = insert_issue(app.db(), &me, "Mine", Severity::Low, Status::Open, Utc::now()).await;
 
-    let own = call(&client, &app, ChangeStatus::PATH, &[("issue_id", &mine.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
-    let foreign = call(&client, &app, ChangeStatus::PATH, &[("issue_id", &theirs.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
-    let missing = call(&client, &app, ChangeStatus::PATH, &[("issue_id", "99999"), ("status", "TRIAGED"), ("version", "1")]).await;
+    let own = call(&client, &app, TransitionIssue::PATH, &[("issue_id", &mine.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    let foreign = call(&client, &app, TransitionIssue::PATH, &[("issue_id", &theirs.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    let missing = call(&client, &app, TransitionIssue::PATH, &[("issue_id", "99999"), ("status", "TRIAGED"), ("version", "1")]).await;
 
     assert_eq!(own.status(), 403);
     assert_eq!(foreign.status(), 404, "another reporter's issue is indistinguishable from a missing one");
@@ -106,7 +106,7 @@ async fn admins_triage_and_severity_changes_are_recorded_too(db: TestDb) {
     let (_, admin) = app.signed_in("admin@example.com", Role::Admin).await;
     let id = issue.id.to_string();
 
-    let reopened = call(&admin, &app, ChangeStatus::PATH, &[("issue_id", &id), ("status", "OPEN"), ("version", "1")]).await;
+    let reopened = call(&admin, &app, TransitionIssue::PATH, &[("issue_id", &id), ("status", "OPEN"), ("version", "1")]).await;
     let severity = call(&admin, &app, ChangeSeverity::PATH, &[("issue_id", &id), ("severity", "LOW"), ("version", "2")]).await;
 
     assert_eq!((reopened.status().as_u16(), severity.status().as_u16()), (200, 200));

@@ -14,7 +14,7 @@ pub use passwords::{Email, Password, change_password, hash_password};
 pub use sessions::{ABSOLUTE_LIFETIME, IDLE_TIMEOUT, authenticate, list_sessions, log_out, purge_dead_sessions, revoke_other_sessions};
 pub use sign_in::{log_in, sign_up};
 pub use sso::sign_in_with_provider;
-pub use users::{change_role, list_users, set_active};
+pub use users::{change_role, list_users, set_user_active};
 pub(crate) use users::require_admin;
 
 use crate::{audit_log::Actor, auth::model::CurrentUser};

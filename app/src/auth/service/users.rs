@@ -61,7 +61,7 @@ pub async fn change_role(state: &AppState, actor: &CurrentUser, user_id: i64, ro
 }
 
 /// Deactivates (ending every session) or reactivates `user_id`; admins only, never themselves.
-pub async fn set_active(state: &AppState, actor: &CurrentUser, user_id: i64, active: bool) -> Result<UserSummary, AppError> {
+pub async fn set_user_active(state: &AppState, actor: &CurrentUser, user_id: i64, active: bool) -> Result<UserSummary, AppError> {
     require_admin(actor)?;
     let txn = crate::server::db::begin_write(&state.db).await?;
     let user = find_other_user(&txn, actor, user_id).await?;

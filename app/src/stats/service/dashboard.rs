@@ -61,7 +61,7 @@ fn visible(actor: &CurrentUser) -> sea_orm::Select<issues::Entity> {
 /// The dashboard for `actor` with a trend of `days` days ending on `now`'s day: everyone's
 /// issues for maintainers and admins (the trend and medians as of the job's last run), the
 /// reporter's own otherwise (computed as they ask). Counts are always as of now.
-pub async fn dashboard(db: &impl ConnectionTrait, actor: &CurrentUser, days: u32, now: DateTime<Utc>) -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(db: &impl ConnectionTrait, actor: &CurrentUser, days: u32, now: DateTime<Utc>) -> Result<Dashboard, AppError> {
     if !WINDOWS.contains(&days) {
         return Err(AppError::field("days", format!("choose a window of {} days", WINDOWS.map(|w| w.to_string()).join(" or "))));
     }

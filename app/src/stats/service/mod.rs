@@ -10,9 +10,9 @@ pub mod history;
 pub mod job;
 pub mod runs;
 
-pub use dashboard::dashboard;
+pub use dashboard::get_dashboard;
 pub use history::{Change, DayCounts, IssueHistory, aggregate, load_history, medians};
-pub use job::{ADVISORY_LOCK_KEY, ALREADY_RUNNING, run, run_now};
+pub use job::{ADVISORY_LOCK_KEY, ALREADY_RUNNING, run, run_stats};
 pub use runs::{Trigger, tick_of};
 
 /// How many recent days every run rewrites, and how far back the medians look.

@@ -1,33 +1,71 @@
-//! Attachment uploads and downloads: streamed through the object store, never held whole in
-//! memory. The rules (who, which types, which names) are the attachments service's.
-use crate::rest::{ApiError, ApiUser};
-use app::{
-    attachments::{
-        model::{Attachment, is_previewable},
-        service::{self, SNIFF_BYTES, Stored},
-    },
+//! The REST API's files: the list and removal under `/api/v1`, uploads (on a route of their own
+//! with the larger body limit) and downloads at `/attachments/{id}`. Files are streamed through
+//! the object store, never held whole in memory. The rules (who, which types, which names) are
+//! the attachments service's.
+use super::{
+    model::{Attachment, is_previewable},
+    service::{self, SNIFF_BYTES, Stored},
+};
+use crate::{
+    auth::{model::CurrentUser, rest::ApiUser},
     error::AppError,
     server::{
         AppState,
+        rest::{ApiError, ErrorBody, Id, created},
         storage::{Upload, storage_error},
     },
 };
 use axum::{
-    Json,
+    Json, Router,
     body::Body,
     extract::{Multipart, Path, Query, State, multipart::MultipartError},
-    http::{HeaderValue, StatusCode, header},
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
+    routing::get,
 };
 use object_store::ObjectStoreExt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// Room for the multipart framing around the file itself.
 pub const MULTIPART_OVERHEAD_BYTES: u64 = 64 * 1024;
 
 /// What a downloaded or previewed file may do in the browser: nothing.
 const FILE_CSP: &str = "default-src 'none'; img-src 'self'; sandbox";
+
+/// An issue's file list and removal, with their part of the API document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_attachments)).routes(routes!(delete_attachment))
+}
+
+/// The upload route and its part of the API document; the router gives it the attachment
+/// size limit rather than the JSON one.
+pub fn upload_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upload_attachment))
+}
+
+/// Downloads and previews, outside `/api/v1` so that links in pages can name them.
+pub fn file_routes() -> Router<AppState> {
+    Router::new().route("/attachments/{id}", get(download)).route("/attachments/{id}/preview", get(preview))
+}
+
+/// The issue's files. Download one from `/attachments/{id}`.
+#[utoipa::path(get, path = "/api/v1/issues/{id}/attachments", tag = "attachments", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_attachments(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<Json<Vec<Attachment>>, ApiError> {
+    Ok(Json(super::service::list_attachments(&state.db, &user, id).await?))
+}
+
+/// Removes a file: its record and its bytes (the uploader, maintainers and admins).
+#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_attachment(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+    super::service::delete_attachment(&state.db, &state.events, state.storage.as_ref(), &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+
 
 #[derive(Deserialize)]
 pub struct UploadTarget {
@@ -58,9 +96,9 @@ pub struct UploadForm {
 #[utoipa::path(post, path = "/api/v1/issues/{id}/attachments", tag = "attachments",
     params(("id" = i64, Path), ("comment_id" = Option<i64>, Query, description = "Attach to this comment of the issue")),
     request_body(content = UploadForm, content_type = "multipart/form-data"), security(("bearer" = [])),
-    responses((status = 201, body = Attachment, headers(("Location" = String))), (status = 401, body = crate::rest::ErrorBody), (status = 404, body = crate::rest::ErrorBody),
-        (status = 413, body = crate::rest::ErrorBody), (status = 415, body = crate::rest::ErrorBody), (status = 422, body = crate::rest::ErrorBody)))]
-pub async fn upload(
+    responses((status = 201, body = Attachment, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload_attachment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(issue_id): Path<i64>,
@@ -121,9 +159,9 @@ pub async fn upload(
     let size_bytes = upload.finish().await?;
     let stored = Stored { issue_id, comment_id: target.comment_id, storage_key: storage_key.clone(), file_name, content_type: content_type.to_owned(), size_bytes };
     match service::record_upload(&state.db, &state.events, &user, stored).await {
-        Ok(attachment) => Ok(created(attachment)),
+        Ok(attachment) => Ok(created(attachment.download_url(), attachment)),
         Err(err) => {
-            app::server::storage::delete(state.storage.as_ref(), &storage_key).await;
+            crate::server::storage::delete(state.storage.as_ref(), &storage_key).await;
             Err(err.into())
         }
     }
@@ -138,21 +176,16 @@ async fn drain(mut form: Multipart) {
     }
 }
 
-fn created(attachment: Attachment) -> Response {
-    let location = HeaderValue::from_str(&attachment.download_url()).expect("a path of digits");
-    (StatusCode::CREATED, [(header::LOCATION, location)], Json(attachment)).into_response()
-}
-
 /// Characters left as they are in an RFC 5987 `filename*` value.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'!').remove(b'#').remove(b'$').remove(b'&').remove(b'+').remove(b'-').remove(b'.').remove(b'^').remove(b'_').remove(b'`').remove(b'|').remove(b'~');
 
 /// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded`.
-pub fn content_disposition(kind: &str, file_name: &str) -> String {
+fn content_disposition(kind: &str, file_name: &str) -> String {
     let fallback: String = file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(file_name, ATTR_CHAR))
 }
 
-async fn send(state: &AppState, user: &app::auth::model::CurrentUser, id: i64, inline: bool) -> Result<Response, ApiError> {
+async fn send(state: &AppState, user: &CurrentUser, id: i64, inline: bool) -> Result<Response, ApiError> {
     let row = service::find_attachment(&state.db, user, id).await?;
     if inline && !is_previewable(&row.content_type) {
         return Err(AppError::NotFound.into());
@@ -175,12 +208,12 @@ async fn send(state: &AppState, user: &app::auth::model::CurrentUser, id: i64, i
 }
 
 /// `GET /attachments/{id}`: the file, always as a download.
-pub async fn download(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
+async fn download(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
     send(&state, &user, id, false).await
 }
 
 /// `GET /attachments/{id}/preview`: raster images only, inline, sandboxed.
-pub async fn preview(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
+async fn preview(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
     send(&state, &user, id, true).await
 }
 
