@@ -53,9 +53,7 @@ pub fn parse_colour(raw: &str) -> Result<TagColour, AppError> {
     raw.parse().map_err(|err: crate::domain::UnknownValue| AppError::field("colour", err.to_string()))
 }
 
-fn require_triager(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.can_triage() { Ok(()) } else { Err(AppError::Forbidden) }
-}
+use crate::access::require_triager;
 
 /// Every tag, by name; what the pickers and the list's tag filter offer.
 pub async fn all_tags(db: &impl ConnectionTrait) -> Result<Vec<Tag>, AppError> {
