@@ -7,7 +7,7 @@ use crate::{
     domain::TagColour,
     error::AppError,
     server::{
-        entities::{issue_tags, issues, tags},
+        entities::{issue_tags, tags},
         events::{Events, Notice},
     },
 };
@@ -69,7 +69,7 @@ pub async fn tag_usage(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result
         .column(issue_tags::Column::TagId)
         .column_as(issue_tags::Column::IssueId.count(), "n")
         .join(JoinType::InnerJoin, issue_tags::Relation::Issue.def())
-        .filter(issues::Column::DeletedAt.is_null())
+        .filter(crate::access::visible_issues(actor))
         .group_by(issue_tags::Column::TagId)
         .into_tuple::<(i64, i64)>()
         .all(db)
