@@ -1,6 +1,7 @@
 //! The tracker's UI and server functions, compiled for the server (`ssr`) and the browser (`hydrate`).
 #![recursion_limit = "256"]
 
+pub mod access;
 pub mod activity;
 pub mod attachments;
 pub mod audit;

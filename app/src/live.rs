@@ -3,6 +3,9 @@
 //! shows, so a dropped connection or a server restart loses nothing.
 use leptos::prelude::*;
 
+mod message;
+pub use message::{IssueChange, LiveMessage};
+
 /// The socket's state, as the header shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -95,7 +98,7 @@ pub fn LiveIndicator() -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{Connection, Live};
+    use super::{Connection, Live, LiveMessage};
     use futures::StreamExt;
     use gloo_net::websocket::{Message, futures::WebSocket};
     use leptos::prelude::*;
@@ -131,9 +134,10 @@ mod browser {
                 let (_, mut incoming) = socket.split();
                 while let Some(message) = incoming.next().await {
                     let Ok(Message::Text(text)) = message else { break };
-                    let Ok(notice) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
-                    match notice["type"].as_str() {
-                        Some("hello") => {
+                    // A message this build does not know (from a newer server) is skipped.
+                    let Ok(notice) = serde_json::from_str::<LiveMessage>(&text) else { continue };
+                    match notice {
+                        LiveMessage::Hello { .. } => {
                             live.status.set(Connection::Live);
                             failures = 0;
                             // Whatever happened while we were away: every view reloads.
@@ -142,19 +146,18 @@ mod browser {
                             }
                             connected_before = true;
                         }
-                        Some("issue") => live.changed(notice["issue_id"].as_i64()),
-                        Some("resync") => {
+                        LiveMessage::Issue { issue_id, .. } => live.changed(Some(issue_id)),
+                        LiveMessage::Resync => {
                             // A role change arrives as a resync too: the header and the views
                             // follow the new role without a reload.
                             auth.user.refetch();
                             live.changed(None);
                         }
-                        Some("signed_out") => {
+                        LiveMessage::SignedOut => {
                             live.status.set(Connection::Idle);
                             let _ = window().location().set_href("/login");
                             return;
                         }
-                        _ => {}
                     }
                 }
             }

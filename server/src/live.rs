@@ -3,8 +3,10 @@
 //! so a slow client never slows the others and never silently misses a change.
 use app::server::rest::ApiError;
 use app::{
+    access::IssueScope,
     auth::model::CurrentUser,
     error::AppError,
+    live::LiveMessage,
     server::{AppState, events::Notice},
 };
 use axum::{
@@ -15,7 +17,6 @@ use axum::{
     http::{HeaderMap, header},
     response::Response,
 };
-use serde_json::json;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -46,18 +47,20 @@ pub async fn socket(State(state): State<AppState>, headers: HeaderMap, upgrade: 
 }
 
 /// Whether `user` may hear about `notice`, and the message to send if so.
-fn message_for(user: &CurrentUser, notice: &Notice) -> Option<serde_json::Value> {
-    match notice {
-        Notice::Issue { issue_id, reporter_id, version, change } if user.can_triage() || *reporter_id == user.id => {
-            Some(json!({ "type": "issue", "issue_id": issue_id, "version": version, "change": change }))
+/// The same rule as every issue reader's (`app::access`): reporters hear only about their own issues.
+fn message_for(user: &CurrentUser, notice: &Notice) -> Option<LiveMessage> {
+    match *notice {
+        Notice::Issue { issue_id, reporter_id, version, change } if IssueScope::of(user).covers(reporter_id) => {
+            Some(LiveMessage::Issue { issue_id, version, change })
         }
-        Notice::Resync => Some(json!({ "type": "resync" })),
+        Notice::Resync => Some(LiveMessage::Resync),
         _ => None,
     }
 }
 
-async fn send(socket: &mut WebSocket, message: serde_json::Value) -> bool {
-    let sent = matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(message.to_string().into()))).await, Ok(Ok(())));
+async fn send(socket: &mut WebSocket, message: LiveMessage) -> bool {
+    let text = serde_json::to_string(&message).expect("a live message serialises");
+    let sent = matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await, Ok(Ok(())));
     if sent {
         metrics::counter!("websocket_messages_sent_total").increment(1);
     }
@@ -68,7 +71,7 @@ async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: 
     let mut notices = state.events.subscribe();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
-    if !send(&mut socket, json!({ "type": "hello", "at": chrono::Utc::now() })).await {
+    if !send(&mut socket, LiveMessage::Hello { at: chrono::Utc::now() }).await {
         return;
     }
     loop {
@@ -80,10 +83,10 @@ async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: 
                         match app::auth::service::authenticate(&state, &token).await {
                             Ok(fresh) => {
                                 user = fresh;
-                                Some(json!({ "type": "resync" }))
+                                Some(LiveMessage::Resync)
                             }
                             Err(_) => {
-                                let _ = send(&mut socket, json!({ "type": "signed_out" })).await;
+                                let _ = send(&mut socket, LiveMessage::SignedOut).await;
                                 let _ = socket.send(Message::Close(None)).await;
                                 return;
                             }
@@ -92,7 +95,7 @@ async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: 
                     Ok(notice) => message_for(&user, &notice),
                     Err(RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "socket fell behind; asking it to resync");
-                        Some(json!({ "type": "resync" }))
+                        Some(LiveMessage::Resync)
                     }
                     Err(RecvError::Closed) => return,
                 };

@@ -128,7 +128,7 @@ pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), event
     .await?;
     record(&txn, stored.issue_id, actor.id, Change::AttachmentAdded { file_name: stored.file_name }).await?;
     txn.commit().await?;
-    announce(events, &issue, issue.version, "attachment");
+    announce(events, &issue, issue.version, crate::live::IssueChange::Attachment);
     Ok(to_dto(row, actor.email.clone(), actor))
 }
 
@@ -202,7 +202,7 @@ pub async fn delete_attachment(
     attachments::Entity::delete_by_id(row.id).exec(&txn).await?;
     record(&txn, row.issue_id, actor.id, Change::AttachmentRemoved { file_name: row.file_name.clone() }).await?;
     txn.commit().await?;
-    announce(events, &issue, issue.version, "attachment");
+    announce(events, &issue, issue.version, crate::live::IssueChange::Attachment);
     crate::server::storage::delete(storage, &row.storage_key).await;
     Ok(())
 }

@@ -13,10 +13,8 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
-/// 403 unless `actor` is an admin: the log is theirs alone.
-fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
-}
+// The log is the admins' alone.
+use crate::access::require_admin;
 
 impl From<audit_log::Model> for AuditEntry {
     fn from(e: audit_log::Model) -> Self {

@@ -102,7 +102,7 @@ pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events:
     touch(&txn, issue_id).await?;
     let page = Page::new(inline_images(&txn, issue_id).await?);
     txn.commit().await?;
-    announce(events, &issue, issue.version, "comment");
+    announce(events, &issue, issue.version, crate::live::IssueChange::Comment);
     Ok(to_dto(comment, actor.email.clone(), actor, &page))
 }
 
@@ -134,7 +134,7 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events
     touch(&txn, issue_id).await?;
     let page = Page::new(inline_images(&txn, issue_id).await?);
     txn.commit().await?;
-    announce(events, &issue, issue.version, "comment");
+    announce(events, &issue, issue.version, crate::live::IssueChange::Comment);
     Ok(to_dto(comment, actor.email.clone(), actor, &page))
 }
 
@@ -159,6 +159,6 @@ pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), even
     }
     touch(&txn, issue_id).await?;
     txn.commit().await?;
-    announce(events, &issue, issue.version, "comment");
+    announce(events, &issue, issue.version, crate::live::IssueChange::Comment);
     Ok(())
 }

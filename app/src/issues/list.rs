@@ -2,6 +2,7 @@
 //! the page, the API and the query-plan tests, so what is measured is what runs.
 use super::model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
 use crate::{
+    access::{self, IssueScope},
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
@@ -124,16 +125,12 @@ fn rank_column() -> Expr {
 
 /// The issues `actor` may see, narrowed by `filter` (without its page): reporters see only their own.
 fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
-    // Only admins ever see deleted issues, and only when they ask for them.
-    let deleted = filter.deleted && actor.is_admin();
-    let mut query = issues::Entity::find().filter(if deleted {
-        issues::Column::DeletedAt.is_not_null()
+    // Deleted issues are listed only to those who may see them, and only when they ask.
+    let mut query = issues::Entity::find().filter(if filter.deleted && access::sees_deleted(actor) {
+        IssueScope::of(actor).condition().add(issues::Column::DeletedAt.is_not_null())
     } else {
-        issues::Column::DeletedAt.is_null()
+        access::visible_issues(actor)
     });
-    if !actor.can_triage() {
-        query = query.filter(issues::Column::ReporterId.eq(actor.id));
-    }
     if filter.open {
         // Listed rather than "not done", so the database can seek the status indexes.
         query = query.filter(issues::Column::Status.is_in(Status::ALL.iter().copied().filter(|s| *s != Status::Done)));
@@ -305,10 +302,8 @@ async fn offset_of(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &Issu
 /// The issues `actor` may see that changed after `since` (deleted ones included, flagged), oldest
 /// change first, at most 500: what a client that was disconnected fetches to catch up.
 pub async fn changed_since(db: &impl ConnectionTrait, actor: &CurrentUser, since: DateTime<Utc>) -> Result<Vec<super::model::ChangedIssue>, AppError> {
-    let mut query = issues::Entity::find().filter(issues::Column::UpdatedAt.gt(since));
-    if !actor.can_triage() {
-        query = query.filter(issues::Column::ReporterId.eq(actor.id));
-    }
+    // Deleted ones too: the client drops them from what it shows.
+    let query = issues::Entity::find().filter(IssueScope::of(actor).condition()).filter(issues::Column::UpdatedAt.gt(since));
     let rows = query.order_by_asc(issues::Column::UpdatedAt).limit(500).all(db).await?;
     Ok(rows
         .into_iter()

@@ -1,11 +1,13 @@
 //! The rules and database access for issues: the only place that decides what a caller sees.
 use super::model::{IssueDetail, IssueSummary};
 use crate::{
+    access,
     activity::{model::Change, service::record},
     audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
+    live::IssueChange,
     server::entities::{issue_tags, issues, users},
     server::events::{Events, Notice},
     server::markdown::{self, Page},
@@ -70,7 +72,7 @@ async fn apply_triage(
     record(&txn, issue_id, actor.id, recorded).await?;
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
-    announce(events, &issue, summary.version, "updated");
+    announce(events, &issue, summary.version, IssueChange::Updated);
     Ok(summary)
 }
 
@@ -78,9 +80,7 @@ async fn apply_triage(
 /// a reporter gets 403 on their own issue and 404 on anyone else's; a stale version is 409.
 async fn for_triage(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, version: i64) -> Result<issues::Model, AppError> {
     let issue = visible_issue(txn, actor, issue_id).await?;
-    if !actor.can_triage() {
-        return Err(AppError::Forbidden);
-    }
+    access::require_triager(actor)?;
     if issue.version != version {
         return Err(AppError::StaleVersion { current_version: issue.version });
     }
@@ -142,12 +142,7 @@ fn parse_content(title: &str, description: &str) -> Result<(String, String), App
 /// The live issue `issue_id` if `actor` may see it: triagers any, reporters their own.
 /// Anything else is 404, so a reporter learns nothing about other issues.
 pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<issues::Model, AppError> {
-    issues::Entity::find_by_id(issue_id)
-        .filter(issues::Column::DeletedAt.is_null())
-        .one(db)
-        .await?
-        .filter(|issue| actor.can_triage() || issue.reporter_id == actor.id)
-        .ok_or(AppError::NotFound)
+    issues::Entity::find_by_id(issue_id).filter(access::visible_issues(actor)).one(db).await?.ok_or(AppError::NotFound)
 }
 
 fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>, page: &Page) -> IssueDetail {
@@ -222,7 +217,7 @@ pub async fn create_issue(
         record(&txn, issue.id, actor.id, Change::Tags { from: Vec::new(), to: names(&tags) }).await?;
     }
     txn.commit().await?;
-    announce(events, &issue, issue.version, "created");
+    announce(events, &issue, issue.version, IssueChange::Created);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.
     Ok(detail(issue, actor.email.clone(), tags, &Page::default()))
@@ -265,7 +260,7 @@ pub async fn update_issue(
         record(&txn, issue_id, actor.id, Change::Description { from: issue.description.clone(), to: description.clone() }).await?;
     }
     txn.commit().await?;
-    announce(events, &issue, version + 1, "updated");
+    announce(events, &issue, version + 1, IssueChange::Updated);
     get_issue(db, actor, issue_id).await
 }
 
@@ -286,10 +281,10 @@ async fn set_deleted(
     issue_id: i64,
     deleted: bool,
 ) -> Result<(), AppError> {
-    if !actor.is_admin() {
+    if let Err(forbidden) = access::require_admin(actor) {
         // Reporters learn nothing about issues that are not theirs.
         let own = issues::Entity::find_by_id(issue_id).one(db).await?.is_some_and(|i| i.reporter_id == actor.id);
-        return Err(if actor.can_triage() || own { AppError::Forbidden } else { AppError::NotFound });
+        return Err(if actor.can_triage() || own { forbidden } else { AppError::NotFound });
     }
     let txn = crate::server::db::begin_write(db).await?;
     let issue = issues::Entity::find_by_id(issue_id).one(&txn).await?.ok_or(AppError::NotFound)?;
@@ -304,7 +299,7 @@ async fn set_deleted(
     let event = crate::audit_log::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
     crate::audit_log::append(&txn, event).await?;
     txn.commit().await?;
-    announce(events, &issue, issue.version + 1, if deleted { "deleted" } else { "restored" });
+    announce(events, &issue, issue.version + 1, if deleted { IssueChange::Deleted } else { IssueChange::Restored });
     Ok(())
 }
 
@@ -376,12 +371,12 @@ pub async fn set_issue_tags(
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
     if summary.version != version {
-        announce(events, &issue, summary.version, "updated");
+        announce(events, &issue, summary.version, IssueChange::Updated);
     }
     Ok(summary)
 }
 
 /// Tells open sockets that `issue` changed and is now at `version`, once the change has committed.
-pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: &str) {
-    events.publish(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change: change.to_owned() });
+pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: IssueChange) {
+    events.publish(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change });
 }

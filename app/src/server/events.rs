@@ -2,6 +2,7 @@
 //! fanned out to every open socket. With PostgreSQL the notices travel through LISTEN/NOTIFY,
 //! so every server instance sharing the database delivers every notice; with SQLite (one
 //! instance) they stay in the process.
+use crate::live::IssueChange;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -22,8 +23,7 @@ pub enum Notice {
         /// Whose issue it is: reporters hear only about their own.
         reporter_id: i64,
         version: i64,
-        /// `created`, `updated`, `deleted`, `restored`, `comment`, `attachment`.
-        change: String,
+        change: IssueChange,
     },
     /// An account's role, status or sessions changed: its sockets check themselves again.
     Account { user_id: i64 },

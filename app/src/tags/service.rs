@@ -7,7 +7,7 @@ use crate::{
     domain::TagColour,
     error::AppError,
     server::{
-        entities::{issue_tags, issues, tags},
+        entities::{issue_tags, tags},
         events::{Events, Notice},
     },
 };
@@ -53,9 +53,7 @@ pub fn parse_colour(raw: &str) -> Result<TagColour, AppError> {
     raw.parse().map_err(|err: crate::domain::UnknownValue| AppError::field("colour", err.to_string()))
 }
 
-fn require_triager(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.can_triage() { Ok(()) } else { Err(AppError::Forbidden) }
-}
+use crate::access::require_triager;
 
 /// Every tag, by name; what the pickers and the list's tag filter offer.
 pub async fn list_tags(db: &impl ConnectionTrait) -> Result<Vec<Tag>, AppError> {
@@ -71,7 +69,7 @@ pub async fn tag_usage(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result
         .column(issue_tags::Column::TagId)
         .column_as(issue_tags::Column::IssueId.count(), "n")
         .join(JoinType::InnerJoin, issue_tags::Relation::Issue.def())
-        .filter(issues::Column::DeletedAt.is_null())
+        .filter(crate::access::visible_issues(actor))
         .group_by(issue_tags::Column::TagId)
         .into_tuple::<(i64, i64)>()
         .all(db)

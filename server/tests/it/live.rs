@@ -26,17 +26,17 @@ on_both_databases!(
     a_socket_from_another_site_is_refused,
 );
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A session token for `email`, as a native client would hold it.
-async fn token(app: &TestApp, email: &str) -> String {
+pub async fn token(app: &TestApp, email: &str) -> String {
     let response = crate::common::new_client().post(app.url(LogIn::PATH)).form(&[("email", email), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
 }
 
-async fn connect(app: &TestApp, token: &str) -> Socket {
+pub async fn connect(app: &TestApp, token: &str) -> Socket {
     let mut request = format!("ws://{}/ws", app.addr).into_client_request().unwrap();
     request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("socket opens");
@@ -45,7 +45,7 @@ async fn connect(app: &TestApp, token: &str) -> Socket {
 }
 
 /// The next message, or `Value::Null` when none comes within a second.
-async fn next(socket: &mut Socket) -> Value {
+pub async fn next(socket: &mut Socket) -> Value {
     loop {
         match tokio::time::timeout(Duration::from_secs(3), socket.next()).await {
             Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(&text).unwrap(),

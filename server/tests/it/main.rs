@@ -30,3 +30,4 @@ mod stats;
 mod stats_lock;
 mod tagging;
 mod triage;
+mod visibility;

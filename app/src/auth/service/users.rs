@@ -14,10 +14,7 @@ use crate::{
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 
-/// 403 unless `actor` is an admin.
-pub(crate) fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
-}
+pub(crate) use crate::access::require_admin;
 
 impl From<users::Model> for UserSummary {
     fn from(u: users::Model) -> Self {

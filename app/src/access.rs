@@ -1,0 +1,91 @@
+//! Who may see and do what: each access rule written once, for every reader and every writer.
+//! The issue list, search, the detail page, the dashboard and the live socket all ask here
+//! which issues someone may see, so no two of them can disagree.
+use crate::{auth::model::CurrentUser, error::AppError};
+
+/// 403 unless `actor` is an admin.
+pub fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
+    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// 403 unless `actor` triages issues: a maintainer or an admin.
+pub fn require_triager(actor: &CurrentUser) -> Result<(), AppError> {
+    if actor.can_triage() { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Whose issues someone may see, whether or not the issues are deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueScope {
+    /// Maintainers and admins: every reporter's issues.
+    Every,
+    /// Reporters: only the issues they filed.
+    ReportedBy(i64),
+}
+
+impl IssueScope {
+    /// The scope of `actor`.
+    pub fn of(actor: &CurrentUser) -> IssueScope {
+        if actor.can_triage() { IssueScope::Every } else { IssueScope::ReportedBy(actor.id) }
+    }
+
+    /// Whether an issue filed by `reporter_id` is in the scope: for decisions made without a
+    /// query, such as which change notices a socket passes on.
+    pub fn covers(self, reporter_id: i64) -> bool {
+        match self {
+            IssueScope::Every => true,
+            IssueScope::ReportedBy(own) => own == reporter_id,
+        }
+    }
+
+    /// The scope as a condition on `issues`.
+    #[cfg(feature = "ssr")]
+    pub fn condition(self) -> sea_orm::Condition {
+        use crate::server::entities::issues;
+        use sea_orm::{ColumnTrait, Condition};
+        match self {
+            IssueScope::Every => Condition::all(),
+            IssueScope::ReportedBy(reporter) => Condition::all().add(issues::Column::ReporterId.eq(reporter)),
+        }
+    }
+}
+
+/// The issues `actor` may see, as a condition on `issues`: live ones only, every reporter's for
+/// maintainers and admins, their own for reporters. It composes with any query on issues
+/// (`Select::filter`, or `cond_where` in a subquery).
+#[cfg(feature = "ssr")]
+pub fn visible_issues(actor: &CurrentUser) -> sea_orm::Condition {
+    use crate::server::entities::issues;
+    use sea_orm::ColumnTrait;
+    IssueScope::of(actor).condition().add(issues::Column::DeletedAt.is_null())
+}
+
+/// Whether `actor` may list deleted issues (to restore them): admins only.
+pub fn sees_deleted(actor: &CurrentUser) -> bool {
+    actor.is_admin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    fn user(id: i64, role: Role) -> CurrentUser {
+        CurrentUser { id, email: format!("user{id}@example.com"), role, credential: crate::auth::model::Credential::Session(String::new()) }
+    }
+
+    #[test]
+    fn reporters_see_their_own_issues_and_triagers_every_one() {
+        assert!(IssueScope::of(&user(1, Role::Reporter)).covers(1));
+        assert!(!IssueScope::of(&user(1, Role::Reporter)).covers(2));
+        assert!(IssueScope::of(&user(1, Role::Maintainer)).covers(2));
+        assert!(IssueScope::of(&user(1, Role::Admin)).covers(2));
+    }
+
+    #[test]
+    fn only_admins_pass_require_admin_and_reporters_fail_require_triager() {
+        assert_eq!(require_admin(&user(1, Role::Maintainer)), Err(AppError::Forbidden));
+        assert_eq!(require_admin(&user(1, Role::Admin)), Ok(()));
+        assert_eq!(require_triager(&user(1, Role::Reporter)), Err(AppError::Forbidden));
+        assert_eq!(require_triager(&user(1, Role::Maintainer)), Ok(()));
+    }
+}

@@ -1,0 +1,81 @@
+//! What travels on the `/ws` socket, one type for the server that writes it and the browser
+//! that reads it. The JSON is tagged by `type`, as clients have always read it:
+//! `{"type":"issue","issue_id":7,"version":3,"change":"updated"}`, `{"type":"resync"}`,
+//! `{"type":"hello","at":"…"}`, `{"type":"signed_out"}`.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What happened to an issue, as a change notice names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueChange {
+    Created,
+    /// Its title, description, status, severity or tags.
+    Updated,
+    Deleted,
+    Restored,
+    /// A comment was added, edited or deleted.
+    Comment,
+    /// An attachment was added or deleted.
+    Attachment,
+}
+
+/// One message from the server to a browser's socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveMessage {
+    /// The first message on a socket: it is open and filtered for its user.
+    Hello { at: DateTime<Utc> },
+    /// An issue the user may see changed and is now at `version`.
+    Issue { issue_id: i64, version: i64, change: IssueChange },
+    /// Reload everything shown: many things changed, notices may have been missed, or the
+    /// user's role changed.
+    Resync,
+    /// The session ended (signed out or deactivated); the socket closes next.
+    SignedOut,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_message_is_the_json_clients_read() {
+        let at = DateTime::parse_from_rfc3339("2026-01-02T03:04:05.678Z").unwrap().with_timezone(&Utc);
+        let cases = [
+            (LiveMessage::Hello { at }, json!({ "type": "hello", "at": "2026-01-02T03:04:05.678Z" })),
+            (
+                LiveMessage::Issue { issue_id: 7, version: 3, change: IssueChange::Updated },
+                json!({ "type": "issue", "issue_id": 7, "version": 3, "change": "updated" }),
+            ),
+            (LiveMessage::Resync, json!({ "type": "resync" })),
+            (LiveMessage::SignedOut, json!({ "type": "signed_out" })),
+        ];
+        for (message, wire) in cases {
+            assert_eq!(serde_json::to_value(&message).unwrap(), wire, "{message:?} as written");
+            assert_eq!(serde_json::from_value::<LiveMessage>(wire).unwrap(), message, "{message:?} as read");
+        }
+    }
+
+    #[test]
+    fn every_change_keeps_its_wire_name() {
+        let names = [
+            (IssueChange::Created, "created"),
+            (IssueChange::Updated, "updated"),
+            (IssueChange::Deleted, "deleted"),
+            (IssueChange::Restored, "restored"),
+            (IssueChange::Comment, "comment"),
+            (IssueChange::Attachment, "attachment"),
+        ];
+        for (change, name) in names {
+            assert_eq!(serde_json::to_value(change).unwrap(), json!(name));
+            assert_eq!(serde_json::from_value::<IssueChange>(json!(name)).unwrap(), change);
+        }
+    }
+
+    #[test]
+    fn a_message_from_a_newer_server_is_an_error_not_a_panic() {
+        assert!(serde_json::from_str::<LiveMessage>(r#"{"type":"something_new"}"#).is_err());
+    }
+}
