@@ -9,7 +9,7 @@ use crate::{
 use app::{
     domain::{Role, Severity, Status},
     issues::{
-        api::{ChangeStatus, ChangedSince, GetIssue},
+        api::{TransitionIssue, ChangedSince, GetIssue},
         model::ChangedIssue,
     },
     server::entities::issues,
@@ -88,7 +88,7 @@ async fn seen_by(world: &World, email: &str) -> Vec<(&'static str, BTreeSet<i64>
     // Someone else triages both live issues; the socket passes on only what its user may see.
     let ada = client_of(app, "ada@example.com").await;
     for id in [world.ritas, world.ottos] {
-        let moved = call(&ada, app, ChangeStatus::PATH, &[("issue_id", &id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+        let moved = call(&ada, app, TransitionIssue::PATH, &[("issue_id", &id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
         assert_eq!(moved.status(), 200);
     }
     let mut heard = BTreeSet::new();

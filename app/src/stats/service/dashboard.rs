@@ -52,10 +52,9 @@ async fn recent_trend(db: &impl ConnectionTrait, from: NaiveDate) -> Result<Hash
     Ok(days)
 }
 
-/// The live issues `actor` may see: every one for triagers, their own for reporters.
+/// The live issues `actor` may see.
 fn visible(actor: &CurrentUser) -> sea_orm::Select<issues::Entity> {
-    let query = issues::Entity::find().filter(issues::Column::DeletedAt.is_null());
-    if actor.can_triage() { query } else { query.filter(issues::Column::ReporterId.eq(actor.id)) }
+    issues::Entity::find().filter(crate::access::visible_issues(actor))
 }
 
 /// The dashboard for `actor` with a trend of `days` days ending on `now`'s day: everyone's
@@ -114,7 +113,7 @@ pub async fn get_dashboard(db: &impl ConnectionTrait, actor: &CurrentUser, days:
             .collect();
         (Scope::Everyone, trend, medians, computed_at)
     } else {
-        let history = load_history(db, Some(actor.id)).await?;
+        let history = load_history(db, crate::access::IssueScope::of(actor)).await?;
         let trend = aggregate(&history, from, today).into_iter().map(|d| DayTrend { day: d.day, created: d.created, resolved: d.resolved }).collect();
         (Scope::Own, trend, recent_medians(&history, now), None)
     };

@@ -2,6 +2,7 @@
 //! and medians computed from it.
 use super::RECENT_DAYS;
 use crate::{
+    access::IssueScope,
     activity::{model::Change as Recorded, service::triage_changes},
     domain::{Severity, Status},
     error::AppError,
@@ -147,17 +148,18 @@ pub fn medians(history: &[IssueHistory], since: DateTime<Utc>) -> Vec<SeverityMe
         .collect()
 }
 
-/// Every live issue's history, or one reporter's.
-pub async fn load_history(db: &impl ConnectionTrait, reporter: Option<i64>) -> Result<Vec<IssueHistory>, AppError> {
-    let mut rows = issues::Entity::find()
+/// The history of every live issue in `scope` (the job reads every one, a reporter's dashboard
+/// their own).
+pub async fn load_history(db: &impl ConnectionTrait, scope: IssueScope) -> Result<Vec<IssueHistory>, AppError> {
+    let rows = issues::Entity::find()
         .select_only()
         .columns([issues::Column::Id, issues::Column::Status, issues::Column::Severity, issues::Column::CreatedAt])
-        .filter(issues::Column::DeletedAt.is_null());
-    let mut own = None;
-    if let Some(reporter) = reporter {
-        rows = rows.filter(issues::Column::ReporterId.eq(reporter));
-        own = Some(Query::select().column(issues::Column::Id).from(issues::Entity).and_where(issues::Column::ReporterId.eq(reporter)).to_owned());
-    }
+        .filter(issues::Column::DeletedAt.is_null())
+        .filter(scope.condition());
+    let own = match scope {
+        IssueScope::Every => None,
+        IssueScope::ReportedBy(_) => Some(Query::select().column(issues::Column::Id).from(issues::Entity).cond_where(scope.condition()).to_owned()),
+    };
     let rows: Vec<(i64, Status, Severity, DateTime<Utc>)> = rows.into_tuple().all(db).await?;
     let mut index = HashMap::with_capacity(rows.len());
     let mut history: Vec<IssueHistory> = Vec::with_capacity(rows.len());

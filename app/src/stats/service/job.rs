@@ -58,7 +58,7 @@ pub async fn run(db: &(impl ConnectionTrait + TransactionTrait), lock: &JobLock,
         .one(&txn)
         .await?
         .flatten();
-    let history = load_history(&txn, None).await?;
+    let history = load_history(&txn, crate::access::IssueScope::Every).await?;
     let first_day = history.iter().map(|h| h.created_at.date_naive()).min().unwrap_or(today).min(today);
     let recent = today - Days::new(RECENT_DAYS - 1);
     let from = last_day.map_or(first_day, |last| last.min(recent)).max(first_day);
