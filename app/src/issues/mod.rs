@@ -1,5 +1,6 @@
 //! Issues: filing, the list with its search and pages, triage, editing and deletion.
 pub mod api;
+pub mod badges;
 pub mod components;
 pub mod detail;
 #[cfg(feature = "ssr")]

@@ -3,7 +3,7 @@
 //! a colleague's change in between is refused (409) rather than overwritten.
 use super::{
     api::{ChangeSeverity, SetIssueTags, TransitionIssue},
-    components::StatusBadge,
+    badges::StatusBadge,
 };
 use crate::{
     domain::{Severity, Status},
