@@ -3,6 +3,9 @@ use super::model::{AuditFilter, AuditPage, ChainReport};
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::auth::api::signed_in;
+
 /// A page of the audit log.
 #[server]
 pub async fn list_audit(
@@ -10,21 +13,11 @@ pub async fn list_audit(
     #[server(default)]
     filter: AuditFilter,
 ) -> Result<AuditPage, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::list(&state.db, &user, &filter).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::list(&state.db, &user, &filter).await).await
 }
 
 /// Checks the whole hash chain.
 #[server]
 pub async fn verify_audit() -> Result<ChainReport, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::verify_as(&state.db, &user).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::verify_as(&state.db, &user).await).await
 }

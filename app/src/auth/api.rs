@@ -64,6 +64,34 @@ mod server_side {
         }
     }
 
+    /// The one shape of a server function that needs a signed-in user: resolve the user (401
+    /// without one), run `work`, and put any error's status on the response.
+    pub async fn signed_in<T>(
+        work: impl AsyncFnOnce(AppState, CurrentUser) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        crate::server::respond(match require_user().await {
+            Ok((state, user)) => work(state, user).await,
+            Err(err) => Err(err),
+        })
+    }
+
+    /// The one shape of a server function that serves anonymous and signed-in callers alike:
+    /// resolve the user if there is one, run `work`, and put any error's status on the response.
+    pub async fn maybe_signed_in<T>(
+        work: impl AsyncFnOnce(AppState, Option<CurrentUser>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        crate::server::respond(match optional_user().await {
+            Ok(user) => work(expect_context::<AppState>(), user).await,
+            Err(err) => Err(err),
+        })
+    }
+
+    /// The one shape of a server function that needs no user (signing up or in): run `work`
+    /// with the shared state, and put any error's status on the response.
+    pub async fn anyone<T>(work: impl AsyncFnOnce(AppState) -> Result<T, AppError>) -> Result<T, AppError> {
+        crate::server::respond(work(expect_context::<AppState>()).await)
+    }
+
     /// The client's address (from `X-Forwarded-For` only when configured) and user agent.
     pub fn client_info(state: &AppState) -> ClientInfo {
         let Ok(parts) = parts() else { return ClientInfo::default() };
@@ -101,148 +129,107 @@ pub struct LoginOptions {
 /// The sign-in methods, for the login page.
 #[server]
 pub async fn sign_in_methods() -> Result<LoginOptions, AppError> {
-    let state = expect_context::<crate::server::AppState>();
-    Ok(LoginOptions { google: state.settings.oidc.is_some() })
+    anyone(async |state| Ok(LoginOptions { google: state.settings.oidc.is_some() })).await
 }
 
 /// The signed-in user, or `None`.
 #[server]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
-    crate::server::respond(optional_user().await)
+    maybe_signed_in(async |_, user| Ok(user)).await
 }
 
 /// Creates an account, signs it in and goes to `next`.
 #[server]
 pub async fn sign_up(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
-    let state = expect_context::<crate::server::AppState>();
-    let client = client_info(&state);
-    let result = super::service::sign_up(&state, &email, &password, &client).await;
-    crate::server::respond(start_session(&state, result, next.as_deref()))
+    anyone(async |state| {
+        let client = client_info(&state);
+        let result = super::service::sign_up(&state, &email, &password, &client).await;
+        start_session(&state, result, next.as_deref())
+    })
+    .await
 }
 
 /// Signs in with email and password and goes to `next`.
 #[server]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
-    let state = expect_context::<crate::server::AppState>();
-    let client = client_info(&state);
-    let result = super::service::log_in(&state, &email, &password, &client).await;
-    crate::server::respond(start_session(&state, result, next.as_deref()))
+    anyone(async |state| {
+        let client = client_info(&state);
+        let result = super::service::log_in(&state, &email, &password, &client).await;
+        start_session(&state, result, next.as_deref())
+    })
+    .await
 }
 
 /// Ends this session and clears the cookie.
 #[server]
 pub async fn log_out() -> Result<(), AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
+    signed_in(async |state, user| {
         super::service::log_out(&state, &user).await?;
         set_session_cookie(&state, None);
         leptos_axum::redirect("/login");
         Ok(())
-    }
-    .await;
-    crate::server::respond(result)
+    })
+    .await
 }
 
 /// The user's live sessions.
 #[server]
 pub async fn list_my_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::service::list_sessions(&state, &user).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::list_sessions(&state, &user).await).await
 }
 
 /// Signs out every other session of the user.
 #[server]
 pub async fn sign_out_other_sessions() -> Result<u64, AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::service::revoke_other_sessions(&state, &user).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::revoke_other_sessions(&state, &user).await).await
 }
 
 /// The user's live personal API tokens.
 #[server]
 pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::api_tokens::list(&state.db, &user).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::api_tokens::list(&state.db, &user).await).await
 }
 
 /// Makes a personal API token; `expires_in_days` is 30, 90, 365 or `never`. The secret is in
 /// the answer only.
 #[server]
 pub async fn create_api_token(name: String, expires_in_days: String) -> Result<NewApiToken, AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
+    signed_in(async |state, user| {
         let days = match expires_in_days.trim() {
             "never" => None,
             other => Some(other.parse().map_err(|_| AppError::field("expires_in_days", "choose 30, 90 or 365 days, or never"))?),
         };
         super::api_tokens::create(&state.db, &user, &name, days).await
-    }
-    .await;
-    crate::server::respond(result)
+    })
+    .await
 }
 
 /// Revokes one of the user's personal API tokens.
 #[server]
 pub async fn revoke_api_token(token_id: i64) -> Result<(), AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::api_tokens::revoke(&state.db, &user, token_id).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::api_tokens::revoke(&state.db, &user, token_id).await).await
 }
 
 /// Changes the user's password; other sessions are signed out.
 #[server]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::service::change_password(&state, &user, &current_password, &new_password).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::change_password(&state, &user, &current_password, &new_password).await).await
 }
 
 /// Users matching `search` (admins only).
 #[server]
 pub async fn list_users(search: String) -> Result<Vec<UserSummary>, AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::service::list_users(&state, &user, &search).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::list_users(&state, &user, &search).await).await
 }
 
 /// Gives a user a new role (admins only).
 #[server]
 pub async fn change_role(user_id: i64, role: Role) -> Result<UserSummary, AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::service::change_role(&state, &user, user_id, role).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::change_role(&state, &user, user_id, role).await).await
 }
 
 /// Deactivates or reactivates a user (admins only).
 #[server]
 pub async fn set_user_active(user_id: i64, active: bool) -> Result<UserSummary, AppError> {
-    let result = async {
-        let (state, user) = require_user().await?;
-        super::service::set_user_active(&state, &user, user_id, active).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::set_user_active(&state, &user, user_id, active).await).await
 }

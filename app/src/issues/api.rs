@@ -6,49 +6,32 @@ use crate::{
 };
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use crate::auth::api::signed_in;
+
 /// The issue list for a filter, as the signed-in user may see it.
 #[server]
 pub async fn list_issues(filter: IssueFilter) -> Result<IssuePage, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::list::list_issues(&state.db, &user, &filter).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::list::list_issues(&state.db, &user, &filter).await).await
 }
 
 /// What changed since `since` among the issues the signed-in user may see (for catching up after
 /// a dropped connection).
 #[server]
 pub async fn changed_since(since: chrono::DateTime<chrono::Utc>) -> Result<Vec<super::model::ChangedIssue>, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::list::changed_since(&state.db, &user, since).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::list::changed_since(&state.db, &user, since).await).await
 }
 
 /// Moves an issue to another workflow stage (maintainers and admins), if it is still at `version`.
 #[server]
 pub async fn transition_issue(issue_id: i64, status: Status, version: i64) -> Result<IssueSummary, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::transition(&state.db, &state.events, &user, issue_id, version, status).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::transition(&state.db, &state.events, &user, issue_id, version, status).await).await
 }
 
 /// Sets an issue's severity (maintainers and admins), if it is still at `version`.
 #[server]
 pub async fn change_severity(issue_id: i64, severity: Severity, version: i64) -> Result<IssueSummary, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::change_severity(&state.db, &state.events, &user, issue_id, version, severity).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::change_severity(&state.db, &state.events, &user, issue_id, version, severity).await).await
 }
 
 /// Files an issue as the signed-in user and opens it.
@@ -61,25 +44,18 @@ pub async fn create_issue(
     #[server(default)]
     tags: Vec<i64>,
 ) -> Result<IssueDetail, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
+    signed_in(async |state, user| {
         let issue = super::service::create_issue(&state.db, &state.events, &user, &title, &description, severity, &tags).await?;
         leptos_axum::redirect(&format!("/issues/{}", issue.summary.id));
         Ok(issue)
-    }
-    .await;
-    crate::server::respond(result)
+    })
+    .await
 }
 
 /// One issue with its rendered description.
 #[server]
 pub async fn get_issue(issue_id: i64) -> Result<IssueDetail, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::get_issue(&state.db, &user, issue_id).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::get_issue(&state.db, &user, issue_id).await).await
 }
 
 /// Markdown rendered exactly as a saved description would be, for the editor's preview; with
@@ -90,47 +66,30 @@ pub async fn preview_description(
     #[server(default)]
     issue_id: Option<i64>,
 ) -> Result<String, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::preview_description(&state.db, &user, issue_id, &markdown).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::preview_description(&state.db, &user, issue_id, &markdown).await).await
 }
 
 /// Edits an issue's title and description, if it is still at `version`.
 #[server]
 pub async fn update_issue(issue_id: i64, version: i64, title: String, description: String) -> Result<IssueDetail, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::update_issue(&state.db, &state.events, &user, issue_id, version, &title, &description).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::update_issue(&state.db, &state.events, &user, issue_id, version, &title, &description).await).await
 }
 
 /// Deletes an issue (admins only); it can be restored.
 #[server]
 pub async fn delete_issue(issue_id: i64) -> Result<(), AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
+    signed_in(async |state, user| {
         super::service::delete_issue(&state.db, &state.events, &user, issue_id).await?;
         leptos_axum::redirect("/issues");
         Ok(())
-    }
-    .await;
-    crate::server::respond(result)
+    })
+    .await
 }
 
 /// Restores a deleted issue (admins only).
 #[server]
 pub async fn restore_issue(issue_id: i64) -> Result<(), AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::restore_issue(&state.db, &state.events, &user, issue_id).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::restore_issue(&state.db, &state.events, &user, issue_id).await).await
 }
 
 /// Replaces an issue's tags (maintainers and admins), if it is still at `version`.
@@ -141,10 +100,5 @@ pub async fn set_issue_tags(
     #[server(default)]
     tags: Vec<i64>,
 ) -> Result<IssueSummary, AppError> {
-    let result = async {
-        let (state, user) = crate::auth::api::require_user().await?;
-        super::service::set_issue_tags(&state.db, &state.events, &user, issue_id, version, &tags).await
-    }
-    .await;
-    crate::server::respond(result)
+    signed_in(async |state, user| super::service::set_issue_tags(&state.db, &state.events, &user, issue_id, version, &tags).await).await
 }
