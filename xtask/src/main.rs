@@ -1,8 +1,9 @@
-//! Project commands: `cargo xtask <setup|run|admin|seed-demo|server|test|e2e|build|sizes|bench>`.
+//! Project commands: `cargo xtask <setup|run|admin|seed-demo|server|test|e2e|build|sizes|bench|layers>`.
 //! Each installs whatever pinned tool is missing first, so a fresh machine with Rust and Node.js
 //! needs nothing else from the developer.
 mod bench;
 mod e2e;
+mod layers;
 mod oha;
 mod sizes;
 mod tools;
@@ -28,7 +29,8 @@ commands:
   build      build the release and print the WASM bundle's sizes
   sizes      print the sizes of the last release build's WASM bundle
   bench      build the release, seed SQLite and PostgreSQL, measure every performance budget
-             and write the table to bench/results/ (`--smoke`: small data, seconds, errors only)";
+             and write the table to bench/results/ (`--smoke`: small data, seconds, errors only)
+  layers     check that no modules import each other (needs cargo-modules 0.27.0; minutes)";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         "build" => build_release(),
         "sizes" => sizes::report(&project().site_pkg(Profile::Release)),
         "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
+        "layers" => layers::check(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
