@@ -283,8 +283,10 @@ async fn set_deleted(
 ) -> Result<(), AppError> {
     if let Err(forbidden) = access::require_admin(actor) {
         // Reporters learn nothing about issues that are not theirs.
-        let own = issues::Entity::find_by_id(issue_id).one(db).await?.is_some_and(|i| i.reporter_id == actor.id);
-        return Err(if actor.can_triage() || own { forbidden } else { AppError::NotFound });
+        let scope = access::IssueScope::of(actor);
+        let seen = scope == access::IssueScope::Every
+            || issues::Entity::find_by_id(issue_id).one(db).await?.is_some_and(|i| scope.covers(i.reporter_id));
+        return Err(if seen { forbidden } else { AppError::NotFound });
     }
     let txn = crate::server::db::begin_write(db).await?;
     let issue = issues::Entity::find_by_id(issue_id).one(&txn).await?.ok_or(AppError::NotFound)?;
