@@ -126,6 +126,63 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// Whether a person hears about an issue: watching it, chose not to, or muted it (then
+    /// only a direct mention reaches them).
+    WatchState {
+        Watching => "WATCHING", "Watching",
+        Unwatched => "UNWATCHED", "Not watching",
+        Muted => "MUTED", "Muted",
+    }
+}
+
+closed_set! {
+    /// What a notification tells about, each chosen separately in a person's settings.
+    NotificationKind {
+        Assigned => "ASSIGNED", "Assigned to you",
+        Status => "STATUS", "Status changes",
+        Severity => "SEVERITY", "Severity changes",
+        Comment => "COMMENT", "Comments",
+        Mention => "MENTION", "Mentions",
+    }
+}
+
+closed_set! {
+    /// Why someone was told: the words a notification and its mail give as the reason.
+    NotificationReason {
+        Assigned => "ASSIGNED", "you are assigned",
+        Watching => "WATCHING", "you are watching",
+        Mentioned => "MENTIONED", "you were mentioned",
+    }
+}
+
+closed_set! {
+    /// How a person is told about one kind of notification.
+    Delivery {
+        InApp => "IN_APP", "In the app only",
+        Email => "EMAIL", "In the app and by email at once",
+        Digest => "DIGEST", "In the app and in a daily email digest",
+    }
+}
+
+closed_set! {
+    /// Why a mail in the outbox is sent.
+    MailPurpose {
+        Notification => "NOTIFICATION", "Notification",
+        Digest => "DIGEST", "Daily digest",
+        PasswordReset => "PASSWORD_RESET", "Password reset",
+    }
+}
+
+closed_set! {
+    /// Where a mail in the outbox stands: waiting (to be tried, or tried again), sent, or given up.
+    MailStatus {
+        Queued => "QUEUED", "Queued",
+        Sent => "SENT", "Sent",
+        Failed => "FAILED", "Failed",
+    }
+}
+
 impl Severity {
     /// 1 for LOW up to 4 for CRITICAL, as the database's `severity_rank` column stores it.
     pub fn rank(self) -> i16 {

@@ -13,6 +13,7 @@ mod m20261126_000009_audit_log;
 mod m20261126_000010_stats_runs;
 mod m20261126_000011_api_tokens;
 mod m20261126_000012_list_indexes;
+mod m20261204_000013_people_and_notifications;
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_stats_runs::Migration),
             Box::new(m20261126_000011_api_tokens::Migration),
             Box::new(m20261126_000012_list_indexes::Migration),
+            Box::new(m20261204_000013_people_and_notifications::Migration),
         ]
     }
 }

@@ -38,8 +38,11 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
     let reporter = match users::Entity::find().filter(users::Column::Email.eq(DEMO_REPORTER)).one(&txn).await? {
         Some(user) => user,
         None => {
+            let (handle, display_name) = app::people::service::identity_for(&txn, DEMO_REPORTER).await?;
             users::ActiveModel {
                 email: Set(DEMO_REPORTER.to_owned()),
+                handle: Set(handle),
+                display_name: Set(display_name),
                 hashed_password: Set(None),
                 google_id: Set(None),
                 role: Set(Role::Reporter),

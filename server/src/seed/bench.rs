@@ -76,8 +76,11 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
     accounts.extend((1..=REPORTERS).map(|n| (format!("bench.reporter{n}@bench.test"), Role::Reporter)));
     let mut user_ids = Vec::new();
     for (email, role) in &accounts {
+        let (handle, display_name) = app::people::service::identity_for(&txn, email).await?;
         let user = users::ActiveModel {
             email: Set(email.clone()),
+            handle: Set(handle),
+            display_name: Set(display_name),
             hashed_password: Set(Some(password_hash.to_owned())),
             google_id: Set(None),
             role: Set(*role),
@@ -162,6 +165,7 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
             severity: Set(severity),
             status: Set(status),
             reporter_id: Set(reporter),
+            assignee_id: Set(None),
             created_at: Set(created),
             updated_at: Set(at),
             version: Set(version),

@@ -28,8 +28,11 @@ pub async fn create_or_promote_admin(db: &sea_orm::DatabaseConnection, email: &s
             active.update(db).await?
         }
         None => {
+            let (handle, display_name) = crate::people::service::identity_for(db, email.as_str()).await?;
             users::ActiveModel {
                 email: Set(email.as_str().to_owned()),
+                handle: Set(handle),
+                display_name: Set(display_name),
                 hashed_password: Set(Some(hashed)),
                 google_id: Set(None),
                 role: Set(Role::Admin),

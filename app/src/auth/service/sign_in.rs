@@ -36,8 +36,11 @@ pub async fn sign_up(
     let hashed = hash_password(password).await?;
     let role = if state.settings.admin_email.as_deref() == Some(email.as_str()) { Role::Admin } else { Role::Reporter };
     let txn = crate::server::db::begin_write(&state.db).await?;
+    let (handle, display_name) = crate::people::service::identity_for(&txn, email.as_str()).await?;
     let inserted = users::ActiveModel {
         email: Set(email.as_str().to_owned()),
+        handle: Set(handle),
+        display_name: Set(display_name),
         hashed_password: Set(Some(hashed)),
         google_id: Set(None),
         role: Set(role),

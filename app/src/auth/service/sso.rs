@@ -38,8 +38,11 @@ pub async fn sign_in_with_provider(
             None => {
                 let role =
                     if state.settings.admin_email.as_deref() == Some(email.as_str()) { Role::Admin } else { Role::Reporter };
+                let (handle, display_name) = crate::people::service::identity_for(&txn, email.as_str()).await?;
                 users::ActiveModel {
                     email: Set(email.as_str().to_owned()),
+                    handle: Set(handle),
+                    display_name: Set(display_name),
                     hashed_password: Set(None),
                     google_id: Set(Some(subject.to_owned())),
                     role: Set(role),

@@ -13,6 +13,8 @@ pub struct Model {
     pub severity: Severity,
     pub status: Status,
     pub reporter_id: i64,
+    /// Who owns the issue: a maintainer or an admin, or nobody.
+    pub assignee_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// Bumped by every update; an update must name the version it read.

@@ -9,6 +9,11 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub email: String,
+    /// The unique name people are mentioned and linked by: lowercase letters, digits, `-`, `_`.
+    #[sea_orm(unique)]
+    pub handle: String,
+    /// The name shown for the person.
+    pub display_name: String,
     pub hashed_password: Option<String>,
     pub google_id: Option<String>,
     pub role: Role,

@@ -1,0 +1,48 @@
+//! Finding people and giving new accounts a free handle.
+use super::model::{Handle, Person};
+use crate::server::entities::users;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use std::collections::HashMap;
+
+impl From<users::Model> for Person {
+    fn from(user: users::Model) -> Person {
+        Person { id: user.id, handle: user.handle, display_name: user.display_name }
+    }
+}
+
+/// `wanted`, or the first of `wanted-2`, `wanted-3`, … that no account has yet.
+pub async fn free_handle(db: &impl ConnectionTrait, wanted: &Handle) -> Result<Handle, DbErr> {
+    let mut candidate = wanted.clone();
+    for n in 2.. {
+        if !handle_taken(db, &candidate).await? {
+            break;
+        }
+        candidate = wanted.numbered(n);
+    }
+    Ok(candidate)
+}
+
+/// Whether an account already has `handle`.
+pub async fn handle_taken(db: &impl ConnectionTrait, handle: &Handle) -> Result<bool, DbErr> {
+    Ok(users::Entity::find().filter(users::Column::Handle.eq(handle.as_str())).count(db).await? > 0)
+}
+
+/// The people with these ids, by id (for showing who did what).
+pub async fn by_ids(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, Person>, DbErr> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let users = users::Entity::find().filter(users::Column::Id.is_in(ids)).all(db).await?;
+    Ok(users.into_iter().map(|user| (user.id, Person::from(user))).collect())
+}
+
+/// A free handle and a display name for an account made without choosing them (single
+/// sign-on, the command line, seeding), both from its address: `ana.lopez@…` is `@ana-lopez`,
+/// "Ana Lopez".
+pub async fn identity_for(db: &impl ConnectionTrait, email: &str) -> Result<(String, String), DbErr> {
+    let handle = free_handle(db, &Handle::from_email(email)).await?;
+    Ok((handle.as_str().to_owned(), super::model::name_from_email(email)))
+}
