@@ -25,12 +25,14 @@ pub struct Live {
     pub status: RwSignal<Connection>,
     pub changes: RwSignal<u64>,
     pub last_issue: RwSignal<Option<i64>>,
+    /// Moves when the user's inbox changed (or may have, after a reconnect): the bell reloads.
+    pub inbox: RwSignal<u64>,
 }
 
 impl Live {
     /// Creates the signals and provides them; in the browser, connects once someone is signed in.
     pub fn provide() -> Live {
-        let live = Live { status: RwSignal::new(Connection::Idle), changes: RwSignal::new(0), last_issue: RwSignal::new(None) };
+        let live = Live { status: RwSignal::new(Connection::Idle), changes: RwSignal::new(0), last_issue: RwSignal::new(None), inbox: RwSignal::new(0) };
         provide_context(live);
         #[cfg(feature = "hydrate")]
         {
@@ -65,6 +67,14 @@ impl Live {
     fn changed(self, issue: Option<i64>) {
         self.last_issue.set(issue);
         self.changes.update(|n| *n += 1);
+        if issue.is_none() {
+            self.inbox_changed();
+        }
+    }
+
+    /// Says the user's inbox changed: the bell and an open inbox reload.
+    pub fn inbox_changed(self) {
+        self.inbox.update(|n| *n += 1);
     }
 }
 
@@ -153,6 +163,7 @@ mod browser {
                             auth.user.refetch();
                             live.changed(None);
                         }
+                        LiveMessage::Inbox => live.inbox_changed(),
                         LiveMessage::SignedOut => {
                             live.status.set(Connection::Idle);
                             let _ = window().location().set_href("/login");

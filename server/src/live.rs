@@ -54,6 +54,7 @@ fn message_for(user: &CurrentUser, notice: &Notice) -> Option<LiveMessage> {
             Some(LiveMessage::Issue { issue_id, version, change })
         }
         Notice::Resync => Some(LiveMessage::Resync),
+        Notice::Inbox { ref user_ids } if user_ids.contains(&user.id) => Some(LiveMessage::Inbox),
         _ => None,
     }
 }

@@ -3,4 +3,6 @@
 //! [`service::record`], and every reader (the timeline, the statistics) reads through it.
 pub mod model;
 #[cfg(feature = "ssr")]
+pub mod notify;
+#[cfg(feature = "ssr")]
 pub mod service;

@@ -23,6 +23,7 @@ closed_set! {
         CommentAdded => "comment_added", "Comment added",
         CommentEdited => "comment_edited", "Comment edited",
         CommentDeleted => "comment_deleted", "Comment deleted",
+        Assigned => "assigned", "Assignee",
     }
 }
 
@@ -51,6 +52,9 @@ pub enum Change {
     CommentAdded { body: String },
     CommentEdited { from: String, to: String },
     CommentDeleted { body: String },
+    /// The assignee changed: the accounts' ids before and after, none for nobody. Ids, not
+    /// handles, so the history stays right when someone changes their handle.
+    Assigned { from: Option<i64>, to: Option<i64> },
 }
 
 /// Tag lists are stored as their names joined by commas (a tag name has none); no tags as none.
@@ -84,6 +88,7 @@ impl Change {
             Change::CommentAdded { .. } => EventKind::CommentAdded,
             Change::CommentEdited { .. } => EventKind::CommentEdited,
             Change::CommentDeleted { .. } => EventKind::CommentDeleted,
+            Change::Assigned { .. } => EventKind::Assigned,
         }
     }
 
@@ -101,6 +106,7 @@ impl Change {
             Change::AttachmentRemoved { file_name } => (Some(file_name), None),
             Change::CommentAdded { body } => (None, Some(body)),
             Change::CommentDeleted { body } => (Some(body), None),
+            Change::Assigned { from, to } => (from.map(|id| id.to_string()), to.map(|id| id.to_string())),
         };
         (kind, from, to)
     }
@@ -109,6 +115,13 @@ impl Change {
     /// out); a status or severity that is not one is no change at all (`None`).
     pub fn from_stored(kind: EventKind, from: Option<String>, to: Option<String>) -> Option<Change> {
         let text = |value: Option<String>| value.unwrap_or_default();
+        // An id that is not a number is no change at all; a missing one is nobody.
+        let id = |value: Option<String>| -> Option<Option<i64>> {
+            match value {
+                None => Some(None),
+                Some(text) => text.parse().ok().map(Some),
+            }
+        };
         Some(match kind {
             EventKind::Created => Change::Created { title: text(to) },
             EventKind::Title => Change::Title { from: text(from), to: text(to) },
@@ -123,6 +136,7 @@ impl Change {
             EventKind::CommentAdded => Change::CommentAdded { body: text(to) },
             EventKind::CommentEdited => Change::CommentEdited { from: text(from), to: text(to) },
             EventKind::CommentDeleted => Change::CommentDeleted { body: text(from) },
+            EventKind::Assigned => Change::Assigned { from: id(from)?, to: id(to)? },
         })
     }
 }
@@ -180,6 +194,10 @@ impl Activity {
             Change::CommentAdded { .. } => "commented".to_owned(),
             Change::CommentEdited { .. } => "edited a comment".to_owned(),
             Change::CommentDeleted { .. } => "deleted a comment".to_owned(),
+            // The timeline puts people's names in place of the stored ids before it is shown.
+            Change::Assigned { to: Some(_), .. } => format!("assigned it to {}", self.to.as_deref().unwrap_or_default()),
+            Change::Assigned { from: Some(_), to: None } => format!("unassigned {}", self.from.as_deref().unwrap_or_default()),
+            Change::Assigned { from: None, to: None } => "changed the assignee".to_owned(),
         }
     }
 }
@@ -206,7 +224,7 @@ mod tests {
             stored,
             [
                 "created", "title", "description", "status", "severity", "tags", "deleted", "restored", "attachment_added",
-                "attachment_removed", "comment_added", "comment_edited", "comment_deleted"
+                "attachment_removed", "comment_added", "comment_edited", "comment_deleted", "assigned"
             ]
         );
         assert_eq!(serde_json::to_string(&EventKind::AttachmentAdded).unwrap(), "\"attachment_added\"");
@@ -229,6 +247,9 @@ mod tests {
             Change::CommentAdded { body: "hi".into() },
             Change::CommentEdited { from: "hi".into(), to: "hello".into() },
             Change::CommentDeleted { body: "hello".into() },
+            Change::Assigned { from: None, to: Some(7) },
+            Change::Assigned { from: Some(7), to: Some(9) },
+            Change::Assigned { from: Some(9), to: None },
         ];
         for change in changes {
             let (kind, from, to) = change.clone().into_stored();

@@ -1,6 +1,7 @@
 //! Recording and reading `issue_events`. Writers call [`record`] inside the transaction that
 //! makes the change, so a change and its history land together or not at all.
 use super::model::{Activity, Change, EventKind};
+use super::notify::{self, Told};
 use crate::{
     domain::Status,
     error::AppError,
@@ -25,10 +26,12 @@ pub fn row(issue_id: i64, actor_id: i64, change: Change, at: DateTime<Utc>) -> i
     }
 }
 
-/// Records `change` to issue `issue_id` by user `actor_id`, now, inside the caller's transaction.
-pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, change: Change) -> Result<(), AppError> {
-    row(issue_id, actor_id, change, Utc::now()).insert(txn).await?;
-    Ok(())
+/// Records `change` to issue `issue_id` by user `actor_id`, now, inside the caller's
+/// transaction, with the notifications it causes; returns who they went to, for the caller to
+/// announce once the transaction commits.
+pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, change: Change) -> Result<Told, AppError> {
+    let event = row(issue_id, actor_id, change.clone(), Utc::now()).insert(txn).await?;
+    notify::on_change(txn, issue_id, actor_id, event.id, &change).await
 }
 
 /// Issue `issue_id`'s history as its timeline shows it, oldest first: comment activity is left

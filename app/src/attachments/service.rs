@@ -126,9 +126,9 @@ pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), event
     }
     .insert(&txn)
     .await?;
-    record(&txn, stored.issue_id, actor.id, Change::AttachmentAdded { file_name: stored.file_name }).await?;
+    let told = record(&txn, stored.issue_id, actor.id, Change::AttachmentAdded { file_name: stored.file_name }).await?;
     txn.commit().await?;
-    announce(events, &issue, issue.version, crate::live::IssueChange::Attachment);
+    announce(events, &issue, issue.version, crate::live::IssueChange::Attachment, &told);
     Ok(to_dto(row, actor.email.clone(), actor))
 }
 
@@ -200,9 +200,9 @@ pub async fn delete_attachment(
         return Err(AppError::Forbidden);
     }
     attachments::Entity::delete_by_id(row.id).exec(&txn).await?;
-    record(&txn, row.issue_id, actor.id, Change::AttachmentRemoved { file_name: row.file_name.clone() }).await?;
+    let told = record(&txn, row.issue_id, actor.id, Change::AttachmentRemoved { file_name: row.file_name.clone() }).await?;
     txn.commit().await?;
-    announce(events, &issue, issue.version, crate::live::IssueChange::Attachment);
+    announce(events, &issue, issue.version, crate::live::IssueChange::Attachment, &told);
     crate::server::storage::delete(storage, &row.storage_key).await;
     Ok(())
 }

@@ -2,7 +2,7 @@
 use super::model::{IssueDetail, IssueSummary};
 use crate::{
     access,
-    activity::{model::Change, service::record},
+    activity::{model::Change, notify::Told, service::record},
     audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::{Severity, Status},
@@ -69,10 +69,10 @@ async fn apply_triage(
         Triage::Severity(next) => update.col_expr(issues::Column::Severity, Expr::value(next)),
     })
     .await?;
-    record(&txn, issue_id, actor.id, recorded).await?;
+    let told = record(&txn, issue_id, actor.id, recorded).await?;
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
-    announce(events, &issue, summary.version, IssueChange::Updated);
+    announce(events, &issue, summary.version, IssueChange::Updated, &told);
     Ok(summary)
 }
 
@@ -211,13 +211,13 @@ pub async fn create_issue(
     }
     .insert(&txn)
     .await?;
-    record(&txn, issue.id, actor.id, Change::Created { title: issue.title.clone() }).await?;
+    let mut told = record(&txn, issue.id, actor.id, Change::Created { title: issue.title.clone() }).await?;
     if !tags.is_empty() {
         link_tags(&txn, issue.id, &tags).await?;
-        record(&txn, issue.id, actor.id, Change::Tags { from: Vec::new(), to: names(&tags) }).await?;
+        told = told.and(record(&txn, issue.id, actor.id, Change::Tags { from: Vec::new(), to: names(&tags) }).await?);
     }
     txn.commit().await?;
-    announce(events, &issue, issue.version, IssueChange::Created);
+    announce(events, &issue, issue.version, IssueChange::Created, &told);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.
     Ok(detail(issue, actor.email.clone(), tags, &Page::default()))
@@ -253,14 +253,15 @@ pub async fn update_issue(
         .col_expr(issues::Column::Title, Expr::value(title.clone()))
         .col_expr(issues::Column::Description, Expr::value(description.clone()));
     apply(&txn, version, update).await?;
+    let mut told = Told::nobody();
     if issue.title != title {
-        record(&txn, issue_id, actor.id, Change::Title { from: issue.title.clone(), to: title.clone() }).await?;
+        told = told.and(record(&txn, issue_id, actor.id, Change::Title { from: issue.title.clone(), to: title.clone() }).await?);
     }
     if issue.description != description {
-        record(&txn, issue_id, actor.id, Change::Description { from: issue.description.clone(), to: description.clone() }).await?;
+        told = told.and(record(&txn, issue_id, actor.id, Change::Description { from: issue.description.clone(), to: description.clone() }).await?);
     }
     txn.commit().await?;
-    announce(events, &issue, version + 1, IssueChange::Updated);
+    announce(events, &issue, version + 1, IssueChange::Updated, &told);
     get_issue(db, actor, issue_id).await
 }
 
@@ -296,12 +297,12 @@ async fn set_deleted(
     let now = Utc::now();
     let update = at_version(issue_id, issue.version).col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)));
     apply(&txn, issue.version, update).await?;
-    record(&txn, issue_id, actor.id, if deleted { Change::Deleted } else { Change::Restored }).await?;
+    let told = record(&txn, issue_id, actor.id, if deleted { Change::Deleted } else { Change::Restored }).await?;
     let action = if deleted { AuditAction::IssueDeleted } else { AuditAction::IssueRestored };
     let event = crate::audit_log::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
     crate::audit_log::append(&txn, event).await?;
     txn.commit().await?;
-    announce(events, &issue, issue.version + 1, if deleted { IssueChange::Deleted } else { IssueChange::Restored });
+    announce(events, &issue, issue.version + 1, if deleted { IssueChange::Deleted } else { IssueChange::Restored }, &told);
     Ok(())
 }
 
@@ -314,7 +315,7 @@ async fn link_tags(txn: &impl ConnectionTrait, issue_id: i64, tags: &[Tag]) -> R
 
 /// Records that an issue's tags went from `from` to `to` and bumps its version, inside the
 /// caller's transaction (the tag rows themselves are the caller's to change).
-pub(crate) async fn record_tag_change(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, from: &[Tag], to: &[Tag]) -> Result<(), AppError> {
+pub(crate) async fn record_tag_change(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, from: &[Tag], to: &[Tag]) -> Result<Told, AppError> {
     issues::Entity::update_many()
         .col_expr(issues::Column::Version, Expr::col(issues::Column::Version).add(1))
         .col_expr(issues::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -362,23 +363,28 @@ pub async fn set_issue_tags(
     let issue = for_triage(&txn, actor, issue_id, version).await?;
     let next = super::tagging::resolve(&txn, tag_ids).await?;
     let current = super::tagging::tags_of(&txn, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
+    let mut told = Told::nobody();
     if current != next {
         apply(&txn, version, at_version(issue_id, version)).await?;
         issue_tags::Entity::delete_many().filter(issue_tags::Column::IssueId.eq(issue_id)).exec(&txn).await?;
         if !next.is_empty() {
             link_tags(&txn, issue_id, &next).await?;
         }
-        record(&txn, issue_id, actor.id, Change::Tags { from: names(&current), to: names(&next) }).await?;
+        told = record(&txn, issue_id, actor.id, Change::Tags { from: names(&current), to: names(&next) }).await?;
     }
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
     if summary.version != version {
-        announce(events, &issue, summary.version, IssueChange::Updated);
+        announce(events, &issue, summary.version, IssueChange::Updated, &told);
     }
     Ok(summary)
 }
 
-/// Tells open sockets that `issue` changed and is now at `version`, once the change has committed.
-pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: IssueChange) {
+/// Tells open sockets that `issue` changed and is now at `version`, and the people the change
+/// notified that their inbox changed, once the change has committed.
+pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: IssueChange, told: &Told) {
     events.publish(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change });
+    for user_ids in told.people().chunks(crate::server::events::INBOX_CHUNK) {
+        events.publish(Notice::Inbox { user_ids: user_ids.to_vec() });
+    }
 }

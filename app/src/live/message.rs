@@ -33,6 +33,9 @@ pub enum LiveMessage {
     Resync,
     /// The session ended (signed out or deactivated); the socket closes next.
     SignedOut,
+    /// The user's inbox changed (a notification arrived, or some were read elsewhere): the
+    /// bell reads its count again.
+    Inbox,
 }
 
 #[cfg(test)]
@@ -51,6 +54,7 @@ mod tests {
             ),
             (LiveMessage::Resync, json!({ "type": "resync" })),
             (LiveMessage::SignedOut, json!({ "type": "signed_out" })),
+            (LiveMessage::Inbox, json!({ "type": "inbox" })),
         ];
         for (message, wire) in cases {
             assert_eq!(serde_json::to_value(&message).unwrap(), wire, "{message:?} as written");

@@ -10,6 +10,10 @@ use tokio::sync::broadcast;
 /// The PostgreSQL channel notices travel on.
 const CHANNEL: &str = "tracker_events";
 
+/// The most people one inbox notice names, so a notice stays far below PostgreSQL's 8000-byte
+/// payload limit however many watch an issue.
+pub const INBOX_CHUNK: usize = 500;
+
 /// How many notices a slow socket may fall behind before it is told to resync.
 const BUFFER: usize = 1024;
 
@@ -27,6 +31,8 @@ pub enum Notice {
     },
     /// An account's role, status or sessions changed: its sockets check themselves again.
     Account { user_id: i64 },
+    /// These people's inboxes changed (at most [`INBOX_CHUNK`] a notice).
+    Inbox { user_ids: Vec<i64> },
     /// Many things changed at once (a tag renamed), or notices may have been lost: every
     /// client reloads what it shows.
     Resync,
