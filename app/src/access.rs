@@ -25,7 +25,13 @@ pub enum IssueScope {
 impl IssueScope {
     /// The scope of `actor`.
     pub fn of(actor: &CurrentUser) -> IssueScope {
-        if actor.can_triage() { IssueScope::Every } else { IssueScope::ReportedBy(actor.id) }
+        IssueScope::of_account(actor.id, actor.role)
+    }
+
+    /// The scope of account `user_id` with `role`: for deciding about someone other than the
+    /// person asking (whom to notify, whom to suggest for a mention).
+    pub fn of_account(user_id: i64, role: crate::domain::Role) -> IssueScope {
+        if matches!(role, crate::domain::Role::Maintainer | crate::domain::Role::Admin) { IssueScope::Every } else { IssueScope::ReportedBy(user_id) }
     }
 
     /// Whether an issue filed by `reporter_id` is in the scope: for decisions made without a

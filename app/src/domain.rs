@@ -183,6 +183,34 @@ closed_set! {
     }
 }
 
+/// Whether `c` may appear in a person's handle (typed in either case; stored lowercase).
+pub fn is_handle_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// The `@handle` mentions in a plain text, each with its byte range (the `@` included) and the
+/// handle lowercased. An `@` inside a word (`ana@example.com`) is not a mention, nor is a
+/// handle longer than 32 characters.
+pub fn mentions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut found = Vec::new();
+    let mut previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        let starts = c == '@' && !previous.is_some_and(|p| is_handle_char(p) || p == '@' || p == '.' || p == '/');
+        previous = Some(c);
+        if !starts {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let length = rest.find(|c: char| !is_handle_char(c)).unwrap_or(rest.len());
+        let handle = rest[..length].trim_end_matches(['-', '_']);
+        let followed_by_at = rest[length..].starts_with('@');
+        if !handle.is_empty() && handle.len() <= 32 && !followed_by_at {
+            found.push((at..at + 1 + handle.len(), handle.to_ascii_lowercase()));
+        }
+    }
+    found
+}
+
 impl Severity {
     /// 1 for LOW up to 4 for CRITICAL, as the database's `severity_rank` column stores it.
     pub fn rank(self) -> i16 {
@@ -301,5 +329,18 @@ mod tests {
     #[test]
     fn severities_order_by_rank() {
         assert!(Severity::Critical > Severity::High && Severity::Low < Severity::Medium);
+    }
+
+    #[test]
+    fn mentions_are_handles_after_an_at_that_starts_a_word() {
+        let handles = |text: &str| mentions(text).into_iter().map(|(_, h)| h).collect::<Vec<_>>();
+        assert_eq!(handles("@ana and @Bob_2, (@c-d) @e."), ["ana", "bob_2", "c-d", "e"]);
+        assert_eq!(handles("mail ana@example.com or @@x or a/@b"), Vec::<String>::new());
+        assert_eq!(handles("@ana- @"), ["ana"]);
+        assert_eq!(handles(&format!("@{}", "a".repeat(33))), Vec::<String>::new());
+        assert_eq!(handles("@ana@example.com"), Vec::<String>::new());
+        let text = "hi @Ana!";
+        let (range, _) = &mentions(text)[0];
+        assert_eq!(&text[range.clone()], "@Ana");
     }
 }

@@ -52,6 +52,8 @@ enum Notifications {
     ReadAt,
     /// Set while the line waits for its owner's daily digest.
     DigestDue,
+    /// Set while the line waits to be mailed at once (the mailer turns it into outbox mail).
+    EmailDue,
 }
 
 /// Per person and per kind of notification, how they are told; no row means the default.
@@ -195,6 +197,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Notifications::CreatedAt).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(Notifications::ReadAt).timestamp_with_time_zone().null())
                     .col(ColumnDef::new(Notifications::DigestDue).boolean().not_null().default(false))
+                    .col(ColumnDef::new(Notifications::EmailDue).boolean().not_null().default(false))
                     .foreign_key(ForeignKey::create().name("fk_notifications_user").from(Notifications::Table, Notifications::UserId).to(Users::Table, Users::Id).on_delete(ForeignKeyAction::Cascade))
                     .foreign_key(ForeignKey::create().name("fk_notifications_issue").from(Notifications::Table, Notifications::IssueId).to(Issues::Table, Issues::Id).on_delete(ForeignKeyAction::Cascade))
                     .to_owned(),
@@ -206,6 +209,7 @@ impl MigrationTrait for Migration {
             .await?;
         db.execute_unprepared("CREATE INDEX idx_notifications_unread ON notifications (user_id) WHERE read_at IS NULL").await?;
         db.execute_unprepared("CREATE INDEX idx_notifications_digest ON notifications (user_id, id) WHERE digest_due").await?;
+        db.execute_unprepared("CREATE INDEX idx_notifications_email ON notifications (id) WHERE email_due").await?;
 
         manager
             .create_table(

@@ -1,5 +1,5 @@
 //! Handles and display names, checked the same way on both sides, and a person as shown.
-use crate::error::AppError;
+use crate::{domain::is_handle_char, error::AppError};
 use serde::{Deserialize, Serialize};
 
 /// The longest handle.
@@ -51,11 +51,6 @@ impl Handle {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Whether `c` may appear in a handle (before lowercasing, capitals count too).
-pub fn is_handle_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
 /// A display name: trimmed, 1 to 80 characters, no control characters.

@@ -3,9 +3,16 @@
 //! image the page may not load into a link or text, and every link that lost its address into text.
 mod highlight;
 mod media;
+mod mentions;
+
+pub use mentions::mentioned;
 
 use pulldown_cmark::{Options, Parser, html};
-use std::{collections::HashMap, sync::LazyLock, time::Instant};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::LazyLock,
+    time::Instant,
+};
 
 /// What every link in rendered markdown carries.
 const LINK_REL: &str = "noopener noreferrer nofollow";
@@ -20,7 +27,9 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attribute_values("input", "type", ["checkbox"])
         // Highlighted code is spans with classes; the highlighter's are the only classes kept.
-        .add_allowed_classes("span", highlight::CLASSES.iter().map(|(class, _)| class));
+        .add_allowed_classes("span", highlight::CLASSES.iter().map(|(class, _)| class))
+        // A mention is a link to the person's page.
+        .add_allowed_classes("a", ["mention"]);
     builder
 });
 
@@ -30,12 +39,20 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 pub struct Page {
     images: InlineImages,
     highlight_until: Instant,
+    /// The handles whose mentions link to the person's page.
+    people: HashSet<String>,
 }
 
 impl Page {
     /// A page that shows `images` inline; its highlighting allowance starts now.
     pub fn new(images: InlineImages) -> Page {
-        Page { images, highlight_until: Instant::now() + highlight::PAGE_BUDGET }
+        Page { images, highlight_until: Instant::now() + highlight::PAGE_BUDGET, people: HashSet::new() }
+    }
+
+    /// The same page, with mentions of these handles shown as links.
+    pub fn with_people(mut self, handles: HashSet<String>) -> Page {
+        self.people = handles;
+        self
     }
 }
 
@@ -70,11 +87,16 @@ impl FromIterator<(String, String)> for InlineImages {
 /// script, event handler, frame or `javascript:`/`data:` link left in it, and no image but the
 /// page's inline ones.
 pub fn render(markdown: &str, page: &Page) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    let events = highlight::code_blocks(Parser::new_ext(markdown, options), page.highlight_until);
+    let events = mentions::link(Parser::new_ext(markdown, options()), &page.people);
+    let events = highlight::code_blocks(events, page.highlight_until);
     html::push_html(&mut unsafe_html, events);
     media::rewrite(&SANITIZER.clean(&unsafe_html).to_string(), &page.images)
+}
+
+/// The markdown the product reads: tables, task lists and strikethrough beside CommonMark.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH
 }
 
 /// Text made safe between tags.
@@ -232,7 +254,7 @@ mod tests {
 
     #[test]
     fn code_past_the_pages_highlighting_allowance_is_plain() {
-        let spent = Page { images: Default::default(), highlight_until: std::time::Instant::now() };
+        let spent = Page { images: Default::default(), highlight_until: std::time::Instant::now(), people: Default::default() };
         assert_eq!(render("```rust\nfn main() {}\n```\n", &spent).trim(), "<pre><code>fn main() {}\n</code></pre>");
     }
 

@@ -20,6 +20,8 @@ pub struct Model {
     pub read_at: Option<DateTimeUtc>,
     /// Waiting for its owner's daily digest.
     pub digest_due: bool,
+    /// Waiting to be mailed at once.
+    pub email_due: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
