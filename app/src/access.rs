@@ -65,6 +65,18 @@ pub fn visible_issues(actor: &CurrentUser) -> sea_orm::Condition {
     IssueScope::of(actor).condition().add(issues::Column::DeletedAt.is_null())
 }
 
+/// Issue `issue_id` if `actor` may see it, else 404 (whether or not it exists).
+#[cfg(feature = "ssr")]
+pub async fn visible_issue(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &CurrentUser,
+    issue_id: i64,
+) -> Result<crate::server::entities::issues::Model, crate::error::AppError> {
+    use crate::server::entities::issues;
+    use sea_orm::{EntityTrait, QueryFilter};
+    issues::Entity::find_by_id(issue_id).filter(visible_issues(actor)).one(db).await?.ok_or(crate::error::AppError::NotFound)
+}
+
 /// Whether `actor` may list deleted issues (to restore them): admins only.
 pub fn sees_deleted(actor: &CurrentUser) -> bool {
     actor.is_admin()

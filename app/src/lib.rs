@@ -14,6 +14,7 @@ pub mod issues;
 pub mod layout;
 pub mod live;
 pub mod menu;
+pub mod notifications;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod server;

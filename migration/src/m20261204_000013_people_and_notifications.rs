@@ -43,6 +43,8 @@ enum Notifications {
     /// The history row of the change, to open the issue at it; none for a mention in a
     /// description written at filing.
     EventId,
+    /// The comment it is about, to open the issue at that comment.
+    CommentId,
     ActorId,
     Kind,
     Reason,
@@ -185,6 +187,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Notifications::UserId).big_integer().not_null())
                     .col(ColumnDef::new(Notifications::IssueId).big_integer().not_null())
                     .col(ColumnDef::new(Notifications::EventId).big_integer().null())
+                    .col(ColumnDef::new(Notifications::CommentId).big_integer().null())
                     .col(ColumnDef::new(Notifications::ActorId).big_integer().not_null())
                     .col(ColumnDef::new(Notifications::Kind).string_len(16).not_null().check(one_of(Notifications::Kind, &kinds)))
                     .col(

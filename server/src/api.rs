@@ -55,6 +55,7 @@ pub fn api() -> Api {
         .merge(app::attachments::rest::routes())
         .merge(app::tags::rest::routes())
         .merge(app::stats::rest::routes())
+        .merge(app::notifications::rest::routes())
         .split_for_parts();
     let (uploads, upload_doc) = app::attachments::rest::upload_routes().split_for_parts();
     doc.merge(upload_doc);

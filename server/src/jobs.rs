@@ -31,3 +31,55 @@ pub fn spawn_stats(db: DatabaseConnection, lock: JobLock, interval: Duration) ->
         }
     })
 }
+
+/// When each day's digests go out, in UTC.
+const DIGEST_HOUR: u32 = 7;
+/// How often the notification mailer looks for work when nothing wakes it.
+const MAIL_POLL: Duration = Duration::from_secs(5);
+
+/// The latest digest time at or before `now`: today's, or yesterday's before it.
+pub fn digest_cutoff(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    let today = now.date_naive().and_hms_opt(DIGEST_HOUR, 0, 0).expect("a valid time").and_utc();
+    if now >= today { today } else { today - chrono::Duration::days(1) }
+}
+
+/// Turns notifications due by mail into outbox mail: at once when a change notified someone
+/// (its inbox notice wakes the loop), and every few seconds in case a notice was missed or
+/// another instance made them; and each day's digests once the digest time has passed.
+pub fn spawn_notification_mail(state: app::server::AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut notices = state.events.subscribe();
+        loop {
+            match app::notifications::mailer::mail_due(&state).await {
+                Ok(0) => {}
+                Ok(mails) => tracing::debug!(mails, "notification mail queued"),
+                Err(err) => tracing::warn!(error = %err, "queueing notification mail failed; trying again shortly"),
+            }
+            if let Err(err) = app::notifications::mailer::mail_digests(&state, digest_cutoff(Utc::now())).await {
+                tracing::warn!(error = %err, "queueing digests failed; trying again shortly");
+            }
+            let woken = async {
+                loop {
+                    match notices.recv().await {
+                        Ok(app::server::events::Notice::Inbox { .. }) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(MAIL_POLL, woken).await;
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_cutoff_is_the_last_digest_time() {
+        let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+        assert_eq!(digest_cutoff(at("2026-12-04T08:00:00Z")), at("2026-12-04T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T07:00:00Z")), at("2026-12-04T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T06:59:59Z")), at("2026-12-03T07:00:00Z"));
+    }
+}

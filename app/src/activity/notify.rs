@@ -1,9 +1,24 @@
 //! Who hears about a recorded change: the watchers, the assignee and the people mentioned,
-//! each as they chose (in the app, by email at once, or in a daily digest). It runs inside the
-//! writer's transaction, so a change and the notifications and mail it causes land together.
+//! each as they chose (in the app only, by email at once, or in a daily digest). It runs inside
+//! the writer's transaction, so a change, its notifications and the mail they are due land
+//! together or not at all.
+//!
+//! Watching: the reporter and the assignee watch an issue without a row saying so; commenting,
+//! being assigned or being mentioned adds a row. A row can also say someone chose not to watch,
+//! or muted the issue (then only a direct mention reaches them).
 use super::model::Change;
-use crate::error::AppError;
-use sea_orm::ConnectionTrait;
+use crate::{
+    access::IssueScope,
+    domain::{Delivery, NotificationKind, NotificationReason, WatchState},
+    error::AppError,
+    server::{
+        entities::{comments, issue_watchers, issues, notification_prefs, notifications, users},
+        markdown::mentioned,
+    },
+};
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::{BTreeSet, HashMap};
 
 /// The people whose inbox a recorded change added to, to be told live once it commits.
 #[must_use = "announce the change with the people it told"]
@@ -30,9 +45,171 @@ impl Told {
     }
 }
 
+/// How someone is told about `kind` when they have not chosen: at once by email for what is
+/// addressed to them (assigned, mentioned) and for status changes; in the daily digest for the
+/// rest.
+pub fn default_delivery(kind: NotificationKind) -> Delivery {
+    match kind {
+        NotificationKind::Assigned | NotificationKind::Mention | NotificationKind::Status => Delivery::Email,
+        NotificationKind::Severity | NotificationKind::Comment => Delivery::Digest,
+    }
+}
+
+/// What a change tells, and to whom besides the people it mentions.
+struct Plan {
+    /// Told to every watcher (but the actor), or only to `only`.
+    kind: Option<NotificationKind>,
+    summary: String,
+    only: Option<i64>,
+    /// Whoever this makes a watcher: the commenter, the new assignee.
+    watcher: Option<i64>,
+    /// The text whose new mentions notify, and the text before (mentions already there told).
+    mentions_in: Option<(String, String)>,
+}
+
+impl Plan {
+    fn of(change: &Change, actor_id: i64, description: &str) -> Option<Plan> {
+        let plan = |kind, summary: String| Plan { kind: Some(kind), summary, only: None, watcher: None, mentions_in: None };
+        let mentions = |before: &str, after: &str| Plan {
+            kind: None,
+            summary: String::new(),
+            only: None,
+            watcher: None,
+            mentions_in: Some((before.to_owned(), after.to_owned())),
+        };
+        Some(match change {
+            Change::Created { .. } => Plan { watcher: Some(actor_id), ..mentions("", description) },
+            Change::Description { from, to } => mentions(from, to),
+            Change::Status { to, .. } => plan(NotificationKind::Status, format!("status changed to {}", to.label())),
+            Change::Severity { to, .. } => plan(NotificationKind::Severity, format!("severity changed to {}", to.label())),
+            Change::CommentAdded { body } => {
+                Plan { watcher: Some(actor_id), mentions_in: Some((String::new(), body.clone())), ..plan(NotificationKind::Comment, "new comment".to_owned()) }
+            }
+            Change::CommentEdited { from, to } => mentions(from, to),
+            Change::Assigned { to: Some(assignee), .. } => {
+                Plan { only: Some(*assignee), watcher: Some(*assignee), ..plan(NotificationKind::Assigned, "assigned to you".to_owned()) }
+            }
+            _ => return None,
+        })
+    }
+}
+
 /// Works out who hears about `change` to issue `issue_id` by `actor_id` (history row
-/// `event_id`), writes their notifications and queues their mail, in `txn`.
+/// `event_id`), writes their notifications and marks the mail they are due, in `txn`.
+/// Nobody hears about their own action, nor about an issue they may not see.
 pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, event_id: i64, change: &Change) -> Result<Told, AppError> {
-    let _ = (txn, issue_id, actor_id, event_id, change);
-    Ok(Told::nobody())
+    let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else { return Ok(Told::nobody()) };
+    let Some(plan) = Plan::of(change, actor_id, &issue.description) else { return Ok(Told::nobody()) };
+    if issue.deleted_at.is_some() {
+        return Ok(Told::nobody());
+    }
+    let rows = issue_watchers::Entity::find().filter(issue_watchers::Column::IssueId.eq(issue_id)).all(txn).await?;
+    let chosen: HashMap<i64, WatchState> = rows.iter().map(|row| (row.user_id, row.state)).collect();
+
+    // Mentioned people who may see the issue; anyone else mentioned is passed over in silence.
+    let mut mentioned_ids = BTreeSet::new();
+    if let Some((before, after)) = &plan.mentions_in {
+        let already = mentioned(before);
+        let handles: Vec<String> = mentioned(after).into_iter().filter(|handle| !already.contains(handle)).collect();
+        if !handles.is_empty() {
+            let people = users::Entity::find().filter(users::Column::Handle.is_in(handles)).all(txn).await?;
+            mentioned_ids.extend(people.into_iter().filter(|user| may_hear(user, &issue)).map(|user| user.id));
+        }
+    }
+
+    let mut watchers: BTreeSet<i64> = rows.iter().filter(|row| row.state == WatchState::Watching).map(|row| row.user_id).collect();
+    for implicit in [Some(issue.reporter_id), issue.assignee_id].into_iter().flatten() {
+        if !chosen.contains_key(&implicit) {
+            watchers.insert(implicit);
+        }
+    }
+    // Who joins the watchers: the commenter or new assignee, and the people mentioned, unless
+    // they chose otherwise before.
+    let joining: BTreeSet<i64> = plan.watcher.into_iter().chain(mentioned_ids.iter().copied()).filter(|id| !chosen.contains_key(id)).collect();
+    if !joining.is_empty() {
+        let now = Utc::now();
+        issue_watchers::Entity::insert_many(joining.iter().map(|&user_id| issue_watchers::ActiveModel {
+            issue_id: Set(issue_id),
+            user_id: Set(user_id),
+            state: Set(WatchState::Watching),
+            updated_at: Set(now),
+        }))
+        .on_conflict_do_nothing()
+        .exec(txn)
+        .await?;
+    }
+
+    let mut lines: Vec<(i64, NotificationKind, NotificationReason, String)> = Vec::new();
+    for &user_id in &mentioned_ids {
+        lines.push((user_id, NotificationKind::Mention, NotificationReason::Mentioned, "mentioned you".to_owned()));
+    }
+    if let Some(kind) = plan.kind {
+        let (audience, reason) = match plan.only {
+            Some(only) => (BTreeSet::from([only]), NotificationReason::Assigned),
+            None => (watchers, NotificationReason::Watching),
+        };
+        for user_id in audience {
+            if !mentioned_ids.contains(&user_id) && chosen.get(&user_id) != Some(&WatchState::Muted) {
+                lines.push((user_id, kind, reason, plan.summary.clone()));
+            }
+        }
+    }
+    lines.retain(|(user_id, ..)| *user_id != actor_id);
+    if lines.is_empty() {
+        return Ok(Told::nobody());
+    }
+
+    // Checked against the accounts as they are now: active, and allowed to see the issue.
+    let ids: Vec<i64> = lines.iter().map(|(user_id, ..)| *user_id).collect();
+    let people: HashMap<i64, users::Model> = users::Entity::find().filter(users::Column::Id.is_in(ids.clone())).all(txn).await?.into_iter().map(|u| (u.id, u)).collect();
+    lines.retain(|(user_id, ..)| people.get(user_id).is_some_and(|user| may_hear(user, &issue)));
+    let prefs: HashMap<(i64, NotificationKind), Delivery> = notification_prefs::Entity::find()
+        .filter(notification_prefs::Column::UserId.is_in(ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|pref| ((pref.user_id, pref.kind), pref.delivery))
+        .collect();
+    if lines.is_empty() {
+        return Ok(Told::nobody());
+    }
+    let comment_id = match change {
+        Change::CommentAdded { body } | Change::CommentEdited { to: body, .. } => comments::Entity::find()
+            .filter(comments::Column::IssueId.eq(issue_id))
+            .filter(comments::Column::AuthorId.eq(actor_id))
+            .filter(comments::Column::Body.eq(body.as_str()))
+            .order_by_desc(comments::Column::Id)
+            .one(txn)
+            .await?
+            .map(|comment| comment.id),
+        _ => None,
+    };
+    let now = Utc::now();
+    let told = Told(lines.iter().map(|(user_id, ..)| *user_id).collect::<BTreeSet<_>>().into_iter().collect());
+    notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, summary)| {
+        let delivery = prefs.get(&(user_id, kind)).copied().unwrap_or_else(|| default_delivery(kind));
+        notifications::ActiveModel {
+            user_id: Set(user_id),
+            issue_id: Set(issue_id),
+            event_id: Set(Some(event_id)),
+            comment_id: Set(comment_id),
+            actor_id: Set(actor_id),
+            kind: Set(kind),
+            reason: Set(reason),
+            summary: Set(summary),
+            created_at: Set(now),
+            read_at: Set(None),
+            digest_due: Set(delivery == Delivery::Digest),
+            email_due: Set(delivery == Delivery::Email),
+            ..Default::default()
+        }
+    }))
+    .exec(txn)
+    .await?;
+    Ok(told)
+}
+
+/// Whether `user` may hear about `issue`: an active account that may see it.
+pub fn may_hear(user: &users::Model, issue: &issues::Model) -> bool {
+    user.deactivated_at.is_none() && issue.deleted_at.is_none() && IssueScope::of_account(user.id, user.role).covers(issue.reporter_id)
 }

@@ -142,7 +142,7 @@ fn parse_content(title: &str, description: &str) -> Result<(String, String), App
 /// The live issue `issue_id` if `actor` may see it: triagers any, reporters their own.
 /// Anything else is 404, so a reporter learns nothing about other issues.
 pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<issues::Model, AppError> {
-    issues::Entity::find_by_id(issue_id).filter(access::visible_issues(actor)).one(db).await?.ok_or(AppError::NotFound)
+    access::visible_issue(db, actor, issue_id).await
 }
 
 fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>, page: &Page) -> IssueDetail {

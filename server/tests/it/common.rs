@@ -209,8 +209,11 @@ impl TestApp {
 
 /// Inserts a user with `email`, `role` and [`PASSWORD`].
 pub async fn insert_user(db: &DatabaseConnection, email: &str, role: Role) -> users::Model {
+    let (handle, display_name) = app::people::service::identity_for(db, email).await.expect("a free handle");
     users::ActiveModel {
         email: Set(email.to_owned()),
+        handle: Set(handle),
+        display_name: Set(display_name),
         hashed_password: Set(Some(password_hash().await)),
         google_id: Set(None),
         role: Set(role),

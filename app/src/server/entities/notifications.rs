@@ -11,6 +11,8 @@ pub struct Model {
     pub issue_id: i64,
     /// The history row of the change, to open the issue at it.
     pub event_id: Option<i64>,
+    /// The comment it is about, if any, to open the issue at that comment.
+    pub comment_id: Option<i64>,
     pub actor_id: i64,
     pub kind: NotificationKind,
     pub reason: NotificationReason,

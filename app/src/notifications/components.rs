@@ -1,0 +1,1 @@
+//! The bell in the header and the watch control on an issue's page.

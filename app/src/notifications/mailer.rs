@@ -1,0 +1,253 @@
+//! Notifications by mail. A change's transaction marks each notification whose person wants
+//! mail at once (`email_due`) or in their daily digest (`digest_due`); the mailer turns them
+//! into outbox mail, one transaction per person, checking again that the person may still see
+//! the issue. The outbox's worker sends them. Each mail says why it was sent and carries a
+//! signed one-click unsubscribe for its kind.
+use super::service::set_delivery;
+use crate::{
+    activity::notify::may_hear,
+    domain::{Delivery, MailPurpose, MailStatus, NotificationKind},
+    error::AppError,
+    server::{
+        AppState,
+        entities::{issues, mail_outbox, notifications, users},
+        tokens,
+    },
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr};
+use std::collections::{BTreeMap, HashMap};
+
+/// The audience of unsubscribe tokens.
+const UNSUBSCRIBE: &str = "unsubscribe";
+/// How long an unsubscribe link in a mail keeps working.
+const UNSUBSCRIBE_TTL_SECS: i64 = 400 * 24 * 3600;
+/// How many notifications one pass of the mailer takes.
+const BATCH: u64 = 200;
+
+/// Whether this server sends mail.
+pub fn email_enabled(state: &AppState) -> bool {
+    let _ = state;
+    false
+}
+
+/// The address the site is reached at, without a trailing slash.
+fn site(state: &AppState) -> String {
+    state.settings.public_url.clone().unwrap_or_default().trim_end_matches('/').to_owned()
+}
+
+/// A signed token that sets `kind` to in-app only for account `user_id`, and only that.
+pub fn unsubscribe_token(state: &AppState, user_id: i64, kind: NotificationKind) -> String {
+    tokens::seal(&state.settings.secret_key, UNSUBSCRIBE, &(user_id, kind), UNSUBSCRIBE_TTL_SECS)
+}
+
+/// Follows an unsubscribe link: the kind it names now arrives in the app only. A token that
+/// was edited, or has expired, is refused with 422.
+pub async fn unsubscribe(state: &AppState, token: &str) -> Result<NotificationKind, AppError> {
+    let (user_id, kind): (i64, NotificationKind) =
+        tokens::open(&state.settings.secret_key, UNSUBSCRIBE, token).ok_or_else(|| AppError::field("token", "this unsubscribe link is not valid; change your settings in the app instead"))?;
+    set_delivery(&state.db, user_id, kind, Delivery::InApp).await?;
+    Ok(kind)
+}
+
+/// A mail ready for the outbox.
+struct Letter {
+    subject: String,
+    text: String,
+    html: String,
+    unsubscribe: Option<String>,
+}
+
+/// One notification as a mail's line needs it.
+struct Line {
+    issue: issues::Model,
+    actor: String,
+    row: notifications::Model,
+}
+
+fn issue_line(site: &str, issue: &issues::Model) -> (String, String) {
+    (format!("#{} {}", issue.id, issue.title), format!("{site}/issues/{}", issue.id))
+}
+
+fn link(site: &str, row: &notifications::Model) -> String {
+    match (row.comment_id, row.event_id) {
+        (Some(comment), _) => format!("{site}/issues/{}#comment-{comment}", row.issue_id),
+        (None, Some(event)) => format!("{site}/issues/{}#event-{event}", row.issue_id),
+        (None, None) => format!("{site}/issues/{}", row.issue_id),
+    }
+}
+
+/// The mail for one notification, sent at once.
+fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
+    let site = site(state);
+    let (issue_text, _) = issue_line(&site, &line.issue);
+    let href = link(&site, &line.row);
+    let why = line.row.reason.label();
+    let unsubscribe = format!("{site}/api/v1/unsubscribe?token={}", unsubscribe_token(state, user.id, line.row.kind));
+    let settings = format!("{site}/settings/notifications");
+    let what = format!("{} {}", line.actor, line.row.summary);
+    let text = format!(
+        "{what} on {issue_text}.\n\nOpen the issue: {href}\n\nYou are getting this because {why}.\nChoose how you hear about {kind}: {settings}\nStop these mails: {unsubscribe}\n",
+        kind = line.row.kind.label().to_lowercase(),
+    );
+    let html = format!(
+        "<p>{what} on <a href=\"{href}\">{issue}</a>.</p><p><a href=\"{href}\">Open the issue</a></p>\
+         <p style=\"color:#64748b;font-size:12px\">You are getting this because {why}. <a href=\"{settings}\">Choose how you hear about {kind}</a> · <a href=\"{unsubscribe}\">Stop these mails</a></p>",
+        what = ammonia::clean_text(&what),
+        href = ammonia::clean_text(&href),
+        issue = ammonia::clean_text(&issue_text),
+        kind = line.row.kind.label().to_lowercase(),
+        settings = ammonia::clean_text(&settings),
+        unsubscribe = ammonia::clean_text(&unsubscribe),
+    );
+    Letter { subject: format!("{issue_text}: {}", line.row.summary), text, html, unsubscribe: Some(unsubscribe) }
+}
+
+/// One digest mail for `lines` (newest first), grouped per issue.
+fn digest(state: &AppState, lines: &[Line]) -> Letter {
+    let site = site(state);
+    let mut by_issue: BTreeMap<i64, Vec<&Line>> = BTreeMap::new();
+    for line in lines {
+        by_issue.entry(line.issue.id).or_default().push(line);
+    }
+    let settings = format!("{site}/settings/notifications");
+    let mut text = format!("{} notifications about {} issues since your last digest.\n", lines.len(), by_issue.len());
+    let mut html = format!("<p>{} notifications about {} issues since your last digest.</p>", lines.len(), by_issue.len());
+    for group in by_issue.values() {
+        let (issue_text, href) = issue_line(&site, &group[0].issue);
+        text.push_str(&format!("\n{issue_text}\n{href}\n"));
+        html.push_str(&format!("<h3><a href=\"{}\">{}</a></h3><ul>", ammonia::clean_text(&href), ammonia::clean_text(&issue_text)));
+        for line in group {
+            let what = format!("{} {} ({})", line.actor, line.row.summary, line.row.created_at.format("%b %-d, %H:%M UTC"));
+            text.push_str(&format!("  - {what}\n"));
+            html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", ammonia::clean_text(&link(&site, &line.row)), ammonia::clean_text(&what)));
+        }
+        html.push_str("</ul>");
+    }
+    text.push_str(&format!("\nYou are getting this daily digest because you chose it. Change that: {settings}\n"));
+    html.push_str(&format!("<p style=\"color:#64748b;font-size:12px\">You are getting this daily digest because you chose it. <a href=\"{}\">Change that</a></p>", ammonia::clean_text(&settings)));
+    let subject = format!("Your daily digest: {} notifications about {} issues", lines.len(), by_issue.len());
+    Letter { subject, text, html, unsubscribe: None }
+}
+
+/// Writes `letter` to `user` into the outbox, in `txn`.
+async fn queue(txn: &impl ConnectionTrait, user: &users::Model, letter: Letter, purpose: MailPurpose) -> Result<(), AppError> {
+    let now = Utc::now();
+    mail_outbox::ActiveModel {
+        message_id: Set(format!("<{}@tracker>", uuid::Uuid::new_v4())),
+        user_id: Set(Some(user.id)),
+        to_address: Set(user.email.clone()),
+        subject: Set(letter.subject.chars().filter(|c| !c.is_control()).take(200).collect()),
+        text_body: Set(letter.text),
+        html_body: Set(letter.html),
+        unsubscribe: Set(letter.unsubscribe),
+        purpose: Set(purpose),
+        status: Set(MailStatus::Queued),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The notifications in `rows` with what a mail needs, grouped by the person they are for;
+/// ones about issues the person may no longer see are left out.
+async fn gather(db: &impl ConnectionTrait, rows: Vec<notifications::Model>) -> Result<Vec<(users::Model, Vec<Line>)>, AppError> {
+    let mut ids: Vec<i64> = rows.iter().flat_map(|row| [row.user_id, row.actor_id]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let people: HashMap<i64, users::Model> = users::Entity::find().filter(users::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let issue_ids: Vec<i64> = rows.iter().map(|row| row.issue_id).collect();
+    let issues: HashMap<i64, issues::Model> =
+        issues::Entity::find().filter(issues::Column::Id.is_in(issue_ids)).all(db).await?.into_iter().map(|i| (i.id, i)).collect();
+    let mut by_user: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
+    for row in rows {
+        let (Some(user), Some(issue)) = (people.get(&row.user_id), issues.get(&row.issue_id)) else { continue };
+        if !may_hear(user, issue) {
+            continue;
+        }
+        let actor = people.get(&row.actor_id).map(|a| a.display_name.clone()).unwrap_or_else(|| "Someone".into());
+        by_user.entry(row.user_id).or_default().push(Line { issue: issue.clone(), actor, row });
+    }
+    Ok(by_user.into_iter().filter_map(|(user_id, lines)| Some((people.get(&user_id)?.clone(), lines))).collect())
+}
+
+/// Clears the flag on `ids` that `column` is, in `txn`.
+async fn clear(txn: &impl ConnectionTrait, ids: Vec<i64>, column: notifications::Column) -> Result<(), AppError> {
+    notifications::Entity::update_many().col_expr(column, Expr::value(false)).filter(notifications::Column::Id.is_in(ids)).exec(txn).await?;
+    Ok(())
+}
+
+/// Turns the notifications due by mail at once into outbox mail; returns how many mails.
+pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
+    let rows = notifications::Entity::find().filter(notifications::Column::EmailDue.eq(true)).order_by_asc(notifications::Column::Id).limit(BATCH).all(&state.db).await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let txn = crate::server::db::begin_write(&state.db).await?;
+    // Claimed in the same transaction that queues them: another instance finds them cleared.
+    let claimed = notifications::Entity::update_many()
+        .col_expr(notifications::Column::EmailDue, Expr::value(false))
+        .filter(notifications::Column::Id.is_in(ids.clone()))
+        .filter(notifications::Column::EmailDue.eq(true))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if claimed != ids.len() as u64 {
+        // Another instance took some of them first: leave this batch to it.
+        return Ok(0);
+    }
+    let mut mails = 0;
+    if email_enabled(state) {
+        for (user, lines) in gather(&txn, rows).await? {
+            for line in &lines {
+                queue(&txn, &user, single(state, &user, line), MailPurpose::Notification).await?;
+                mails += 1;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(mails)
+}
+
+/// Sends each person one digest of the notifications waiting for it since before `cutoff`
+/// (the day's digest time); returns how many digests.
+pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usize, AppError> {
+    let users: Vec<i64> = notifications::Entity::find()
+        .select_only()
+        .column(notifications::Column::UserId)
+        .distinct()
+        .filter(notifications::Column::DigestDue.eq(true))
+        .filter(notifications::Column::CreatedAt.lt(cutoff))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let mut sent = 0;
+    for user_id in users {
+        let txn = state.db.begin().await?;
+        let rows = notifications::Entity::find()
+            .filter(notifications::Column::UserId.eq(user_id))
+            .filter(notifications::Column::DigestDue.eq(true))
+            .filter(notifications::Column::CreatedAt.lt(cutoff))
+            .order_by_desc(notifications::Column::Id)
+            .all(&txn)
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        clear(&txn, ids, notifications::Column::DigestDue).await?;
+        if email_enabled(state) {
+            for (user, lines) in gather(&txn, rows).await? {
+                queue(&txn, &user, digest(state, &lines), MailPurpose::Digest).await?;
+                sent += 1;
+            }
+        }
+        txn.commit().await?;
+    }
+    Ok(sent)
+}
