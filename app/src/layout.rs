@@ -28,6 +28,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
                 </nav>
                 <div class="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-4 gap-y-1">
                     <crate::live::LiveIndicator/>
+                    <crate::notifications::components::Bell/>
                     <crate::auth::components::UserMenu/>
                 </div>
             </div>

@@ -25,6 +25,24 @@ pub fn Timeline(issue_id: i64, #[prop(into)] changes: Signal<usize>) -> impl Int
     let drafts = Drafts::default();
     let shown = move || entries.get().and_then(Result::ok).map(super::model::fold_filing).unwrap_or_default();
     let failed = move || entries.get().and_then(Result::err).map(|err| err.to_string());
+    // A link to a change (`#comment-12`, from a notification) scrolls to it once it is shown:
+    // after navigating in the app, the entries arrive after the address changed.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |scrolled: Option<bool>| {
+        if scrolled == Some(true) || entries.with(|e| e.is_none()) {
+            return scrolled.unwrap_or(false);
+        }
+        let hash = window().location().hash().unwrap_or_default();
+        let target = hash.strip_prefix('#').filter(|id| !id.is_empty()).map(str::to_owned);
+        if let Some(id) = target {
+            request_animation_frame(move || {
+                if let Some(element) = document().get_element_by_id(&id) {
+                    element.scroll_into_view();
+                }
+            });
+        }
+        true
+    });
     view! {
         <section aria-label="Timeline" class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800">
             <h2 class="text-lg font-semibold">"Activity"</h2>
@@ -84,7 +102,7 @@ impl Drafts {
 #[component]
 fn ActivityLine(activity: Activity) -> impl IntoView {
     view! {
-        <li class="text-sm text-slate-600 dark:text-slate-400" data-kind=activity.kind.as_str()>
+        <li class="text-sm text-slate-600 dark:text-slate-400 target:rounded target:bg-amber-50 dark:target:bg-amber-950" id=format!("event-{}", activity.id) data-kind=activity.kind.as_str()>
             <span class="font-medium text-slate-800 dark:text-slate-200">{activity.actor_email.clone()}</span>
             " " {activity.describe()} " · " <Timestamp at=activity.at/>
         </li>
@@ -96,7 +114,7 @@ fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: Server
     let Comment { id, issue_id, author_email, body, body_html, created_at, edited_at, deleted, can_edit, can_delete } = comment;
     if deleted {
         return view! {
-            <li class="rounded border border-dashed border-slate-300 p-3 text-sm italic text-slate-500 dark:border-slate-700" data-comment-id=id>
+            <li class="rounded border border-dashed border-slate-300 p-3 text-sm italic text-slate-500 dark:border-slate-700" id=format!("comment-{id}") data-comment-id=id>
                 "A comment by " {author_email} " was deleted."
             </li>
         }
@@ -111,7 +129,7 @@ fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: Server
     let body = StoredValue::new(body);
     let toggle = move |_| if drafts.editing(id) { drafts.close(id) } else { drafts.set(id, body.get_value()) };
     view! {
-        <li class="rounded border border-slate-200 dark:border-slate-800" data-comment-id=id>
+        <li class="rounded border border-slate-200 target:ring-2 target:ring-amber-400 dark:border-slate-800" id=format!("comment-{id}") data-comment-id=id>
             <div class="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-sm dark:border-slate-800 dark:bg-slate-900">
                 <span class="font-medium break-all">{author_email}</span>
                 <span class="text-slate-500">"commented " <Timestamp at=created_at/></span>
@@ -152,6 +170,8 @@ fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: Server
 #[component]
 fn NewComment(issue_id: i64, add: ServerAction<AddComment>) -> impl IntoView {
     let draft = RwSignal::new(String::new());
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let picker = crate::notifications::components::MentionPicker::new("comment", Some(issue_id), draft, textarea);
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) {
@@ -162,8 +182,13 @@ fn NewComment(issue_id: i64, add: ServerAction<AddComment>) -> impl IntoView {
         <ActionForm action=add attr:class="mt-4 flex flex-col gap-2">
             <input type="hidden" name="issue_id" value=issue_id/>
             <label for="new-comment" class="text-sm font-medium">"Add a comment (markdown)"</label>
-            <textarea id="new-comment" name="body" rows="4" class=TEXTAREA
-                prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+            <textarea id="new-comment" name="body" rows="4" class=TEXTAREA node_ref=textarea
+                aria-autocomplete="list" aria-controls=picker.list_id() aria-expanded=move || picker.expanded().to_string()
+                aria-activedescendant=move || picker.active_option()
+                prop:value=move || draft.get()
+                on:input=move |ev| { draft.set(event_target_value(&ev)); picker.follow(); }
+                on:keydown=move |ev| picker.key(&ev) on:click=move |_| picker.follow()></textarea>
+            <crate::notifications::components::MentionList picker/>
             <p class="text-sm text-red-600 dark:text-red-400" data-field-error="body">{move || field_message(&error.get(), "body")}</p>
             <Show when=move || matches!(error.get(), Some(ref e) if !matches!(e, AppError::Validation(_)))>
                 <p role="alert" class="text-sm text-red-600">{move || error.get().map(|e| e.to_string())}</p>

@@ -3,6 +3,7 @@
 //! delete any. Each change lands with its history row in one transaction.
 use super::model::{COMMENT_MAX_BYTES, Comment, TimelineEntry};
 use crate::{
+    people::service::mentionable,
     activity::{model::Change, service::record},
     attachments::service::inline_images,
     auth::model::CurrentUser,
@@ -60,7 +61,7 @@ pub async fn get_timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_
         .await?;
     let history = crate::activity::service::timeline(db, issue_id).await?;
     // One page: its comments share the images and the highlighting allowance.
-    let page = Page::new(inline_images(db, issue_id).await?);
+    let page = Page::new(inline_images(db, issue_id).await?).with_people(mentionable(db, comments.iter().map(|(c, _)| c.body.as_str())).await?);
     let mut entries: Vec<TimelineEntry> = comments
         .into_iter()
         .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map(|u| u.email).unwrap_or_default(), actor, &page)))
@@ -100,7 +101,7 @@ pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events:
     .await?;
     let told = record(&txn, issue_id, actor.id, Change::CommentAdded { body }).await?;
     touch(&txn, issue_id).await?;
-    let page = Page::new(inline_images(&txn, issue_id).await?);
+    let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
     announce(events, &issue, issue.version, crate::live::IssueChange::Comment, &told);
     Ok(to_dto(comment, actor.email.clone(), actor, &page))
@@ -132,7 +133,7 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events
     let comment = active.update(&txn).await?;
     let told = record(&txn, issue_id, actor.id, Change::CommentEdited { from: before, to: body }).await?;
     touch(&txn, issue_id).await?;
-    let page = Page::new(inline_images(&txn, issue_id).await?);
+    let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
     announce(events, &issue, issue.version, crate::live::IssueChange::Comment, &told);
     Ok(to_dto(comment, actor.email.clone(), actor, &page))

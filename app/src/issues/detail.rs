@@ -197,6 +197,7 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
                 </p>
             </div>
         </Show>
+        <div class="mt-3"><crate::notifications::components::WatchControl issue_id=id/></div>
         <article class="markdown mt-6 break-words" data-testid="description" inner_html=move || description_html.get()></article>
         <crate::attachments::components::Attachments issue_id=id/>
         <crate::comments::components::Timeline issue_id=id changes=timeline_changes/>
@@ -231,6 +232,9 @@ fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue
     let editing = RwSignal::new(false);
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let issue_id = detail.get_untracked().map(|d| d.summary.id);
+    let picker = crate::notifications::components::MentionPicker::new("edit-description", issue_id, description, textarea);
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     let stale = move || matches!(error.get(), Some(AppError::StaleVersion { .. }));
     // A successful save closes the editor.
@@ -296,8 +300,13 @@ fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue
                 <input id="edit-title" name="title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) class="field-input"/>
                 <p class="text-sm text-red-600" data-field-error="title">{move || crate::auth::components::field_message(&error.get(), "title")}</p>
                 <label class="text-sm font-medium" for="edit-description">"Description (markdown)"</label>
-                <textarea id="edit-description" name="description" rows="10" prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev)) class="field-input font-mono text-sm"></textarea>
+                <textarea id="edit-description" name="description" rows="10" prop:value=move || description.get() node_ref=textarea
+                    aria-autocomplete="list" aria-controls=picker.list_id() aria-expanded=move || picker.expanded().to_string()
+                    aria-activedescendant=move || picker.active_option()
+                    on:input=move |ev| { description.set(event_target_value(&ev)); picker.follow(); }
+                    on:keydown=move |ev| picker.key(&ev) on:click=move |_| picker.follow()
+                    class="field-input font-mono text-sm"></textarea>
+                <crate::notifications::components::MentionList picker/>
                 <div class="flex gap-3">
                     <button type="submit" class="btn-primary">"Save"</button>
                     <button type="button" class="underline" on:click=move |_| editing.set(false)>"Cancel"</button>

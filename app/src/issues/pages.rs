@@ -80,6 +80,8 @@ pub fn NewIssuePage() -> impl IntoView {
     let action = ServerAction::<CreateIssue>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let markdown = RwSignal::new(String::new());
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let picker = crate::notifications::components::MentionPicker::new("description", None, markdown, textarea);
     let previewing = RwSignal::new(false);
     let preview = Resource::new(
         move || previewing.get().then(|| markdown.get()),
@@ -118,9 +120,14 @@ pub fn NewIssuePage() -> impl IntoView {
                         <button type="button" role="tab" class=tab aria-selected=move || previewing.get().to_string() on:click=move |_| previewing.set(true)>"Preview"</button>
                     </div>
                 </div>
-                <textarea id="field-description" name="description" rows="12" hidden=move || previewing.get()
-                    on:input=move |ev| markdown.set(event_target_value(&ev)) prop:value=move || markdown.get()
+                <textarea id="field-description" name="description" rows="12" hidden=move || previewing.get() node_ref=textarea
+                    aria-autocomplete="list" aria-controls=picker.list_id() aria-expanded=move || picker.expanded().to_string()
+                    aria-activedescendant=move || picker.active_option()
+                    on:input=move |ev| { markdown.set(event_target_value(&ev)); picker.follow(); }
+                    on:keydown=move |ev| picker.key(&ev) on:click=move |_| picker.follow()
+                    prop:value=move || markdown.get()
                     class="rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"></textarea>
+                <crate::notifications::components::MentionList picker/>
                 <Show when=move || previewing.get()>
                     <Suspense fallback=|| view! { <p role="status">"Rendering preview…"</p> }>
                         {move || Suspend::new(async move {

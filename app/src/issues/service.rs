@@ -1,6 +1,7 @@
 //! The rules and database access for issues: the only place that decides what a caller sees.
 use super::model::{IssueDetail, IssueSummary};
 use crate::{
+    people::service::mentionable,
     access,
     activity::{model::Change, notify::Told, service::record},
     audit_log::AuditAction,
@@ -128,6 +129,7 @@ pub async fn preview_description(db: &impl ConnectionTrait, actor: &CurrentUser,
         }
         None => Page::default(),
     };
+    let page = page.with_people(mentionable(db, [markdown.as_str()]).await?);
     Ok(markdown::render(&markdown, &page))
 }
 
@@ -173,7 +175,8 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
         .filter(crate::server::entities::comments::Column::DeletedAt.is_null())
         .count(db)
         .await?;
-    let page = Page::new(crate::attachments::service::inline_images(db, issue_id).await?);
+    let page = Page::new(crate::attachments::service::inline_images(db, issue_id).await?)
+        .with_people(mentionable(db, [issue.description.as_str()]).await?);
     let mut detail = detail(issue, reporter.map(|u| u.email).unwrap_or_default(), tags, &page);
     detail.summary.comment_count = i64::try_from(comment_count).unwrap_or(i64::MAX);
     Ok(detail)
@@ -220,7 +223,8 @@ pub async fn create_issue(
     announce(events, &issue, issue.version, IssueChange::Created, &told);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.
-    Ok(detail(issue, actor.email.clone(), tags, &Page::default()))
+    let page = Page::default().with_people(mentionable(db, [issue.description.as_str()]).await?);
+    Ok(detail(issue, actor.email.clone(), tags, &page))
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).

@@ -1,5 +1,6 @@
 //! The inbox's server functions: each resolves the caller and calls the service.
 use super::model::{Inbox, NotificationSettings, Watching};
+use crate::people::model::Person;
 use crate::{
     domain::{Delivery, NotificationKind, WatchState},
     error::AppError,
@@ -58,4 +59,11 @@ pub async fn issue_watching(issue_id: i64) -> Result<Watching, AppError> {
 #[server]
 pub async fn set_issue_watching(issue_id: i64, state: WatchState) -> Result<Watching, AppError> {
     signed_in(async |app, user| service::set_watching(&app.db, &user, issue_id, state).await).await
+}
+
+/// The people the caller may mention on issue `issue_id` (a new issue when none) matching what
+/// was typed after `@`.
+#[server]
+pub async fn mention_candidates(#[server(default)] issue_id: Option<i64>, typed: String) -> Result<Vec<Person>, AppError> {
+    signed_in(async |state, user| service::mention_candidates(&state.db, &user, issue_id, &typed).await).await
 }

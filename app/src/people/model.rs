@@ -53,6 +53,30 @@ impl Handle {
     }
 }
 
+/// The mention being typed just before byte offset `caret` in `text`: where its `@` is (a byte
+/// offset) and the handle typed so far (lowercased, possibly empty). None when the caret is not
+/// right after `@` and handle characters, or the `@` is inside a word (an address).
+pub fn mention_before(text: &str, caret: usize) -> Option<(usize, String)> {
+    let before = text.get(..caret)?;
+    let start = before.rfind(|c: char| !is_handle_char(c)).map_or(0, |at| at + before[at..].chars().next().map_or(1, char::len_utf8));
+    let typed = &before[start..];
+    let at = start.checked_sub(1).filter(|&at| before[at..].starts_with('@'))?;
+    let inside_word = before[..at].chars().next_back().is_some_and(|c| is_handle_char(c) || c == '@' || c == '.' || c == '/');
+    (!inside_word && typed.chars().count() <= HANDLE_MAX).then(|| (at, typed.to_ascii_lowercase()))
+}
+
+/// The byte offset in `text` of UTF-16 offset `offset` (what a browser's `selectionStart` is).
+pub fn byte_offset(text: &str, offset: u32) -> usize {
+    let mut units = 0u32;
+    for (at, c) in text.char_indices() {
+        if units >= offset {
+            return at;
+        }
+        units += c.len_utf16() as u32;
+    }
+    text.len()
+}
+
 /// A display name: trimmed, 1 to 80 characters, no control characters.
 pub fn parse_display_name(field: &str, raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
@@ -132,6 +156,20 @@ mod tests {
         assert_eq!(name_from_email("ana.lopez@example.com"), "Ana Lopez");
         assert_eq!(name_from_email("bench.maintainer3@bench.test"), "Bench Maintainer3");
         assert_eq!(name_from_email("...@x.io"), "User");
+    }
+
+    #[test]
+    fn the_mention_being_typed_is_found_before_the_caret() {
+        assert_eq!(mention_before("hi @an", 6), Some((3, "an".to_owned())));
+        assert_eq!(mention_before("hi @", 4), Some((3, String::new())));
+        assert_eq!(mention_before("@Ana", 4), Some((0, "ana".to_owned())));
+        assert_eq!(mention_before("hi @an there", 12), None);
+        assert_eq!(mention_before("ana@exa", 7), None);
+        assert_eq!(mention_before("no at", 5), None);
+        assert_eq!(mention_before("é @b", "é @b".len()), Some((3, "b".to_owned())));
+        assert_eq!(byte_offset("é @b", 2), 3);
+        assert_eq!(byte_offset("😀@b", 2), 4);
+        assert_eq!(byte_offset("ab", 9), 2);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Finding people and giving new accounts a free handle.
 use super::model::{Handle, Person};
 use crate::server::entities::users;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
 impl From<users::Model> for Person {
@@ -45,4 +45,23 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64
 pub async fn identity_for(db: &impl ConnectionTrait, email: &str) -> Result<(String, String), DbErr> {
     let handle = free_handle(db, &Handle::from_email(email)).await?;
     Ok((handle.as_str().to_owned(), super::model::name_from_email(email)))
+}
+
+/// The handles mentioned in `texts` (markdown) that are someone's: the mentions a page shows
+/// as links to the person.
+pub async fn mentionable<'a>(db: &impl ConnectionTrait, texts: impl IntoIterator<Item = &'a str>) -> Result<std::collections::HashSet<String>, DbErr> {
+    let mut handles: Vec<String> = texts.into_iter().flat_map(crate::server::markdown::mentioned).collect();
+    handles.sort_unstable();
+    handles.dedup();
+    if handles.is_empty() {
+        return Ok(Default::default());
+    }
+    let found: Vec<String> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Handle)
+        .filter(users::Column::Handle.is_in(handles))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(found.into_iter().collect())
 }
