@@ -20,6 +20,7 @@ mod live;
 mod markdown;
 mod metrics;
 mod migrations;
+mod notifications;
 mod oidc;
 mod permissions;
 mod query_plans;
