@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view=auth::pages::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::pages::InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/notifications") view=notifications::pages::NotificationSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/unsubscribe") view=notifications::pages::UnsubscribePage/>
                     <Route path=path!("/admin/audit") view=audit::pages::AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=auth::pages::AdminUsersPage ssr=SsrMode::Async/>
                 </Routes>

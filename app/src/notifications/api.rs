@@ -67,3 +67,10 @@ pub async fn set_issue_watching(issue_id: i64, state: WatchState) -> Result<Watc
 pub async fn mention_candidates(#[server(default)] issue_id: Option<i64>, typed: String) -> Result<Vec<Person>, AppError> {
     signed_in(async |state, user| service::mention_candidates(&state.db, &user, issue_id, &typed).await).await
 }
+
+/// Follows an unsubscribe link from a mail (no sign-in needed: the signed token says who and
+/// what): that kind of notification then arrives in the app only.
+#[server]
+pub async fn unsubscribe(token: String) -> Result<crate::domain::NotificationKind, AppError> {
+    crate::auth::api::anyone(async |state| super::mailer::unsubscribe(&state, &token).await).await
+}

@@ -83,7 +83,11 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
     let (issue_text, _) = issue_line(&site, &line.issue);
     let href = link(&site, &line.row);
     let why = line.row.reason.label();
-    let unsubscribe = format!("{site}/api/v1/unsubscribe?token={}", unsubscribe_token(state, user.id, line.row.kind));
+    let token = unsubscribe_token(state, user.id, line.row.kind);
+    // The header's address takes the mail client's one-click POST; the one in the text opens a
+    // page that asks first (a link followed by a scanner must not unsubscribe anyone).
+    let one_click = format!("{site}/api/v1/unsubscribe?token={token}");
+    let unsubscribe = format!("{site}/unsubscribe?token={token}");
     let settings = format!("{site}/settings/notifications");
     let what = format!("{} {}", line.actor, line.row.summary);
     let text = format!(
@@ -100,7 +104,7 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
         settings = ammonia::clean_text(&settings),
         unsubscribe = ammonia::clean_text(&unsubscribe),
     );
-    Letter { subject: format!("{issue_text}: {}", line.row.summary), text, html, unsubscribe: Some(unsubscribe) }
+    Letter { subject: format!("{issue_text}: {}", line.row.summary), text, html, unsubscribe: Some(one_click) }
 }
 
 /// One digest mail for `lines` (newest first), grouped per issue.

@@ -1,6 +1,6 @@
 //! The inbox page, the notification settings page, and the page an unsubscribe link opens.
 use super::{
-    api::{MarkNotificationsRead, SetNotificationDelivery, get_inbox, get_notification_settings},
+    api::{MarkNotificationsRead, SetNotificationDelivery, Unsubscribe, get_inbox, get_notification_settings},
     model::InboxGroup,
 };
 use crate::{
@@ -164,5 +164,33 @@ fn DeliverySelect(id: String, kind: NotificationKind, delivery: Delivery, set: S
                 <option value=option.as_str() selected=*option == delivery>{option.label()}</option>
             }).collect_view()}
         </select>
+    }
+}
+
+/// Where a mail's unsubscribe link leads: one button stops that kind of mail.
+#[component]
+pub fn UnsubscribePage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let action = ServerAction::<Unsubscribe>::new();
+    view! {
+        <Title text="Stop these emails"/>
+        <h1 class="text-2xl font-semibold">"Stop these emails"</h1>
+        {move || match action.value().get() {
+            Some(Ok(kind)) => view! {
+                <p class="mt-4" role="status" data-testid="unsubscribed">
+                    {format!("Done. {} now arrive in the app only. ", kind.label())}
+                    <a href="/settings/notifications" class="text-indigo-600 underline dark:text-indigo-400">"Notification settings"</a>
+                </p>
+            }.into_any(),
+            other => view! {
+                <p class="mt-4">"Notifications of this kind will then arrive in the app only; you can change that in your settings at any time."</p>
+                {other.and_then(Result::err).map(|err| view! { <p role="alert" class="mt-2 text-red-700 dark:text-red-400">{crate::auth::components::field_message(&Some(err.clone()), "token").unwrap_or_else(|| err.to_string())}</p> })}
+                <ActionForm action attr:class="mt-4">
+                    <input type="hidden" name="token" prop:value=token/>
+                    <button type="submit" class="rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">"Stop these emails"</button>
+                </ActionForm>
+            }.into_any(),
+        }}
     }
 }
