@@ -48,8 +48,9 @@ enum Notifications {
     ActorId,
     Kind,
     Reason,
-    /// What the line says, fixed when it was made (for example the status moved to).
-    Summary,
+    /// The value the change set, as the UI words it when it was made (the status or severity
+    /// moved to); empty for the other kinds.
+    Detail,
     CreatedAt,
     ReadAt,
     /// Set while the line waits for its owner's daily digest.
@@ -196,7 +197,7 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .check(one_of(Notifications::Reason, &["ASSIGNED", "WATCHING", "MENTIONED"])),
                     )
-                    .col(ColumnDef::new(Notifications::Summary).string_len(255).not_null())
+                    .col(ColumnDef::new(Notifications::Detail).string_len(255).not_null())
                     .col(ColumnDef::new(Notifications::CreatedAt).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(Notifications::ReadAt).timestamp_with_time_zone().null())
                     .col(ColumnDef::new(Notifications::DigestDue).boolean().not_null().default(false))

@@ -59,7 +59,8 @@ pub fn default_delivery(kind: NotificationKind) -> Delivery {
 struct Plan {
     /// Told to every watcher (but the actor), or only to `only`.
     kind: Option<NotificationKind>,
-    summary: String,
+    /// The value the change set, in the UI's words (a status or severity's label).
+    detail: String,
     only: Option<i64>,
     /// Whoever this makes a watcher: the commenter, the new assignee.
     watcher: Option<i64>,
@@ -69,10 +70,10 @@ struct Plan {
 
 impl Plan {
     fn of(change: &Change, actor_id: i64, description: &str) -> Option<Plan> {
-        let plan = |kind, summary: String| Plan { kind: Some(kind), summary, only: None, watcher: None, mentions_in: None };
+        let plan = |kind, detail: String| Plan { kind: Some(kind), detail, only: None, watcher: None, mentions_in: None };
         let mentions = |before: &str, after: &str| Plan {
             kind: None,
-            summary: String::new(),
+            detail: String::new(),
             only: None,
             watcher: None,
             mentions_in: Some((before.to_owned(), after.to_owned())),
@@ -80,14 +81,14 @@ impl Plan {
         Some(match change {
             Change::Created { .. } => Plan { watcher: Some(actor_id), ..mentions("", description) },
             Change::Description { from, to } => mentions(from, to),
-            Change::Status { to, .. } => plan(NotificationKind::Status, format!("status changed to {}", to.label())),
-            Change::Severity { to, .. } => plan(NotificationKind::Severity, format!("severity changed to {}", to.label())),
+            Change::Status { to, .. } => plan(NotificationKind::Status, to.label().to_owned()),
+            Change::Severity { to, .. } => plan(NotificationKind::Severity, to.label().to_owned()),
             Change::CommentAdded { body } => {
-                Plan { watcher: Some(actor_id), mentions_in: Some((String::new(), body.clone())), ..plan(NotificationKind::Comment, "new comment".to_owned()) }
+                Plan { watcher: Some(actor_id), mentions_in: Some((String::new(), body.clone())), ..plan(NotificationKind::Comment, String::new()) }
             }
             Change::CommentEdited { from, to } => mentions(from, to),
             Change::Assigned { to: Some(assignee), .. } => {
-                Plan { only: Some(*assignee), watcher: Some(*assignee), ..plan(NotificationKind::Assigned, "assigned to you".to_owned()) }
+                Plan { only: Some(*assignee), watcher: Some(*assignee), ..plan(NotificationKind::Assigned, String::new()) }
             }
             _ => return None,
         })
@@ -141,7 +142,7 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
 
     let mut lines: Vec<(i64, NotificationKind, NotificationReason, String)> = Vec::new();
     for &user_id in &mentioned_ids {
-        lines.push((user_id, NotificationKind::Mention, NotificationReason::Mentioned, "mentioned you".to_owned()));
+        lines.push((user_id, NotificationKind::Mention, NotificationReason::Mentioned, String::new()));
     }
     if let Some(kind) = plan.kind {
         let (audience, reason) = match plan.only {
@@ -150,7 +151,7 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
         };
         for user_id in audience {
             if !mentioned_ids.contains(&user_id) && chosen.get(&user_id) != Some(&WatchState::Muted) {
-                lines.push((user_id, kind, reason, plan.summary.clone()));
+                lines.push((user_id, kind, reason, plan.detail.clone()));
             }
         }
     }
@@ -186,7 +187,7 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
     };
     let now = Utc::now();
     let told = Told(lines.iter().map(|(user_id, ..)| *user_id).collect::<BTreeSet<_>>().into_iter().collect());
-    notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, summary)| {
+    notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, detail)| {
         let delivery = prefs.get(&(user_id, kind)).copied().unwrap_or_else(|| default_delivery(kind));
         notifications::ActiveModel {
             user_id: Set(user_id),
@@ -196,7 +197,7 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
             actor_id: Set(actor_id),
             kind: Set(kind),
             reason: Set(reason),
-            summary: Set(summary),
+            detail: Set(detail),
             created_at: Set(now),
             read_at: Set(None),
             digest_due: Set(delivery == Delivery::Digest),

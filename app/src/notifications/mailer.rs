@@ -3,7 +3,7 @@
 //! into outbox mail, one transaction per person, checking again that the person may still see
 //! the issue. The outbox's worker sends them. Each mail says why it was sent and carries a
 //! signed one-click unsubscribe for its kind.
-use super::service::set_delivery;
+use super::{model::action, service::set_delivery};
 use crate::{
     activity::notify::may_hear,
     domain::{Delivery, MailPurpose, MailStatus, NotificationKind},
@@ -89,7 +89,7 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
     let one_click = format!("{site}/api/v1/unsubscribe?token={token}");
     let unsubscribe = format!("{site}/unsubscribe?token={token}");
     let settings = format!("{site}/settings/notifications");
-    let what = format!("{} {}", line.actor, line.row.summary);
+    let what = format!("{} {}", line.actor, action(line.row.kind, &line.row.detail));
     let text = format!(
         "{what} on {issue_text}.\n\nOpen the issue: {href}\n\nYou are getting this because {why}.\nChoose how you hear about {kind}: {settings}\nStop these mails: {unsubscribe}\n",
         kind = line.row.kind.label().to_lowercase(),
@@ -104,7 +104,7 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
         settings = ammonia::clean_text(&settings),
         unsubscribe = ammonia::clean_text(&unsubscribe),
     );
-    Letter { subject: format!("{issue_text}: {}", line.row.summary), text, html, unsubscribe: Some(one_click) }
+    Letter { subject: format!("{issue_text}: {what}"), text, html, unsubscribe: Some(one_click) }
 }
 
 /// One digest mail for `lines` (newest first), grouped per issue.
@@ -122,7 +122,7 @@ fn digest(state: &AppState, lines: &[Line]) -> Letter {
         text.push_str(&format!("\n{issue_text}\n{href}\n"));
         html.push_str(&format!("<h3><a href=\"{}\">{}</a></h3><ul>", ammonia::clean_text(&href), ammonia::clean_text(&issue_text)));
         for line in group {
-            let what = format!("{} {} ({})", line.actor, line.row.summary, line.row.created_at.format("%b %-d, %H:%M UTC"));
+            let what = format!("{} {} ({})", line.actor, action(line.row.kind, &line.row.detail), line.row.created_at.format("%b %-d, %H:%M UTC"));
             text.push_str(&format!("  - {what}\n"));
             html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", ammonia::clean_text(&link(&site, &line.row)), ammonia::clean_text(&what)));
         }

@@ -14,8 +14,8 @@ pub struct Notification {
     pub id: i64,
     pub kind: NotificationKind,
     pub reason: NotificationReason,
-    /// What happened, in words: "status changed to In progress".
-    pub summary: String,
+    /// What happened, after the actor's name: "changed the status to In progress".
+    pub action: String,
     /// Who did it.
     pub actor: Person,
     pub at: DateTime<Utc>,
@@ -73,6 +73,18 @@ pub struct Watching {
     pub implicit: bool,
 }
 
+/// What a notification of `kind` says after the actor's name, with `detail` the value the change
+/// set (a status or severity's label).
+pub fn action(kind: NotificationKind, detail: &str) -> String {
+    match kind {
+        NotificationKind::Assigned => "assigned the issue to you".to_owned(),
+        NotificationKind::Status => format!("changed the status to {detail}"),
+        NotificationKind::Severity => format!("changed the severity to {detail}"),
+        NotificationKind::Comment => "commented".to_owned(),
+        NotificationKind::Mention => "mentioned you".to_owned(),
+    }
+}
+
 /// The one line that sums up a group's notifications, most recent kinds first: counts for
 /// comments and mentions, the latest value for status and severity changes.
 pub fn summarize(notifications: &[Notification]) -> String {
@@ -89,8 +101,10 @@ pub fn summarize(notifications: &[Notification]) -> String {
             (NotificationKind::Comment, n) => format!("{n} new comments"),
             (NotificationKind::Mention, 1) => "mentioned you".to_owned(),
             (NotificationKind::Mention, n) => format!("mentioned you {n} times"),
+            (NotificationKind::Assigned, _) => "assigned to you".to_owned(),
             // The newest says where it stands now.
-            _ => notification.summary.clone(),
+            (NotificationKind::Status, _) => notification.action.replacen("changed the status", "status changed", 1),
+            (NotificationKind::Severity, _) => notification.action.replacen("changed the severity", "severity changed", 1),
         });
     }
     let line = parts.join(", ");
@@ -102,12 +116,12 @@ pub fn summarize(notifications: &[Notification]) -> String {
 mod tests {
     use super::*;
 
-    fn note(kind: NotificationKind, summary: &str) -> Notification {
+    fn note(kind: NotificationKind, detail: &str) -> Notification {
         Notification {
             id: 1,
             kind,
             reason: NotificationReason::Watching,
-            summary: summary.into(),
+            action: action(kind, detail),
             actor: Person { id: 2, handle: "ana".into(), display_name: "Ana".into() },
             at: Utc::now(),
             read: false,
@@ -118,15 +132,16 @@ mod tests {
     #[test]
     fn a_group_reads_as_one_line() {
         let group = [
-            note(NotificationKind::Comment, "new comment"),
-            note(NotificationKind::Status, "status changed to In progress"),
-            note(NotificationKind::Comment, "new comment"),
-            note(NotificationKind::Status, "status changed to Triaged"),
-            note(NotificationKind::Comment, "new comment"),
+            note(NotificationKind::Comment, ""),
+            note(NotificationKind::Status, "In progress"),
+            note(NotificationKind::Comment, ""),
+            note(NotificationKind::Status, "Triaged"),
+            note(NotificationKind::Comment, ""),
         ];
         assert_eq!(summarize(&group), "3 new comments, status changed to In progress");
         assert_eq!(summarize(&group[1..2]), "Status changed to In progress");
-        assert_eq!(summarize(&[note(NotificationKind::Mention, "mentioned you")]), "Mentioned you");
+        assert_eq!(summarize(&[note(NotificationKind::Mention, "")]), "Mentioned you");
+        assert_eq!(summarize(&[note(NotificationKind::Severity, "High"), note(NotificationKind::Assigned, "")]), "Severity changed to High, assigned to you");
         assert_eq!(summarize(&[]), "");
     }
 }

@@ -89,7 +89,7 @@ fn Group(group: InboxGroup, mark: ServerAction<MarkNotificationsRead>) -> impl I
                     let id = n.id;
                     view! {
                         <li class="flex flex-wrap items-baseline gap-x-2" class:font-semibold=!n.read data-testid="inbox-line">
-                            <a href=n.link class="hover:underline">{format!("{} {}", n.actor.display_name, n.summary)}</a>
+                            <a href=n.link class="hover:underline">{format!("{} {}", n.actor.display_name, n.action)}</a>
                             <Timestamp at=n.at/>
                             {(!n.read).then(|| view! {
                                 <button type="button" class="text-xs text-indigo-600 underline dark:text-indigo-400"

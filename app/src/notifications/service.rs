@@ -1,5 +1,5 @@
 //! Reading the inbox, marking it read, the delivery settings, and watching an issue.
-use super::model::{Inbox, InboxGroup, KindSetting, Notification, NotificationSettings, Watching, summarize};
+use super::model::{Inbox, InboxGroup, KindSetting, Notification, NotificationSettings, Watching, action, summarize};
 use crate::{
     access::{visible_issue, visible_issues},
     activity::notify::default_delivery,
@@ -68,7 +68,7 @@ pub async fn inbox(db: &impl ConnectionTrait, actor: &CurrentUser, unread_only: 
             kind: row.kind,
             reason: row.reason,
             link: link(&row),
-            summary: row.summary,
+            action: action(row.kind, &row.detail),
             actor: people.get(&row.actor_id).cloned().unwrap_or_else(|| Person { id: row.actor_id, handle: String::new(), display_name: "Someone".into() }),
             at: row.created_at,
             read: row.read_at.is_some(),

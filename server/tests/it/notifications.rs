@@ -94,7 +94,7 @@ async fn watchers_hear_about_changes_but_nobody_about_their_own(db: TestDb) {
     assert_eq!(severity.status(), 200);
     let rows = notifications::Entity::find().filter(notifications::Column::UserId.eq(rita.id)).order_by_asc(notifications::Column::Id).all(app.db()).await.unwrap();
     let last = rows.last().unwrap();
-    assert_eq!((last.kind, last.summary.as_str()), (NotificationKind::Severity, "severity changed to High"), "the UI's words, not stored values");
+    assert_eq!((last.kind, last.detail.as_str()), (NotificationKind::Severity, "High"), "the UI's words, not stored values");
     assert!(last.event_id.is_some());
 }
 

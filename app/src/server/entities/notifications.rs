@@ -16,8 +16,8 @@ pub struct Model {
     pub actor_id: i64,
     pub kind: NotificationKind,
     pub reason: NotificationReason,
-    /// What the line says, fixed when it was made.
-    pub summary: String,
+    /// The value the change set (the status or severity's label), empty for other kinds.
+    pub detail: String,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
     /// Waiting for its owner's daily digest.
