@@ -150,6 +150,8 @@ mod browser {
                         LiveMessage::Hello { .. } => {
                             live.status.set(Connection::Live);
                             failures = 0;
+                            // Signed in and connected: the bell reads its count (again).
+                            live.inbox_changed();
                             // Whatever happened while we were away: every view reloads.
                             if connected_before {
                                 live.changed(None);

@@ -3,24 +3,24 @@ use super::api::{SetIssueWatching, issue_watching, read_issue_notifications, unr
 use crate::{auth::components::use_auth, domain::WatchState, live::use_live};
 use leptos::prelude::*;
 
-/// The signed-in user's id, if any: what the header's resources follow.
-fn signed_in_id() -> Memo<Option<i64>> {
-    let auth = use_auth();
-    Memo::new(move |_| auth.user.get().and_then(Result::ok).flatten().map(|user| user.id))
-}
-
 /// The bell: a link to the inbox with the unread count, which follows the socket's inbox
 /// notices, so it changes without a reload.
 #[component]
 pub fn Bell() -> impl IntoView {
     let live = use_live();
-    let user = signed_in_id();
-    let count = Resource::new(move || (user.get(), live.inbox.get()), |(user, _)| async move {
-        match user {
-            Some(_) => unread_notifications().await.ok(),
-            None => None,
-        }
-    });
+    let auth = use_auth();
+    // Keyed on what changes who is signed in, not on the user resource itself: the key must be
+    // the same on the server and in the browser for the page to hydrate.
+    let signings = move || auth.log_in.version().get() + auth.sign_up.version().get() + auth.log_out.version().get();
+    let count = Resource::new(
+        move || (signings(), live.inbox.get()),
+        move |_| async move {
+            match auth.user.await {
+                Ok(Some(_)) => unread_notifications().await.ok(),
+                _ => None,
+            }
+        },
+    );
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
