@@ -58,6 +58,14 @@ for (const size of WIDTHS) {
       await page.goto("/issues/new");
       await hydrated(page);
       await shot("new-issue");
+
+      await page.goto("/notifications");
+      await hydrated(page);
+      await shot("inbox");
+
+      await page.goto("/settings/notifications");
+      await hydrated(page);
+      await shot("notification-settings");
       await context.close();
     });
   }
@@ -73,7 +81,7 @@ test("no page scrolls sideways on a 360 px phone", async ({ browser }) => {
   }
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   const issue = await firstIssuePath(page);
-  for (const url of ["/issues", "/issues?is=open", issue, "/issues/new", "/dashboard", "/tags", "/admin/users", "/admin/audit", "/profile"]) {
+  for (const url of ["/issues", "/issues?is=open", issue, "/issues/new", "/dashboard", "/tags", "/admin/users", "/admin/audit", "/profile", "/notifications", "/settings/notifications"]) {
     await page.goto(url);
     await hydrated(page);
     await expectNoSidewaysScroll(page);
