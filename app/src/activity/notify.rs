@@ -69,7 +69,9 @@ struct Plan {
 }
 
 impl Plan {
-    fn of(change: &Change, actor_id: i64, description: &str) -> Option<Plan> {
+    /// The plan for `change` by `actor_id`. A filing's mentions are in the issue's description,
+    /// which the caller puts in once it has read the issue.
+    fn of(change: &Change, actor_id: i64) -> Option<Plan> {
         let plan = |kind, detail: String| Plan { kind: Some(kind), detail, only: None, watcher: None, mentions_in: None };
         let mentions = |before: &str, after: &str| Plan {
             kind: None,
@@ -79,7 +81,8 @@ impl Plan {
             mentions_in: Some((before.to_owned(), after.to_owned())),
         };
         Some(match change {
-            Change::Created { .. } => Plan { watcher: Some(actor_id), ..mentions("", description) },
+            // The reporter watches without a row saying so.
+            Change::Created { .. } => mentions("", ""),
             Change::Description { from, to } => mentions(from, to),
             Change::Status { to, .. } => plan(NotificationKind::Status, to.label().to_owned()),
             Change::Severity { to, .. } => plan(NotificationKind::Severity, to.label().to_owned()),
@@ -99,9 +102,23 @@ impl Plan {
 /// `event_id`), writes their notifications and marks the mail they are due, in `txn`.
 /// Nobody hears about their own action, nor about an issue they may not see.
 pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, event_id: i64, change: &Change) -> Result<Told, AppError> {
+    let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Told::nobody()) };
     let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else { return Ok(Told::nobody()) };
-    let Some(plan) = Plan::of(change, actor_id, &issue.description) else { return Ok(Told::nobody()) };
+    if let (Change::Created { .. }, Some((_, after))) = (change, &mut plan.mentions_in) {
+        after.clone_from(&issue.description);
+    }
     if issue.deleted_at.is_some() {
+        return Ok(Told::nobody());
+    }
+    // New mentions, by handle: the ones the text before did not have.
+    let handles: Vec<String> = match &plan.mentions_in {
+        Some((before, after)) => {
+            let already = mentioned(before);
+            mentioned(after).into_iter().filter(|handle| !already.contains(handle)).collect()
+        }
+        None => Vec::new(),
+    };
+    if plan.kind.is_none() && handles.is_empty() {
         return Ok(Told::nobody());
     }
     let rows = issue_watchers::Entity::find().filter(issue_watchers::Column::IssueId.eq(issue_id)).all(txn).await?;
@@ -109,13 +126,9 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
 
     // Mentioned people who may see the issue; anyone else mentioned is passed over in silence.
     let mut mentioned_ids = BTreeSet::new();
-    if let Some((before, after)) = &plan.mentions_in {
-        let already = mentioned(before);
-        let handles: Vec<String> = mentioned(after).into_iter().filter(|handle| !already.contains(handle)).collect();
-        if !handles.is_empty() {
-            let people = users::Entity::find().filter(users::Column::Handle.is_in(handles)).all(txn).await?;
-            mentioned_ids.extend(people.into_iter().filter(|user| may_hear(user, &issue)).map(|user| user.id));
-        }
+    if !handles.is_empty() {
+        let people = users::Entity::find().filter(users::Column::Handle.is_in(handles)).all(txn).await?;
+        mentioned_ids.extend(people.into_iter().filter(|user| may_hear(user, &issue)).map(|user| user.id));
     }
 
     let mut watchers: BTreeSet<i64> = rows.iter().filter(|row| row.state == WatchState::Watching).map(|row| row.user_id).collect();
