@@ -7,7 +7,7 @@ use super::{
     model::IssueDetail,
     triage::{SeverityMenu, TagMenu, TransitionControl},
 };
-use crate::{auth::components::FormError, domain::Status, error::AppError, tags::api::list_tags};
+use crate::{auth::components::FormError, domain::Status, error::AppError, people::components::PersonLink, tags::api::list_tags};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -153,7 +153,7 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
     let is_admin = Memo::new(move |_| user().is_some_and(|u| u.is_admin()));
     let field = move |read: fn(&IssueDetail) -> String| Memo::new(move |_| detail.with(|d| d.as_ref().map(read).unwrap_or_default()));
     let title = field(|d| d.summary.title.clone());
-    let reporter = field(|d| d.summary.reporter_email.clone());
+    let reporter = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.summary.reporter.clone())));
     let description_html = field(|d| d.description_html.clone());
     let summary = move || detail.get().map(|d| d.summary);
     let status = Signal::derive(move || summary().map_or(Status::Open, |s| s.status));
@@ -172,7 +172,7 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
                 {move || view! { <super::components::StatusBadge status=status.get()/> }}
                 {move || view! { <SeverityBadge severity=severity.get()/> }}
             </Show>
-            <span>"Filed by " {move || reporter.get()} " " <Timestamp at=created_at/></span>
+            <span>"Filed by " {move || reporter.get().map(|person| view! { <PersonLink person class="font-medium"/> })} " " <Timestamp at=created_at/></span>
             <Show when=move || !can_triage.get()>
                 <span class="flex flex-wrap gap-1" data-testid="tags">
                     {move || tags.get().into_iter().map(|tag| {
@@ -247,7 +247,7 @@ fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue
     let may_edit = move || {
         let user = auth.user.get().and_then(Result::ok).flatten();
         match (user, current()) {
-            (Some(user), Some(detail)) => user.is_admin() || user.email == detail.summary.reporter_email,
+            (Some(user), Some(detail)) => user.is_admin() || user.id == detail.summary.reporter.id,
             _ => false,
         }
     };

@@ -1,5 +1,7 @@
 //! Issues: filing, the list with its search and pages, triage, editing and deletion.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod assign;
 pub mod badges;
 pub mod components;
 pub mod detail;
