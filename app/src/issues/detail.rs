@@ -2,7 +2,8 @@
 //! or a save reloads the data, never the page's parts, so a half-typed comment, an open editor
 //! or an open menu keeps its text and focus while colleagues work on the same issue.
 use super::{
-    api::{ChangeSeverity, DeleteIssue, SetIssueTags, TransitionIssue, UpdateIssue, get_issue},
+    api::{AssignIssue, ChangeSeverity, DeleteIssue, SetIssueTags, TransitionIssue, UpdateIssue, get_issue},
+    assignee::AssigneeControl,
     components::{SeverityBadge, Timestamp},
     model::IssueDetail,
     triage::{SeverityMenu, TagMenu, TransitionControl},
@@ -33,6 +34,7 @@ pub fn IssueDetailPage() -> impl IntoView {
     // Every change made on this page; the issue reloads after each.
     let saved = Signal::derive(move || {
         actions.transition.version().get() + actions.severity.version().get() + actions.update.version().get() + actions.tags.version().get()
+            + actions.assign.version().get()
     });
     // Each of those, each upload and each change arriving live adds a line to the timeline.
     let uploaded = uploads.uploaded;
@@ -50,7 +52,10 @@ pub fn IssueDetailPage() -> impl IntoView {
     );
     let triage_error = Signal::derive(move || {
         let failed = |result: Option<Result<super::model::IssueSummary, AppError>>| result.and_then(Result::err);
-        failed(actions.transition.value().get()).or_else(|| failed(actions.severity.value().get())).or_else(|| failed(actions.tags.value().get()))
+        failed(actions.transition.value().get())
+            .or_else(|| failed(actions.severity.value().get()))
+            .or_else(|| failed(actions.tags.value().get()))
+            .or_else(|| failed(actions.assign.value().get()))
     });
     keyboard_transitions(issue, actions.transition);
     view! {
@@ -69,6 +74,7 @@ struct Actions {
     update: ServerAction<UpdateIssue>,
     delete: ServerAction<DeleteIssue>,
     tags: ServerAction<SetIssueTags>,
+    assign: ServerAction<AssignIssue>,
 }
 
 impl Actions {
@@ -79,6 +85,7 @@ impl Actions {
             update: ServerAction::new(),
             delete: ServerAction::new(),
             tags: ServerAction::new(),
+            assign: ServerAction::new(),
         }
     }
 }
@@ -160,6 +167,8 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
     let severity = Memo::new(move |_| summary().map_or(crate::domain::Severity::Medium, |s| s.severity));
     let version = Signal::derive(move || summary().map_or(0, |s| s.version));
     let tags = Signal::derive(move || summary().map(|s| s.tags).unwrap_or_default());
+    let assignee = Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.summary.assignee.clone())));
+    let me = Signal::derive(move || user().map(|u| u.id));
     let created_at = detail.get_untracked().map(|d| d.summary.created_at).unwrap_or_default();
     let all_tags = Resource::new(|| (), |_| list_tags());
     view! {
@@ -181,6 +190,9 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
                     }).collect_view()}
                 </span>
             </Show>
+        </div>
+        <div class="mt-3">
+            <AssigneeControl issue_id=id assignee version can_assign=can_triage me action=actions.assign/>
         </div>
         <Show when=move || can_triage.get()>
             <div class="mt-4 flex flex-wrap items-center gap-x-6 gap-y-3 rounded border border-slate-200 p-3 dark:border-slate-800" data-testid="triage">

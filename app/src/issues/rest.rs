@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_severity))
         .routes(routes!(set_issue_tags))
         .routes(routes!(assign_issue))
+        .routes(routes!(get_person))
 }
 
 /// An issue with its version as the `ETag`.
@@ -208,4 +209,12 @@ async fn assign_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(
     let version = version(&headers, c.version)?;
     let assignee = c.assignee.map(super::assign::Assignee::Handle);
     Ok(Json(super::service::assign(&state.db, &state.events, &user, id, version, assignee).await?))
+}
+
+/// A person's name and handle, with the open issues assigned to them that the caller may see
+/// (a reporter, only their own). An unknown handle is 404.
+#[utoipa::path(get, path = "/api/v1/people/{handle}", tag = "people", params(("handle" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = super::person::PersonIssues), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_person(State(state): State<AppState>, ApiUser(user): ApiUser, axum::extract::Path(handle): axum::extract::Path<String>) -> Result<Json<super::person::PersonIssues>, ApiError> {
+    Ok(Json(super::person::person_issues(&state.db, &user, &handle).await?))
 }
