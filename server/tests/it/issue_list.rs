@@ -132,7 +132,8 @@ async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) 
     let titles: Vec<&str> = page["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["newer", "older"]);
     assert_eq!(page["items"][0]["status"], "TRIAGED");
-    assert_eq!(page["items"][0]["reporter_email"], "rita@example.com");
+    assert_eq!(page["items"][0]["reporter"]["handle"], "rita");
+    assert_eq!(page["items"][0]["reporter"]["display_name"], "Rita");
 }
 
 async fn the_root_welcomes_visitors_and_sends_members_to_the_list(db: TestDb) {
