@@ -57,6 +57,8 @@ pub fn AssigneeControl(
             </Show>
         </div>
     }
+    // Type-erased: the issue page's view is deep enough already for rendering on the server.
+    .into_any()
 }
 
 /// The button showing the assignee, and the list that opens from it.
@@ -185,6 +187,7 @@ fn Picker(assignee: Signal<Option<Person>>, assign: impl Fn(Option<i64>) + Copy 
             </Show>
         </div>
     }
+    .into_any()
 }
 
 #[cfg(test)]
