@@ -35,7 +35,7 @@ pub fn AssigneeControl(
 ) -> impl IntoView {
     let shown = move || match assignee.get() {
         Some(person) => view! {
-            <span class="inline-flex items-center gap-1"><Avatar person=person.clone()/><span>{person.display_name}</span></span>
+            <span class="inline-flex items-center gap-1"><Avatar person=person.clone() decorative=true/><span>{person.display_name}</span></span>
         }.into_any(),
         None => view! { <span class="text-slate-500 dark:text-slate-400">"Nobody"</span> }.into_any(),
     };
@@ -129,26 +129,27 @@ fn Picker(assignee: Signal<Option<Person>>, assign: impl Fn(Option<i64>) + Copy 
     };
     let option_id = |i: usize| format!("assignee-option-{i}");
     view! {
-        <div class="relative inline-block">
+        // Focus leaving the picker (Tab away, a click elsewhere) closes it; moving between its
+        // button and its list does not.
+        <div class="relative inline-block" on:focusout=move |ev: leptos::ev::FocusEvent| {
+            let node = |t: Option<leptos::web_sys::EventTarget>| t.and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Node>(t).ok());
+            let inside = node(ev.related_target()).zip(node(ev.current_target())).is_some_and(|(to, root)| root.contains(Some(&to)));
+            if !inside && open.get_untracked() {
+                close(false);
+            }
+        }>
             <button type="button" node_ref=button class="menu-button gap-1" aria-haspopup="listbox" aria-expanded=move || open.get().to_string()
                 aria-labelledby="assignee-label assignee-button-text" on:click=toggle data-testid="assignee-button">
                 <span id="assignee-button-text" class="inline-flex items-center gap-1">
                     {move || match assignee.get() {
-                        Some(person) => view! { <Avatar person=person.clone()/><span>{person.display_name}</span> }.into_any(),
+                        Some(person) => view! { <Avatar person=person.clone() decorative=true/><span>{person.display_name}</span> }.into_any(),
                         None => view! { <span>"Nobody"</span> }.into_any(),
                     }}
                 </span>
                 <span aria-hidden="true" class="ml-1 text-xs">"▾"</span>
             </button>
             <Show when=move || open.get()>
-                <div class="menu-panel left-0" on:focusout=move |ev: leptos::ev::FocusEvent| {
-                    // Focus leaving the panel (Tab away) closes it; moving inside keeps it open.
-                    let inside = ev.related_target()
-                        .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Node>(t).ok())
-                        .zip(ev.current_target().and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Node>(t).ok()))
-                        .is_some_and(|(to, panel)| panel.contains(Some(&to)));
-                    if !inside { close(false); }
-                }>
+                <div class="menu-panel left-0">
                     <input type="text" node_ref=input class="field-input mb-2 w-full" placeholder="Filter by name or handle"
                         role="combobox" aria-label="Filter people" aria-expanded="true" aria-controls="assignee-options" aria-autocomplete="list"
                         aria-activedescendant=move || (shown.with(|s| !s.is_empty())).then(|| option_id(active.get()))
@@ -166,7 +167,7 @@ fn Picker(assignee: Signal<Option<Person>>, assign: impl Fn(Option<i64>) + Copy 
                                 let label = match &choice {
                                     Choice::Nobody => view! { <span>"Unassign"</span> }.into_any(),
                                     Choice::Someone(p) => view! {
-                                        <Avatar person=p.clone()/>
+                                        <Avatar person=p.clone() decorative=true/>
                                         <span>{p.display_name.clone()}</span>
                                         <span class="text-xs text-slate-500 dark:text-slate-400">"@"{p.handle.clone()}</span>
                                     }.into_any(),

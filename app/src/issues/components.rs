@@ -384,7 +384,7 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
                     <th scope="col">"Severity"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Reporter"</th>
-                    <th scope="col"><span class="sr-only">"Assignee"</span><span aria-hidden="true">"Owner"</span></th>
+                    <th scope="col"><span class="sr-only">"Assignee"</span></th>
                     <th scope="col"><CommentIcon/><span class="sr-only">"Comments"</span></th>
                     <th scope="col">"Updated"</th>
                     {action.map(|action| {
