@@ -121,3 +121,27 @@ async fn a_reporter_reads_no_address_of_anyone_else(db: TestDb) {
     assert!(!read.contains("example.com"), "no address at all, not even the reader's own: {read}");
     assert!(read.contains("\"handle\":\"mo\"") && read.contains("\"display_name\":\"Mo\""), "people by name and handle: {read}");
 }
+
+/// The API document shows people as objects with a name and a handle, never an address, and
+/// documents assigning and the profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_describes_people_not_addresses() {
+    let app = spawn_app(TestDb::sqlite().await).await;
+
+    let spec: Value = new_client().get(app.url("/api-docs/openapi.json")).send().await.unwrap().json().await.unwrap();
+
+    let schemas = &spec["components"]["schemas"];
+    let person: Vec<&str> = schemas["Person"]["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(person, ["id", "handle", "display_name"]);
+    for (schema, field) in [("IssueSummary", "reporter"), ("IssueSummary", "assignee"), ("Comment", "author"), ("Activity", "actor"), ("Attachment", "uploader")] {
+        assert!(schemas[schema]["properties"][field].is_object(), "{schema}.{field}");
+    }
+    for schema in ["IssueSummary", "Comment", "Activity", "Attachment", "PersonIssues"] {
+        assert!(!schemas[schema].to_string().contains("email"), "{schema} names no address");
+    }
+    assert!(spec["paths"]["/api/v1/issues/{id}/assignee"]["put"].is_object());
+    assert!(spec["paths"]["/api/v1/me"]["patch"].is_object());
+    assert!(spec["paths"]["/api/v1/people/{handle}"]["get"].is_object());
+    let params: Vec<&str> = spec["paths"]["/api/v1/issues"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(params.contains(&"assignee"), "{params:?}");
+}
