@@ -71,6 +71,8 @@ pub struct SessionInfo {
 pub struct UserSummary {
     pub id: i64,
     pub email: String,
+    pub handle: String,
+    pub display_name: String,
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,

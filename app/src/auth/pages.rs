@@ -380,7 +380,12 @@ pub fn AdminUsersPage() -> impl IntoView {
                                     let role_label = format!("Role of {}", user.email);
                                     view! {
                                     <tr class="block border-t border-slate-200 py-2 sm:table-row sm:py-0 dark:border-slate-800" data-user=user.email.clone()>
-                                        <td class="block break-all py-1 font-medium sm:table-cell sm:py-2 sm:font-normal">{user.email.clone()}</td>
+                                        <td class="block break-all py-1 font-medium sm:table-cell sm:py-2 sm:font-normal">
+                                            {user.email.clone()}
+                                            <span class="block text-xs text-slate-500 dark:text-slate-400">
+                                                {user.display_name.clone()} " · " <a class="hover:underline" href=format!("/u/{}", user.handle)>"@"{user.handle.clone()}</a>
+                                            </span>
+                                        </td>
                                         <td class="block py-1 sm:table-cell">
                                             <ActionForm action=change_role attr:class="flex flex-wrap items-center gap-2">
                                                 <input type="hidden" name="user_id" value=user.id/>
