@@ -23,6 +23,7 @@ on_both_databases!(
     the_list_filters_by_assignee,
     a_persons_page_shows_the_open_assigned_issues_the_viewer_may_see,
     the_picker_offers_active_maintainers_and_admins_to_triagers_only,
+    the_issue_page_shows_the_assignee_with_a_picker_for_triagers_only,
 );
 
 async fn by_email(app: &TestApp, email: &str) -> users::Model {
@@ -219,4 +220,23 @@ async fn the_picker_offers_active_maintainers_and_admins_to_triagers_only(db: Te
     assert_eq!(handles, ["ada", "mo"]);
     assert!(!offered.to_string().contains("example.com"));
     assert_eq!(refused.status(), 403);
+}
+
+async fn the_issue_page_shows_the_assignee_with_a_picker_for_triagers_only(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (_, reporter) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let issue = insert_issue(app.db(), &by_email(&app, "rita@example.com").await, "Crash", Severity::High, Status::Open, Utc::now()).await;
+    let (mo, maintainer) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    let id = issue.id.to_string();
+    call(&maintainer, &app, AssignIssue::PATH, &[("issue_id", &id), ("version", "1"), ("assignee_id", &mo.id.to_string())]).await;
+    let path = format!("/issues/{id}");
+
+    let for_reporter = reporter.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    let for_maintainer = maintainer.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+
+    assert!(for_reporter.contains(r#"data-testid="assignee-name""#) && for_reporter.contains(">Mo<"), "{for_reporter}");
+    assert!(!for_reporter.contains(r#"data-testid="assignee-button""#), "no picker for a reporter");
+    assert!(for_maintainer.contains(r#"data-testid="assignee-button""#) && for_maintainer.contains(r#"aria-haspopup="listbox""#));
+    // Each sees their own address in the header, and nobody else's anywhere.
+    assert!(!for_reporter.contains("mo@example.com") && !for_maintainer.contains("rita@example.com"), "names, not addresses");
 }
