@@ -6,7 +6,8 @@ use crate::live::{connect, next, token};
 use app::{
     domain::{Role, Severity, Status},
     issues::api::{AssignIssue, ListAssignable},
-    server::entities::{issue_events, issues, users},
+    domain::NotificationKind,
+    server::entities::{issue_events, issues, notifications, users},
 };
 use chrono::{Duration, Utc};
 use leptos::server_fn::ServerFn;
@@ -57,6 +58,8 @@ async fn a_maintainer_assigns_by_handle_and_the_history_row_lands_with_it(db: Te
     let expected_to = ada.id.to_string();
     assert_eq!(events.len(), 1);
     assert_eq!((events[0].from_value.as_deref(), events[0].to_value.as_deref()), (None, Some(expected_to.as_str())));
+    let told = notifications::Entity::find().filter(notifications::Column::UserId.eq(ada.id)).all(app.db()).await.unwrap();
+    assert_eq!(told.iter().map(|n| (n.kind, n.event_id)).collect::<Vec<_>>(), [(NotificationKind::Assigned, Some(events[0].id))], "the new assignee is told, in the same transaction");
 
     let cleared = mo.send(Method::PUT, &path, Some(json!({ "assignee": null, "version": 2 }))).await;
     assert_eq!(cleared.status(), 200);
