@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications") view=notifications::pages::InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/notifications") view=notifications::pages::NotificationSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/unsubscribe") view=notifications::pages::UnsubscribePage/>
+                    <Route path=path!("/u/:handle") view=issues::person::PersonPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=audit::pages::AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=auth::pages::AdminUsersPage ssr=SsrMode::Async/>
                 </Routes>

@@ -69,18 +69,19 @@ test("the search box narrows the list through the URL, and odd input finds nothi
   await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toBeVisible();
 });
 
-test("a reporter's address and a tag filter the list, and both can be cleared", async ({ page }) => {
+test("a reporter's name and a tag filter the list, and both can be cleared", async ({ page }) => {
   await page.goto("/issues");
   await hydrated(page);
 
-  await page.getByRole("link", { name: "demo.reporter@example.com" }).first().click();
-  await expect(page).toHaveURL(/reporter=demo.reporter%40example.com/);
+  // People are shown by name and filtered by handle, never by address.
+  await page.getByRole("link", { name: "Demo Reporter" }).first().click();
+  await expect(page).toHaveURL(/reporter=demo-reporter/);
   const tagMenu = page.getByTestId("filter-tag");
   await tagMenu.locator("summary").click();
   await tagMenu.getByRole("menuitemradio", { name: "bug" }).click();
 
   await expect(page).toHaveURL(/tag=bug/);
-  await expect(page).toHaveURL(/reporter=demo.reporter%40example.com/);
+  await expect(page).toHaveURL(/reporter=demo-reporter/);
   await expect(page.getByTestId("issue-count")).toHaveText("2 issues");
   await tagMenu.locator("summary").click();
   await tagMenu.getByRole("menuitemradio", { name: "Any tag" }).click();

@@ -19,6 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
     tags(
         (name = "auth", description = "Tokens and the signed-in user"),
         (name = "users", description = "Accounts and roles (admins)"),
+        (name = "people", description = "People by handle: their name and the open issues assigned to them"),
         (name = "issues", description = "Issues, their workflow, tags and activity"),
         (name = "comments", description = "Comments on issues"),
         (name = "attachments", description = "Files on issues"),

@@ -1,6 +1,7 @@
 //! The history's values, shared by the server and the browser: the kinds of change, each change
 //! with its typed before and after, and a history line as it crosses the wire.
 use crate::domain::{Severity, Status, UnknownValue, closed_set};
+use crate::people::model::Person;
 use chrono::{DateTime, Utc};
 #[cfg(feature = "ssr")]
 use sea_orm::sea_query::StringLen;
@@ -147,7 +148,8 @@ impl Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     pub id: i64,
-    pub actor_email: String,
+    /// Who made the change.
+    pub actor: Person,
     pub kind: EventKind,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -172,6 +174,14 @@ impl Activity {
 
     /// The change in the UI's words, e.g. `moved it from New to Triaged`.
     pub fn describe(&self) -> String {
+        // The timeline puts people's names in place of the stored ids before it is shown.
+        if self.kind == EventKind::Assigned {
+            return match (self.from.as_deref(), self.to.as_deref()) {
+                (_, Some(to)) => format!("assigned it to {to}"),
+                (Some(from), None) => format!("unassigned {from}"),
+                (None, None) => "changed the assignee".to_owned(),
+            };
+        }
         let Some(change) = self.change() else {
             return values(&format!("the {}", self.kind.label().to_lowercase()), self.from.as_deref(), self.to.as_deref());
         };
@@ -194,10 +204,8 @@ impl Activity {
             Change::CommentAdded { .. } => "commented".to_owned(),
             Change::CommentEdited { .. } => "edited a comment".to_owned(),
             Change::CommentDeleted { .. } => "deleted a comment".to_owned(),
-            // The timeline puts people's names in place of the stored ids before it is shown.
-            Change::Assigned { to: Some(_), .. } => format!("assigned it to {}", self.to.as_deref().unwrap_or_default()),
-            Change::Assigned { from: Some(_), to: None } => format!("unassigned {}", self.from.as_deref().unwrap_or_default()),
-            Change::Assigned { from: None, to: None } => "changed the assignee".to_owned(),
+            // Described above, by name.
+            Change::Assigned { .. } => "changed the assignee".to_owned(),
         }
     }
 }
@@ -209,7 +217,7 @@ mod tests {
     fn activity(kind: EventKind, from: Option<&str>, to: Option<&str>) -> Activity {
         Activity {
             id: 1,
-            actor_email: "ana@example.com".into(),
+            actor: Person { id: 7, handle: "ana".into(), display_name: "Ana".into() },
             kind,
             from: from.map(str::to_owned),
             to: to.map(str::to_owned),
@@ -269,6 +277,8 @@ mod tests {
         assert_eq!(activity(EventKind::Description, None, None).describe(), "edited the description");
         assert_eq!(activity(EventKind::AttachmentAdded, None, Some("a.png")).describe(), "attached a.png");
         assert_eq!(activity(EventKind::Created, None, Some("Title")).describe(), "filed the issue");
+        assert_eq!(activity(EventKind::Assigned, None, Some("Bo Li (@bo)")).describe(), "assigned it to Bo Li (@bo)");
+        assert_eq!(activity(EventKind::Assigned, Some("Bo Li (@bo)"), None).describe(), "unassigned Bo Li (@bo)");
         assert_eq!(activity(EventKind::Status, Some("OPEN"), Some("LATER")).describe(), "changed the status from OPEN to LATER");
     }
 }

@@ -5,11 +5,11 @@ use super::notify::{self, Told};
 use crate::{
     domain::Status,
     error::AppError,
-    server::entities::{issue_events, users},
+    people::{model::Person, service::by_ids},
+    server::entities::issue_events,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::SelectStatement};
-use std::collections::HashMap;
 
 /// The history row for `change` to issue `issue_id` by user `actor_id` at `at`, not yet
 /// inserted (bulk seeding inserts many at once).
@@ -45,25 +45,44 @@ pub async fn timeline(db: &impl ConnectionTrait, issue_id: i64) -> Result<Vec<Ac
         .order_by_asc(issue_events::Column::Id)
         .all(db)
         .await?;
-    let actor_ids: Vec<i64> = events.iter().map(|e| e.actor_id).collect();
-    let emails: HashMap<i64, String> =
-        users::Entity::find().filter(users::Column::Id.is_in(actor_ids)).all(db).await?.into_iter().map(|u| (u.id, u.email)).collect();
+    // Assignments store account ids; the timeline shows the people's names instead.
+    let mut ids: Vec<i64> = Vec::with_capacity(events.len());
+    for event in &events {
+        ids.push(event.actor_id);
+        if event.kind == EventKind::Assigned.as_str() {
+            ids.extend([stored_id(&event.from_value), stored_id(&event.to_value)].into_iter().flatten());
+        }
+    }
+    let people = by_ids(db, ids).await?;
+    let name = |value: Option<String>| {
+        let id = stored_id(&value)?;
+        Some(people.get(&id).cloned().unwrap_or_else(|| Person::unknown(id)).named())
+    };
     Ok(events
         .into_iter()
         .filter_map(|event| {
             // A kind this version does not know is left out rather than shown wrongly.
             let kind: EventKind = event.kind.parse().ok()?;
             let keep = kind != EventKind::Description;
+            let (from, to) = match kind {
+                EventKind::Assigned => (name(event.from_value), name(event.to_value)),
+                _ => (event.from_value.filter(|_| keep), event.to_value.filter(|_| keep)),
+            };
             Some(Activity {
                 id: event.id,
-                actor_email: emails.get(&event.actor_id).cloned().unwrap_or_default(),
+                actor: people.get(&event.actor_id).cloned().unwrap_or_else(|| Person::unknown(event.actor_id)),
                 kind,
-                from: event.from_value.filter(|_| keep),
-                to: event.to_value.filter(|_| keep),
+                from,
+                to,
                 at: event.created_at,
             })
         })
         .collect())
+}
+
+/// An account id as an assignment stores it.
+fn stored_id(value: &Option<String>) -> Option<i64> {
+    value.as_deref().and_then(|v| v.parse().ok())
 }
 
 /// A change as read back, with its issue and time.

@@ -84,7 +84,7 @@ fn AttachmentRow(file: Attachment, delete: ServerAction<DeleteAttachment>) -> im
             {preview.map(|src| view! { <img src=src alt="" class="h-12 w-12 rounded object-cover" loading="lazy"/> })}
             <a href=file.download_url() class="min-w-0 break-all font-medium text-indigo-600 underline dark:text-indigo-400" download=name.clone()>{name.clone()}</a>
             <span class="min-w-0 break-words text-sm text-slate-500">
-                {file.size_label()} " · " {file.uploader_email.clone()} " · " <Timestamp at=file.created_at/>
+                {file.size_label()} " · " {file.uploader.display_name.clone()} " · " <Timestamp at=file.created_at/>
                 {file.comment_id.map(|c| format!(" · with comment {c}"))}
             </span>
             {can_delete.then(|| view! {

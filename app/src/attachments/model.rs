@@ -13,7 +13,8 @@ pub struct Attachment {
     /// Sniffed from the bytes at upload.
     pub content_type: String,
     pub size_bytes: i64,
-    pub uploader_email: String,
+    /// Who uploaded it.
+    pub uploader: crate::people::model::Person,
     pub created_at: DateTime<Utc>,
     /// The viewer uploaded it, or triages issues.
     pub can_delete: bool,

@@ -2,6 +2,7 @@
 //! and how names are cleaned. Attachments follow their issue's permissions.
 use super::model::{Attachment, download_path, is_previewable, preview_path};
 use crate::{
+    people::model::Person,
     activity::{model::Change, service::record},
     auth::model::CurrentUser,
     error::AppError,
@@ -129,10 +130,10 @@ pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), event
     let told = record(&txn, stored.issue_id, actor.id, Change::AttachmentAdded { file_name: stored.file_name }).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, crate::live::IssueChange::Attachment, &told);
-    Ok(to_dto(row, actor.email.clone(), actor))
+    Ok(to_dto(row, crate::people::service::person(db, actor.id).await?, actor))
 }
 
-fn to_dto(row: attachments::Model, uploader_email: String, viewer: &CurrentUser) -> Attachment {
+fn to_dto(row: attachments::Model, uploader: Person, viewer: &CurrentUser) -> Attachment {
     Attachment {
         can_delete: row.uploader_id == viewer.id || viewer.can_triage(),
         id: row.id,
@@ -141,7 +142,7 @@ fn to_dto(row: attachments::Model, uploader_email: String, viewer: &CurrentUser)
         file_name: row.file_name,
         content_type: row.content_type,
         size_bytes: row.size_bytes,
-        uploader_email,
+        uploader,
         created_at: row.created_at,
     }
 }
@@ -156,7 +157,7 @@ pub async fn list_attachments(db: &impl ConnectionTrait, actor: &CurrentUser, is
         .all(db)
         .await?
         .into_iter()
-        .map(|(row, uploader)| to_dto(row, uploader.map(|u| u.email).unwrap_or_default(), actor))
+        .map(|(row, uploader)| to_dto(row, uploader.map_or_else(|| Person::unknown(0), Person::from), actor))
         .collect())
 }
 

@@ -14,6 +14,7 @@ closed_set! {
         Logout => "logout", "Signed out",
         SessionsRevoked => "sessions_revoked", "Other sessions ended",
         PasswordChanged => "password_changed", "Password changed",
+        ProfileChanged => "profile_changed", "Name or handle changed",
         ApiTokenCreated => "api_token_created", "API token created",
         ApiTokenRevoked => "api_token_revoked", "API token revoked",
         RoleChanged => "role_changed", "Role changed",

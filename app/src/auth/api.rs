@@ -1,5 +1,5 @@
 //! Server functions for accounts: who is asking, call the service, return the DTO.
-use super::model::{ApiTokenInfo, CurrentUser, NewApiToken, SessionInfo, UserSummary};
+use super::model::{ApiTokenInfo, CurrentUser, NewApiToken, Profile, SessionInfo, UserSummary};
 use crate::{domain::Role, error::AppError};
 use leptos::prelude::*;
 
@@ -140,10 +140,19 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
 
 /// Creates an account, signs it in and goes to `next`.
 #[server]
-pub async fn sign_up(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
+pub async fn sign_up(
+    email: String,
+    password: String,
+    #[server(default)]
+    display_name: String,
+    #[server(default)]
+    handle: String,
+    next: Option<String>,
+) -> Result<CurrentUser, AppError> {
     anyone(async |state| {
         let client = client_info(&state);
-        let result = super::service::sign_up(&state, &email, &password, &client).await;
+        let form = super::service::SignUp { email: &email, password: &password, display_name: &display_name, handle: &handle };
+        let result = super::service::sign_up(&state, form, &client).await;
         start_session(&state, result, next.as_deref())
     })
     .await
@@ -170,6 +179,18 @@ pub async fn log_out() -> Result<(), AppError> {
         Ok(())
     })
     .await
+}
+
+/// The signed-in person's own profile (their address included).
+#[server]
+pub async fn my_profile() -> Result<Profile, AppError> {
+    signed_in(async |state, user| super::service::my_profile(&state.db, &user).await).await
+}
+
+/// Changes the signed-in person's display name and handle.
+#[server]
+pub async fn update_profile(display_name: String, handle: String) -> Result<Profile, AppError> {
+    signed_in(async |state, user| super::service::update_profile(&state.db, &user, &display_name, &handle).await).await
 }
 
 /// The user's live sessions.

@@ -41,6 +41,17 @@ impl CurrentUser {
     }
 }
 
+/// The signed-in person's own account as they see it: their address too.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: i64,
+    pub email: String,
+    pub handle: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
 /// One of the user's signed-in sessions.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +71,8 @@ pub struct SessionInfo {
 pub struct UserSummary {
     pub id: i64,
     pub email: String,
+    pub handle: String,
+    pub display_name: String,
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,

@@ -1,6 +1,9 @@
 //! Sign-in, sign-up, profile and the admin's user list.
 use super::{
-    api::{ChangePassword, ChangeRole, CreateApiToken, RevokeApiToken, SetUserActive, SignOutOtherSessions, list_api_tokens, list_my_sessions, list_users, sign_in_methods},
+    api::{
+        ChangePassword, ChangeRole, CreateApiToken, RevokeApiToken, SetUserActive, SignOutOtherSessions, UpdateProfile, list_api_tokens, list_my_sessions,
+        list_users, my_profile, sign_in_methods,
+    },
     components::{Field, FormError, use_auth},
 };
 use crate::{domain::Role, error::AppError, issues::components::Timestamp};
@@ -32,6 +35,9 @@ fn CredentialFields(
     submit: &'static str,
     error: Signal<Option<AppError>>,
     pending: Signal<bool>,
+    /// Fields shown after the address (sign-up asks for a name and a handle there).
+    #[prop(optional, into)]
+    after_email: Option<ViewFn>,
     children: Children,
 ) -> impl IntoView {
     let next = next_param();
@@ -39,6 +45,7 @@ fn CredentialFields(
         <h1 class="text-xl font-semibold">{heading}</h1>
         <FormError error/>
         <Field label="Email" name="email" kind="email" autocomplete="username" error/>
+        {after_email.map(|fields| fields.run())}
         <Field label=password_label name="password" kind="password" autocomplete=password_autocomplete error/>
         <input type="hidden" name="next" prop:value=next/>
         <button type="submit" class=BUTTON disabled=pending>{submit}</button>
@@ -85,18 +92,87 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// Create an account.
+/// Create an account: an address, a name and a handle (both suggested from the address until
+/// edited), and a password.
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = use_auth().sign_up;
+    let error = last_error(action.value());
+    let email = RwSignal::new(String::new());
+    // Typing in the address field (events bubble up to here) updates the suggestions.
+    let on_input = move |ev: leptos::ev::Event| {
+        let from_email = ev
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlInputElement>(t).ok())
+            .filter(|input| input.name() == "email");
+        if let Some(input) = from_email {
+            email.set(input.value());
+        }
+    };
     view! {
         <Title text="Sign up"/>
         <ActionForm action attr:class=CARD>
-            <CredentialFields heading="Create your account" password_label="Password (at least 8 characters)"
-                password_autocomplete="new-password" submit="Sign up" error=last_error(action.value()) pending=action.pending().into()>
-                "Already have an account? " <a href="/login" class="text-indigo-600 underline dark:text-indigo-400">"Sign in"</a>
-            </CredentialFields>
+            <div class="contents" on:input=on_input>
+                <CredentialFields heading="Create your account" password_label="Password (at least 8 characters)"
+                    password_autocomplete="new-password" submit="Sign up" error pending=action.pending().into()
+                    after_email=move || view! { <IdentityFields error email=email.into()/> }>
+                    "Already have an account? " <a href="/login" class="text-indigo-600 underline dark:text-indigo-400">"Sign in"</a>
+                </CredentialFields>
+            </div>
         </ActionForm>
+    }
+}
+
+/// A display name and a handle, each with its error; on sign-up both follow the address
+/// until the person edits them.
+#[component]
+fn IdentityFields(
+    error: Signal<Option<AppError>>,
+    /// The address typed so far, to suggest from; `None` on the profile page.
+    #[prop(optional)]
+    email: Option<Signal<String>>,
+    /// The values to start from (the profile page's current ones).
+    #[prop(optional)]
+    initial: Option<(String, String)>,
+) -> impl IntoView {
+    let (name, handle) = initial.unwrap_or_default();
+    let (name, handle) = (RwSignal::new(name), RwSignal::new(handle));
+    let (name_edited, handle_edited) = (RwSignal::new(false), RwSignal::new(false));
+    if let Some(email) = email {
+        Effect::new(move |_| {
+            let email = email.get();
+            let local = email.split('@').next().unwrap_or_default();
+            if !name_edited.get_untracked() {
+                name.set(if local.is_empty() { String::new() } else { crate::people::model::name_from_email(&email) });
+            }
+            if !handle_edited.get_untracked() {
+                handle.set(if local.is_empty() { String::new() } else { crate::people::model::Handle::from_email(&email).as_str().to_owned() });
+            }
+        });
+    }
+    let message = move |field: &'static str| move || super::components::field_message(&error.get(), field);
+    let invalid = move |field: &'static str| move || super::components::field_message(&error.get(), field).is_some().then_some("true");
+    let input_class = "rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900 aria-[invalid=true]:border-red-500";
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for="field-display_name" class="text-sm font-medium">"Display name"</label>
+            <input id="field-display_name" name="display_name" autocomplete="name" required maxlength=crate::people::model::DISPLAY_NAME_MAX
+                class=input_class aria-invalid=invalid("display_name") aria-describedby="field-display_name-error"
+                prop:value=move || name.get() on:input=move |ev| { name_edited.set(true); name.set(event_target_value(&ev)); }/>
+            <p id="field-display_name-error" class="text-sm text-red-600 dark:text-red-400" data-field-error="display_name">{message("display_name")}</p>
+        </div>
+        <div class="flex flex-col gap-1">
+            <label for="field-handle" class="text-sm font-medium">"Handle"</label>
+            <div class="flex items-center gap-1">
+                <span aria-hidden="true" class="text-slate-500 dark:text-slate-400">"@"</span>
+                <input id="field-handle" name="handle" autocomplete="nickname" required maxlength=crate::people::model::HANDLE_MAX
+                    class=format!("{input_class} w-full") aria-invalid=invalid("handle")
+                    aria-describedby="field-handle-hint field-handle-error"
+                    prop:value=move || handle.get() on:input=move |ev| { handle_edited.set(true); handle.set(event_target_value(&ev)); }/>
+            </div>
+            <p id="field-handle-hint" class="text-xs text-slate-500 dark:text-slate-400">"Letters, digits, - and _. Your page is /u/your-handle."</p>
+            <p id="field-handle-error" class="text-sm text-red-600 dark:text-red-400" data-field-error="handle">{message("handle")}</p>
+        </div>
     }
 }
 
@@ -159,7 +235,42 @@ pub fn ProfilePage() -> impl IntoView {
                 </Show>
             </ActionForm>
         </section>
+        <ProfileForm/>
         <ApiTokens/>
+    }
+}
+
+/// The person's name and handle, which others see instead of their address.
+#[component]
+fn ProfileForm() -> impl IntoView {
+    let update = ServerAction::<UpdateProfile>::new();
+    let profile = Resource::new(|| (), |_| my_profile());
+    let error = last_error(update.value());
+    let saved = move || update.value().get().and_then(Result::ok);
+    view! {
+        <section class="mt-8 max-w-sm" aria-labelledby="identity-heading">
+            <h2 id="identity-heading" class="text-lg font-semibold">"Name and handle"</h2>
+            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let Ok(current) = profile.await else { return ().into_any() };
+                    view! {
+                        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                            "Others see your name and handle, never your address (" <span data-testid="own-email">{current.email.clone()}</span> ")."
+                        </p>
+                        <ActionForm action=update attr:class="mt-2 flex flex-col gap-3">
+                            <FormError error/>
+                            <IdentityFields error initial=(current.display_name.clone(), current.handle.clone())/>
+                            <button type="submit" class=BUTTON>"Save name and handle"</button>
+                            {move || saved().map(|p| view! {
+                                <p role="status" class="text-sm text-emerald-700 dark:text-emerald-300">
+                                    "Saved. Your page is " <a class="underline" href=format!("/u/{}", p.handle)>{format!("/u/{}", p.handle)}</a> "."
+                                </p>
+                            })}
+                        </ActionForm>
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
     }
 }
 
@@ -269,7 +380,12 @@ pub fn AdminUsersPage() -> impl IntoView {
                                     let role_label = format!("Role of {}", user.email);
                                     view! {
                                     <tr class="block border-t border-slate-200 py-2 sm:table-row sm:py-0 dark:border-slate-800" data-user=user.email.clone()>
-                                        <td class="block break-all py-1 font-medium sm:table-cell sm:py-2 sm:font-normal">{user.email.clone()}</td>
+                                        <td class="block break-all py-1 font-medium sm:table-cell sm:py-2 sm:font-normal">
+                                            {user.email.clone()}
+                                            <span class="block text-xs text-slate-500 dark:text-slate-400">
+                                                {user.display_name.clone()} " · " <a class="hover:underline" href=format!("/u/{}", user.handle)>"@"{user.handle.clone()}</a>
+                                            </span>
+                                        </td>
                                         <td class="block py-1 sm:table-cell">
                                             <ActionForm action=change_role attr:class="flex flex-wrap items-center gap-2">
                                                 <input type="hidden" name="user_id" value=user.id/>

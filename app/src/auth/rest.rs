@@ -2,7 +2,7 @@
 //! admin's user list, over the same services the pages use. Who is calling ([`ApiUser`]) is
 //! resolved here too, because reading a token is this feature's rule; every other feature's
 //! handlers take it from here, as their server functions take the user from `auth::api`.
-use super::model::{ApiTokenInfo, CurrentUser, NewApiToken, UserSummary};
+use super::model::{ApiTokenInfo, CurrentUser, NewApiToken, Profile, UserSummary};
 use crate::{
     domain::Role,
     error::AppError,
@@ -38,7 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(log_in))
         .routes(routes!(log_out))
-        .routes(routes!(who_am_i))
+        .routes(routes!(who_am_i, update_profile))
         .routes(routes!(list_api_tokens, create_api_token))
         .routes(routes!(revoke_api_token))
         .routes(routes!(list_users))
@@ -72,6 +72,14 @@ impl From<&CurrentUser> for Me {
     }
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct ProfileChange {
+    /// 1 to 80 characters; left out, it stays as it is.
+    display_name: Option<String>,
+    /// 1 to 32 of letters, digits, `-` and `_` (stored lowercase); left out, it stays as it is.
+    handle: Option<String>,
+}
+
 /// Signs in with email and password and returns a session token. Failed attempts are limited
 /// per account and per address (429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = Credentials,
@@ -90,10 +98,20 @@ async fn log_out(State(state): State<AppState>, ApiUser(user): ApiUser) -> Resul
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Who the token belongs to.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-async fn who_am_i(ApiUser(user): ApiUser) -> Json<Me> {
-    Json(Me::from(&user))
+/// Who the token belongs to: their address, name, handle and role.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Profile), (status = 401, body = ErrorBody)))]
+async fn who_am_i(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Profile>, ApiError> {
+    Ok(Json(super::service::my_profile(&state.db, &user).await?))
+}
+
+/// Changes the caller's display name or handle, or both. A handle another account has is 409.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = ProfileChange, security(("bearer" = [])),
+    responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_profile(State(state): State<AppState>, ApiUser(user): ApiUser, Body(change): Body<ProfileChange>) -> Result<Json<Profile>, ApiError> {
+    let current = super::service::my_profile(&state.db, &user).await?;
+    let display_name = change.display_name.unwrap_or(current.display_name);
+    let handle = change.handle.unwrap_or(current.handle);
+    Ok(Json(super::service::update_profile(&state.db, &user, &display_name, &handle).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

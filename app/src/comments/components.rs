@@ -3,7 +3,7 @@ use super::{
     api::{AddComment, DeleteComment, EditComment, get_timeline},
     model::{Activity, Comment, TimelineEntry},
 };
-use crate::{auth::components::field_message, error::AppError, layout::TwoStep, time::Timestamp};
+use crate::{auth::components::field_message, error::AppError, layout::TwoStep, people::components::PersonLink, time::Timestamp};
 use leptos::prelude::*;
 
 const TEXTAREA: &str = "w-full rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900";
@@ -103,7 +103,7 @@ impl Drafts {
 fn ActivityLine(activity: Activity) -> impl IntoView {
     view! {
         <li class="text-sm text-slate-600 dark:text-slate-400 target:rounded target:bg-amber-50 dark:target:bg-amber-950" id=format!("event-{}", activity.id) data-kind=activity.kind.as_str()>
-            <span class="font-medium text-slate-800 dark:text-slate-200">{activity.actor_email.clone()}</span>
+            <PersonLink person=activity.actor.clone() class="font-medium text-slate-800 dark:text-slate-200"/>
             " " {activity.describe()} " · " <Timestamp at=activity.at/>
         </li>
     }
@@ -111,11 +111,11 @@ fn ActivityLine(activity: Activity) -> impl IntoView {
 
 #[component]
 fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: ServerAction<DeleteComment>, drafts: Drafts) -> impl IntoView {
-    let Comment { id, issue_id, author_email, body, body_html, created_at, edited_at, deleted, can_edit, can_delete } = comment;
+    let Comment { id, issue_id, author, body, body_html, created_at, edited_at, deleted, can_edit, can_delete } = comment;
     if deleted {
         return view! {
             <li class="rounded border border-dashed border-slate-300 p-3 text-sm italic text-slate-500 dark:border-slate-700" id=format!("comment-{id}") data-comment-id=id>
-                "A comment by " {author_email} " was deleted."
+                "A comment by " {author.display_name} " was deleted."
             </li>
         }
         .into_any();
@@ -131,7 +131,7 @@ fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: Server
     view! {
         <li class="rounded border border-slate-200 target:ring-2 target:ring-amber-400 dark:border-slate-800" id=format!("comment-{id}") data-comment-id=id>
             <div class="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-sm dark:border-slate-800 dark:bg-slate-900">
-                <span class="font-medium break-all">{author_email}</span>
+                <PersonLink person=author class="font-medium break-all"/>
                 <span class="text-slate-500">"commented " <Timestamp at=created_at/></span>
                 {edited_at.map(|at| view! { <span class="text-xs text-slate-500" title=crate::time::exact(at)>"(edited)"</span> })}
                 <span class="ml-auto flex flex-wrap gap-3">

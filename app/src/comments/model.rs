@@ -1,6 +1,7 @@
 //! Wire types for comments and the timeline, shared by the server and the browser.
 pub use crate::activity::model::Activity;
 use crate::activity::model::EventKind;
+use crate::people::model::Person;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +14,8 @@ pub const COMMENT_MAX_BYTES: usize = 64 * 1024;
 pub struct Comment {
     pub id: i64,
     pub issue_id: i64,
-    pub author_email: String,
+    /// Who wrote it.
+    pub author: Person,
     /// The markdown as written; empty once deleted.
     pub body: String,
     /// The markdown rendered on the server and sanitized; safe to insert as HTML.
@@ -34,7 +36,7 @@ pub fn fold_filing(entries: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
     let mut folded: Vec<TimelineEntry> = Vec::with_capacity(entries.len());
     for entry in entries {
         if let (Some(TimelineEntry::Activity(filed)), TimelineEntry::Activity(tags)) = (folded.last_mut(), &entry) {
-            let same_moment = filed.actor_email == tags.actor_email && (tags.at - filed.at).num_seconds().abs() < 2;
+            let same_moment = filed.actor.id == tags.actor.id && (tags.at - filed.at).num_seconds().abs() < 2;
             if filed.kind == EventKind::Created && filed.from.is_none() && tags.kind == EventKind::Tags && tags.from.is_none() && same_moment {
                 filed.from = Some(String::new());
                 filed.to = tags.to.clone();
@@ -71,7 +73,7 @@ mod tests {
     fn activity(id: i64, kind: EventKind, from: Option<&str>, to: Option<&str>, second: i64) -> Activity {
         Activity {
             id,
-            actor_email: "ana@example.com".into(),
+            actor: crate::people::model::Person { id: 7, handle: "ana".into(), display_name: "Ana".into() },
             kind,
             from: from.map(str::to_owned),
             to: to.map(str::to_owned),

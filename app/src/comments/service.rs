@@ -9,6 +9,7 @@ use crate::{
     auth::model::CurrentUser,
     error::AppError,
     issues::service::{announce, visible_issue},
+    people::{model::Person, service::person},
     server::events::Events,
     server::entities::{comments, issues, users},
     server::markdown::{self, Page},
@@ -33,13 +34,13 @@ pub fn parse_body(raw: &str) -> Result<String, AppError> {
     Ok(raw.to_owned())
 }
 
-fn to_dto(comment: comments::Model, author_email: String, viewer: &CurrentUser, page: &Page) -> Comment {
+fn to_dto(comment: comments::Model, author: Person, viewer: &CurrentUser, page: &Page) -> Comment {
     let deleted = comment.deleted_at.is_some();
     let own = comment.author_id == viewer.id;
     Comment {
         id: comment.id,
         issue_id: comment.issue_id,
-        author_email,
+        author,
         body_html: if deleted { String::new() } else { markdown::render(&comment.body, page) },
         body: if deleted { String::new() } else { comment.body },
         created_at: comment.created_at,
@@ -64,7 +65,7 @@ pub async fn get_timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_
     let page = Page::new(inline_images(db, issue_id).await?).with_people(mentionable(db, comments.iter().map(|(c, _)| c.body.as_str())).await?);
     let mut entries: Vec<TimelineEntry> = comments
         .into_iter()
-        .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map(|u| u.email).unwrap_or_default(), actor, &page)))
+        .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map_or_else(|| Person::unknown(0), Person::from), actor, &page)))
         .chain(history.into_iter().map(TimelineEntry::Activity))
         .collect();
     // Stable: an event and a comment in the same instant keep the order they were read in.
@@ -104,7 +105,7 @@ pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events:
     let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
     announce(events, &issue, issue.version, crate::live::IssueChange::Comment, &told);
-    Ok(to_dto(comment, actor.email.clone(), actor, &page))
+    Ok(to_dto(comment, person(db, actor.id).await?, actor, &page))
 }
 
 /// A live comment on an issue `actor` may see; anything else is 404.
@@ -136,7 +137,7 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events
     let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
     announce(events, &issue, issue.version, crate::live::IssueChange::Comment, &told);
-    Ok(to_dto(comment, actor.email.clone(), actor, &page))
+    Ok(to_dto(comment, person(db, actor.id).await?, actor, &page))
 }
 
 /// Deletes a comment (its author, or an admin): the timeline keeps a placeholder, the history keeps the text.

@@ -34,6 +34,32 @@ pub async fn change_severity(issue_id: i64, severity: Severity, version: i64) ->
     signed_in(async |state, user| super::service::change_severity(&state.db, &state.events, &user, issue_id, version, severity).await).await
 }
 
+/// Gives an issue to a maintainer or admin by account id, or to nobody (maintainers and admins),
+/// if it is still at `version`.
+#[server]
+pub async fn assign_issue(
+    issue_id: i64,
+    version: i64,
+    #[server(default)]
+    assignee_id: Option<i64>,
+) -> Result<IssueSummary, AppError> {
+    signed_in(async |state, user| {
+        let assignee = assignee_id.map(super::assign::Assignee::Id);
+        super::service::assign(&state.db, &state.events, &user, issue_id, version, assignee).await
+    })
+    .await
+}
+
+/// The people an issue can be given to: active maintainers and admins (for triagers).
+#[server]
+pub async fn list_assignable() -> Result<Vec<crate::people::model::Person>, AppError> {
+    signed_in(async |state, user| {
+        crate::access::require_triager(&user)?;
+        Ok(crate::people::service::assignable(&state.db).await?)
+    })
+    .await
+}
+
 /// Files an issue as the signed-in user and opens it.
 #[server]
 pub async fn create_issue(

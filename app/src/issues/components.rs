@@ -1,7 +1,7 @@
 //! Pieces of the issue pages: badges, the list's filters, rows and pages.
 use super::{
     api::{RestoreIssue, TransitionIssue},
-    model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE},
+    model::{AssigneeFilter, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE},
     triage::RowTransitionMenu,
 };
 use crate::{
@@ -47,6 +47,37 @@ fn status_choices(current: &IssueFilter, is_admin: bool) -> Vec<(String, bool, S
     entries
 }
 
+/// What the assignee menu offers: anyone, nobody, and (for those who can be assigned) the viewer.
+fn assignee_choices(current: &IssueFilter, can_be_assigned: bool) -> Vec<(String, bool, String)> {
+    let mut wanted = vec![None, Some(AssigneeFilter::Nobody)];
+    if can_be_assigned {
+        wanted.insert(1, Some(AssigneeFilter::Me));
+    }
+    if matches!(current.assignee, Some(AssigneeFilter::Handle(_))) {
+        wanted.push(current.assignee.clone());
+    }
+    wanted
+        .into_iter()
+        .map(|assignee| {
+            let label = match &assignee {
+                None => "Anyone or nobody".to_owned(),
+                Some(_) => assignee_words(&IssueFilter { assignee: assignee.clone(), ..IssueFilter::default() }),
+            };
+            (list_href(current, |f| f.assignee = assignee.clone()), current.assignee == assignee, label)
+        })
+        .collect()
+}
+
+/// The assignee part of a filter, in words.
+fn assignee_words(filter: &IssueFilter) -> String {
+    match &filter.assignee {
+        None => "Any".to_owned(),
+        Some(AssigneeFilter::Me) => "Me".to_owned(),
+        Some(AssigneeFilter::Nobody) => "Nobody".to_owned(),
+        Some(AssigneeFilter::Handle(handle)) => format!("@{handle}"),
+    }
+}
+
 /// The status part of a filter, in words.
 fn status_words(filter: &IssueFilter) -> String {
     match (filter.deleted, filter.open, filter.status) {
@@ -66,7 +97,7 @@ pub fn FilterBar(filter: Memo<IssueFilter>, typed: SearchText, tags: Vec<Tag>, s
     let unfolded = RwSignal::new(false);
     let narrowing = move || {
         let f = filter.get();
-        [f.open || f.status.is_some() || f.deleted, f.severity.is_some(), f.tag.is_some(), f.reporter.is_some(), f.sort != IssueSort::Newest].iter().filter(|on| **on).count()
+        [f.open || f.status.is_some() || f.deleted, f.severity.is_some(), f.tag.is_some(), f.reporter.is_some(), f.assignee.is_some(), f.sort != IssueSort::Newest].iter().filter(|on| **on).count()
     };
     view! {
         <div class="my-4 flex flex-col gap-2" data-testid="filters">
@@ -92,6 +123,9 @@ pub fn FilterBar(filter: Memo<IssueFilter>, typed: SearchText, tags: Vec<Tag>, s
                 </Menu>
                 <Menu label=Signal::derive(move || format!("Tag: {}", filter.get().tag.unwrap_or_else(|| "Any".to_owned()))) test_id="filter-tag">
                     <TagChoices filter tags=tags.get_value()/>
+                </Menu>
+                <Menu label=Signal::derive(move || format!("Assignee: {}", assignee_words(&filter.get()))) test_id="filter-assignee">
+                    {move || assignee_choices(&filter.get(), show_reporter).into_iter().map(|(href, current, label)| choice(href, current, label)).collect_view()}
                 </Menu>
                 <Menu label=Signal::derive(move || format!("Sort: {}", filter.get().sort.label())) test_id="filter-sort">
                     {move || {
@@ -180,6 +214,7 @@ fn SearchForm(filter: Memo<IssueFilter>, typed: SearchText, show_reporter: bool)
         ("status", current.status.map(|s| s.as_str().to_owned())),
         ("severity", current.severity.map(|s| s.as_str().to_owned())),
         ("tag", current.tag.clone()),
+        ("assignee", current.assignee.as_ref().map(AssigneeFilter::to_param)),
         ("sort", (current.sort != IssueSort::Newest).then(|| current.sort.as_str().to_owned())),
         ("deleted", current.deleted.then(|| "1".to_owned())),
     ];
@@ -190,7 +225,7 @@ fn SearchForm(filter: Memo<IssueFilter>, typed: SearchText, show_reporter: bool)
                 maxlength=super::model::SEARCH_MAX_CHARS class="field-input min-w-0 flex-1 basis-48"
                 value=current.q.clone().unwrap_or_default() prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
             {show_reporter.then(|| view! {
-                <input type="email" name="reporter" aria-label="Reporter email" placeholder="Reporter email" class="field-input w-full sm:w-52"
+                <input type="text" name="reporter" aria-label="Reporter handle" placeholder="Reporter handle" class="field-input w-full sm:w-52"
                     value=current.reporter.clone().unwrap_or_default() prop:value=move || reporter.get() on:input=move |ev| reporter.set(event_target_value(&ev))/>
             })}
             <button type="submit" class="btn-secondary">"Search"</button>
@@ -236,7 +271,9 @@ pub enum RowAction {
 
 fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction>) -> impl IntoView {
     let (id, status, version) = (issue.id, issue.status, issue.version);
-    let reporter_href = list_href(filter, |f| f.reporter = Some(issue.reporter_email.clone()));
+    let reporter_href = list_href(filter, |f| f.reporter = Some(issue.reporter.handle.clone()));
+    let reporter_title = format!("Show issues filed by @{}", issue.reporter.handle);
+    let assignee = issue.assignee.map(|person| view! { <crate::people::components::Avatar person/> });
     let tags = issue
         .tags
         .into_iter()
@@ -266,8 +303,9 @@ fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction
             <td class="cell-severity"><SeverityBadge severity=issue.severity/></td>
             <td class="cell-status"><StatusBadge status=issue.status/></td>
             <td class="cell-reporter muted">
-                <a href=reporter_href class="block truncate hover:underline" title="Show this reporter's issues">{issue.reporter_email}</a>
+                <a href=reporter_href class="block truncate hover:underline" title=reporter_title>{issue.reporter.display_name}</a>
             </td>
+            <td class="cell-assignee">{assignee}</td>
             <td class="cell-comments muted">{comments}</td>
             <td class="cell-updated muted"><span class="sm:hidden">"updated "</span><Timestamp at=issue.updated_at/></td>
             {action.map(|action| match action {
@@ -334,6 +372,7 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
                 <col class="w-24"/>
                 <col class="w-28"/>
                 <col class="w-44"/>
+                <col class="w-12"/>
                 <col class="w-14"/>
                 <col class="w-28"/>
                 {action.map(|_| view! { <col class="w-36"/> })}
@@ -345,6 +384,7 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
                     <th scope="col">"Severity"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Reporter"</th>
+                    <th scope="col"><span class="sr-only">"Assignee"</span></th>
                     <th scope="col"><CommentIcon/><span class="sr-only">"Comments"</span></th>
                     <th scope="col">"Updated"</th>
                     {action.map(|action| {

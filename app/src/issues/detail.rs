@@ -2,12 +2,13 @@
 //! or a save reloads the data, never the page's parts, so a half-typed comment, an open editor
 //! or an open menu keeps its text and focus while colleagues work on the same issue.
 use super::{
-    api::{ChangeSeverity, DeleteIssue, SetIssueTags, TransitionIssue, UpdateIssue, get_issue},
+    api::{AssignIssue, ChangeSeverity, DeleteIssue, SetIssueTags, TransitionIssue, UpdateIssue, get_issue},
+    assignee::AssigneeControl,
     components::{SeverityBadge, Timestamp},
     model::IssueDetail,
     triage::{SeverityMenu, TagMenu, TransitionControl},
 };
-use crate::{auth::components::FormError, domain::Status, error::AppError, tags::api::list_tags};
+use crate::{auth::components::FormError, domain::Status, error::AppError, people::components::PersonLink, tags::api::list_tags};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -33,6 +34,7 @@ pub fn IssueDetailPage() -> impl IntoView {
     // Every change made on this page; the issue reloads after each.
     let saved = Signal::derive(move || {
         actions.transition.version().get() + actions.severity.version().get() + actions.update.version().get() + actions.tags.version().get()
+            + actions.assign.version().get()
     });
     // Each of those, each upload and each change arriving live adds a line to the timeline.
     let uploaded = uploads.uploaded;
@@ -50,7 +52,10 @@ pub fn IssueDetailPage() -> impl IntoView {
     );
     let triage_error = Signal::derive(move || {
         let failed = |result: Option<Result<super::model::IssueSummary, AppError>>| result.and_then(Result::err);
-        failed(actions.transition.value().get()).or_else(|| failed(actions.severity.value().get())).or_else(|| failed(actions.tags.value().get()))
+        failed(actions.transition.value().get())
+            .or_else(|| failed(actions.severity.value().get()))
+            .or_else(|| failed(actions.tags.value().get()))
+            .or_else(|| failed(actions.assign.value().get()))
     });
     keyboard_transitions(issue, actions.transition);
     view! {
@@ -69,6 +74,7 @@ struct Actions {
     update: ServerAction<UpdateIssue>,
     delete: ServerAction<DeleteIssue>,
     tags: ServerAction<SetIssueTags>,
+    assign: ServerAction<AssignIssue>,
 }
 
 impl Actions {
@@ -79,6 +85,7 @@ impl Actions {
             update: ServerAction::new(),
             delete: ServerAction::new(),
             tags: ServerAction::new(),
+            assign: ServerAction::new(),
         }
     }
 }
@@ -153,13 +160,15 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
     let is_admin = Memo::new(move |_| user().is_some_and(|u| u.is_admin()));
     let field = move |read: fn(&IssueDetail) -> String| Memo::new(move |_| detail.with(|d| d.as_ref().map(read).unwrap_or_default()));
     let title = field(|d| d.summary.title.clone());
-    let reporter = field(|d| d.summary.reporter_email.clone());
+    let reporter = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.summary.reporter.clone())));
     let description_html = field(|d| d.description_html.clone());
     let summary = move || detail.get().map(|d| d.summary);
     let status = Signal::derive(move || summary().map_or(Status::Open, |s| s.status));
     let severity = Memo::new(move |_| summary().map_or(crate::domain::Severity::Medium, |s| s.severity));
     let version = Signal::derive(move || summary().map_or(0, |s| s.version));
     let tags = Signal::derive(move || summary().map(|s| s.tags).unwrap_or_default());
+    let assignee = Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.summary.assignee.clone())));
+    let me = Signal::derive(move || user().map(|u| u.id));
     let created_at = detail.get_untracked().map(|d| d.summary.created_at).unwrap_or_default();
     let all_tags = Resource::new(|| (), |_| list_tags());
     view! {
@@ -172,7 +181,7 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
                 {move || view! { <super::components::StatusBadge status=status.get()/> }}
                 {move || view! { <SeverityBadge severity=severity.get()/> }}
             </Show>
-            <span>"Filed by " {move || reporter.get()} " " <Timestamp at=created_at/></span>
+            <span>"Filed by " {move || reporter.get().map(|person| view! { <PersonLink person class="font-medium"/> })} " " <Timestamp at=created_at/></span>
             <Show when=move || !can_triage.get()>
                 <span class="flex flex-wrap gap-1" data-testid="tags">
                     {move || tags.get().into_iter().map(|tag| {
@@ -181,6 +190,9 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
                     }).collect_view()}
                 </span>
             </Show>
+        </div>
+        <div class="mt-3">
+            <AssigneeControl issue_id=id assignee version can_assign=can_triage me action=actions.assign/>
         </div>
         <Show when=move || can_triage.get()>
             <div class="mt-4 flex flex-wrap items-center gap-x-6 gap-y-3 rounded border border-slate-200 p-3 dark:border-slate-800" data-testid="triage">
@@ -247,7 +259,7 @@ fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue
     let may_edit = move || {
         let user = auth.user.get().and_then(Result::ok).flatten();
         match (user, current()) {
-            (Some(user), Some(detail)) => user.is_admin() || user.email == detail.summary.reporter_email,
+            (Some(user), Some(detail)) => user.is_admin() || user.id == detail.summary.reporter.id,
             _ => false,
         }
     };

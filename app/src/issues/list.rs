@@ -1,11 +1,12 @@
 //! The issue list: filters, full-text search and keyset pagination. One query builder serves
 //! the page, the API and the query-plan tests, so what is measured is what runs.
-use super::model::{IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
+use super::model::{AssigneeFilter, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
 use crate::{
     access::{self, IssueScope},
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
+    people::model::Person,
     server::entities::{issues, users},
 };
 use chrono::{DateTime, Utc};
@@ -51,7 +52,10 @@ struct SummaryRow {
     title: String,
     severity: Severity,
     status: Status,
-    reporter_email: String,
+    reporter_id: i64,
+    reporter_handle: String,
+    reporter_name: String,
+    assignee_id: Option<i64>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
@@ -149,12 +153,26 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Se
         ));
     }
     if let Some(reporter) = &filter.reporter {
-        query = query.filter(condition(
-            backend,
-            // Emails are unique, so this is one id, and both databases seek the reporter index with it.
-            r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."email" = ?)"#,
-            reporter.trim().to_lowercase(),
-        ));
+        // Handles and emails are unique, so this is one id, and both databases seek the reporter
+        // index with it. An address still works, for links made before there were handles.
+        let sql = if reporter.contains('@') {
+            r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."email" = ?)"#
+        } else {
+            r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#
+        };
+        query = query.filter(condition(backend, sql, reporter.trim().to_lowercase()));
+    }
+    match &filter.assignee {
+        None => {}
+        Some(AssigneeFilter::Me) => query = query.filter(issues::Column::AssigneeId.eq(actor.id)),
+        Some(AssigneeFilter::Nobody) => query = query.filter(issues::Column::AssigneeId.is_null()),
+        Some(AssigneeFilter::Handle(handle)) => {
+            query = query.filter(condition(
+                backend,
+                r#""issues"."assignee_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#,
+                handle.trim().trim_start_matches('@').to_lowercase(),
+            ));
+        }
     }
     if let Some(search) = filter.q.as_deref().and_then(super::model::clean_search) {
         query = query.filter(match backend {
@@ -210,11 +228,14 @@ fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) ->
             issues::Column::Title,
             issues::Column::Severity,
             issues::Column::Status,
+            issues::Column::ReporterId,
+            issues::Column::AssigneeId,
             issues::Column::CreatedAt,
             issues::Column::UpdatedAt,
             issues::Column::Version,
         ])
-        .column_as(users::Column::Email, "reporter_email")
+        .column_as(users::Column::Handle, "reporter_handle")
+        .column_as(users::Column::DisplayName, "reporter_name")
         // Fifty lookups in the comments' issue index, one per row of the page.
         .column_as(
             Expr::cust(r#"(SELECT COUNT(*) FROM "comments" WHERE "comments"."issue_id" = "issues"."id" AND "comments"."deleted_at" IS NULL)"#),
@@ -248,6 +269,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = super::tagging::tags_of(db, &ids).await?;
+    let assignees = crate::people::service::by_ids(db, rows.iter().filter_map(|r| r.assignee_id)).await?;
     let items: Vec<IssueSummary> = rows
         .into_iter()
         .map(|row| IssueSummary {
@@ -256,7 +278,8 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
             title: row.title,
             severity: row.severity,
             status: row.status,
-            reporter_email: row.reporter_email,
+            reporter: Person { id: row.reporter_id, handle: row.reporter_handle, display_name: row.reporter_name },
+            assignee: row.assignee_id.and_then(|id| assignees.get(&id).cloned()),
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,

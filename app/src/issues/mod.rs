@@ -1,5 +1,8 @@
 //! Issues: filing, the list with its search and pages, triage, editing and deletion.
 pub mod api;
+pub mod assignee;
+#[cfg(feature = "ssr")]
+pub mod assign;
 pub mod badges;
 pub mod components;
 pub mod detail;
@@ -7,6 +10,7 @@ pub mod detail;
 pub mod list;
 pub mod model;
 pub mod pages;
+pub mod person;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
 //! Wire types for issues, shared by the server and the browser.
 use crate::{
     domain::{Severity, Status},
+    people::model::Person,
     tags::model::Tag,
 };
 use chrono::{DateTime, Utc};
@@ -17,7 +18,10 @@ pub struct IssueSummary {
     pub title: String,
     pub severity: Severity,
     pub status: Status,
-    pub reporter_email: String,
+    /// Who filed it.
+    pub reporter: Person,
+    /// Who owns it, if anyone: a maintainer or an admin.
+    pub assignee: Option<Person>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The version this summary was read at; a triage change must name it.
@@ -127,8 +131,10 @@ pub struct IssueFilter {
     pub severity: Option<Severity>,
     /// A tag's name, in any letter case.
     pub tag: Option<String>,
-    /// The reporter's email.
+    /// The reporter's handle (an address still works, for links made before handles).
     pub reporter: Option<String>,
+    /// Who owns the issues: the viewer, a handle, or nobody.
+    pub assignee: Option<AssigneeFilter>,
     /// Free text, searched in titles and descriptions.
     pub q: Option<String>,
     #[serde(default)]
@@ -152,7 +158,8 @@ impl IssueFilter {
             status: get("status").and_then(|v| v.parse().ok()),
             severity: get("severity").and_then(|v| v.parse().ok()),
             tag: text("tag"),
-            reporter: text("reporter").map(|v| v.to_lowercase()),
+            reporter: text("reporter").map(|v| v.trim_start_matches('@').to_lowercase()),
+            assignee: text("assignee").and_then(|v| AssigneeFilter::parse(&v)),
             q: get("q").and_then(|v| clean_search(&v)),
             sort: IssueSort::ALL.iter().copied().find(|s| get("sort").as_deref() == Some(s.as_str())).unwrap_or_default(),
             deleted: get("deleted").as_deref() == Some("1"),
@@ -173,7 +180,8 @@ impl IssueFilter {
         if let Some(severity) = self.severity {
             query.append_pair("severity", severity.as_str());
         }
-        for (key, value) in [("tag", &self.tag), ("reporter", &self.reporter), ("q", &self.q)] {
+        let assignee = self.assignee.as_ref().map(AssigneeFilter::to_param);
+        for (key, value) in [("tag", &self.tag), ("reporter", &self.reporter), ("assignee", &assignee), ("q", &self.q)] {
             if let Some(value) = value {
                 query.append_pair(key, value);
             }
@@ -200,7 +208,42 @@ impl IssueFilter {
 
     /// Whether any filter narrows the list (the order and the page do not).
     pub fn narrows(&self) -> bool {
-        self.open || self.status.is_some() || self.severity.is_some() || self.tag.is_some() || self.reporter.is_some() || self.q.is_some() || self.deleted
+        self.open || self.status.is_some() || self.severity.is_some() || self.tag.is_some() || self.reporter.is_some() || self.assignee.is_some() || self.q.is_some() || self.deleted
+    }
+}
+
+/// Whose issues the list shows, by owner. In the URL as `assignee=me`, `assignee=none` or
+/// `assignee=<handle>` (`@me` and `@none` name people with those handles).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssigneeFilter {
+    /// Assigned to the viewer.
+    Me,
+    /// Assigned to nobody.
+    Nobody,
+    /// Assigned to the person with this handle (lowercase, without `@`).
+    Handle(String),
+}
+
+impl AssigneeFilter {
+    /// The filter a URL value names; `None` for an empty one.
+    pub fn parse(raw: &str) -> Option<AssigneeFilter> {
+        let raw = raw.trim();
+        match raw.to_ascii_lowercase().as_str() {
+            "" | "@" => None,
+            "me" => Some(AssigneeFilter::Me),
+            "none" => Some(AssigneeFilter::Nobody),
+            other => Some(AssigneeFilter::Handle(other.trim_start_matches('@').to_owned())),
+        }
+    }
+
+    /// The form used in the URL.
+    pub fn to_param(&self) -> String {
+        match self {
+            AssigneeFilter::Me => "me".to_owned(),
+            AssigneeFilter::Nobody => "none".to_owned(),
+            AssigneeFilter::Handle(handle) if matches!(handle.as_str(), "me" | "none") => format!("@{handle}"),
+            AssigneeFilter::Handle(handle) => handle.clone(),
+        }
     }
 }
 
@@ -233,6 +276,7 @@ mod tests {
             severity: Some(Severity::High),
             tag: Some("needs info".into()),
             reporter: Some("a+b@example.com".into()),
+            assignee: Some(AssigneeFilter::Handle("ana".into())),
             q: Some("\"crash on\" save & 100%".into()),
             sort: IssueSort::Severity,
             deleted: true,
@@ -240,8 +284,22 @@ mod tests {
             before: None,
         };
         let url = filter.to_query();
-        assert!(url.starts_with("?is=open&status=IN_PROGRESS&severity=HIGH&tag=needs+info&reporter=a%2Bb%40example.com&q="), "{url}");
+        assert!(url.starts_with("?is=open&status=IN_PROGRESS&severity=HIGH&tag=needs+info&reporter=a%2Bb%40example.com&assignee=ana&q="), "{url}");
         assert_eq!(parse(&url), filter);
+    }
+
+    #[test]
+    fn the_assignee_filter_reads_me_none_and_handles() {
+        let assignee = |v: &str| IssueFilter::from_query(query(&[("assignee", v)])).assignee;
+        assert_eq!(assignee("me"), Some(AssigneeFilter::Me));
+        assert_eq!(assignee(" NONE "), Some(AssigneeFilter::Nobody));
+        assert_eq!(assignee("@Ana"), Some(AssigneeFilter::Handle("ana".into())));
+        assert_eq!(assignee("@me"), Some(AssigneeFilter::Handle("me".into())));
+        assert_eq!(assignee(""), None);
+        for filter in [AssigneeFilter::Me, AssigneeFilter::Nobody, AssigneeFilter::Handle("me".into()), AssigneeFilter::Handle("ana".into())] {
+            let url = IssueFilter { assignee: Some(filter.clone()), ..Default::default() }.to_query();
+            assert_eq!(parse(&url).assignee, Some(filter), "{url}");
+        }
     }
 
     #[test]

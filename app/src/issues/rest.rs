@@ -30,6 +30,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transition_issue))
         .routes(routes!(change_severity))
         .routes(routes!(set_issue_tags))
+        .routes(routes!(assign_issue))
+        .routes(routes!(get_person))
 }
 
 /// An issue with its version as the `ETag`.
@@ -51,8 +53,10 @@ pub struct ListParams {
     severity: Option<Severity>,
     /// A tag's name, in any letter case.
     tag: Option<String>,
-    /// The reporter's email.
+    /// The reporter's handle.
     reporter: Option<String>,
+    /// `me`, `none`, or a handle (`@me` for someone whose handle is `me`).
+    assignee: Option<String>,
     /// Free text: quoted phrases, `or`, `-word`.
     q: Option<String>,
     /// `newest` (the default), `updated` or `severity`.
@@ -188,4 +192,29 @@ pub struct TagsChange {
 async fn set_issue_tags(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<TagsChange>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, c.version)?;
     Ok(Json(super::service::set_issue_tags(&state.db, &state.events, &user, id, version, &c.tag_ids).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssigneeChange {
+    /// The handle of an active maintainer or admin, or `null` for nobody.
+    assignee: Option<String>,
+    version: Option<i64>,
+}
+
+/// Gives an issue to a maintainer or admin, or to nobody (maintainers and admins). Anyone else
+/// as the assignee is 422 naming `assignee`.
+#[utoipa::path(put, path = "/api/v1/issues/{id}/assignee", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = AssigneeChange, security(("bearer" = [])),
+    responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn assign_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<AssigneeChange>) -> Result<Json<IssueSummary>, ApiError> {
+    let version = version(&headers, c.version)?;
+    let assignee = c.assignee.map(super::assign::Assignee::Handle);
+    Ok(Json(super::service::assign(&state.db, &state.events, &user, id, version, assignee).await?))
+}
+
+/// A person's name and handle, with the open issues assigned to them that the caller may see
+/// (a reporter, only their own). An unknown handle is 404.
+#[utoipa::path(get, path = "/api/v1/people/{handle}", tag = "people", params(("handle" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = super::person::PersonIssues), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_person(State(state): State<AppState>, ApiUser(user): ApiUser, axum::extract::Path(handle): axum::extract::Path<String>) -> Result<Json<super::person::PersonIssues>, ApiError> {
+    Ok(Json(super::person::person_issues(&state.db, &user, &handle).await?))
 }

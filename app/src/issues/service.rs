@@ -9,6 +9,7 @@ use crate::{
     domain::{Severity, Status},
     error::AppError,
     live::IssueChange,
+    people::model::Person,
     server::entities::{issue_tags, issues, users},
     server::events::{Events, Notice},
     server::markdown::{self, Page},
@@ -34,11 +35,26 @@ pub async fn change_severity(db: &(impl ConnectionTrait + TransactionTrait), eve
     apply_triage(db, events, actor, issue_id, version, Triage::Severity(severity)).await
 }
 
-/// A triage change: a new status or a new severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Gives issue `issue_id` to `assignee` (or to nobody) as `actor`, if it is still at
+/// `version`, with the same permissions as [`transition`]. The assignee must be an active
+/// maintainer or admin (422 naming `assignee` otherwise).
+pub async fn assign(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    events: &Events,
+    actor: &CurrentUser,
+    issue_id: i64,
+    version: i64,
+    assignee: Option<super::assign::Assignee>,
+) -> Result<IssueSummary, AppError> {
+    apply_triage(db, events, actor, issue_id, version, Triage::Assignee(assignee)).await
+}
+
+/// A triage change: a new status, a new severity or a new owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Triage {
     Status(Status),
     Severity(Severity),
+    Assignee(Option<super::assign::Assignee>),
 }
 
 /// Applies `change` to issue `issue_id` as `actor`, if the issue is still at `version`.
@@ -52,8 +68,9 @@ async fn apply_triage(
 ) -> Result<IssueSummary, AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let issue = for_triage(&txn, actor, issue_id, version).await?;
-    let recorded = match change {
+    let recorded = match &change {
         Triage::Status(next) => {
+            let next = *next;
             if !issue.status.can_move_to(next) {
                 return Err(AppError::field(
                     "status",
@@ -62,12 +79,22 @@ async fn apply_triage(
             }
             Change::Status { from: issue.status, to: next }
         }
-        Triage::Severity(next) => Change::Severity { from: issue.severity, to: next },
+        Triage::Severity(next) => Change::Severity { from: issue.severity, to: *next },
+        Triage::Assignee(assignee) => {
+            let to = super::assign::resolve(&txn, assignee.as_ref()).await?;
+            if to == issue.assignee_id {
+                // Already so: nothing to record, nobody to tell.
+                return load_detail(&txn, issue_id).await.map(|d| d.summary);
+            }
+            Change::Assigned { from: issue.assignee_id, to }
+        }
     };
     let update = at_version(issue_id, version);
-    apply(&txn, version, match change {
-        Triage::Status(next) => update.col_expr(issues::Column::Status, Expr::value(next)),
-        Triage::Severity(next) => update.col_expr(issues::Column::Severity, Expr::value(next)),
+    apply(&txn, version, match &recorded {
+        Change::Status { to, .. } => update.col_expr(issues::Column::Status, Expr::value(*to)),
+        Change::Severity { to, .. } => update.col_expr(issues::Column::Severity, Expr::value(*to)),
+        Change::Assigned { to, .. } => update.col_expr(issues::Column::AssigneeId, Expr::value(*to)),
+        _ => update,
     })
     .await?;
     let told = record(&txn, issue_id, actor.id, recorded).await?;
@@ -147,7 +174,7 @@ pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser
     access::visible_issue(db, actor, issue_id).await
 }
 
-fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>, page: &Page) -> IssueDetail {
+fn detail(issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, page: &Page) -> IssueDetail {
     IssueDetail {
         description_html: markdown::render(&issue.description, page),
         description: issue.description,
@@ -156,7 +183,8 @@ fn detail(issue: issues::Model, reporter_email: String, tags: Vec<Tag>, page: &P
             title: issue.title,
             severity: issue.severity,
             status: issue.status,
-            reporter_email,
+            reporter,
+            assignee,
             created_at: issue.created_at,
             updated_at: issue.updated_at,
             version: issue.version,
@@ -177,7 +205,12 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
         .await?;
     let page = Page::new(crate::attachments::service::inline_images(db, issue_id).await?)
         .with_people(mentionable(db, [issue.description.as_str()]).await?);
-    let mut detail = detail(issue, reporter.map(|u| u.email).unwrap_or_default(), tags, &page);
+    let assignee = match issue.assignee_id {
+        Some(id) => users::Entity::find_by_id(id).one(db).await?.map(Person::from),
+        None => None,
+    };
+    let reporter = reporter.map(Person::from).ok_or(AppError::NotFound)?;
+    let mut detail = detail(issue, reporter, assignee, tags, &page);
     detail.summary.comment_count = i64::try_from(comment_count).unwrap_or(i64::MAX);
     Ok(detail)
 }
@@ -224,7 +257,8 @@ pub async fn create_issue(
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.
     let page = Page::default().with_people(mentionable(db, [issue.description.as_str()]).await?);
-    Ok(detail(issue, actor.email.clone(), tags, &page))
+    let reporter = users::Entity::find_by_id(actor.id).one(db).await?.map(Person::from).ok_or(AppError::NotFound)?;
+    Ok(detail(issue, reporter, None, tags, &page))
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).

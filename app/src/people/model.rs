@@ -118,6 +118,16 @@ pub struct Person {
 }
 
 impl Person {
+    /// Someone whose account row is gone (accounts are deactivated, not deleted, so only by hand).
+    pub fn unknown(id: i64) -> Person {
+        Person { id, handle: String::new(), display_name: "a former account".to_owned() }
+    }
+
+    /// The name with the handle, as a history line shows it: `Ana López (@ana)`.
+    pub fn named(&self) -> String {
+        if self.handle.is_empty() { self.display_name.clone() } else { format!("{} (@{})", self.display_name, self.handle) }
+    }
+
     /// Up to two letters for an avatar: the first letters of the name's first two words.
     pub fn initials(&self) -> String {
         let letters: String =

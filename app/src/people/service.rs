@@ -39,6 +39,11 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64
     Ok(users.into_iter().map(|user| (user.id, Person::from(user))).collect())
 }
 
+/// The person with account `id` (a placeholder if the row is gone).
+pub async fn person(db: &impl ConnectionTrait, id: i64) -> Result<Person, DbErr> {
+    Ok(users::Entity::find_by_id(id).one(db).await?.map_or_else(|| Person::unknown(id), Person::from))
+}
+
 /// A free handle and a display name for an account made without choosing them (single
 /// sign-on, the command line, seeding), both from its address: `ana.lopez@…` is `@ana-lopez`,
 /// "Ana Lopez".
@@ -64,4 +69,28 @@ pub async fn mentionable<'a>(db: &impl ConnectionTrait, texts: impl IntoIterator
         .all(db)
         .await?;
     Ok(found.into_iter().collect())
+}
+
+/// The account with `handle`, active or not.
+pub async fn by_handle(db: &impl ConnectionTrait, handle: &Handle) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find().filter(users::Column::Handle.eq(handle.as_str())).one(db).await
+}
+
+/// Whether `user` may own issues: an active maintainer or admin.
+pub fn may_be_assigned(user: &users::Model) -> bool {
+    user.deactivated_at.is_none() && matches!(user.role, crate::domain::Role::Maintainer | crate::domain::Role::Admin)
+}
+
+/// Everyone who may own issues (active maintainers and admins), by name.
+pub async fn assignable(db: &impl ConnectionTrait) -> Result<Vec<Person>, DbErr> {
+    use crate::domain::Role;
+    use sea_orm::QueryOrder;
+    let users = users::Entity::find()
+        .filter(users::Column::Role.is_in([Role::Maintainer, Role::Admin]))
+        .filter(users::Column::DeactivatedAt.is_null())
+        .order_by_asc(users::Column::DisplayName)
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?;
+    Ok(users.into_iter().map(Person::from).collect())
 }

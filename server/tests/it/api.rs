@@ -19,18 +19,18 @@ on_both_databases!(
     overlapping_writes_all_land,
 );
 
-struct Api<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-    token: String,
+pub struct Api<'a> {
+    pub app: &'a TestApp,
+    pub client: reqwest::Client,
+    pub token: String,
 }
 
 impl Api<'_> {
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, self.app.url(path)).bearer_auth(&self.token)
     }
 
-    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
         let request = self.request(method, path);
         match body {
             Some(body) => request.json(&body),
@@ -41,13 +41,13 @@ impl Api<'_> {
         .expect("request")
     }
 
-    async fn get(&self, path: &str) -> Response {
+    pub async fn get(&self, path: &str) -> Response {
         self.send(Method::GET, path, None).await
     }
 }
 
 /// A user with `role` and an API token for them.
-async fn api<'a>(app: &'a TestApp, email: &str, role: Role) -> Api<'a> {
+pub async fn api<'a>(app: &'a TestApp, email: &str, role: Role) -> Api<'a> {
     insert_user(app.db(), email, role).await;
     let client = new_client();
     let response = client.post(app.url("/api/v1/tokens")).json(&json!({ "email": email, "password": crate::common::PASSWORD })).send().await.unwrap();
@@ -57,7 +57,7 @@ async fn api<'a>(app: &'a TestApp, email: &str, role: Role) -> Api<'a> {
 }
 
 /// Asserts the error shape and returns the code and the fields named.
-async fn error(response: Response, status: u16) -> (String, Vec<String>) {
+pub async fn error(response: Response, status: u16) -> (String, Vec<String>) {
     assert_eq!(response.status(), status, "{:?}", response.headers());
     let body: Value = response.json().await.unwrap();
     let fields = body["error"]["fields"].as_array().unwrap_or_else(|| panic!("no fields in {body}")).iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect();

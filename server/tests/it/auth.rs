@@ -76,10 +76,10 @@ async fn sign_ups_from_one_address_are_rate_limited(db: TestDb) {
     let app = spawn_app(db).await;
 
     for n in 0..20 {
-        let response = call(&new_client(), &app, SignUp::PATH, &[("email", &format!("user{n}@example.com")), ("password", PASSWORD)]).await;
+        let response = sign_up(&new_client(), &app, &format!("user{n}@example.com"), PASSWORD).await;
         assert_eq!(response.status(), 200, "sign-up {n}");
     }
-    let blocked = call(&new_client(), &app, SignUp::PATH, &[("email", "one.more@example.com"), ("password", PASSWORD)]).await;
+    let blocked = sign_up(&new_client(), &app, "one.more@example.com", PASSWORD).await;
 
     assert_eq!(blocked.status(), 429);
     assert!(blocked.headers().contains_key("retry-after"));
@@ -137,13 +137,20 @@ async fn failures_from_one_address_are_limited_across_accounts_and_spoofed_forwa
 async fn behind_https_the_cookie_is_secure_host_only_and_hsts_is_sent(db: TestDb) {
     let app = spawn_app_with(db, &[("PUBLIC_URL", "https://tracker.example.com")]).await;
 
-    let response = call(&app.client, &app, SignUp::PATH, &[("email", "new@example.com"), ("password", PASSWORD)]).await;
+    let response = sign_up(&app.client, &app, "new@example.com", PASSWORD).await;
 
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("__Host-tracker_session="), "{cookie}");
     assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
     assert!(!cookie.contains("Domain"));
     assert_eq!(response.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}
+
+/// Signs up through the form, with the name and handle the page suggests from the address.
+async fn sign_up(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    let handle = app::people::model::Handle::from_email(email);
+    let form = [("email", email), ("password", password), ("display_name", "New Person"), ("handle", handle.as_str())];
+    call(client, app, SignUp::PATH, &form).await
 }
 
 async fn who(client: &reqwest::Client, app: &TestApp) -> Value {
@@ -159,7 +166,7 @@ async fn role_in_db(app: &TestApp, email: &str) -> Role {
 async fn signing_up_creates_a_reporter_and_signs_them_in(db: TestDb) {
     let app = spawn_app(db).await;
 
-    let response = call(&app.client, &app, SignUp::PATH, &[("email", "new@example.com"), ("password", "long enough pw")]).await;
+    let response = sign_up(&app.client, &app, "new@example.com", "long enough pw").await;
 
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -175,9 +182,9 @@ async fn signing_up_creates_a_reporter_and_signs_them_in(db: TestDb) {
 
 async fn sign_up_normalises_the_email_and_refuses_a_duplicate_with_409(db: TestDb) {
     let app = spawn_app(db).await;
-    call(&new_client(), &app, SignUp::PATH, &[("email", "  Rita@Example.COM "), ("password", PASSWORD)]).await;
+    sign_up(&new_client(), &app, "  Rita@Example.COM ", PASSWORD).await;
 
-    let again = call(&new_client(), &app, SignUp::PATH, &[("email", "rita@example.com"), ("password", PASSWORD)]).await;
+    let again = sign_up(&new_client(), &app, "rita@example.com", PASSWORD).await;
 
     assert_eq!(again.status(), 409);
     assert!(again.text().await.unwrap().contains("already exists"));
@@ -195,7 +202,7 @@ async fn sign_up_names_each_bad_field_and_writes_nothing(db: TestDb) {
         ("ok@example.com", too_long.as_str(), vec!["password"]),
         ("", "", vec!["email", "password"]),
     ] {
-        let response = call(&app.client, &app, SignUp::PATH, &[("email", email), ("password", password)]).await;
+        let response = sign_up(&app.client, &app, email, password).await;
         assert_eq!(response.status(), 422, "{email:?}");
         let body: Value = response.json().await.unwrap();
         let named: Vec<&str> = body["Validation"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
@@ -207,7 +214,7 @@ async fn sign_up_names_each_bad_field_and_writes_nothing(db: TestDb) {
 async fn the_configured_admin_email_becomes_an_admin_at_sign_up(db: TestDb) {
     let app = spawn_app_with(db, &[("ADMIN_EMAIL", "Boss@Example.com")]).await;
 
-    call(&app.client, &app, SignUp::PATH, &[("email", "boss@example.com"), ("password", PASSWORD)]).await;
+    sign_up(&app.client, &app, "boss@example.com", PASSWORD).await;
 
     assert_eq!(who(&app.client, &app).await["role"], "ADMIN");
 }

@@ -207,7 +207,8 @@ impl TestApp {
     }
 }
 
-/// Inserts a user with `email`, `role` and [`PASSWORD`].
+/// Inserts a user with `email`, `role` and [`PASSWORD`]; their handle and name come from the
+/// address (`mo@example.com` is "Mo", `@mo`).
 pub async fn insert_user(db: &DatabaseConnection, email: &str, role: Role) -> users::Model {
     let (handle, display_name) = app::people::service::identity_for(db, email).await.expect("a free handle");
     users::ActiveModel {

@@ -68,7 +68,8 @@ async fn the_list_is_server_rendered_with_the_seeded_issue(db: TestDb) {
     // Rendered in place (not deferred to a script), and the title escaped as text.
     assert!(html.contains("Checkout &lt;button&gt; fails"), "{html}");
     assert!(html.contains(">1 issue<"), "{html}");
-    assert!(html.contains("rita@example.com"));
+    assert!(html.contains(">Rita<") && html.contains("reporter=rita"), "the reporter by name, filtering by handle");
+    assert!(!html.contains("rita@example.com"), "never by address");
     assert!(html.contains("/pkg/tracker.js"), "the page loads the hydration bundle");
 }
 
@@ -132,7 +133,8 @@ async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) 
     let titles: Vec<&str> = page["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["newer", "older"]);
     assert_eq!(page["items"][0]["status"], "TRIAGED");
-    assert_eq!(page["items"][0]["reporter_email"], "rita@example.com");
+    assert_eq!(page["items"][0]["reporter"]["handle"], "rita");
+    assert_eq!(page["items"][0]["reporter"]["display_name"], "Rita");
 }
 
 async fn the_root_welcomes_visitors_and_sends_members_to_the_list(db: TestDb) {

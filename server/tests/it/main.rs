@@ -7,6 +7,7 @@ mod common;
 
 mod activity;
 mod api;
+mod assignment;
 mod attachments;
 mod audit;
 mod auth;
@@ -22,6 +23,7 @@ mod metrics;
 mod migrations;
 mod notifications;
 mod oidc;
+mod people;
 mod permissions;
 mod query_plans;
 mod search;

@@ -4,7 +4,7 @@ use crate::common::{TestDb, insert_user};
 use app::{
     auth::model::{Credential, CurrentUser},
     domain::Role,
-    issues::{list::statements, model::{IssueFilter, IssueSort}},
+    issues::{list::statements, model::{AssigneeFilter, IssueFilter, IssueSort}},
     server::entities::issues,
 };
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Statement};
@@ -29,6 +29,8 @@ async fn seed(db: &DatabaseConnection, first_user: i64) {
          {first_user} + n % 10, {ts}, {ts}, 1 FROM {series}"
     );
     db.execute_unprepared(&sql).await.expect("seed issues");
+    // Two in three issues have an owner, spread over five people.
+    db.execute_unprepared(&format!("UPDATE issues SET assignee_id = {first_user} + id % 5 WHERE id % 3 <> 0")).await.expect("seed assignees");
     for t in 0..5 {
         db.execute_unprepared(&format!("INSERT INTO tags (name, name_key, colour, created_at) VALUES ('t{t}', 't{t}', 'RED', CURRENT_TIMESTAMP)")).await.unwrap();
     }
@@ -76,6 +78,7 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
     let as_role = |role: Role, id: i64| CurrentUser { id, email: String::new(), role, credential: Credential::Session(String::new()) };
     let maintainer = as_role(Role::Maintainer, 0);
     let reporter = as_role(Role::Reporter, users[3].id);
+    let owner = as_role(Role::Maintainer, users[1].id);
     let admin = as_role(Role::Admin, 0);
     let f = IssueFilter::default;
     let cases: Vec<(&str, &CurrentUser, IssueFilter)> = vec![
@@ -94,6 +97,11 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
         ("severity", &maintainer, IssueFilter { severity: Some(app::domain::Severity::High), ..f() }),
         ("tag", &maintainer, IssueFilter { tag: Some("t3".into()), ..f() }),
         ("reporter filter", &maintainer, IssueFilter { reporter: Some("user3@example.com".into()), ..f() }),
+        ("reporter by handle", &maintainer, IssueFilter { reporter: Some("user3".into()), ..f() }),
+        ("assigned to me", &owner, IssueFilter { assignee: Some(AssigneeFilter::Me), ..f() }),
+        ("assigned to a handle", &maintainer, IssueFilter { assignee: Some(AssigneeFilter::Handle("user2".into())), ..f() }),
+        ("assigned to nobody", &maintainer, IssueFilter { assignee: Some(AssigneeFilter::Nobody), ..f() }),
+        ("open and assigned to me", &owner, IssueFilter { open: true, assignee: Some(AssigneeFilter::Me), ..f() }),
         ("a reporter's own list", &reporter, f()),
         ("deep page, newest", &maintainer, IssueFilter { after: Some(cursor.clone()), ..f() }),
         ("deep page, most severe", &maintainer, IssueFilter { after: Some(cursor.clone()), sort: IssueSort::Severity, ..f() }),

@@ -3,6 +3,7 @@
 mod cli;
 mod headers;
 mod passwords;
+mod profile;
 mod sessions;
 mod sign_in;
 mod sso;
@@ -11,8 +12,9 @@ mod users;
 pub use cli::create_or_promote_admin;
 pub use headers::{ClientInfo, client_info_from, cookie_value, http_only_cookie, session_cookie, token_from_headers};
 pub use passwords::{Email, Password, change_password, hash_password};
+pub use profile::{my_profile, update_profile};
 pub use sessions::{ABSOLUTE_LIFETIME, IDLE_TIMEOUT, authenticate, list_sessions, log_out, purge_dead_sessions, revoke_other_sessions};
-pub use sign_in::{log_in, sign_up};
+pub use sign_in::{SignUp, log_in, sign_up};
 pub use sso::sign_in_with_provider;
 pub use users::{change_role, list_users, set_user_active};
 pub(crate) use users::require_admin;

@@ -14,19 +14,23 @@ use crate::{
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 
+/// What a new account chooses at sign-up.
+pub struct SignUp<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub display_name: &'a str,
+    pub handle: &'a str,
+}
+
 /// Creates a reporter account (an admin when the address is the configured ADMIN_EMAIL)
-/// and signs it in.
-pub async fn sign_up(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    client: &ClientInfo,
-) -> Result<(CurrentUser, String), AppError> {
-    let email = Email::parse(email);
-    let password = Password::parse("password", password);
-    let (email, password) = match (email, password) {
-        (Ok(e), Ok(p)) => (e, p),
-        (e, p) => return Err(AppError::merge_fields([e.err(), p.err()])),
+/// and signs it in. A taken address or handle is 409.
+pub async fn sign_up(state: &AppState, form: SignUp<'_>, client: &ClientInfo) -> Result<(CurrentUser, String), AppError> {
+    let email = Email::parse(form.email);
+    let password = Password::parse("password", form.password);
+    let identity = super::profile::parse_identity(form.display_name, form.handle);
+    let (email, password, (display_name, handle)) = match (email, password, identity) {
+        (Ok(e), Ok(p), Ok(i)) => (e, p, i),
+        (e, p, i) => return Err(AppError::merge_fields([e.err(), p.err(), i.err()])),
     };
     let address_key = client.ip.as_ref().map(|ip| format!("signup:ip:{ip}"));
     if let Some(key) = &address_key {
@@ -36,10 +40,21 @@ pub async fn sign_up(
     let hashed = hash_password(password).await?;
     let role = if state.settings.admin_email.as_deref() == Some(email.as_str()) { Role::Admin } else { Role::Reporter };
     let txn = crate::server::db::begin_write(&state.db).await?;
-    let (handle, display_name) = crate::people::service::identity_for(&txn, email.as_str()).await?;
+    if users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(&txn).await?.is_some() {
+        return Err(email_taken());
+    }
+    // The page suggests a handle from the address; taken, that suggestion gets a number. A
+    // handle the person chose themselves must be free.
+    let handle = if handle == crate::people::model::Handle::from_email(email.as_str()) {
+        crate::people::service::free_handle(&txn, &handle).await?
+    } else if crate::people::service::handle_taken(&txn, &handle).await? {
+        return Err(super::profile::handle_taken());
+    } else {
+        handle
+    };
     let inserted = users::ActiveModel {
         email: Set(email.as_str().to_owned()),
-        handle: Set(handle),
+        handle: Set(handle.as_str().to_owned()),
         display_name: Set(display_name),
         hashed_password: Set(Some(hashed)),
         google_id: Set(None),
@@ -52,16 +67,26 @@ pub async fn sign_up(
     .await;
     let user = match inserted {
         Ok(user) => user,
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::Conflict("an account with this email already exists; sign in instead".into()));
+        Err(err) => {
+            drop(txn);
+            let handle_race = super::profile::lost_handle_race(&state.db, &err, &handle, None).await?;
+            return Err(match err.sql_err() {
+                _ if handle_race => super::profile::handle_taken(),
+                Some(SqlErr::UniqueConstraintViolation(_)) => email_taken(),
+                _ => err.into(),
+            });
         }
-        Err(err) => return Err(err.into()),
     };
     let signed_in = open_session(state, &txn, &user, client).await?;
     append(&txn, Event::new(&signed_in.0, AuditAction::Signup).details(serde_json::json!({ "role": user.role })).ip(client.ip.clone())).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, role = %user.role, "account created");
     Ok(signed_in)
+}
+
+/// The answer when the address already has an account.
+fn email_taken() -> AppError {
+    AppError::Conflict("an account with this email already exists; sign in instead".into())
 }
 
 /// The one answer for an unknown address, a wrong password and a deactivated account.

@@ -18,7 +18,7 @@ pub(crate) use crate::access::require_admin;
 
 impl From<users::Model> for UserSummary {
     fn from(u: users::Model) -> Self {
-        UserSummary { id: u.id, email: u.email, role: u.role, active: u.deactivated_at.is_none(), created_at: u.created_at }
+        UserSummary { id: u.id, email: u.email, handle: u.handle, display_name: u.display_name, role: u.role, active: u.deactivated_at.is_none(), created_at: u.created_at }
     }
 }
 
