@@ -15,6 +15,7 @@ pub mod layout;
 pub mod live;
 pub mod menu;
 pub mod notifications;
+pub mod outbox;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -418,5 +418,6 @@ pub fn AdminUsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::outbox::components::FailedMail/>
     }
 }
