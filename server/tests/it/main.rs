@@ -25,6 +25,7 @@ mod metrics;
 mod migrations;
 mod notifications;
 mod oidc;
+mod password_reset;
 mod people;
 mod permissions;
 mod query_plans;
