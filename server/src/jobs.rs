@@ -78,7 +78,7 @@ pub fn spawn_mail(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
     match (&mail.smtp, &mail.from) {
         (Some(smtp), Some(from)) => {
             tracing::info!(smtp = %smtp.describe(), from = %from, "email on: sending through {}", smtp.describe());
-            Some(tokio::spawn(app::server::mail::worker::run(state.db.clone(), state.settings.clone())))
+            Some(tokio::spawn(app::server::mail::worker::run(state.db.clone(), mail.clone())))
         }
         _ => {
             tracing::info!("email off: SMTP_URL is not set, so no mail is queued or sent");

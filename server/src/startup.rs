@@ -79,12 +79,12 @@ pub fn settings(config: &Config) -> Settings {
         api_rate_per_minute: config.api_rate_per_minute,
         api_rate_burst: config.api_rate_burst,
         cors_allowed_origins: config.cors_allowed_origins.clone(),
-        mail: MailSettings::new(
+        mail: Arc::new(MailSettings::new(
             config.mail.as_ref().map(|mail| mail.smtp.clone()),
             config.mail.as_ref().map(|mail| mail.from.clone()),
             config.base_url(),
             config.mail_timing,
-        ),
+        )),
     }
 }
 

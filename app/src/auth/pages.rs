@@ -421,6 +421,5 @@ pub fn AdminUsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <crate::outbox::components::FailedMail/>
     }
 }

@@ -1,4 +1,4 @@
-//! The admins' view of undelivered mail, shown on the user admin page.
+//! The admins' view of undelivered mail, shown below the audit log.
 use super::api::list_failed_mail;
 use crate::issues::components::Timestamp;
 use leptos::prelude::*;

@@ -17,8 +17,8 @@ const KEEP_SENT: chrono::Duration = chrono::Duration::days(30);
 
 /// Sends queued mail until the process ends. Returns at once, with a warning, when the
 /// transport cannot be built; with email off there is nothing to run.
-pub async fn run(db: DatabaseConnection, settings: Arc<crate::server::Settings>) {
-    let mail = &settings.mail;
+pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>) {
+    let mail = &*mail;
     let (Some(url), Some(from)) = (&mail.smtp, &mail.from) else { return };
     let transport = match url.transport() {
         Ok(transport) => transport,
