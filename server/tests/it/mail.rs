@@ -155,6 +155,8 @@ async fn a_mail_undelivered_for_a_day_is_failed_and_shown_to_admins_only(db: Tes
     let bad = admin.get(app.url("/api/v1/admin/mail?status=lost")).send().await.unwrap();
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("status"));
+    let page = admin.get(app.url("/admin/audit")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Undelivered mail") && page.contains("gone@example.com"), "the admin page lists it");
     let metrics = admin.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.lines().any(|l| l == "mail_outbox_failed 1"), "{metrics}");
     assert!(metrics.lines().any(|l| l == "mail_outbox_queued 0"), "{metrics}");
