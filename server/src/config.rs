@@ -2,7 +2,7 @@
 //! start-up. clap reads every setting ([`ConfigArgs`]); [`Config::from_args`] turns them into
 //! typed settings. A bad value stops the server with one line that names the setting and the
 //! reason. Secrets stay wrapped ([`SecretString`]), so no `Debug` output or log line shows them.
-use app::server::mail::{Mailbox, MailTiming, SmtpUrl};
+use app::server::mail::MailTiming;
 use secrecy::{ExposeSecret, SecretString};
 use std::{
     net::SocketAddr,
@@ -11,7 +11,10 @@ use std::{
 };
 
 mod args;
+mod mail;
 pub use args::ConfigArgs;
+pub use mail::MailConfig;
+use mail::{mail_config, mail_timing};
 
 /// Development generates what it can; production requires it to be given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,12 +74,6 @@ pub struct Config {
     pub mail_timing: MailTiming,
 }
 
-/// Where email goes and from whom. The URL's password stays a secret.
-#[derive(Debug, Clone)]
-pub struct MailConfig {
-    pub smtp: SmtpUrl,
-    pub from: Mailbox,
-}
 
 /// An S3-compatible bucket (AWS, MinIO, Garage, ...).
 #[derive(Debug, Clone)]
@@ -280,39 +277,6 @@ impl Config {
             trust_forwarded_for,
         })
     }
-}
-
-/// `SMTP_URL` and `MAIL_FROM`, both or neither.
-fn mail_config(args: &ConfigArgs) -> Result<Option<MailConfig>, ConfigError> {
-    let Some(url) = given_secret(&args.smtp_url) else {
-        return match given(&args.mail_from) {
-            Some(_) => Err(invalid("SMTP_URL", "is required when MAIL_FROM is set")),
-            None => Ok(None),
-        };
-    };
-    let smtp = SmtpUrl::parse(url.expose_secret()).map_err(|reason| invalid("SMTP_URL", reason))?;
-    let from = given(&args.mail_from).ok_or_else(|| invalid("MAIL_FROM", "is required when SMTP_URL is set (Tracker <tracker@example.com>)"))?;
-    let from = app::server::mail::parse_sender(from).map_err(|reason| invalid("MAIL_FROM", reason))?;
-    Ok(Some(MailConfig { smtp, from }))
-}
-
-/// The outbox's intervals; the settings exist for tests and are left out of the help.
-fn mail_timing(args: &ConfigArgs) -> Result<MailTiming, ConfigError> {
-    let mut timing = MailTiming::default();
-    let positive = |setting: &'static str, value: &Option<String>| match given(value) {
-        None => Ok(None),
-        Some(raw) => number::<u64>(raw, |n| *n > 0).map(Some).ok_or_else(|| invalid(setting, format!("'{raw}' is not a positive whole number"))),
-    };
-    if let Some(ms) = positive("MAIL_POLL_MS", &args.mail_poll_ms)? {
-        timing.poll = Duration::from_millis(ms);
-    }
-    if let Some(ms) = positive("MAIL_RETRY_MS", &args.mail_retry_ms)? {
-        timing.retry_base = Duration::from_millis(ms);
-    }
-    if let Some(secs) = positive("MAIL_LOCK_SECS", &args.mail_lock_secs)? {
-        timing.lock = Duration::from_secs(secs);
-    }
-    Ok(timing)
 }
 
 /// Comma-separated origins, each a scheme and host (and port) without a path.
