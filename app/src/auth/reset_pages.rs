@@ -54,7 +54,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     {link_error} " " <a href="/forgot-password" class="underline">"Ask for a new link"</a>
                 </p>
             </Show>
-            <input type="hidden" name="token" prop:value=token/>
+            // An attribute, not a property, so the form carries the token before the page hydrates.
+            <input type="hidden" name="token" value=token/>
             <Field label="New password (at least 8 characters)" name="password" kind="password" autocomplete="new-password" error/>
             <button type="submit" class=BUTTON disabled=action.pending()>"Set the password"</button>
             <Show when=done>

@@ -90,6 +90,8 @@ async fn the_pages_server_functions_reset_a_password_too(db: TestDb) {
     let asked = call(&new_client(), &app, RequestPasswordReset::PATH, &[("email", "rita@example.com")]).await;
     assert_eq!(asked.status(), 200);
     let token = token_from_mail(&app, &sink, 1).await;
+    let reset_page = new_client().get(app.url(&format!("/reset-password?token={token}"))).send().await.unwrap().text().await.unwrap();
+    assert!(reset_page.contains(&format!("name=\"token\" value=\"{token}\"")), "the form carries the token before hydration");
     let reset = call(&new_client(), &app, ResetPassword::PATH, &[("token", &token), ("password", NEW_PASSWORD)]).await;
 
     assert_eq!(reset.status(), 200, "{}", reset.text().await.unwrap_or_default());
