@@ -15,6 +15,7 @@ pub mod layout;
 pub mod live;
 pub mod menu;
 pub mod notifications;
+pub mod outbox;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tags") view=tags::pages::TagsPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::pages::SignUpPage/>
+                    <Route path=path!("/forgot-password") view=auth::reset_pages::ForgotPasswordPage/>
+                    <Route path=path!("/reset-password") view=auth::reset_pages::ResetPasswordPage/>
                     <Route path=path!("/profile") view=auth::pages::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::pages::InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/notifications") view=notifications::pages::NotificationSettingsPage ssr=SsrMode::Async/>

@@ -57,6 +57,7 @@ pub fn api() -> Api {
         .merge(app::tags::rest::routes())
         .merge(app::stats::rest::routes())
         .merge(app::notifications::rest::routes())
+        .merge(app::outbox::rest::routes())
         .split_for_parts();
     let (uploads, upload_doc) = app::attachments::rest::upload_routes().split_for_parts();
     doc.merge(upload_doc);

@@ -2,6 +2,7 @@
 //! start-up. clap reads every setting ([`ConfigArgs`]); [`Config::from_args`] turns them into
 //! typed settings. A bad value stops the server with one line that names the setting and the
 //! reason. Secrets stay wrapped ([`SecretString`]), so no `Debug` output or log line shows them.
+use app::server::mail::MailTiming;
 use secrecy::{ExposeSecret, SecretString};
 use std::{
     net::SocketAddr,
@@ -10,7 +11,10 @@ use std::{
 };
 
 mod args;
+mod mail;
 pub use args::ConfigArgs;
+pub use mail::MailConfig;
+use mail::{mail_config, mail_timing};
 
 /// Development generates what it can; production requires it to be given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +68,12 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// An S3-compatible bucket for attachments; `None` keeps them under the data directory.
     pub s3: Option<S3Config>,
+    /// Email through SMTP, when configured.
+    pub mail: Option<MailConfig>,
+    /// How the outbox is worked (defaults, shortened by tests).
+    pub mail_timing: MailTiming,
 }
+
 
 /// An S3-compatible bucket (AWS, MinIO, Garage, ...).
 #[derive(Debug, Clone)]
@@ -240,7 +249,11 @@ impl Config {
             }),
         };
         let metrics_token = given_secret(&args.metrics_token).cloned();
+        let mail = mail_config(&args)?;
+        let mail_timing = mail_timing(&args)?;
         Ok(Config {
+            mail,
+            mail_timing,
             request_timeout,
             metrics_token,
             metrics_addr,

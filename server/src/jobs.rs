@@ -1,6 +1,7 @@
-//! Background work inside the server: the daily statistics job, on a fixed schedule.
+//! Background work inside the server: the daily statistics job, on a fixed schedule, and the
+//! mail sender.
 use app::{
-    server::job_lock::JobLock,
+    server::{AppState, job_lock::JobLock},
     stats::service::{self, Trigger, tick_of},
 };
 use chrono::Utc;
@@ -69,6 +70,21 @@ pub fn spawn_notification_mail(state: app::server::AppState) -> tokio::task::Joi
             let _ = tokio::time::timeout(MAIL_POLL, woken).await;
         }
     })
+}
+
+/// Starts the mail sender, saying once whether email is on and where it goes.
+pub fn spawn_mail(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
+    let mail = &state.settings.mail;
+    match (&mail.smtp, &mail.from) {
+        (Some(smtp), Some(from)) => {
+            tracing::info!(smtp = %smtp.describe(), from = %from, "email on: sending through {}", smtp.describe());
+            Some(tokio::spawn(app::server::mail::worker::run(state.db.clone(), mail.clone())))
+        }
+        _ => {
+            tracing::info!("email off: SMTP_URL is not set, so no mail is queued or sent");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

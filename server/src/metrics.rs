@@ -1,5 +1,5 @@
 //! Prometheus metrics at `/metrics`: requests by route and status with latency histograms,
-//! the database pool, open sockets and notices sent, and business counters. A process has one
+//! the database pool, open sockets and notices sent, the mail outbox, and business counters. A process has one
 //! recorder; every router in it (tests start many) renders from the same handle.
 use app::server::rest::ApiError;
 use app::{error::AppError, server::AppState};
@@ -75,5 +75,11 @@ pub async fn render(State(state): State<AppState>, headers: HeaderMap) -> Result
     metrics::gauge!("db_pool_connections").set(f64::from(size));
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);
     metrics::gauge!("websocket_connections").set(state.events.listeners() as f64);
+    if state.settings.mail.enabled() {
+        // Read from the table: the truth across restarts and instances.
+        let outbox = app::server::mail::counts(&state.db).await.map_err(AppError::from)?;
+        metrics::gauge!("mail_outbox_queued").set(outbox.queued as f64);
+        metrics::gauge!("mail_outbox_failed").set(outbox.failed as f64);
+    }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle().render()).into_response())
 }

@@ -1,6 +1,6 @@
 //! Opening the database, migrating it, and serving until a shutdown signal.
 use crate::config::{Config, Mode};
-use app::server::{AppState, OidcSettings, Settings};
+use app::server::{AppState, OidcSettings, Settings, mail::MailSettings};
 use leptos::config::{Env, LeptosOptions, get_configuration};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
@@ -79,6 +79,12 @@ pub fn settings(config: &Config) -> Settings {
         api_rate_per_minute: config.api_rate_per_minute,
         api_rate_burst: config.api_rate_burst,
         cors_allowed_origins: config.cors_allowed_origins.clone(),
+        mail: Arc::new(MailSettings::new(
+            config.mail.as_ref().map(|mail| mail.smtp.clone()),
+            config.mail.as_ref().map(|mail| mail.from.clone()),
+            config.base_url(),
+            config.mail_timing,
+        )),
     }
 }
 

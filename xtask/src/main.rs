@@ -220,6 +220,7 @@ fn test() -> Result<(), String> {
             // at once (a production server has one runtime and is not affected).
             .args(["--", "--test-threads=1"])
             .env("MOTO_SERVER", tools::moto_server(&project))
+            .env("SMTP_SINK", tools::smtp_sink(&project))
             .current_dir(&project.root),
         "cargo test",
     )?;

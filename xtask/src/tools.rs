@@ -19,6 +19,7 @@ pub struct Pins {
 #[derive(Deserialize)]
 struct PipPins {
     moto: String,
+    aiosmtpd: String,
     schemathesis: String,
 }
 
@@ -67,7 +68,10 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     vendor_echarts(&project)?;
     if test_tools {
         ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
-        ensure_pip(&project, &[("moto[server]", "moto", &pins.pip.moto), ("schemathesis", "schemathesis", &pins.pip.schemathesis)])?;
+        ensure_pip(
+            &project,
+            &[("moto[server]", "moto", &pins.pip.moto), ("aiosmtpd", "aiosmtpd", &pins.pip.aiosmtpd), ("schemathesis", "schemathesis", &pins.pip.schemathesis)],
+        )?;
     }
     Ok(())
 }
@@ -93,6 +97,11 @@ fn venv(project: &Project) -> std::path::PathBuf {
 /// The local S3 server the attachment tests start.
 pub fn moto_server(project: &Project) -> std::path::PathBuf {
     venv(project).join("bin/moto_server")
+}
+
+/// The Python that has aiosmtpd, for the mail tests' SMTP sink.
+pub fn smtp_sink(project: &Project) -> std::path::PathBuf {
+    venv(project).join("bin/python")
 }
 
 /// The API fuzzer the test command runs against the document.

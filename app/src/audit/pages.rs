@@ -104,5 +104,6 @@ pub fn AuditLogPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::outbox::components::FailedMail/>
     }
 }

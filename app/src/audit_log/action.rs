@@ -15,6 +15,8 @@ closed_set! {
         SessionsRevoked => "sessions_revoked", "Other sessions ended",
         PasswordChanged => "password_changed", "Password changed",
         ProfileChanged => "profile_changed", "Name or handle changed",
+        PasswordResetRequested => "password_reset_requested", "Password reset asked for",
+        PasswordReset => "password_reset", "Password reset",
         ApiTokenCreated => "api_token_created", "API token created",
         ApiTokenRevoked => "api_token_revoked", "API token revoked",
         RoleChanged => "role_changed", "Role changed",

@@ -169,6 +169,18 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     .await
 }
 
+/// Mails a password reset link to `email` if it has an account; the answer is the same if not.
+#[server]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    anyone(async |state| super::service::request_password_reset(&state, &email, &client_info(&state)).await).await
+}
+
+/// Sets a new password with a reset link's `token`; every session of the account ends.
+#[server]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    anyone(async |state| super::service::reset_password(&state, &token, &password, &client_info(&state)).await).await
+}
+
 /// Ends this session and clears the cookie.
 #[server]
 pub async fn log_out() -> Result<(), AppError> {

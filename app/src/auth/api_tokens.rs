@@ -21,7 +21,8 @@ pub const MAX_PER_USER: u64 = 20;
 /// How often the last-used time is written, at most.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
-fn hash(secret: &str) -> String {
+/// The SHA-256 of a secret, as stored; the secret itself is never kept.
+pub(super) fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 

@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod components;
 pub mod model;
 pub mod pages;
+pub mod reset_pages;
 #[cfg(feature = "ssr")]
 pub mod oidc;
 #[cfg(feature = "ssr")]

@@ -11,8 +11,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const BUTTON: &str = "rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-50";
-const CARD: &str = "mx-auto mt-8 flex max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900";
+/// The look of a form's main button.
+pub(super) const BUTTON: &str = "rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-50";
+/// The look of a form on a page of its own (sign-in, sign-up, password reset).
+pub(super) const CARD: &str = "mx-auto mt-8 flex max-w-sm flex-col gap-4 rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900";
 
 fn last_error<T: Clone + Send + Sync + 'static>(
     value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
@@ -72,7 +74,8 @@ pub fn LoginPage() -> impl IntoView {
         <ActionForm action attr:class=CARD>
             <CredentialFields heading="Sign in" password_label="Password" password_autocomplete="current-password"
                 submit="Sign in" error=last_error(action.value()) pending=action.pending().into()>
-                "No account yet? " <a href="/signup" class="text-indigo-600 underline dark:text-indigo-400">"Sign up"</a>
+                <a href="/forgot-password" class="text-indigo-600 underline dark:text-indigo-400">"Forgot password?"</a>
+                " · No account yet? " <a href="/signup" class="text-indigo-600 underline dark:text-indigo-400">"Sign up"</a>
             </CredentialFields>
         </ActionForm>
         <Suspense fallback=|| ()>

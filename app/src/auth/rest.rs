@@ -39,6 +39,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(log_in))
         .routes(routes!(log_out))
         .routes(routes!(who_am_i, update_profile))
+        .routes(routes!(request_password_reset))
+        .routes(routes!(reset_password))
         .routes(routes!(list_api_tokens, create_api_token))
         .routes(routes!(revoke_api_token))
         .routes(routes!(list_users))
@@ -112,6 +114,39 @@ async fn update_profile(State(state): State<AppState>, ApiUser(user): ApiUser, B
     let display_name = change.display_name.unwrap_or(current.display_name);
     let handle = change.handle.unwrap_or(current.handle);
     Ok(Json(super::service::update_profile(&state.db, &user, &display_name, &handle).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    email: String,
+}
+
+/// Mails a password reset link (valid 30 minutes, usable once) if the address has an account.
+/// The answer is 202 either way; asking is limited per address and per client (429).
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses((status = 202), (status = 409, body = ErrorBody, description = "Email is off on this server"), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn request_password_reset(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap, Body(request): Body<PasswordResetRequest>) -> Result<StatusCode, ApiError> {
+    let client = super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
+    super::service::request_password_reset(&state, &request.email, &client).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordResetConfirmation {
+    /// The `token` of the link in the mail.
+    token: String,
+    /// The new password: at least 8 characters.
+    password: String,
+}
+
+/// Sets a new password with a reset link's token. The link is used up, and every session of
+/// the account ends. An unknown, used or expired token is 422 on `token`.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirmation,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+async fn reset_password(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap, Body(request): Body<PasswordResetConfirmation>) -> Result<StatusCode, ApiError> {
+    let client = super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
+    super::service::reset_password(&state, &request.token, &request.password, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

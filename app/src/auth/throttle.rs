@@ -18,6 +18,11 @@ pub const LOGIN_PER_ADDRESS: Policy = Policy { max_failures: 50, window: Duratio
 /// Sign-up attempts from one client address.
 pub const SIGNUP_PER_ADDRESS: Policy = Policy { max_failures: 20, window: Duration::hours(1) };
 
+/// Password reset links asked for one address (with or without an account): 5 an hour.
+pub const RESET_PER_ACCOUNT: Policy = Policy { max_failures: 5, window: Duration::hours(1) };
+/// Password reset links asked for from one client address, over all addresses.
+pub const RESET_PER_ADDRESS: Policy = Policy { max_failures: 30, window: Duration::hours(1) };
+
 /// Fails with `RateLimited` while `key` is blocked.
 pub async fn check(db: &impl ConnectionTrait, key: &str) -> Result<(), AppError> {
     let Some(row) = auth_throttles::Entity::find_by_id(key.to_owned()).one(db).await? else { return Ok(()) };

@@ -100,7 +100,7 @@ fn options() -> Options {
 }
 
 /// Text made safe between tags.
-fn escape_text(out: &mut String, text: &str) {
+pub(crate) fn escape_text(out: &mut String, text: &str) {
     escape(out, text, false);
 }
 

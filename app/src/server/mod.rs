@@ -1,9 +1,10 @@
-//! Shared server-side infrastructure: state, database access, entities, tokens, markdown and CSP.
+//! Shared server-side infrastructure: state, database access, entities, tokens, markdown, mail and CSP.
 //! It knows no feature; features build on it.
 pub mod db;
 pub mod entities;
 pub mod events;
 pub mod job_lock;
+pub mod mail;
 pub mod markdown;
 pub mod request_id;
 pub mod rest;

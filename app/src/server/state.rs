@@ -51,6 +51,8 @@ pub struct Settings {
     pub api_rate_burst: u32,
     /// Other sites' origins whose pages may call `/api/v1` (CORS); none by default.
     pub cors_allowed_origins: Vec<String>,
+    /// Email: where it goes and from whom, or off.
+    pub mail: Arc<super::mail::MailSettings>,
 }
 
 /// The OpenID Connect client: who we are to the provider and where it sends users back.

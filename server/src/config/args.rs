@@ -95,6 +95,22 @@ pub struct ConfigArgs {
     /// The bucket's secret access key
     #[arg(long, env = "S3_SECRET_ACCESS_KEY", global = true, hide_env_values = true)]
     pub s3_secret_access_key: Option<SecretString>,
+    /// Email: `smtps://user:password@host:465`, `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS) or `smtp://host:25` (a relay, no password) [default: email off]
+    #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of email, `Tracker <tracker@example.com>`; required with SMTP_URL
+    #[arg(long, env = "MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// How often the mail sender looks for due mail, in milliseconds [default: 5000]
+    #[arg(long, env = "MAIL_POLL_MS", global = true, hide = true)]
+    pub mail_poll_ms: Option<String>,
+    /// The wait before the first retry of a mail, in milliseconds; it doubles each time [default: 30000]
+    #[arg(long, env = "MAIL_RETRY_MS", global = true, hide = true)]
+    pub mail_retry_ms: Option<String>,
+    /// How long a sender's claim on a batch of mail lasts, in seconds [default: 600]
+    #[arg(long, env = "MAIL_LOCK_SECS", global = true, hide = true)]
+    pub mail_lock_secs: Option<String>,
 }
 
 impl ConfigArgs {

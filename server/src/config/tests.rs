@@ -63,6 +63,8 @@ fn bad_values_name_their_setting() {
         ("API_RATE_BURST", "0"),
         ("METRICS_ADDR", "nowhere"),
         ("CORS_ALLOWED_ORIGINS", "https://app.example.com/path"),
+        ("SMTP_URL", "mail.example.com:465"),
+        ("MAIL_POLL_MS", "0"),
     ] {
         let err = config(&[("DATA_DIR", data), (key, value)]).unwrap_err();
         assert_eq!(err.setting, key, "{err}");
@@ -100,7 +102,8 @@ fn the_fallback_variables_are_read_when_the_main_ones_are_unset() {
 #[test]
 fn no_secret_reaches_the_debug_output_of_the_settings() {
     let dir = tempfile::tempdir().unwrap();
-    let secrets = ["signing-key-signing-key-signing-key-1", "db-password-7", "oidc-client-secret-7", "metrics-token-7", "s3-secret-access-key-7", "s3-access-key-id-7"];
+    let secrets = ["signing-key-signing-key-signing-key-1", "db-password-7", "oidc-client-secret-7", "metrics-token-7", "s3-secret-access-key-7", "s3-access-key-id-7", "smtp-password-7"];
+    let smtp_url = format!("smtps://tracker:{}@mail.example.com", secrets[6]);
     let database_url = format!("postgres://tracker:{}@db.internal:5432/tracker", secrets[1]);
     let cfg = config(&[
         ("DATA_DIR", dir.path().to_str().unwrap()),
@@ -112,6 +115,8 @@ fn no_secret_reaches_the_debug_output_of_the_settings() {
         ("S3_BUCKET", "attachments"),
         ("S3_SECRET_ACCESS_KEY", secrets[4]),
         ("S3_ACCESS_KEY_ID", secrets[5]),
+        ("SMTP_URL", &smtp_url),
+        ("MAIL_FROM", "Tracker <tracker@example.com>"),
     ])
     .unwrap();
     let settings = crate::startup::settings(&cfg);
@@ -125,4 +130,39 @@ fn no_secret_reaches_the_debug_output_of_the_settings() {
     }
     assert!(shown[0].contains("bind_addr: 127.0.0.1:3000"), "the other settings are still shown: {}", shown[0]);
     assert_eq!(settings.secret_key.expose_secret(), secrets[0].as_bytes(), "the secrets are kept, only hidden");
+}
+
+#[test]
+fn an_smtp_password_without_tls_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let err = config(&[("DATA_DIR", data), ("SMTP_URL", "smtp://tracker:hunter2@mail.example.com:25"), ("MAIL_FROM", "tracker@example.com")]).unwrap_err();
+
+    assert_eq!(err.setting, "SMTP_URL");
+    assert_eq!(err.to_string().lines().count(), 1);
+    assert!(err.to_string().starts_with("SMTP_URL: would send the user and password unencrypted"), "{err}");
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+}
+
+#[test]
+fn mail_needs_a_url_and_a_sender_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let no_sender = config(&[("DATA_DIR", data), ("SMTP_URL", "smtp://localhost:25")]).unwrap_err();
+    assert_eq!(no_sender.setting, "MAIL_FROM");
+    let bad_sender = config(&[("DATA_DIR", data), ("SMTP_URL", "smtp://localhost:25"), ("MAIL_FROM", "not an address")]).unwrap_err();
+    assert_eq!(bad_sender.setting, "MAIL_FROM");
+    let no_url = config(&[("DATA_DIR", data), ("MAIL_FROM", "tracker@example.com")]).unwrap_err();
+    assert_eq!(no_url.setting, "SMTP_URL");
+}
+
+#[test]
+fn the_three_smtp_forms_are_accepted_and_mail_is_off_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    for url in ["smtps://me:pw@mail.example.com", "smtp://me:pw@mail.example.com:587?tls=required", "smtp://127.0.0.1:2525"] {
+        let cfg = config(&[("DATA_DIR", data), ("SMTP_URL", url), ("MAIL_FROM", "Tracker <tracker@example.com>")]).unwrap();
+        assert!(cfg.mail.is_some(), "{url}");
+    }
+    assert!(config(&[("DATA_DIR", data)]).unwrap().mail.is_none());
 }

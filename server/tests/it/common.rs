@@ -160,6 +160,8 @@ pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
     })
     .expect("test configuration");
     let state = server::prepare(&config).await.expect("app starts");
+    // The mail sender runs as under `server serve` (and not at all with email off).
+    server::jobs::spawn_mail(&state);
     let (shutdown, signal) = oneshot::channel::<()>();
     tokio::spawn(server::serve(listener, server::router(state.clone()), async move {
         let _ = signal.await;

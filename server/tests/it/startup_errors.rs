@@ -98,3 +98,49 @@ fn no_secret_reaches_the_startup_logs_or_the_help() {
         assert!(!help.contains(secret), "{secret} in the help: {help}");
     }
 }
+
+#[test]
+fn an_smtp_password_that_would_go_unencrypted_is_refused() {
+    let output = run_server(&[("SMTP_URL", "smtp://tracker:hunter2secret@mail.example.com:25"), ("MAIL_FROM", "tracker@example.com")]);
+
+    assert!(!output.status.success());
+    let line = only_line(&output);
+    assert!(line.starts_with("error: SMTP_URL: would send the user and password unencrypted"), "{line}");
+    assert!(!line.contains("hunter2secret"), "{line}");
+}
+
+/// Serves with `vars` until a log line contains `wanted` (or 30 s pass), then stops; returns
+/// everything logged.
+fn serve_until_logged(vars: &[(&str, &str)], wanted: &str) -> String {
+    let data = tempfile::tempdir().unwrap();
+    let log_path = data.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.arg("serve").env_clear().env("DATA_DIR", data.path()).env("BIND_ADDR", "127.0.0.1:0").env("LOG_LEVEL", "info").env("LOG_FORMAT", "json");
+    command.envs(vars.iter().copied()).stdout(log.try_clone().unwrap()).stderr(log);
+    let mut child = command.spawn().expect("server binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut logged = String::new();
+    while std::time::Instant::now() < deadline && !logged.contains(wanted) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        logged = std::fs::read_to_string(&log_path).unwrap_or_default();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    logged
+}
+
+#[test]
+fn without_smtp_url_the_server_says_once_that_email_is_off() {
+    let logged = serve_until_logged(&[], "listening on");
+
+    assert_eq!(logged.matches("email off").count(), 1, "{logged}");
+}
+
+#[test]
+fn with_smtp_url_the_server_says_where_mail_goes_and_not_the_password() {
+    let logged = serve_until_logged(&[("SMTP_URL", "smtps://tracker:hunter2secret@mail.example.com"), ("MAIL_FROM", "tracker@example.com")], "listening on");
+
+    assert!(logged.contains("email on: sending through mail.example.com:465 (TLS, signing in)"), "{logged}");
+    assert!(!logged.contains("hunter2secret"), "{logged}");
+}

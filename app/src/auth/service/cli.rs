@@ -25,7 +25,9 @@ pub async fn create_or_promote_admin(db: &sea_orm::DatabaseConnection, email: &s
             active.role = Set(Role::Admin);
             active.hashed_password = Set(Some(hashed));
             active.deactivated_at = Set(None);
-            active.update(db).await?
+            let model = active.update(db).await?;
+            super::password_reset::forget_resets(db, model.id).await?;
+            model
         }
         None => {
             let (handle, display_name) = crate::people::service::identity_for(db, email.as_str()).await?;

@@ -2,6 +2,7 @@
 //! with accounts. Split by job; the public names stay reachable as `auth::service::*`.
 mod cli;
 mod headers;
+mod password_reset;
 mod passwords;
 mod profile;
 mod sessions;
@@ -11,6 +12,7 @@ mod users;
 
 pub use cli::create_or_promote_admin;
 pub use headers::{ClientInfo, client_info_from, cookie_value, http_only_cookie, session_cookie, token_from_headers};
+pub use password_reset::{RESET_LIFETIME, request_password_reset, reset_password};
 pub use passwords::{Email, Password, change_password, hash_password};
 pub use profile::{my_profile, update_profile};
 pub use sessions::{ABSOLUTE_LIFETIME, IDLE_TIMEOUT, authenticate, list_sessions, log_out, purge_dead_sessions, revoke_other_sessions};

@@ -115,6 +115,7 @@ pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str
     let mut active = row.into_active_model();
     active.hashed_password = Set(Some(hashed));
     active.update(&txn).await?;
+    super::password_reset::forget_resets(&txn, user.id).await?;
     revoke_others(&txn, user).await?;
     append(&txn, Event::new(user, AuditAction::PasswordChanged)).await?;
     txn.commit().await?;

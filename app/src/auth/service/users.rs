@@ -67,6 +67,7 @@ pub async fn set_user_active(state: &AppState, actor: &CurrentUser, user_id: i64
     let user = model.update(&txn).await?;
     if !active {
         revoke(sessions::Entity::update_many()).filter(sessions::Column::UserId.eq(user_id)).exec(&txn).await?;
+        super::password_reset::forget_resets(&txn, user_id).await?;
     }
     append(&txn, Event::new(actor, if active { AuditAction::UserReactivated } else { AuditAction::UserDeactivated }).target(user_target(&user))).await?;
     txn.commit().await?;
