@@ -11,7 +11,7 @@ async function fileIssue(page: import("@playwright/test").Page, title: string) {
   return new URL(page.url()).pathname;
 }
 
-test("a maintainer's comment and status change reach the reporter's bell live; the inbox opens the issue at the change and the count drops", async ({ browser }) => {
+test("a maintainer comments, assigns and triages; the reporter's bell rises live, the inbox opens the issue at the change and the count drops", async ({ browser }) => {
   const reporter = await (await browser.newContext()).newPage();
   await signUp(reporter, `bell-${Date.now()}@example.com`);
   const issuePath = await fileIssue(reporter, "Bell check");
@@ -29,6 +29,10 @@ test("a maintainer's comment and status change reach the reporter's bell live; t
   await maintainer.getByLabel("Add a comment (markdown)").fill("Looking into it");
   await maintainer.getByRole("button", { name: "Comment", exact: true }).click();
   await expect(maintainer.getByTestId("timeline")).toContainText("Looking into it");
+  // Taking the issue tells the new owner only (here the actor, so nobody); the reporter hears
+  // about the comment and the status.
+  await maintainer.getByRole("button", { name: "Assign to me" }).click();
+  await expect(maintainer.getByTestId("assignee-button")).toContainText("Admin");
   await maintainer.getByTestId("status-control").getByRole("button", { name: "Triage" }).click();
 
   await expect(reporter.getByTestId("bell-count")).toHaveText("2");

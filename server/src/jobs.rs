@@ -47,7 +47,7 @@ pub fn digest_cutoff(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
 /// Turns notifications due by mail into outbox mail: at once when a change notified someone
 /// (its inbox notice wakes the loop), and every few seconds in case a notice was missed or
 /// another instance made them; and each day's digests once the digest time has passed.
-pub fn spawn_notification_mail(state: app::server::AppState) -> tokio::task::JoinHandle<()> {
+fn spawn_notification_mail(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut notices = state.events.subscribe();
         loop {
@@ -72,8 +72,10 @@ pub fn spawn_notification_mail(state: app::server::AppState) -> tokio::task::Joi
     })
 }
 
-/// Starts the mail sender, saying once whether email is on and where it goes.
+/// Starts the mail sender, saying once whether email is on and where it goes, and the loop
+/// that turns notifications into mail (with email off it clears what they were due).
 pub fn spawn_mail(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
+    spawn_notification_mail(state.clone());
     let mail = &state.settings.mail;
     match (&mail.smtp, &mail.from) {
         (Some(smtp), Some(from)) => {

@@ -129,7 +129,6 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
         Command::Serve => {
             let listener = startup::bind(&config).await?;
             server::jobs::spawn_stats(state.db.clone(), state.stats_job.clone(), config.stats_interval);
-            server::jobs::spawn_notification_mail(state.clone());
             server::jobs::spawn_mail(&state);
             if let Some(addr) = config.metrics_addr {
                 let metrics_listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("METRICS_ADDR: cannot listen on {addr} ({e})"))?;

@@ -69,9 +69,14 @@ pub async fn create_issue(
     /// Posted as `tags[]`, one per checked box; none when no box is checked.
     #[server(default)]
     tags: Vec<i64>,
+    /// Who owns it from the start (maintainers and admins only), by account id.
+    #[server(default)]
+    assignee_id: Option<i64>,
 ) -> Result<IssueDetail, AppError> {
     signed_in(async |state, user| {
-        let issue = super::service::create_issue(&state.db, &state.events, &user, &title, &description, severity, &tags).await?;
+        let assignee = assignee_id.map(super::assign::Assignee::Id);
+        let filing = super::service::Filing { title: &title, description: &description, severity, tag_ids: &tags, assignee: assignee.as_ref() };
+        let issue = super::service::create_issue(&state.db, &state.events, &user, filing).await?;
         leptos_axum::redirect(&format!("/issues/{}", issue.summary.id));
         Ok(issue)
     })

@@ -100,13 +100,19 @@ pub struct NewIssue {
     severity: Severity,
     #[serde(default)]
     tag_ids: Vec<i64>,
+    /// The handle of the maintainer or admin who owns it from the start; only maintainers and
+    /// admins may set it (403 otherwise).
+    #[serde(default)]
+    assignee: Option<String>,
 }
 
 /// Files an issue. Its `Location` is the new issue.
 #[utoipa::path(post, path = "/api/v1/issues", tag = "issues", request_body = NewIssue, security(("bearer" = [])),
-    responses((status = 201, body = IssueDetail, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IssueDetail, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Body(new): Body<NewIssue>) -> Result<Response, ApiError> {
-    let detail = super::service::create_issue(&state.db, &state.events, &user, &new.title, &new.description, new.severity, &new.tag_ids).await?;
+    let assignee = new.assignee.map(super::assign::Assignee::Handle);
+    let filing = super::service::Filing { title: &new.title, description: &new.description, severity: new.severity, tag_ids: &new.tag_ids, assignee: assignee.as_ref() };
+    let detail = super::service::create_issue(&state.db, &state.events, &user, filing).await?;
     Ok(created(format!("/api/v1/issues/{}", detail.summary.id), detail))
 }
 

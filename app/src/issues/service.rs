@@ -215,16 +215,24 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
     Ok(detail)
 }
 
-/// Files an issue for `actor`; the issue and its `created` event land together.
-pub async fn create_issue(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    title: &str,
-    description: &str,
-    severity: Severity,
-    tag_ids: &[i64],
-) -> Result<IssueDetail, AppError> {
+/// What someone files: the issue's content and, from a maintainer or admin, who owns it from
+/// the start.
+#[derive(Debug, Clone, Copy)]
+pub struct Filing<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub severity: Severity,
+    pub tag_ids: &'a [i64],
+    pub assignee: Option<&'a super::assign::Assignee>,
+}
+
+/// Files an issue for `actor`; the issue, its `created` event and its assignment land together.
+/// Only maintainers and admins may name an assignee (403 otherwise).
+pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, filing: Filing<'_>) -> Result<IssueDetail, AppError> {
+    let Filing { title, description, severity, tag_ids, assignee } = filing;
+    if assignee.is_some() {
+        access::require_triager(actor)?;
+    }
     let content = parse_content(title, description);
     let tags = super::tagging::resolve(db, tag_ids).await;
     let ((title, description), tags) = match (content, tags) {
@@ -233,12 +241,14 @@ pub async fn create_issue(
     };
     let now = Utc::now();
     let txn = crate::server::db::begin_write(db).await?;
+    let owner = super::assign::resolve(&txn, assignee).await?;
     let issue = issues::ActiveModel {
         title: Set(title),
         description: Set(description),
         severity: Set(severity),
         status: Set(Status::Open),
         reporter_id: Set(actor.id),
+        assignee_id: Set(owner),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -252,13 +262,20 @@ pub async fn create_issue(
         link_tags(&txn, issue.id, &tags).await?;
         told = told.and(record(&txn, issue.id, actor.id, Change::Tags { from: Vec::new(), to: names(&tags) }).await?);
     }
+    if let Some(owner) = owner {
+        told = told.and(record(&txn, issue.id, actor.id, Change::Assigned { from: None, to: Some(owner) }).await?);
+    }
     txn.commit().await?;
     announce(events, &issue, issue.version, IssueChange::Created, &told);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.
     let page = Page::default().with_people(mentionable(db, [issue.description.as_str()]).await?);
     let reporter = users::Entity::find_by_id(actor.id).one(db).await?.map(Person::from).ok_or(AppError::NotFound)?;
-    Ok(detail(issue, reporter, None, tags, &page))
+    let assignee = match owner {
+        Some(owner) => users::Entity::find_by_id(owner).one(db).await?.map(Person::from),
+        None => None,
+    };
+    Ok(detail(issue, reporter, assignee, tags, &page))
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).

@@ -6,16 +6,17 @@
 use super::{model::action, service::set_delivery};
 use crate::{
     activity::notify::may_hear,
-    domain::{Delivery, MailPurpose, MailStatus, NotificationKind},
+    domain::{Delivery, MailPurpose, NotificationKind},
     error::AppError,
     server::{
         AppState,
-        entities::{issues, mail_outbox, notifications, users},
+        entities::{issues, notifications, users},
+        mail::{OutgoingMail, enqueue, escape_html},
         tokens,
     },
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr};
 use std::collections::{BTreeMap, HashMap};
 
 /// The audience of unsubscribe tokens.
@@ -27,13 +28,12 @@ const BATCH: u64 = 200;
 
 /// Whether this server sends mail.
 pub fn email_enabled(state: &AppState) -> bool {
-    let _ = state;
-    false
+    state.settings.mail.enabled()
 }
 
 /// The address the site is reached at, without a trailing slash.
 fn site(state: &AppState) -> String {
-    state.settings.public_url.clone().unwrap_or_default().trim_end_matches('/').to_owned()
+    state.settings.mail.base_url.clone()
 }
 
 /// A signed token that sets `kind` to in-app only for account `user_id`, and only that.
@@ -97,12 +97,12 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
     let html = format!(
         "<p>{what} on <a href=\"{href}\">{issue}</a>.</p><p><a href=\"{href}\">Open the issue</a></p>\
          <p style=\"color:#64748b;font-size:12px\">You are getting this because {why}. <a href=\"{settings}\">Choose how you hear about {kind}</a> · <a href=\"{unsubscribe}\">Stop these mails</a></p>",
-        what = ammonia::clean_text(&what),
-        href = ammonia::clean_text(&href),
-        issue = ammonia::clean_text(&issue_text),
+        what = escape_html(&what),
+        href = escape_html(&href),
+        issue = escape_html(&issue_text),
         kind = line.row.kind.label().to_lowercase(),
-        settings = ammonia::clean_text(&settings),
-        unsubscribe = ammonia::clean_text(&unsubscribe),
+        settings = escape_html(&settings),
+        unsubscribe = escape_html(&unsubscribe),
     );
     Letter { subject: format!("{issue_text}: {what}"), text, html, unsubscribe: Some(one_click) }
 }
@@ -120,43 +120,32 @@ fn digest(state: &AppState, lines: &[Line]) -> Letter {
     for group in by_issue.values() {
         let (issue_text, href) = issue_line(&site, &group[0].issue);
         text.push_str(&format!("\n{issue_text}\n{href}\n"));
-        html.push_str(&format!("<h3><a href=\"{}\">{}</a></h3><ul>", ammonia::clean_text(&href), ammonia::clean_text(&issue_text)));
+        html.push_str(&format!("<h3><a href=\"{}\">{}</a></h3><ul>", escape_html(&href), escape_html(&issue_text)));
         for line in group {
             let what = format!("{} {} ({})", line.actor, action(line.row.kind, &line.row.detail), line.row.created_at.format("%b %-d, %H:%M UTC"));
             text.push_str(&format!("  - {what}\n"));
-            html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", ammonia::clean_text(&link(&site, &line.row)), ammonia::clean_text(&what)));
+            html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_html(&link(&site, &line.row)), escape_html(&what)));
         }
         html.push_str("</ul>");
     }
     text.push_str(&format!("\nYou are getting this daily digest because you chose it. Change that: {settings}\n"));
-    html.push_str(&format!("<p style=\"color:#64748b;font-size:12px\">You are getting this daily digest because you chose it. <a href=\"{}\">Change that</a></p>", ammonia::clean_text(&settings)));
+    html.push_str(&format!("<p style=\"color:#64748b;font-size:12px\">You are getting this daily digest because you chose it. <a href=\"{}\">Change that</a></p>", escape_html(&settings)));
     let subject = format!("Your daily digest: {} notifications about {} issues", lines.len(), by_issue.len());
     Letter { subject, text, html, unsubscribe: None }
 }
 
 /// Writes `letter` to `user` into the outbox, in `txn`.
-async fn queue(txn: &impl ConnectionTrait, user: &users::Model, letter: Letter, purpose: MailPurpose) -> Result<(), AppError> {
-    let now = Utc::now();
-    mail_outbox::ActiveModel {
-        message_id: Set(format!("<{}@tracker>", uuid::Uuid::new_v4())),
-        user_id: Set(Some(user.id)),
-        to_address: Set(user.email.clone()),
-        subject: Set(letter.subject.chars().filter(|c| !c.is_control()).take(200).collect()),
-        text_body: Set(letter.text),
-        html_body: Set(letter.html),
-        unsubscribe: Set(letter.unsubscribe),
-        purpose: Set(purpose),
-        status: Set(MailStatus::Queued),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        locked_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+async fn queue(state: &AppState, txn: &impl ConnectionTrait, user: &users::Model, letter: Letter, purpose: MailPurpose) -> Result<(), AppError> {
+    let mail = OutgoingMail {
+        user_id: Some(user.id),
+        to: user.email.clone(),
+        subject: letter.subject,
+        text: letter.text,
+        html: letter.html,
+        unsubscribe: letter.unsubscribe,
+        purpose,
+    };
+    enqueue(txn, &state.settings.mail, mail).await?;
     Ok(())
 }
 
@@ -212,12 +201,15 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
     if email_enabled(state) {
         for (user, lines) in gather(&txn, rows).await? {
             for line in &lines {
-                queue(&txn, &user, single(state, &user, line), MailPurpose::Notification).await?;
+                queue(state, &txn, &user, single(state, &user, line), MailPurpose::Notification).await?;
                 mails += 1;
             }
         }
     }
     txn.commit().await?;
+    if mails > 0 {
+        state.settings.mail.wake();
+    }
     Ok(mails)
 }
 
@@ -247,11 +239,14 @@ pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usi
         clear(&txn, ids, notifications::Column::DigestDue).await?;
         if email_enabled(state) {
             for (user, lines) in gather(&txn, rows).await? {
-                queue(&txn, &user, digest(state, &lines), MailPurpose::Digest).await?;
+                queue(state, &txn, &user, digest(state, &lines), MailPurpose::Digest).await?;
                 sent += 1;
             }
         }
         txn.commit().await?;
+    }
+    if sent > 0 {
+        state.settings.mail.wake();
     }
     Ok(sent)
 }

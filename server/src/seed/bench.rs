@@ -35,6 +35,10 @@ pub struct Seeded {
     pub events: usize,
     pub issue_tags: usize,
     pub maintainer: CurrentUser,
+    /// Who the benchmark's owned filings are assigned to (a second maintainer), and the handles
+    /// they mention (a third maintainer and the admin).
+    pub assignee: i64,
+    pub mentioned: Vec<String>,
 }
 
 /// Rows waiting for their batch insert.
@@ -75,6 +79,7 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
     accounts.extend((1..=MAINTAINERS).map(|n| (format!("bench.maintainer{n}@bench.test"), Role::Maintainer)));
     accounts.extend((1..=REPORTERS).map(|n| (format!("bench.reporter{n}@bench.test"), Role::Reporter)));
     let mut user_ids = Vec::new();
+    let mut handles = Vec::new();
     for (email, role) in &accounts {
         let (handle, display_name) = app::people::service::identity_for(&txn, email).await?;
         let user = users::ActiveModel {
@@ -91,6 +96,7 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
         .insert(&txn)
         .await?;
         user_ids.push(user.id);
+        handles.push(user.handle);
     }
     let maintainer = CurrentUser { id: user_ids[1], email: MAINTAINER.to_owned(), role: Role::Maintainer, credential: Credential::Session(String::new()) };
     let mut tag_ids = Vec::new();
@@ -195,7 +201,7 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
         // No ANALYZE: the app never runs it on SQLite, so the planner sees what it sees in use.
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
-    Ok(Seeded { users: accounts.len(), tags: TAGS.len(), issues: count, comments: comment_total, events: event_total, issue_tags: tag_total, maintainer })
+    Ok(Seeded { users: accounts.len(), tags: TAGS.len(), issues: count, comments: comment_total, events: event_total, issue_tags: tag_total, maintainer, assignee: user_ids[2], mentioned: vec![handles[3].clone(), handles[0].clone()] })
 }
 
 /// The list views the benchmark loads, by name: the page (S1), a filtered list and a search (S2).
@@ -230,6 +236,8 @@ pub fn manifest(backend: DbBackend, seeded: &Seeded, seconds: f64) -> serde_json
         "issue_events": seeded.events,
         "issue_tags": seeded.issue_tags,
         "maintainer": MAINTAINER,
+        "assignee_id": seeded.assignee,
+        "mentioned": seeded.mentioned,
         "paths": {
             "log_in": <LogIn as ServerFn>::PATH,
             "list_issues": <ListIssues as ServerFn>::PATH,

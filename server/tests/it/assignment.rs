@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 on_both_databases!(
     a_maintainer_assigns_by_handle_and_the_history_row_lands_with_it,
+    filing_can_name_an_owner_for_triagers_only,
     reporters_cannot_assign_and_learn_nothing_about_other_issues,
     only_active_maintainers_and_admins_can_be_assigned,
     a_stale_assignment_is_409_and_changes_nothing,
@@ -69,6 +70,31 @@ async fn a_maintainer_assigns_by_handle_and_the_history_row_lands_with_it(db: Te
     let detail: Value = mo.get(&format!("/api/v1/issues/{}", issue.id)).await.json().await.unwrap();
     assert_eq!(detail["summary"]["reporter"]["handle"], "rita");
     assert_eq!(detail["summary"]["assignee"], Value::Null);
+}
+
+async fn filing_can_name_an_owner_for_triagers_only(db: TestDb) {
+    let app = spawn_app(db).await;
+    let mo = api(&app, "mo@example.com", Role::Maintainer).await;
+    let rita = api(&app, "rita@example.com", Role::Reporter).await;
+    let ada = insert_user(app.db(), "ada@example.com", Role::Admin).await;
+    let new = |assignee: &str| json!({ "title": "Owned from the start", "description": "cc nobody", "severity": "HIGH", "assignee": assignee });
+
+    let created = mo.send(Method::POST, "/api/v1/issues", Some(new("ada"))).await;
+    assert_eq!(created.status(), 201);
+    let body: Value = created.json().await.unwrap();
+    assert_eq!(body["summary"]["assignee"]["handle"], "ada");
+    let id = body["summary"]["id"].as_i64().unwrap();
+    assert_eq!(issue_row(&app, id).await.assignee_id, Some(ada.id));
+    assert_eq!(assigned_events(&app, id).await.len(), 1, "the assignment is in the history with the filing");
+    let told = notifications::Entity::find().filter(notifications::Column::UserId.eq(ada.id)).all(app.db()).await.unwrap();
+    assert_eq!(told.iter().map(|n| n.kind).collect::<Vec<_>>(), [NotificationKind::Assigned]);
+
+    let before = issues::Entity::find().all(app.db()).await.unwrap().len();
+    let refused = rita.send(Method::POST, "/api/v1/issues", Some(new("ada"))).await;
+    assert_eq!(refused.status(), 403, "reporters cannot assign, not even while filing");
+    let unknown = mo.send(Method::POST, "/api/v1/issues", Some(new("nobody-here"))).await;
+    assert_eq!(error(unknown, 422).await.1, ["assignee"]);
+    assert_eq!(issues::Entity::find().all(app.db()).await.unwrap().len(), before, "nothing half-written");
 }
 
 async fn reporters_cannot_assign_and_learn_nothing_about_other_issues(db: TestDb) {

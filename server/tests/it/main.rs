@@ -23,6 +23,7 @@ mod mail_faults;
 mod markdown;
 mod metrics;
 mod migrations;
+mod notification_mail;
 mod notifications;
 mod oidc;
 mod password_reset;

@@ -17,6 +17,9 @@ pub struct Manifest {
     pub issue_events: u64,
     pub issue_tags: u64,
     pub maintainer: String,
+    /// The account owned filings are assigned to, and the handles they mention.
+    pub assignee_id: i64,
+    pub mentioned: Vec<String>,
     pub paths: Paths,
     pub views: HashMap<String, View>,
 }

@@ -28,6 +28,8 @@ pub fn command(workspace: &Workspace, database_url: &str, addr: &str) -> Command
         .env("LOG_LEVEL", "warn")
         .env("STATS_INTERVAL_MINUTES", "1440")
         .env_remove("PUBLIC_URL")
+        .env_remove("SMTP_URL")
+        .env_remove("MAIL_FROM")
         .env_remove("METRICS_TOKEN")
         .env_remove("RUST_LOG");
     command
@@ -59,13 +61,18 @@ impl Server {
     /// Starts the server on `database_url` and waits until `/health` answers 200. Its log
     /// (warnings and errors) goes to `<target>/bench-logs/<name>.log`, kept after the run.
     pub fn start(workspace: &Workspace, database_url: &str, name: &str) -> Result<Server, String> {
+        Server::start_with(workspace, database_url, name, &[])
+    }
+
+    /// Like [`Server::start`], with extra settings (`("SMTP_URL", "…")`).
+    pub fn start_with(workspace: &Workspace, database_url: &str, name: &str, settings: &[(&str, String)]) -> Result<Server, String> {
         let addr = free_addr()?;
         let logs = workspace.project.target.join("bench-logs");
         std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
         let path = logs.join(format!("{name}.log"));
         let log = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let err = log.try_clone().map_err(|e| format!("{}: {e}", path.display()))?;
-        let child = command(workspace, database_url, &addr).stdout(log).stderr(err).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
+        let child = command(workspace, database_url, &addr).envs(settings.iter().map(|(k, v)| (*k, v.as_str()))).stdout(log).stderr(err).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
         let mut server = Server { child: Some(child), addr };
         let deadline = Instant::now() + Duration::from_secs(60);
         while get_status(&server.addr, "/health") != Some(200) {
