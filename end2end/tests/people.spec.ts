@@ -7,15 +7,15 @@ test("sign-up suggests a name and a handle from the address, and the profile cha
   await hydrated(page);
   await page.getByLabel("Email").fill(`ana.lopez-${stamp}@example.com`);
   await expect(page.getByLabel("Display name")).toHaveValue(`Ana Lopez ${stamp}`);
-  await expect(page.getByLabel("Handle")).toHaveValue(`ana-lopez-${stamp}`);
-  await page.getByLabel("Handle").fill(`ana_${stamp}`);
+  await expect(page.getByLabel("Handle", { exact: true })).toHaveValue(`ana-lopez-${stamp}`);
+  await page.getByLabel("Handle", { exact: true }).fill(`ana_${stamp}`);
   await page.getByLabel(/^Password/).fill("a good long password");
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page).toHaveURL(/\/issues$/);
 
   await page.goto("/profile");
   await hydrated(page);
-  await expect(page.getByLabel("Handle")).toHaveValue(`ana_${stamp}`);
+  await expect(page.getByLabel("Handle", { exact: true })).toHaveValue(`ana_${stamp}`);
   await page.getByLabel("Display name").fill("Ana L");
   await page.getByRole("button", { name: "Save name and handle" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
