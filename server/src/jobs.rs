@@ -37,6 +37,8 @@ pub fn spawn_stats(db: DatabaseConnection, lock: JobLock, interval: Duration) ->
 const DIGEST_HOUR: u32 = 7;
 /// How often the notification mailer looks for work when nothing wakes it.
 const MAIL_POLL: Duration = Duration::from_secs(5);
+/// How long the notification mailer waits after a change woke it, for more to arrive.
+const MAIL_GATHER: Duration = Duration::from_millis(500);
 
 /// The latest digest time at or before `now`: today's, or yesterday's before it.
 pub fn digest_cutoff(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
@@ -67,7 +69,12 @@ fn spawn_notification_mail(state: AppState) -> tokio::task::JoinHandle<()> {
                     }
                 }
             };
-            let _ = tokio::time::timeout(MAIL_POLL, woken).await;
+            if tokio::time::timeout(MAIL_POLL, woken).await.is_ok() {
+                // Woken by a change: gather the changes close behind it into the same pass, so a
+                // burst of changes costs a few passes rather than one each.
+                tokio::time::sleep(MAIL_GATHER).await;
+                while let Ok(_) | Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) = notices.try_recv() {}
+            }
         }
     })
 }

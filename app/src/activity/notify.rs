@@ -104,8 +104,15 @@ impl Plan {
 pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, event_id: i64, change: &Change) -> Result<Told, AppError> {
     let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Told::nobody()) };
     let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else { return Ok(Told::nobody()) };
-    if let (Change::Created { .. }, Some((_, after))) = (change, &mut plan.mentions_in) {
-        after.clone_from(&issue.description);
+    let created = matches!(change, Change::Created { .. });
+    if created {
+        if let Some((_, after)) = &mut plan.mentions_in {
+            after.clone_from(&issue.description);
+        }
+        // Filed with an owner: the assignment's notification goes with the filing's.
+        if let Some(assignee) = issue.assignee_id {
+            plan = Plan { kind: Some(NotificationKind::Assigned), only: Some(assignee), watcher: Some(assignee), ..plan };
+        }
     }
     if issue.deleted_at.is_some() {
         return Ok(Told::nobody());
@@ -121,22 +128,34 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
     if plan.kind.is_none() && handles.is_empty() {
         return Ok(Told::nobody());
     }
-    let rows = issue_watchers::Entity::find().filter(issue_watchers::Column::IssueId.eq(issue_id)).all(txn).await?;
+    // A new issue has no watcher rows yet.
+    let rows = if created { Vec::new() } else { issue_watchers::Entity::find().filter(issue_watchers::Column::IssueId.eq(issue_id)).all(txn).await? };
     let chosen: HashMap<i64, WatchState> = rows.iter().map(|row| (row.user_id, row.state)).collect();
-
-    // Mentioned people who may see the issue; anyone else mentioned is passed over in silence.
-    let mut mentioned_ids = BTreeSet::new();
-    if !handles.is_empty() {
-        let people = users::Entity::find().filter(users::Column::Handle.is_in(handles)).all(txn).await?;
-        mentioned_ids.extend(people.into_iter().filter(|user| may_hear(user, &issue)).map(|user| user.id));
-    }
-
     let mut watchers: BTreeSet<i64> = rows.iter().filter(|row| row.state == WatchState::Watching).map(|row| row.user_id).collect();
     for implicit in [Some(issue.reporter_id), issue.assignee_id].into_iter().flatten() {
         if !chosen.contains_key(&implicit) {
             watchers.insert(implicit);
         }
     }
+    // Everyone who may hear, in one query: the people mentioned (by handle) and the audience.
+    let audience_ids: Vec<i64> = match (plan.kind, plan.only) {
+        (None, _) => Vec::new(),
+        (Some(_), Some(only)) => vec![only],
+        (Some(_), None) => watchers.iter().copied().collect(),
+    };
+    let mut who = sea_orm::Condition::any();
+    if !handles.is_empty() {
+        who = who.add(users::Column::Handle.is_in(handles.clone()));
+    }
+    if !audience_ids.is_empty() {
+        who = who.add(users::Column::Id.is_in(audience_ids));
+    }
+    let people: HashMap<i64, users::Model> = users::Entity::find().filter(who).all(txn).await?.into_iter().map(|u| (u.id, u)).collect();
+
+    // Mentioned people who may see the issue; anyone else mentioned is passed over in silence.
+    let mentioned_ids: BTreeSet<i64> =
+        people.values().filter(|user| handles.contains(&user.handle) && may_hear(user, &issue)).map(|user| user.id).collect();
+
     // Who joins the watchers: the commenter or new assignee, and the people mentioned, unless
     // they chose otherwise before.
     let joining: BTreeSet<i64> = plan.watcher.into_iter().chain(mentioned_ids.iter().copied()).filter(|id| !chosen.contains_key(id)).collect();
@@ -174,9 +193,11 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
     }
 
     // Checked against the accounts as they are now: active, and allowed to see the issue.
-    let ids: Vec<i64> = lines.iter().map(|(user_id, ..)| *user_id).collect();
-    let people: HashMap<i64, users::Model> = users::Entity::find().filter(users::Column::Id.is_in(ids.clone())).all(txn).await?.into_iter().map(|u| (u.id, u)).collect();
     lines.retain(|(user_id, ..)| people.get(user_id).is_some_and(|user| may_hear(user, &issue)));
+    if lines.is_empty() {
+        return Ok(Told::nobody());
+    }
+    let ids: Vec<i64> = lines.iter().map(|(user_id, ..)| *user_id).collect();
     let prefs: HashMap<(i64, NotificationKind), Delivery> = notification_prefs::Entity::find()
         .filter(notification_prefs::Column::UserId.is_in(ids))
         .all(txn)
@@ -184,9 +205,6 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
         .into_iter()
         .map(|pref| ((pref.user_id, pref.kind), pref.delivery))
         .collect();
-    if lines.is_empty() {
-        return Ok(Told::nobody());
-    }
     let comment_id = match change {
         Change::CommentAdded { body } | Change::CommentEdited { to: body, .. } => comments::Entity::find()
             .filter(comments::Column::IssueId.eq(issue_id))

@@ -34,6 +34,13 @@ pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, ch
     notify::on_change(txn, issue_id, actor_id, event.id, &change).await
 }
 
+/// Records `change` like [`record`], telling nobody: for a change whose notifications another
+/// change recorded with it already made (an owner named at filing is told by the filing).
+pub async fn record_told_with(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, change: Change) -> Result<(), AppError> {
+    row(issue_id, actor_id, change, Utc::now()).insert(txn).await?;
+    Ok(())
+}
+
 /// Issue `issue_id`'s history as its timeline shows it, oldest first: comment activity is left
 /// out (the comments show it), and a description change says only that it changed (one can be
 /// 64 KiB; the issue shows the text). Callers check that the reader may see the issue.

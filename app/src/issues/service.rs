@@ -3,7 +3,7 @@ use super::model::{IssueDetail, IssueSummary};
 use crate::{
     people::service::mentionable,
     access,
-    activity::{model::Change, notify::Told, service::record},
+    activity::{model::Change, notify::Told, service::{record, record_told_with}},
     audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::{Severity, Status},
@@ -263,7 +263,8 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
         told = told.and(record(&txn, issue.id, actor.id, Change::Tags { from: Vec::new(), to: names(&tags) }).await?);
     }
     if let Some(owner) = owner {
-        told = told.and(record(&txn, issue.id, actor.id, Change::Assigned { from: None, to: Some(owner) }).await?);
+        // The filing's notifications told the owner already.
+        record_told_with(&txn, issue.id, actor.id, Change::Assigned { from: None, to: Some(owner) }).await?;
     }
     txn.commit().await?;
     announce(events, &issue, issue.version, IssueChange::Created, &told);

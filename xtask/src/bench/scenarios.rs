@@ -226,7 +226,11 @@ fn list_and_create(workspace: &Workspace, plan: &Plan, runtime: &Runtime, report
     // writes three notifications and their watchers, and queues three mails.
     let mentions: Vec<String> = database.manifest.mentioned.iter().map(|handle| format!("%40{handle}")).collect();
     workspace.say(format!("{db}: S3 create issues flat out, assigned and mentioning {}", database.manifest.mentioned.join(", ")));
-    let owned = format!("{form}+cc+{}&assignee_id={}", mentions.join("+"), database.manifest.assignee_id);
+    let owned = format!(
+        "title=Export+times+out+on+large+projects&description=**Steps**%3A+export+a+project+with+10k+issues.+cc+{}&severity=MEDIUM&assignee_id={}",
+        mentions.join("+"),
+        database.manifest.assignee_id
+    );
     let create = Target::post_form(server.url(&database.manifest.paths.create_issue), owned, &token);
     check(runtime, &create, "\"assignee\":{")?;
     let notifying = measure(report, plan, format!("S3/{db}/owned"), &create, Load { rate: None, connections: 16, duration: plan.run })?;
