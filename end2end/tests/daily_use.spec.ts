@@ -1,17 +1,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import fs from "node:fs";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, freePort, hydrated, signIn, signUp } from "./helpers";
-
-/** Files an issue through the form and returns its path. */
-async function fileIssue(page: Page, title: string): Promise<string> {
-  await page.goto("/issues/new");
-  await hydrated(page);
-  await page.getByLabel("Title").fill(title);
-  await page.getByRole("button", { name: "File issue" }).click();
-  await expect(page).toHaveURL(/\/issues\/\d+$/);
-  return new URL(page.url()).pathname;
-}
+import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, fileIssue, freePort, hydrated, signIn, signUp } from "./helpers";
 
 /** A bearer token for the admin, from the REST API. */
 async function adminToken(request: APIRequestContext): Promise<string> {

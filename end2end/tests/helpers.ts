@@ -14,6 +14,16 @@ export async function hydrated(page: Page) {
 }
 
 /** Signs in through the login form and waits for the issue list. */
+/** Files an issue through the form as whoever `page` is signed in as; returns its path. */
+export async function fileIssue(page: Page, title: string): Promise<string> {
+  await page.goto("/issues/new");
+  await hydrated(page);
+  await page.getByLabel("Title").fill(title);
+  await page.getByRole("button", { name: "File issue" }).click();
+  await expect(page).toHaveURL(/\/issues\/\d+$/);
+  return new URL(page.url()).pathname;
+}
+
 export async function signIn(page: Page, email: string, password: string, next = "") {
   await page.goto(`/login${next ? `?next=${encodeURIComponent(next)}` : ""}`);
   await hydrated(page);

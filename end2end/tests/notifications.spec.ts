@@ -1,15 +1,5 @@
 import { expect, test } from "./fixtures";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers";
-
-/** Files an issue as whoever `page` is signed in as; returns its path. */
-async function fileIssue(page: import("@playwright/test").Page, title: string) {
-  await page.goto("/issues/new");
-  await hydrated(page);
-  await page.getByLabel("Title").fill(title);
-  await page.getByRole("button", { name: "File issue" }).click();
-  await expect(page).toHaveURL(/\/issues\/\d+$/);
-  return new URL(page.url()).pathname;
-}
+import { ADMIN_EMAIL, ADMIN_PASSWORD, fileIssue, hydrated, signIn, signUp } from "./helpers";
 
 test("a maintainer comments, assigns and triages; the reporter's bell rises live, the inbox opens the issue at the change and the count drops", async ({ browser }) => {
   const reporter = await (await browser.newContext()).newPage();

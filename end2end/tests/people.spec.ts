@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, fileIssue, hydrated, signIn } from "./helpers";
 
 test("sign-up suggests a name and a handle from the address, and the profile changes them", async ({ page }) => {
   const stamp = Date.now();
@@ -36,11 +36,7 @@ test("an unknown handle is a not-found page", async ({ page, allowErrors }) => {
 
 test("a maintainer assigns themselves, then unassigns with the keyboard in the picker", async ({ page }) => {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await page.goto("/issues/new");
-  await hydrated(page);
-  await page.getByLabel("Title").fill(`Needs an owner ${Date.now()}`);
-  await page.getByRole("button", { name: "File issue" }).click();
-  await expect(page).toHaveURL(/\/issues\/\d+$/);
+  await fileIssue(page, `Needs an owner ${Date.now()}`);
   await hydrated(page);
   const picker = page.getByTestId("assignee-button");
   await expect(picker).toContainText("Nobody");

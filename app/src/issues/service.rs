@@ -271,11 +271,10 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.
     let page = Page::default().with_people(mentionable(db, [issue.description.as_str()]).await?);
-    let reporter = users::Entity::find_by_id(actor.id).one(db).await?.map(Person::from).ok_or(AppError::NotFound)?;
-    let assignee = match owner {
-        Some(owner) => users::Entity::find_by_id(owner).one(db).await?.map(Person::from),
-        None => None,
-    };
+    // One read for the reporter and the owner (the same person when a triager takes it).
+    let people = crate::people::service::by_ids(db, [Some(actor.id), owner].into_iter().flatten()).await?;
+    let reporter = people.get(&actor.id).cloned().ok_or(AppError::NotFound)?;
+    let assignee = owner.and_then(|owner| people.get(&owner).cloned());
     Ok(detail(issue, reporter, assignee, tags, &page))
 }
 

@@ -16,7 +16,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr};
 use std::collections::{BTreeMap, HashMap};
 
 /// The audience of unsubscribe tokens.
@@ -227,7 +227,7 @@ pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usi
         .await?;
     let mut sent = 0;
     for user_id in users {
-        let txn = state.db.begin().await?;
+        let txn = crate::server::db::begin_write(&state.db).await?;
         let rows = notifications::Entity::find()
             .filter(notifications::Column::UserId.eq(user_id))
             .filter(notifications::Column::DigestDue.eq(true))

@@ -89,6 +89,10 @@ async fn filing_can_name_an_owner_for_triagers_only(db: TestDb) {
     let told = notifications::Entity::find().filter(notifications::Column::UserId.eq(ada.id)).all(app.db()).await.unwrap();
     assert_eq!(told.iter().map(|n| n.kind).collect::<Vec<_>>(), [NotificationKind::Assigned]);
 
+    let taken = mo.send(Method::POST, "/api/v1/issues", Some(new("mo"))).await;
+    assert_eq!(taken.status(), 201, "a maintainer may take the issue they file");
+    assert_eq!(taken.json::<Value>().await.unwrap()["summary"]["assignee"]["handle"], "mo");
+
     let before = issues::Entity::find().all(app.db()).await.unwrap().len();
     let refused = rita.send(Method::POST, "/api/v1/issues", Some(new("ada"))).await;
     assert_eq!(refused.status(), 403, "reporters cannot assign, not even while filing");

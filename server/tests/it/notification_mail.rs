@@ -10,13 +10,13 @@ use crate::{
 };
 use app::{
     auth::api::ChangeRole,
-    domain::{Delivery, NotificationKind, Role},
+    domain::{Delivery, MailStatus, NotificationKind, Role},
     issues::api::{AssignIssue, TransitionIssue},
     notifications::api::SetNotificationDelivery,
-    server::entities::mail_outbox,
+    server::entities::{mail_outbox, notifications},
 };
 use leptos::server_fn::ServerFn;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::time::Duration;
 
 on_both_databases!(
@@ -35,14 +35,9 @@ async fn transition(app: &TestApp, client: &reqwest::Client, issue: i64, status:
 
 /// Waits until nothing is left to send: no notification due by mail and no queued mail.
 async fn settled(app: &TestApp) {
-    use sea_orm::{ColumnTrait, QueryFilter};
     for _ in 0..200 {
-        let due = app::server::entities::notifications::Entity::find()
-            .filter(app::server::entities::notifications::Column::EmailDue.eq(true))
-            .count(app.db())
-            .await
-            .unwrap();
-        let queued = mail_outbox::Entity::find().filter(mail_outbox::Column::Status.eq(app::domain::MailStatus::Queued)).count(app.db()).await.unwrap();
+        let due = notifications::Entity::find().filter(notifications::Column::EmailDue.eq(true)).count(app.db()).await.unwrap();
+        let queued = mail_outbox::Entity::find().filter(mail_outbox::Column::Status.eq(MailStatus::Queued)).count(app.db()).await.unwrap();
         if due == 0 && queued == 0 {
             return;
         }

@@ -215,8 +215,10 @@ fn list_and_create(workspace: &Workspace, plan: &Plan, runtime: &Runtime, report
     }
 
     workspace.say(format!("{db}: S3 create issues flat out"));
-    let form = "title=Export+times+out+on+large+projects&description=**Steps**%3A+export+a+project+with+10k+issues.&severity=MEDIUM";
-    let create = Target::post_form(server.url(&database.manifest.paths.create_issue), form.to_owned(), &token);
+    let filing = |description_tail: &str, owner: &str| {
+        format!("title=Export+times+out+on+large+projects&description=**Steps**%3A+export+a+project+with+10k+issues.{description_tail}&severity=MEDIUM{owner}")
+    };
+    let create = Target::post_form(server.url(&database.manifest.paths.create_issue), filing("", ""), &token);
     let outcome = measure(report, plan, format!("S3/{db}"), &create, Load { rate: None, connections: 16, duration: plan.run })?;
     let floor = if backend == Backend::Postgres { 1500.0 } else { 1000.0 };
     report.row("S3", db, "create issue throughput", outcome.ok_per_sec, "/s", Some(Budget::AtLeast(floor)));
@@ -226,11 +228,7 @@ fn list_and_create(workspace: &Workspace, plan: &Plan, runtime: &Runtime, report
     // writes three notifications and their watchers, and queues three mails.
     let mentions: Vec<String> = database.manifest.mentioned.iter().map(|handle| format!("%40{handle}")).collect();
     workspace.say(format!("{db}: S3 create issues flat out, assigned and mentioning {}", database.manifest.mentioned.join(", ")));
-    let owned = format!(
-        "title=Export+times+out+on+large+projects&description=**Steps**%3A+export+a+project+with+10k+issues.+cc+{}&severity=MEDIUM&assignee_id={}",
-        mentions.join("+"),
-        database.manifest.assignee_id
-    );
+    let owned = filing(&format!("+cc+{}", mentions.join("+")), &format!("&assignee_id={}", database.manifest.assignee_id));
     let create = Target::post_form(server.url(&database.manifest.paths.create_issue), owned, &token);
     check(runtime, &create, "\"assignee\":{")?;
     let notifying = measure(report, plan, format!("S3/{db}/owned"), &create, Load { rate: None, connections: 16, duration: plan.run })?;
