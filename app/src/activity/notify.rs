@@ -98,12 +98,80 @@ impl Plan {
     }
 }
 
+/// The people a change may concern, read in one query (with how each chose to be told) before
+/// the change is written: a filing reads its reporter, owner and the people its text mentions
+/// here, outside SQLite's write lock, and writes with what it read.
+#[derive(Debug, Default)]
+pub struct Cast {
+    people: HashMap<i64, users::Model>,
+    prefs: HashMap<(i64, NotificationKind), Delivery>,
+    asked_ids: BTreeSet<i64>,
+    asked_handles: BTreeSet<String>,
+}
+
+impl Cast {
+    /// The accounts with `ids` or `handles` (as [`mentioned`] gives them) that exist.
+    pub async fn load(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64>, handles: impl IntoIterator<Item = String>) -> Result<Cast, sea_orm::DbErr> {
+        let mut cast = Cast { asked_ids: ids.into_iter().collect(), asked_handles: handles.into_iter().collect(), ..Cast::default() };
+        if cast.asked_ids.is_empty() && cast.asked_handles.is_empty() {
+            return Ok(cast);
+        }
+        let mut who = sea_orm::Condition::any();
+        if !cast.asked_handles.is_empty() {
+            who = who.add(users::Column::Handle.is_in(cast.asked_handles.iter().cloned()));
+        }
+        if !cast.asked_ids.is_empty() {
+            who = who.add(users::Column::Id.is_in(cast.asked_ids.iter().copied()));
+        }
+        for (user, prefs) in users::Entity::find().filter(who).find_with_related(notification_prefs::Entity).all(db).await? {
+            cast.prefs.extend(prefs.into_iter().map(|pref| ((pref.user_id, pref.kind), pref.delivery)));
+            cast.people.insert(user.id, user);
+        }
+        Ok(cast)
+    }
+
+    /// Whether every one of `ids` and `handles` was asked for (found or not), or read.
+    fn covers(&self, ids: &[i64], handles: &[String]) -> bool {
+        ids.iter().all(|id| self.asked_ids.contains(id) || self.people.contains_key(id)) && handles.iter().all(|handle| self.asked_handles.contains(handle))
+    }
+
+    /// The account `id`, if it was asked for and exists.
+    pub fn account(&self, id: i64) -> Option<&users::Model> {
+        self.people.get(&id)
+    }
+
+    /// The account with `handle`, if it was asked for and exists.
+    pub fn by_handle(&self, handle: &str) -> Option<&users::Model> {
+        self.people.values().find(|user| user.handle == handle)
+    }
+
+    /// The handles asked for that name someone: the mentions that become links.
+    pub fn handles(&self) -> std::collections::HashSet<String> {
+        self.people.values().filter(|user| self.asked_handles.contains(&user.handle)).map(|user| user.handle.clone()).collect()
+    }
+
+    /// How `user_id` is told about `kind`.
+    fn delivery(&self, user_id: i64, kind: NotificationKind) -> Delivery {
+        self.prefs.get(&(user_id, kind)).copied().unwrap_or_else(|| default_delivery(kind))
+    }
+}
+
 /// Works out who hears about `change` to issue `issue_id` by `actor_id` (history row
 /// `event_id`), writes their notifications and marks the mail they are due, in `txn`.
 /// Nobody hears about their own action, nor about an issue they may not see.
 pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, event_id: i64, change: &Change) -> Result<Told, AppError> {
-    let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Told::nobody()) };
+    if Plan::of(change, actor_id).is_none() {
+        return Ok(Told::nobody());
+    }
     let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else { return Ok(Told::nobody()) };
+    tell(txn, &issue, actor_id, event_id, change, None).await
+}
+
+/// [`on_change`] for `issue` as the caller has it, with the people `cast` read already (any
+/// it lacks are read here).
+pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, event_id: i64, change: &Change, cast: Option<&Cast>) -> Result<Told, AppError> {
+    let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Told::nobody()) };
+    let issue_id = issue.id;
     let created = matches!(change, Change::Created { .. });
     if created {
         if let Some((_, after)) = &mut plan.mentions_in {
@@ -137,24 +205,25 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
             watchers.insert(implicit);
         }
     }
-    // Everyone who may hear, in one query: the people mentioned (by handle) and the audience.
+    // Everyone who may hear, with how they chose to be told: the people mentioned (by handle)
+    // and the audience, from what the caller read or in one query.
     let audience_ids: Vec<i64> = match (plan.kind, plan.only) {
         (None, _) => Vec::new(),
         (Some(_), Some(only)) => vec![only],
         (Some(_), None) => watchers.iter().copied().collect(),
     };
-    let mut who = sea_orm::Condition::any();
-    if !handles.is_empty() {
-        who = who.add(users::Column::Handle.is_in(handles.clone()));
-    }
-    if !audience_ids.is_empty() {
-        who = who.add(users::Column::Id.is_in(audience_ids));
-    }
-    let people: HashMap<i64, users::Model> = users::Entity::find().filter(who).all(txn).await?.into_iter().map(|u| (u.id, u)).collect();
+    let read;
+    let cast = match cast {
+        Some(cast) if cast.covers(&audience_ids, &handles) => cast,
+        _ => {
+            read = Cast::load(txn, audience_ids, handles.iter().cloned()).await?;
+            &read
+        }
+    };
 
     // Mentioned people who may see the issue; anyone else mentioned is passed over in silence.
     let mentioned_ids: BTreeSet<i64> =
-        people.values().filter(|user| handles.contains(&user.handle) && may_hear(user, &issue)).map(|user| user.id).collect();
+        handles.iter().filter_map(|handle| cast.by_handle(handle)).filter(|user| may_hear(user, issue)).map(|user| user.id).collect();
 
     // Who joins the watchers: the commenter or new assignee, and the people mentioned, unless
     // they chose otherwise before.
@@ -168,7 +237,7 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
             updated_at: Set(now),
         }))
         .on_conflict_do_nothing()
-        .exec(txn)
+        .exec_without_returning(txn)
         .await?;
     }
 
@@ -187,24 +256,12 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
             }
         }
     }
-    lines.retain(|(user_id, ..)| *user_id != actor_id);
+    // Nobody hears about their own action; the rest are checked against the accounts as they
+    // are now: active, and allowed to see the issue.
+    lines.retain(|(user_id, ..)| *user_id != actor_id && cast.account(*user_id).is_some_and(|user| may_hear(user, issue)));
     if lines.is_empty() {
         return Ok(Told::nobody());
     }
-
-    // Checked against the accounts as they are now: active, and allowed to see the issue.
-    lines.retain(|(user_id, ..)| people.get(user_id).is_some_and(|user| may_hear(user, &issue)));
-    if lines.is_empty() {
-        return Ok(Told::nobody());
-    }
-    let ids: Vec<i64> = lines.iter().map(|(user_id, ..)| *user_id).collect();
-    let prefs: HashMap<(i64, NotificationKind), Delivery> = notification_prefs::Entity::find()
-        .filter(notification_prefs::Column::UserId.is_in(ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|pref| ((pref.user_id, pref.kind), pref.delivery))
-        .collect();
     let comment_id = match change {
         Change::CommentAdded { body } | Change::CommentEdited { to: body, .. } => comments::Entity::find()
             .filter(comments::Column::IssueId.eq(issue_id))
@@ -219,7 +276,7 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
     let now = Utc::now();
     let told = Told(lines.iter().map(|(user_id, ..)| *user_id).collect::<BTreeSet<_>>().into_iter().collect());
     notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, detail)| {
-        let delivery = prefs.get(&(user_id, kind)).copied().unwrap_or_else(|| default_delivery(kind));
+        let delivery = cast.delivery(user_id, kind);
         notifications::ActiveModel {
             user_id: Set(user_id),
             issue_id: Set(issue_id),
@@ -236,7 +293,7 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
             ..Default::default()
         }
     }))
-    .exec(txn)
+    .exec_without_returning(txn)
     .await?;
     Ok(told)
 }

@@ -1,12 +1,12 @@
 //! Recording and reading `issue_events`. Writers call [`record`] inside the transaction that
 //! makes the change, so a change and its history land together or not at all.
 use super::model::{Activity, Change, EventKind};
-use super::notify::{self, Told};
+use super::notify::{self, Cast, Told};
 use crate::{
     domain::Status,
     error::AppError,
     people::{model::Person, service::by_ids},
-    server::entities::issue_events,
+    server::entities::{issue_events, issues},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::SelectStatement};
@@ -34,11 +34,16 @@ pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, ch
     notify::on_change(txn, issue_id, actor_id, event.id, &change).await
 }
 
-/// Records `change` like [`record`], telling nobody: for a change whose notifications another
-/// change recorded with it already made (an owner named at filing is told by the filing).
-pub async fn record_told_with(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, change: Change) -> Result<(), AppError> {
-    row(issue_id, actor_id, change, Utc::now()).insert(txn).await?;
-    Ok(())
+/// Records the filing of `issue` by `actor_id`: its `created` event and the changes that came
+/// with it (its tags, its owner), in one statement and in that order, with the notifications
+/// they cause, told to the people `cast` read before the transaction.
+pub async fn record_filing(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, with: Vec<Change>, cast: &Cast) -> Result<Told, AppError> {
+    let created = Change::Created { title: issue.title.clone() };
+    let now = Utc::now();
+    let rows = std::iter::once(created.clone()).chain(with).map(|change| row(issue.id, actor_id, change, now));
+    let ids = issue_events::Entity::insert_many(rows).exec_with_returning_keys(txn).await?;
+    let event_id = ids.into_iter().min().ok_or(sea_orm::DbErr::RecordNotInserted)?;
+    notify::tell(txn, issue, actor_id, event_id, &created, Some(cast)).await
 }
 
 /// Issue `issue_id`'s history as its timeline shows it, oldest first: comment activity is left

@@ -1,6 +1,6 @@
 //! Who may own an issue: naming an assignee by account id (the page) or by handle (the API),
 //! checked to be an active maintainer or admin.
-use crate::{error::AppError, people::model::Handle, people::service as people, server::entities::users};
+use crate::{activity::notify::Cast, error::AppError, people::model::Handle, people::service as people, server::entities::users};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// The person an issue is given to, as the caller names them.
@@ -21,6 +21,30 @@ pub(super) async fn resolve(db: &impl ConnectionTrait, assignee: Option<&Assigne
         Assignee::Id(id) => users::Entity::find_by_id(*id).one(db).await?,
         Assignee::Handle(raw) => people::by_handle(db, &Handle::parse("assignee", raw)?).await?,
     };
+    may_own(user.as_ref())
+}
+
+/// Whom `assignee` names, as an account id or a checked handle, for reading with the other
+/// people a change concerns.
+pub(super) fn named(assignee: Option<&Assignee>) -> Result<(Option<i64>, Option<String>), AppError> {
+    Ok(match assignee {
+        None => (None, None),
+        Some(Assignee::Id(id)) => (Some(*id), None),
+        Some(Assignee::Handle(raw)) => (None, Some(Handle::parse("assignee", raw)?.as_str().to_owned())),
+    })
+}
+
+/// [`resolve`] for what [`named`] gave, from the accounts `cast` read.
+pub(super) fn resolve_read(cast: &Cast, (id, handle): (Option<i64>, Option<String>)) -> Result<Option<i64>, AppError> {
+    match (id, handle) {
+        (Some(id), _) => may_own(cast.account(id)),
+        (None, Some(handle)) => may_own(cast.by_handle(&handle)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The account id of `user` if it may own issues; 422 naming `assignee` otherwise.
+fn may_own(user: Option<&users::Model>) -> Result<Option<i64>, AppError> {
     match user {
         Some(user) if people::may_be_assigned(&user) => Ok(Some(user.id)),
         Some(_) => Err(AppError::field("assignee", "only an active maintainer or admin can be assigned")),

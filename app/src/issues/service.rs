@@ -3,7 +3,7 @@ use super::model::{IssueDetail, IssueSummary};
 use crate::{
     people::service::mentionable,
     access,
-    activity::{model::Change, notify::Told, service::{record, record_told_with}},
+    activity::{model::Change, notify::{Cast, Told}, service::{record, record_filing}},
     audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::{Severity, Status},
@@ -239,9 +239,14 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
         (Ok(content), Ok(tags)) => (content, tags),
         (content, tags) => return Err(AppError::merge_fields([content.err(), tags.err()])),
     };
+    let owner = super::assign::named(assignee)?;
+    // Everyone the filing concerns, read once before writing: the reporter, the owner and the
+    // people the description mentions.
+    let handles = markdown::mentioned(&description);
+    let cast = Cast::load(db, [Some(actor.id), owner.0].into_iter().flatten(), handles.into_iter().chain(owner.1.clone())).await?;
+    let owner = super::assign::resolve_read(&cast, owner)?;
     let now = Utc::now();
     let txn = crate::server::db::begin_write(db).await?;
-    let owner = super::assign::resolve(&txn, assignee).await?;
     let issue = issues::ActiveModel {
         title: Set(title),
         description: Set(description),
@@ -257,24 +262,23 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
     }
     .insert(&txn)
     .await?;
-    let mut told = record(&txn, issue.id, actor.id, Change::Created { title: issue.title.clone() }).await?;
+    let mut with = Vec::new();
     if !tags.is_empty() {
         link_tags(&txn, issue.id, &tags).await?;
-        told = told.and(record(&txn, issue.id, actor.id, Change::Tags { from: Vec::new(), to: names(&tags) }).await?);
+        with.push(Change::Tags { from: Vec::new(), to: names(&tags) });
     }
     if let Some(owner) = owner {
-        // The filing's notifications told the owner already.
-        record_told_with(&txn, issue.id, actor.id, Change::Assigned { from: None, to: Some(owner) }).await?;
+        with.push(Change::Assigned { from: None, to: Some(owner) });
     }
+    let told = record_filing(&txn, &issue, actor.id, with, &cast).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, IssueChange::Created, &told);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.
-    let page = Page::default().with_people(mentionable(db, [issue.description.as_str()]).await?);
-    // One read for the reporter and the owner (the same person when a triager takes it).
-    let people = crate::people::service::by_ids(db, [Some(actor.id), owner].into_iter().flatten()).await?;
-    let reporter = people.get(&actor.id).cloned().ok_or(AppError::NotFound)?;
-    let assignee = owner.and_then(|owner| people.get(&owner).cloned());
+    let page = Page::default().with_people(cast.handles());
+    let person = |id: i64| cast.account(id).cloned().map(Person::from);
+    let reporter = person(actor.id).ok_or(AppError::NotFound)?;
+    let assignee = owner.and_then(person);
     Ok(detail(issue, reporter, assignee, tags, &page))
 }
 
@@ -363,7 +367,7 @@ async fn set_deleted(
 
 async fn link_tags(txn: &impl ConnectionTrait, issue_id: i64, tags: &[Tag]) -> Result<(), AppError> {
     issue_tags::Entity::insert_many(tags.iter().map(|tag| issue_tags::ActiveModel { issue_id: Set(issue_id), tag_id: Set(tag.id) }))
-        .exec(txn)
+        .exec_without_returning(txn)
         .await?;
     Ok(())
 }
@@ -438,8 +442,6 @@ pub async fn set_issue_tags(
 /// Tells open sockets that `issue` changed and is now at `version`, and the people the change
 /// notified that their inbox changed, once the change has committed.
 pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: IssueChange, told: &Told) {
-    events.publish(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change });
-    for user_ids in told.people().chunks(crate::server::events::INBOX_CHUNK) {
-        events.publish(Notice::Inbox { user_ids: user_ids.to_vec() });
-    }
+    let inboxes = told.people().chunks(crate::server::events::INBOX_CHUNK).map(|user_ids| Notice::Inbox { user_ids: user_ids.to_vec() });
+    events.publish_all(std::iter::once(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change }).chain(inboxes).collect());
 }

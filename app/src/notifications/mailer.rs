@@ -11,7 +11,7 @@ use crate::{
     server::{
         AppState,
         entities::{issues, notifications, users},
-        mail::{OutgoingMail, enqueue, escape_html},
+        mail::{OutgoingMail, enqueue_all, escape_html},
         tokens,
     },
 };
@@ -134,9 +134,9 @@ fn digest(state: &AppState, lines: &[Line]) -> Letter {
     Letter { subject, text, html, unsubscribe: None }
 }
 
-/// Writes `letter` to `user` into the outbox, in `txn`.
-async fn queue(state: &AppState, txn: &impl ConnectionTrait, user: &users::Model, letter: Letter, purpose: MailPurpose) -> Result<(), AppError> {
-    let mail = OutgoingMail {
+/// `letter` to `user`, as the outbox takes it.
+fn outgoing(user: &users::Model, letter: Letter, purpose: MailPurpose) -> OutgoingMail {
+    OutgoingMail {
         user_id: Some(user.id),
         to: user.email.clone(),
         subject: letter.subject,
@@ -144,9 +144,7 @@ async fn queue(state: &AppState, txn: &impl ConnectionTrait, user: &users::Model
         html: letter.html,
         unsubscribe: letter.unsubscribe,
         purpose,
-    };
-    enqueue(txn, &state.settings.mail, mail).await?;
-    Ok(())
+    }
 }
 
 /// The notifications in `rows` with what a mail needs, grouped by the person they are for;
@@ -197,20 +195,19 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
         // Another instance took some of them first: leave this batch to it.
         return Ok(0);
     }
-    let mut mails = 0;
+    let mut mails = Vec::new();
     if email_enabled(state) {
         for (user, lines) in gather(&txn, rows).await? {
-            for line in &lines {
-                queue(state, &txn, &user, single(state, &user, line), MailPurpose::Notification).await?;
-                mails += 1;
-            }
+            mails.extend(lines.iter().map(|line| outgoing(&user, single(state, &user, line), MailPurpose::Notification)));
         }
     }
+    let queued = mails.len();
+    enqueue_all(&txn, &state.settings.mail, mails).await?;
     txn.commit().await?;
-    if mails > 0 {
+    if queued > 0 {
         state.settings.mail.wake();
     }
-    Ok(mails)
+    Ok(queued)
 }
 
 /// Sends each person one digest of the notifications waiting for it since before `cutoff`
@@ -238,10 +235,9 @@ pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usi
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         clear(&txn, ids, notifications::Column::DigestDue).await?;
         if email_enabled(state) {
-            for (user, lines) in gather(&txn, rows).await? {
-                queue(state, &txn, &user, digest(state, &lines), MailPurpose::Digest).await?;
-                sent += 1;
-            }
+            let digests: Vec<OutgoingMail> = gather(&txn, rows).await?.into_iter().map(|(user, lines)| outgoing(&user, digest(state, &lines), MailPurpose::Digest)).collect();
+            sent += digests.len();
+            enqueue_all(&txn, &state.settings.mail, digests).await?;
         }
         txn.commit().await?;
     }

@@ -100,16 +100,26 @@ impl Events {
     /// Sends a notice, after the change it reports has committed. It never blocks and never
     /// fails the caller: a notice that cannot be sent is logged, and sockets resync on reconnect.
     pub fn publish(&self, notice: Notice) {
+        self.publish_all(vec![notice]);
+    }
+
+    /// Sends `notices` like [`Events::publish`], in order; on PostgreSQL in one statement.
+    pub fn publish_all(&self, notices: Vec<Notice>) {
         match &self.postgres {
             None => {
-                // No subscriber is not an error.
-                let _ = self.local.send(notice);
+                for notice in notices {
+                    // No subscriber is not an error.
+                    let _ = self.local.send(notice);
+                }
             }
+            Some(_) if notices.is_empty() => {}
             Some(db) => {
                 let db = db.clone();
                 tokio::spawn(async move {
-                    let payload = serde_json::to_string(&notice).expect("a notice serialises");
-                    let statement = Statement::from_sql_and_values(DatabaseBackend::Postgres, "SELECT pg_notify($1, $2)", [CHANNEL.into(), payload.into()]);
+                    let calls: Vec<String> = (0..notices.len()).map(|n| format!("pg_notify($1, ${})", n + 2)).collect();
+                    let mut values: Vec<sea_orm::Value> = vec![CHANNEL.into()];
+                    values.extend(notices.iter().map(|notice| serde_json::to_string(notice).expect("a notice serialises").into()));
+                    let statement = Statement::from_sql_and_values(DatabaseBackend::Postgres, format!("SELECT {}", calls.join(", ")), values);
                     if let Err(err) = db.execute_raw(statement).await {
                         tracing::warn!(error = %err, "publishing an event notice");
                     }

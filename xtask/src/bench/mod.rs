@@ -119,13 +119,20 @@ fn check_services() -> Result<(), String> {
     }
 }
 
-/// The whole benchmark; `args` may hold `--smoke`.
+/// The whole benchmark; `args` may hold `--smoke`, and `--only <part>` to run one part of the
+/// scenarios (`sizes`, `page` for S1/S4/S6/S7, `create` for S2/S3) while working on it.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let smoke = match args {
-        [] => false,
-        [flag] if flag == "--smoke" => true,
-        _ => return Err("usage: cargo xtask bench [--smoke]".into()),
-    };
+    const USAGE: &str = "usage: cargo xtask bench [--smoke] [--only sizes|page|create]";
+    let mut smoke = false;
+    let mut only = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--smoke" => smoke = true,
+            "--only" => only = Some(rest.next().and_then(|part| scenarios::Part::named(part)).ok_or(USAGE)?),
+            _ => return Err(USAGE.into()),
+        }
+    }
     let started = Instant::now();
     let project = project();
     tools::setup(false)?;
@@ -143,8 +150,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let workspace = Workspace { project, profile, dir, started: Instant::now() };
     let plan = Plan::new(smoke);
     let mut report = Report::new(smoke);
+    report.part = only.map(|part| format!("{part:?}").to_lowercase());
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
-    let outcome = scenarios::all(&workspace, &plan, &runtime, &mut report);
+    let outcome = scenarios::all(&workspace, &plan, &runtime, &mut report, only);
     report.durations(built, workspace.started.elapsed());
     report.print();
     let written = report.write(&workspace.project.root.join("bench/results"))?;

@@ -27,6 +27,8 @@ pub struct Row {
 #[derive(Serialize)]
 pub struct Report {
     pub smoke: bool,
+    /// The part of the scenarios run (`--only`), or none for all of them.
+    pub part: Option<String>,
     /// Seconds since the Unix epoch when the run started.
     pub started_at: u64,
     pub machine: Machine,
@@ -70,6 +72,7 @@ impl Report {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Report {
             smoke,
+            part: None,
             started_at: now(),
             machine: Machine { cores, kernel },
             rows: Vec::new(),
@@ -129,11 +132,11 @@ impl Report {
         println!("build {:.0} s, measuring {:.0} s{}", self.build_seconds, self.measure_seconds, if self.smoke { " (smoke: timings are not checked)" } else { "" });
     }
 
-    /// Writes the JSON: `bench/results/<UTC time>.json`; a smoke run's to `smoke.json.tmp`
-    /// (git-ignored), since its timings mean nothing.
+    /// Writes the JSON: `bench/results/<UTC time>.json`, or `<UTC time>-<part>.json` for one
+    /// part; a smoke run's to `smoke.json.tmp` (git-ignored), since its timings mean nothing.
     pub fn write(&self, dir: &Path) -> Result<PathBuf, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let path = if self.smoke { dir.join("smoke.json.tmp") } else { dir.join(format!("{}.json", stamp(self.started_at))) };
+        let path = if self.smoke { dir.join("smoke.json.tmp") } else { dir.join(format!("{}{}.json", stamp(self.started_at), self.part.as_ref().map(|part| format!("-{part}")).unwrap_or_default())) };
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
         std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(path)

@@ -18,16 +18,45 @@ fn percent(part: f64, whole: f64) -> f64 {
     if whole > 0.0 { 100.0 * part / whole } else { 0.0 }
 }
 
-/// Every scenario on both databases. A failure in one database's part is recorded and the
-/// other still runs.
-pub fn all(workspace: &Workspace, plan: &Plan, runtime: &Runtime, report: &mut Report) -> Result<(), String> {
-    wasm_sizes(workspace, report, plan.brotli)?;
-    for backend in [Backend::Sqlite, Backend::Postgres] {
-        if let Err(err) = page_and_fan_out(workspace, plan, runtime, report, backend) {
-            report.error(format!("{} (page, fan-out): {err}", backend.name()));
+/// One part of the scenarios, to run alone while working on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// S5.
+    Sizes,
+    /// S1, S4, S6 and S7 on the small data.
+    Page,
+    /// S2 and S3 on the large data.
+    Create,
+}
+
+impl Part {
+    pub fn named(name: &str) -> Option<Part> {
+        match name {
+            "sizes" => Some(Part::Sizes),
+            "page" => Some(Part::Page),
+            "create" => Some(Part::Create),
+            _ => None,
         }
-        if let Err(err) = list_and_create(workspace, plan, runtime, report, backend) {
-            report.error(format!("{} (list, create): {err}", backend.name()));
+    }
+}
+
+/// Every scenario on both databases, or only the part `only`. A failure in one database's part
+/// is recorded and the other still runs.
+pub fn all(workspace: &Workspace, plan: &Plan, runtime: &Runtime, report: &mut Report, only: Option<Part>) -> Result<(), String> {
+    let runs = |part: Part| only.is_none_or(|only| only == part);
+    if runs(Part::Sizes) {
+        wasm_sizes(workspace, report, plan.brotli)?;
+    }
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        if runs(Part::Page) {
+            if let Err(err) = page_and_fan_out(workspace, plan, runtime, report, backend) {
+                report.error(format!("{} (page, fan-out): {err}", backend.name()));
+            }
+        }
+        if runs(Part::Create) {
+            if let Err(err) = list_and_create(workspace, plan, runtime, report, backend) {
+                report.error(format!("{} (list, create): {err}", backend.name()));
+            }
         }
     }
     Ok(())

@@ -28,6 +28,14 @@ pub enum Relation {
     Issues,
     #[sea_orm(has_many = "super::sessions::Entity")]
     Sessions,
+    #[sea_orm(has_many = "super::notification_prefs::Entity")]
+    NotificationPrefs,
+}
+
+impl Related<super::notification_prefs::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::NotificationPrefs.def()
+    }
 }
 
 impl Related<super::issues::Entity> for Entity {

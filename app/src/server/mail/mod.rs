@@ -17,7 +17,7 @@ use crate::{
 };
 use chrono::Utc;
 pub use lettre::message::Mailbox;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
@@ -117,34 +117,46 @@ impl MailSettings {
 /// same on every attempt. With email off it writes nothing; an address that cannot receive
 /// mail is left out with a warning (accounts' addresses are checked when they are made).
 pub async fn enqueue(db: &impl ConnectionTrait, settings: &MailSettings, mail: OutgoingMail) -> Result<(), DbErr> {
+    enqueue_all(db, settings, vec![mail]).await
+}
+
+/// Writes every one of `mails` like [`enqueue`], in one statement.
+pub async fn enqueue_all(db: &impl ConnectionTrait, settings: &MailSettings, mails: Vec<OutgoingMail>) -> Result<(), DbErr> {
     if !settings.enabled() {
         return Ok(());
     }
-    if mail.to.parse::<lettre::Address>().is_err() {
-        tracing::warn!(user_id = mail.user_id, "not queueing a mail to an address that cannot receive one");
-        return Ok(());
-    }
     let now = Utc::now();
-    mail_outbox::ActiveModel {
-        message_id: Set(format!("<outbox-{}@{}>", uuid::Uuid::new_v4().simple(), settings.message_id_host())),
-        user_id: Set(mail.user_id),
-        to_address: Set(mail.to),
-        subject: Set(one_line(&mail.subject, SUBJECT_MAX_CHARS)),
-        text_body: Set(mail.text),
-        html_body: Set(mail.html),
-        unsubscribe: Set(mail.unsubscribe),
-        purpose: Set(mail.purpose),
-        status: Set(MailStatus::Queued),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        locked_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
-        ..Default::default()
+    let rows: Vec<mail_outbox::ActiveModel> = mails
+        .into_iter()
+        .filter(|mail| {
+            let deliverable = mail.to.parse::<lettre::Address>().is_ok();
+            if !deliverable {
+                tracing::warn!(user_id = mail.user_id, "not queueing a mail to an address that cannot receive one");
+            }
+            deliverable
+        })
+        .map(|mail| mail_outbox::ActiveModel {
+            message_id: Set(format!("<outbox-{}@{}>", uuid::Uuid::new_v4().simple(), settings.message_id_host())),
+            user_id: Set(mail.user_id),
+            to_address: Set(mail.to),
+            subject: Set(one_line(&mail.subject, SUBJECT_MAX_CHARS)),
+            text_body: Set(mail.text),
+            html_body: Set(mail.html),
+            unsubscribe: Set(mail.unsubscribe),
+            purpose: Set(mail.purpose),
+            status: Set(MailStatus::Queued),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            locked_until: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            sent_at: Set(None),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        mail_outbox::Entity::insert_many(rows).exec_without_returning(db).await?;
     }
-    .insert(db)
-    .await?;
     Ok(())
 }
 

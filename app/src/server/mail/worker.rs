@@ -30,11 +30,11 @@ pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>) {
     let woken = mail.woken();
     let mut last_purge: Option<Instant> = None;
     loop {
-        let claimed = match deliver_due(&db, mail, from, &transport).await {
-            Ok(claimed) => claimed,
+        let pass = match deliver_due(&db, mail, from, &transport).await {
+            Ok(pass) => pass,
             Err(err) => {
                 tracing::warn!(error = %err, "the mail outbox could not be read; trying again shortly");
-                0
+                Pass::default()
             }
         };
         if last_purge.is_none_or(|at| at.elapsed() > Duration::from_secs(3600)) {
@@ -45,8 +45,14 @@ pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>) {
                 Err(err) => tracing::warn!(error = %err, "old sent mail could not be deleted"),
             }
         }
+        // The mail server cannot be reached: wait before trying it again, however much is
+        // queued meanwhile (one attempt per wait, not one per queued mail).
+        if pass.server_down {
+            tokio::time::sleep(mail.timing.retry_base).await;
+            continue;
+        }
         // A full batch suggests more is due: go again without waiting.
-        if claimed as u64 == BATCH {
+        if pass.claimed as u64 == BATCH {
             continue;
         }
         tokio::select! {
@@ -56,16 +62,27 @@ pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>) {
     }
 }
 
-/// Claims one batch of due mail and sends it; returns how many rows were claimed.
+/// What one pass of the sender did.
+#[derive(Debug, Default, Clone, Copy)]
+struct Pass {
+    /// How many rows it claimed.
+    claimed: usize,
+    /// Whether it stopped because the mail server could not be reached or refused for now.
+    server_down: bool,
+}
+
+/// Claims one batch of due mail and sends it. A failure that is the mail server's (it cannot be
+/// reached, or answers "try later") ends the pass: the rest of the batch goes back unattempted.
 async fn deliver_due(
     db: &DatabaseConnection,
     mail: &MailSettings,
     from: &Mailbox,
     transport: &lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
-) -> Result<usize, sea_orm::DbErr> {
+) -> Result<Pass, sea_orm::DbErr> {
     let timing = mail.timing;
+    let give_up_after = chrono::Duration::from_std(timing.give_up_after).unwrap_or(chrono::Duration::days(1));
     let claimed = outbox::claim(db, Utc::now(), timing.lock, BATCH).await?;
-    let count = claimed.len();
+    let mut pass = Pass { claimed: claimed.len(), server_down: false };
     let started = Instant::now();
     for (index, row) in claimed.iter().enumerate() {
         // Stop well before the claim lapses, so no other sender can take a row this one is
@@ -75,8 +92,8 @@ async fn deliver_due(
             break;
         }
         let sent = match smtp::message(from, row) {
-            Ok(message) => transport.send(message).await.map(drop).map_err(|e| e.to_string()),
-            Err(err) => Err(err),
+            Ok(message) => transport.send(message).await.map(drop).map_err(|e| (e.to_string(), !e.is_permanent())),
+            Err(err) => Err((err, false)),
         };
         let now = Utc::now();
         match sent {
@@ -85,8 +102,8 @@ async fn deliver_due(
                 metrics::counter!("mail_sent_total").increment(1);
                 tracing::info!(outbox_id = row.id, purpose = %row.purpose, "mail sent");
             }
-            Err(error) => {
-                let give_up = now - row.created_at >= chrono::Duration::from_std(timing.give_up_after).unwrap_or(chrono::Duration::days(1));
+            Err((error, server_down)) => {
+                let give_up = now - row.created_at >= give_up_after;
                 let retry_at = now + chrono::Duration::from_std(backoff(timing.retry_base, timing.retry_cap, row.attempts)).unwrap_or_default();
                 outbox::mark_attempt_failed(db, row, &error, retry_at, give_up).await?;
                 metrics::counter!("mail_send_errors_total").increment(1);
@@ -96,10 +113,22 @@ async fn deliver_due(
                 } else {
                     tracing::warn!(outbox_id = row.id, attempts = row.attempts + 1, %error, "mail not sent; it will be retried");
                 }
+                if server_down {
+                    // The rest wait for the server; any a day old are given up like the one tried.
+                    let rest = &claimed[index + 1..];
+                    for old in rest.iter().filter(|old| now - old.created_at >= give_up_after) {
+                        outbox::mark_attempt_failed(db, old, &error, retry_at, true).await?;
+                        metrics::counter!("mail_failed_total").increment(1);
+                        tracing::error!(outbox_id = old.id, %error, "mail given up after a day of retries");
+                    }
+                    outbox::release(db, rest.iter().filter(|row| now - row.created_at < give_up_after).map(|row| row.id).collect()).await?;
+                    pass.server_down = true;
+                    break;
+                }
             }
         }
     }
-    Ok(count)
+    Ok(pass)
 }
 
 /// The wait before the next attempt after `attempts` earlier failures: `base`, doubling each
