@@ -21,6 +21,7 @@ pub mod people;
 pub mod server;
 pub mod stats;
 pub mod tags;
+pub mod text;
 pub mod time;
 
 use leptos::prelude::*;

@@ -64,6 +64,8 @@ pub struct Config {
     /// Requests per minute per API caller (0: no limit), and the burst on top.
     pub api_rate_per_minute: u32,
     pub api_rate_burst: u32,
+    /// The most bytes a request's headers may hold in total (431 beyond).
+    pub max_header_bytes: u32,
     /// Origins allowed to call the API from their pages (CORS); empty keeps CORS off.
     pub cors_allowed_origins: Vec<String>,
     /// An S3-compatible bucket for attachments; `None` keeps them under the data directory.
@@ -100,6 +102,9 @@ pub const DEFAULT_STATS_INTERVAL_MINUTES: u64 = 30;
 /// The default API rate: requests per minute per caller, and the burst on top.
 pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
 pub const DEFAULT_API_RATE_BURST: u32 = 100;
+
+/// The default cap on a request's headers, in bytes: far more than a browser sends.
+pub const DEFAULT_MAX_HEADER_BYTES: u32 = 16 * 1024;
 
 /// The default attachment limit: 10 MiB.
 pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -235,6 +240,7 @@ impl Config {
         let api_rate_per_minute = whole("API_RATE_PER_MINUTE", &args.api_rate_per_minute, DEFAULT_API_RATE_PER_MINUTE, 0)?;
         let request_timeout = Duration::from_secs(u64::from(whole("REQUEST_TIMEOUT_SECS", &args.request_timeout_secs, 30, 1)?));
         let api_rate_burst = whole("API_RATE_BURST", &args.api_rate_burst, DEFAULT_API_RATE_BURST, 1)?;
+        let max_header_bytes = whole("MAX_HEADER_BYTES", &args.max_header_bytes, DEFAULT_MAX_HEADER_BYTES, 1024)?;
         let cors_allowed_origins = given(&args.cors_allowed_origins).map_or(Ok(Vec::new()), cors_origins)?;
         let s3 = match given(&args.s3_bucket) {
             None => None,
@@ -259,6 +265,7 @@ impl Config {
             metrics_addr,
             api_rate_per_minute,
             api_rate_burst,
+            max_header_bytes,
             cors_allowed_origins,
             stats_interval: Duration::from_secs(stats_minutes * 60),
             attachment_max_bytes,

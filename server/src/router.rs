@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     let secure = state.settings.secure;
+    let max_header_bytes = state.settings.max_header_bytes;
     let upload_limit = usize::try_from(state.settings.attachment_max_bytes + app::attachments::rest::MULTIPART_OVERHEAD_BYTES).unwrap_or(usize::MAX);
     let crate::api::Api { routes: api, uploads, doc: api_doc } = crate::api::api();
     let docs = Router::<AppState>::from(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api-docs/openapi.json", api_doc))
@@ -109,6 +110,8 @@ pub fn router(state: AppState) -> Router {
                     header::STRICT_TRANSPORT_SECURITY,
                     secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
                 ))
+                // Inside the layers above, so the refusal carries the request id and the headers.
+                .layer(middleware::from_fn(move |req, next| cap_headers(max_header_bytes, req, next)))
                 // zstd where the browser takes it (its level 3 compresses a page of 50 issues
                 // ten times faster than brotli's 4, to within a tenth of the size), else brotli
                 // or gzip at level 3. Precompressed assets are sent as they are.
@@ -161,6 +164,18 @@ async fn refuse_oversized(limit: u64, req: Request, next: Next) -> Response {
         }
         _ => next.run(req).await,
     }
+}
+
+/// Answers a request whose headers hold more than `limit` bytes in all with 431: no browser
+/// needs that much, and every header is kept in memory while the request runs.
+async fn cap_headers(limit: usize, req: Request, next: Next) -> Response {
+    // As sent: the name, ": ", the value and the line's end.
+    let total: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
+    if total > limit {
+        let message = format!("the request's headers hold {total} bytes, more than the limit of {limit}");
+        return ErrorBody::new(ErrorCode::RequestHeadersTooLarge, message).into_response_with(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    }
+    next.run(req).await
 }
 
 /// Gives the limit and timeout layers' plain answers on `/api/v1` the API's JSON error shape.

@@ -78,6 +78,7 @@ pub fn settings(config: &Config) -> Settings {
         request_timeout: config.request_timeout,
         api_rate_per_minute: config.api_rate_per_minute,
         api_rate_burst: config.api_rate_burst,
+        max_header_bytes: usize::try_from(config.max_header_bytes).unwrap_or(usize::MAX),
         cors_allowed_origins: config.cors_allowed_origins.clone(),
         mail: Arc::new(MailSettings::new(
             config.mail.as_ref().map(|mail| mail.smtp.clone()),

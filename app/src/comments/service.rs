@@ -22,7 +22,7 @@ use sea_orm::{
 
 /// A comment body: markdown, not blank, at most 64 KiB, without NUL.
 pub fn parse_body(raw: &str) -> Result<String, AppError> {
-    if raw.trim().is_empty() {
+    if crate::text::is_blank(raw) {
         return Err(AppError::field("body", "a comment cannot be empty"));
     }
     if raw.len() > COMMENT_MAX_BYTES {
@@ -31,7 +31,7 @@ pub fn parse_body(raw: &str) -> Result<String, AppError> {
     if raw.contains('\0') {
         return Err(AppError::field("body", "the comment contains a NUL character"));
     }
-    Ok(raw.to_owned())
+    Ok(crate::text::stored(raw))
 }
 
 fn to_dto(comment: comments::Model, author: Person, viewer: &CurrentUser, page: &Page) -> Comment {

@@ -149,7 +149,7 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Se
         query = query.filter(condition(
             backend,
             r#""issues"."id" IN (SELECT "issue_tags"."issue_id" FROM "issue_tags" JOIN "tags" ON "tags"."id" = "issue_tags"."tag_id" WHERE "tags"."name_key" = ?)"#,
-            tag.trim().to_lowercase(),
+            crate::text::cleaned(tag).to_lowercase(),
         ));
     }
     if let Some(reporter) = &filter.reporter {
@@ -160,7 +160,7 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Se
         } else {
             r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#
         };
-        query = query.filter(condition(backend, sql, reporter.trim().to_lowercase()));
+        query = query.filter(condition(backend, sql, crate::text::cleaned(reporter).to_lowercase()));
     }
     match &filter.assignee {
         None => {}
@@ -170,11 +170,11 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Se
             query = query.filter(condition(
                 backend,
                 r#""issues"."assignee_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#,
-                handle.trim().trim_start_matches('@').to_lowercase(),
+                crate::text::cleaned(handle).trim_start_matches('@').to_lowercase(),
             ));
         }
     }
-    if let Some(search) = filter.q.as_deref().and_then(super::model::clean_search) {
+    if let Some(search) = filter.q.as_deref().and_then(super::model::clean_search).map(|search| crate::text::stored(&search)) {
         query = query.filter(match backend {
             DbBackend::Postgres => condition(backend, r#""issues"."search" @@ websearch_to_tsquery('english', ?)"#, search),
             _ => match fts5_query(&search) {

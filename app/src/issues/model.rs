@@ -152,7 +152,7 @@ impl IssueFilter {
     /// Reads the filter from query parameters. A value the list does not know is
     /// dropped rather than failing the page, so an old or hand-edited link still opens.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
-        let text = |key: &str| get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let text = |key: &str| get(key).map(|v| crate::text::cleaned(&v)).filter(|v| !v.is_empty());
         IssueFilter {
             open: get("is").is_some_and(|v| v.trim().eq_ignore_ascii_case("open")),
             status: get("status").and_then(|v| v.parse().ok()),

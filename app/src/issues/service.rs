@@ -120,7 +120,7 @@ pub struct IssueTitle(String);
 
 impl IssueTitle {
     pub fn parse(raw: &str) -> Result<IssueTitle, AppError> {
-        let title = raw.trim();
+        let title = crate::text::trimmed(raw);
         if title.is_empty() {
             return Err(AppError::field("title", "a title is required"));
         }
@@ -130,7 +130,7 @@ impl IssueTitle {
         if title.chars().any(char::is_control) {
             return Err(AppError::field("title", "the title contains control characters"));
         }
-        Ok(IssueTitle(title.to_owned()))
+        Ok(IssueTitle(crate::text::stored(title)))
     }
 }
 
@@ -142,7 +142,7 @@ pub fn parse_description(raw: &str) -> Result<String, AppError> {
     if raw.contains('\0') {
         return Err(AppError::field("description", "the description contains a NUL character"));
     }
-    Ok(raw.to_owned())
+    Ok(crate::text::stored(raw))
 }
 
 /// `markdown` rendered exactly as a saved description of issue `issue_id` (or of a new issue)

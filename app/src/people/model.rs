@@ -79,7 +79,7 @@ pub fn byte_offset(text: &str, offset: u32) -> usize {
 
 /// A display name: trimmed, 1 to 80 characters, no control characters.
 pub fn parse_display_name(field: &str, raw: &str) -> Result<String, AppError> {
-    let name = raw.trim();
+    let name = crate::text::trimmed(raw);
     if name.is_empty() {
         return Err(AppError::field(field, "a name is required"));
     }
@@ -89,7 +89,7 @@ pub fn parse_display_name(field: &str, raw: &str) -> Result<String, AppError> {
     if name.chars().any(char::is_control) {
         return Err(AppError::field(field, "remove the control characters"));
     }
-    Ok(name.to_owned())
+    Ok(crate::text::stored(name))
 }
 
 /// A display name from an address's local part: its words capitalised (`ana.lopez` is "Ana Lopez").

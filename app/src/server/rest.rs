@@ -47,6 +47,7 @@ pub enum ErrorCode {
     Internal,
     BadGateway,
     RequestTimeout,
+    RequestHeadersTooLarge,
     /// Single sign-on did not complete.
     SignInFailed,
 }

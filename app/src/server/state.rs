@@ -49,6 +49,8 @@ pub struct Settings {
     /// zero per minute turns the limit off.
     pub api_rate_per_minute: u32,
     pub api_rate_burst: u32,
+    /// The most bytes a request's headers may hold in total; more is refused with 431.
+    pub max_header_bytes: usize,
     /// Other sites' origins whose pages may call `/api/v1` (CORS); none by default.
     pub cors_allowed_origins: Vec<String>,
     /// Email: where it goes and from whom, or off.

@@ -30,7 +30,7 @@ pub struct TagName(String);
 
 impl TagName {
     pub fn parse(raw: &str) -> Result<TagName, AppError> {
-        let name = raw.trim();
+        let name = crate::text::trimmed(raw);
         if name.is_empty() {
             return Err(AppError::field("name", "a name is required"));
         }
@@ -40,7 +40,7 @@ impl TagName {
         if name.chars().any(|c| c.is_control() || c == ',') {
             return Err(AppError::field("name", "a name cannot contain commas or control characters"));
         }
-        Ok(TagName(name.to_owned()))
+        Ok(TagName(crate::text::stored(name)))
     }
 
     fn key(&self) -> String {

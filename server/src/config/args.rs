@@ -74,6 +74,9 @@ pub struct ConfigArgs {
     /// Requests an API caller may make at once on top of the rate [default: 100]
     #[arg(long, env = "API_RATE_BURST", global = true)]
     pub api_rate_burst: Option<String>,
+    /// The most bytes a request's headers may hold in total; more gets 431 [default: 16384]
+    #[arg(long, env = "MAX_HEADER_BYTES", global = true)]
+    pub max_header_bytes: Option<String>,
     /// How long a request may take to be answered before it gets 408 [default: 30]
     #[arg(long, env = "REQUEST_TIMEOUT_SECS", global = true)]
     pub request_timeout_secs: Option<String>,

@@ -16,6 +16,7 @@ mod editing;
 mod errors;
 mod filing;
 mod health;
+mod hostile_input;
 mod issue_list;
 mod live;
 mod mail;

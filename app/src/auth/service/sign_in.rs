@@ -102,6 +102,10 @@ pub async fn log_in(
     client: &ClientInfo,
 ) -> Result<(CurrentUser, String), AppError> {
     let email = email.trim().to_lowercase();
+    // No address holds one, and PostgreSQL refuses to compare text with a NUL.
+    if email.chars().any(char::is_control) {
+        return Err(AppError::field("email", "enter an email address like name@example.com"));
+    }
     let account_key = format!("login:account:{email}");
     let address_key = client.ip.as_ref().map(|ip| format!("login:ip:{ip}"));
     throttle::check(&state.db, &account_key).await?;

@@ -26,7 +26,7 @@ impl From<users::Model> for UserSummary {
 pub async fn list_users(state: &AppState, actor: &CurrentUser, search: &str) -> Result<Vec<UserSummary>, AppError> {
     require_admin(actor)?;
     let mut query = users::Entity::find().order_by_asc(users::Column::Email).limit(200);
-    let search = search.trim().to_lowercase();
+    let search = crate::text::cleaned(search).to_lowercase();
     if !search.is_empty() {
         query = query.filter(users::Column::Email.contains(&search));
     }
