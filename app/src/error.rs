@@ -40,6 +40,9 @@ pub enum AppError {
     /// The detail is in the server log under this request id, never in the response.
     #[error("something went wrong on our side (request {request_id})")]
     Internal { request_id: String },
+    /// The database cannot be reached for now; the detail is in the log and the metrics.
+    #[error("the service is temporarily unavailable; try again in a few seconds")]
+    Unavailable { retry_after_secs: u64 },
     /// The request never reached the server or its answer could not be read.
     #[error("could not reach the server: {0}")]
     Transport(String),
@@ -77,6 +80,7 @@ impl AppError {
             AppError::RateLimited { .. } => 429,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 502,
+            AppError::Unavailable { .. } => 503,
         }
     }
 }
@@ -114,7 +118,7 @@ pub fn report_status(err: &AppError) {
     use axum::http::{HeaderValue, StatusCode, header};
     let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
     options.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-    if let AppError::RateLimited { retry_after_secs } = err {
+    if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = err {
         options.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
     }
 }

@@ -64,6 +64,10 @@ pub struct Config {
     /// Requests per minute per API caller (0: no limit), and the burst on top.
     pub api_rate_per_minute: u32,
     pub api_rate_burst: u32,
+    /// The longest an upload may take, start to answer (408 beyond).
+    pub upload_timeout: Duration,
+    /// How many uploads one account, and one address, may have running at once (429 beyond).
+    pub uploads_at_once: u32,
     /// The most bytes a request's headers may hold in total (431 beyond).
     pub max_header_bytes: u32,
     /// Origins allowed to call the API from their pages (CORS); empty keeps CORS off.
@@ -102,6 +106,12 @@ pub const DEFAULT_STATS_INTERVAL_MINUTES: u64 = 30;
 /// The default API rate: requests per minute per caller, and the burst on top.
 pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
 pub const DEFAULT_API_RATE_BURST: u32 = 100;
+
+/// The default deadline for one upload: a 10 MiB file at 35 KB/s.
+pub const DEFAULT_UPLOAD_TIMEOUT_SECS: u32 = 300;
+
+/// The default number of uploads one account or address may run at once.
+pub const DEFAULT_UPLOADS_AT_ONCE: u32 = 3;
 
 /// The default cap on a request's headers, in bytes: far more than a browser sends.
 pub const DEFAULT_MAX_HEADER_BYTES: u32 = 16 * 1024;
@@ -240,6 +250,8 @@ impl Config {
         let api_rate_per_minute = whole("API_RATE_PER_MINUTE", &args.api_rate_per_minute, DEFAULT_API_RATE_PER_MINUTE, 0)?;
         let request_timeout = Duration::from_secs(u64::from(whole("REQUEST_TIMEOUT_SECS", &args.request_timeout_secs, 30, 1)?));
         let api_rate_burst = whole("API_RATE_BURST", &args.api_rate_burst, DEFAULT_API_RATE_BURST, 1)?;
+        let upload_timeout = Duration::from_secs(u64::from(whole("UPLOAD_TIMEOUT_SECS", &args.upload_timeout_secs, DEFAULT_UPLOAD_TIMEOUT_SECS, 1)?));
+        let uploads_at_once = whole("UPLOADS_AT_ONCE", &args.uploads_at_once, DEFAULT_UPLOADS_AT_ONCE, 1)?;
         let max_header_bytes = whole("MAX_HEADER_BYTES", &args.max_header_bytes, DEFAULT_MAX_HEADER_BYTES, 1024)?;
         let cors_allowed_origins = given(&args.cors_allowed_origins).map_or(Ok(Vec::new()), cors_origins)?;
         let s3 = match given(&args.s3_bucket) {
@@ -266,6 +278,8 @@ impl Config {
             api_rate_per_minute,
             api_rate_burst,
             max_header_bytes,
+            upload_timeout,
+            uploads_at_once,
             cors_allowed_origins,
             stats_interval: Duration::from_secs(stats_minutes * 60),
             attachment_max_bytes,

@@ -31,6 +31,16 @@ pub struct Caller {
 pub enum CallerKey {
     Credential(u64),
     Address(IpAddr),
+    Account(i64),
+}
+
+impl Caller {
+    /// The address `req` comes from, when known (the forwarded one only if trusted).
+    fn address<T>(&self, req: &Request<T>) -> Option<CallerKey> {
+        let peer = req.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let client = app::auth::service::client_info_from(req.headers(), peer, self.trust_forwarded_for);
+        client.ip.and_then(|ip| ip.parse().ok()).map(CallerKey::Address)
+    }
 }
 
 impl KeyExtractor for Caller {
@@ -42,9 +52,7 @@ impl KeyExtractor for Caller {
             credential.hash(&mut hasher);
             return Ok(CallerKey::Credential(hasher.finish()));
         }
-        let peer = req.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let client = app::auth::service::client_info_from(req.headers(), peer, self.trust_forwarded_for);
-        client.ip.and_then(|ip| ip.parse().ok()).map(CallerKey::Address).ok_or(GovernorError::UnableToExtractKey)
+        self.address(req).ok_or(GovernorError::UnableToExtractKey)
     }
 }
 
@@ -86,6 +94,78 @@ fn refusal(err: GovernorError) -> Response<Body> {
         GovernorError::UnableToExtractKey => ApiError(AppError::Forbidden).into_response(),
         GovernorError::Other { code, .. } => code.into_response(),
     }
+}
+
+/// Who runs how many uploads: each by the account it is signed in as and by the address it
+/// comes from, so neither one account on many addresses nor many accounts on one address runs
+/// more than the limit at once.
+#[derive(Clone)]
+pub struct UploadSlots {
+    limit: usize,
+    caller: Caller,
+    running: Arc<std::sync::Mutex<std::collections::HashMap<CallerKey, usize>>>,
+}
+
+/// A running upload's hold on its slots, given back when the request ends however it ends.
+struct Held {
+    keys: Vec<CallerKey>,
+    running: Arc<std::sync::Mutex<std::collections::HashMap<CallerKey, usize>>>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut running = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for key in &self.keys {
+            if let Some(count) = running.get_mut(key) {
+                *count -= 1;
+                if *count == 0 {
+                    running.remove(key);
+                }
+            }
+        }
+    }
+}
+
+impl UploadSlots {
+    /// `UPLOADS_AT_ONCE` slots per account and per address, none in use.
+    pub fn new(settings: &Settings) -> UploadSlots {
+        UploadSlots {
+            limit: settings.uploads_at_once,
+            caller: Caller { session_cookie: settings.cookie_name(), trust_forwarded_for: settings.trust_forwarded_for },
+            running: Arc::default(),
+        }
+    }
+
+    /// A slot for each of `keys`, or none when one of them has all of its own in use.
+    fn take(&self, keys: Vec<CallerKey>) -> Option<Held> {
+        let mut running = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if keys.iter().any(|key| running.get(key).copied().unwrap_or(0) >= self.limit) {
+            return None;
+        }
+        for key in &keys {
+            *running.entry(key.clone()).or_insert(0) += 1;
+        }
+        Some(Held { keys, running: self.running.clone() })
+    }
+}
+
+/// Runs the upload `req` in a slot of its account's and its address's, or answers 429 when
+/// either has every slot in use. A request that is not signed in is counted by its address
+/// only (the handler refuses it).
+pub async fn in_upload_slot(slots: UploadSlots, state: AppState, req: Request<Body>, next: axum::middleware::Next) -> Response<Body> {
+    let mut keys: Vec<CallerKey> = slots.caller.address(&req).into_iter().collect();
+    if let Some(token) = app::auth::service::token_from_headers(req.headers(), slots.caller.session_cookie) {
+        if let Ok(user) = app::auth::service::authenticate(&state, &token).await {
+            keys.push(CallerKey::Account(user.id));
+        }
+    }
+    let Some(held) = slots.take(keys) else {
+        metrics::counter!("uploads_refused_total").increment(1);
+        return ApiError(AppError::RateLimited { retry_after_secs: 5 }).into_response();
+    };
+    let response = next.run(req).await;
+    drop(held);
+    response
 }
 
 /// CORS for the configured origins: bearer-token calls from their pages, with the API's

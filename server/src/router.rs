@@ -12,7 +12,7 @@ use axum::{
     Router,
     body::Body,
     extract::Request,
-    extract::DefaultBodyLimit,
+    extract::{DefaultBodyLimit, State},
     http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::Response,
@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let secure = state.settings.secure;
     let max_header_bytes = state.settings.max_header_bytes;
+    let upload_slots = crate::limits::UploadSlots::new(&state.settings);
     let upload_limit = usize::try_from(state.settings.attachment_max_bytes + app::attachments::rest::MULTIPART_OVERHEAD_BYTES).unwrap_or(usize::MAX);
     let crate::api::Api { routes: api, uploads, doc: api_doc } = crate::api::api();
     let docs = Router::<AppState>::from(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api-docs/openapi.json", api_doc))
@@ -77,13 +78,18 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.settings.request_timeout))
         // The API answers those two in its own error shape too.
         .layer(middleware::from_fn(api_error_shape));
-    // Uploads stream for as long as the bytes keep coming, up to the attachment limit: a
-    // declared length over it is 413 before anything is read, and a stalled body is 408.
+    // Uploads stream up to the attachment limit: a declared length over it is 413 before
+    // anything is read; a stalled body, or one still coming at the deadline, is 408; and each
+    // account and address runs a few at once (429 beyond).
     let uploads = crate::limits::protect(uploads, &state.settings)
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(middleware::from_fn(move |req, next| refuse_oversized(upload_limit as u64, req, next)))
-        .layer(RequestBodyTimeoutLayer::new(UPLOAD_IDLE_TIMEOUT));
+        .layer(RequestBodyTimeoutLayer::new(UPLOAD_IDLE_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.settings.upload_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), move |State(state): State<AppState>, req, next| {
+            crate::limits::in_upload_slot(upload_slots.clone(), state, req, next)
+        }));
     pages_and_api
         .merge(uploads)
         // Inside the router, so the matched route pattern is known.

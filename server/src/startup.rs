@@ -79,6 +79,8 @@ pub fn settings(config: &Config) -> Settings {
         api_rate_per_minute: config.api_rate_per_minute,
         api_rate_burst: config.api_rate_burst,
         max_header_bytes: usize::try_from(config.max_header_bytes).unwrap_or(usize::MAX),
+        upload_timeout: config.upload_timeout,
+        uploads_at_once: usize::try_from(config.uploads_at_once).unwrap_or(usize::MAX),
         cors_allowed_origins: config.cors_allowed_origins.clone(),
         mail: Arc::new(MailSettings::new(
             config.mail.as_ref().map(|mail| mail.smtp.clone()),

@@ -48,6 +48,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Credentials {
     email: String,
     password: String,
@@ -75,6 +76,7 @@ impl From<&CurrentUser> for Me {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProfileChange {
     /// 1 to 80 characters; left out, it stays as it is.
     display_name: Option<String>,
@@ -117,6 +119,7 @@ async fn update_profile(State(state): State<AppState>, ApiUser(user): ApiUser, B
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     email: String,
 }
@@ -132,6 +135,7 @@ async fn request_password_reset(State(state): State<AppState>, Peer(peer): Peer,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmation {
     /// The `token` of the link in the mail.
     token: String,
@@ -150,6 +154,7 @@ async fn reset_password(State(state): State<AppState>, Peer(peer): Peer, headers
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// 1 to 64 characters, e.g. the script that uses it.
     name: String,
@@ -194,6 +199,7 @@ async fn list_users(State(state): State<AppState>, ApiUser(user): ApiUser, Query
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserChange {
     role: Option<Role>,
     active: Option<bool>,

@@ -91,6 +91,7 @@ async fn list_issues(State(state): State<AppState>, ApiUser(user): ApiUser, Quer
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewIssue {
     /// 1 to 200 characters after trimming.
     title: String,
@@ -124,6 +125,7 @@ async fn get_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id)
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IssueEdit {
     title: String,
     description: String,
@@ -158,6 +160,7 @@ async fn restore_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Transition {
     status: Status,
     version: Option<i64>,
@@ -173,6 +176,7 @@ async fn transition_issue(State(state): State<AppState>, ApiUser(user): ApiUser,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SeverityChange {
     severity: Severity,
     version: Option<i64>,
@@ -187,6 +191,7 @@ async fn change_severity(State(state): State<AppState>, ApiUser(user): ApiUser, 
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TagsChange {
     tag_ids: Vec<i64>,
     version: Option<i64>,
@@ -201,6 +206,7 @@ async fn set_issue_tags(State(state): State<AppState>, ApiUser(user): ApiUser, I
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AssigneeChange {
     /// The handle of an active maintainer or admin, or `null` for nobody.
     assignee: Option<String>,

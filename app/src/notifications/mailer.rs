@@ -182,6 +182,14 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
         return Ok(0);
     }
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    // Read and written before the transaction, which then only claims and queues: on SQLite it
+    // holds the one write lock that filings wait for.
+    let mut mails = Vec::new();
+    if email_enabled(state) {
+        for (user, lines) in gather(&state.db, rows).await? {
+            mails.extend(lines.iter().map(|line| outgoing(&user, single(state, &user, line), MailPurpose::Notification)));
+        }
+    }
     let txn = crate::server::db::begin_write(&state.db).await?;
     // Claimed in the same transaction that queues them: another instance finds them cleared.
     let claimed = notifications::Entity::update_many()
@@ -194,12 +202,6 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
     if claimed != ids.len() as u64 {
         // Another instance took some of them first: leave this batch to it.
         return Ok(0);
-    }
-    let mut mails = Vec::new();
-    if email_enabled(state) {
-        for (user, lines) in gather(&txn, rows).await? {
-            mails.extend(lines.iter().map(|line| outgoing(&user, single(state, &user, line), MailPurpose::Notification)));
-        }
     }
     let queued = mails.len();
     enqueue_all(&txn, &state.settings.mail, mails).await?;

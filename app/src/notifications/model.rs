@@ -49,6 +49,7 @@ pub struct Inbox {
 /// How one kind of notification reaches its person.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KindSetting {
     pub kind: NotificationKind,
     pub delivery: Delivery,

@@ -48,6 +48,8 @@ pub enum ErrorCode {
     BadGateway,
     RequestTimeout,
     RequestHeadersTooLarge,
+    /// The database cannot be reached for now; `Retry-After` says when to try again.
+    Unavailable,
     /// Single sign-on did not complete.
     SignInFailed,
 }
@@ -97,13 +99,14 @@ fn code(err: &AppError) -> ErrorCode {
         AppError::RateLimited { .. } => ErrorCode::RateLimited,
         AppError::Internal { .. } => ErrorCode::Internal,
         AppError::Transport(_) => ErrorCode::BadGateway,
+        AppError::Unavailable { .. } => ErrorCode::Unavailable,
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = ErrorBody::from(&self.0).into_response_with(status_of(&self.0));
-        if let AppError::RateLimited { retry_after_secs } = self.0 {
+        if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = self.0 {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
@@ -138,9 +141,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
-/// The field a serde error is about: ``missing field `title` `` or `severity: unknown variant`.
+/// The field a serde error is about: ``missing field `title` ``, ``unknown field `id` `` or
+/// `severity: unknown variant`.
 fn field_of(detail: &str) -> String {
     if let Some(rest) = detail.strip_prefix("missing field `") {
+        return rest.split('`').next().unwrap_or("body").to_owned();
+    }
+    // A field the body may not set (unknown, or read-only such as `id` or `version`).
+    if let Some((_, rest)) = detail.split_once("unknown field `") {
         return rest.split('`').next().unwrap_or("body").to_owned();
     }
     match detail.split_once(": ") {
@@ -204,5 +212,6 @@ mod tests {
         assert_eq!(field_of("missing field `title` at line 1 column 2"), "title");
         assert_eq!(field_of("severity: unknown variant `HUGE`, expected one of `LOW`"), "severity");
         assert_eq!(field_of("invalid type: string \"x\", expected i64 at line 1"), "body");
+        assert_eq!(field_of("unknown field `id`, expected one of `title`, `description` at line 1 column 9"), "id");
     }
 }

@@ -51,6 +51,10 @@ pub struct Settings {
     pub api_rate_burst: u32,
     /// The most bytes a request's headers may hold in total; more is refused with 431.
     pub max_header_bytes: usize,
+    /// The longest one upload may take, start to answer; slower ones get 408.
+    pub upload_timeout: std::time::Duration,
+    /// How many uploads one account, and one address, may run at once; more get 429.
+    pub uploads_at_once: usize,
     /// Other sites' origins whose pages may call `/api/v1` (CORS); none by default.
     pub cors_allowed_origins: Vec<String>,
     /// Email: where it goes and from whom, or off.

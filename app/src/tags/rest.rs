@@ -27,6 +27,7 @@ async fn list_tags(State(state): State<AppState>, ApiUser(_): ApiUser) -> Result
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TagFields {
     /// 1 to 32 characters, unique regardless of letter case.
     name: String,

@@ -74,6 +74,12 @@ pub struct ConfigArgs {
     /// Requests an API caller may make at once on top of the rate [default: 100]
     #[arg(long, env = "API_RATE_BURST", global = true)]
     pub api_rate_burst: Option<String>,
+    /// The longest an upload may take from start to answer; slower ones get 408 [default: 300]
+    #[arg(long, env = "UPLOAD_TIMEOUT_SECS", global = true)]
+    pub upload_timeout_secs: Option<String>,
+    /// How many uploads one account, and one address, may have running at once [default: 3]
+    #[arg(long, env = "UPLOADS_AT_ONCE", global = true)]
+    pub uploads_at_once: Option<String>,
     /// The most bytes a request's headers may hold in total; more gets 431 [default: 16384]
     #[arg(long, env = "MAX_HEADER_BYTES", global = true)]
     pub max_header_bytes: Option<String>,

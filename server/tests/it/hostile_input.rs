@@ -15,6 +15,7 @@ on_both_databases!(
     stored_text_is_composed,
     control_characters_never_reach_the_database,
     headers_beyond_the_cap_get_431,
+    unknown_and_read_only_fields_are_refused_by_name,
 );
 
 /// Texts that show nothing: white space, zero-width space, joiners, word joiner, byte-order
@@ -95,4 +96,27 @@ async fn headers_beyond_the_cap_get_431(db: TestDb) {
     // A large but ordinary set of headers passes.
     let ordinary = client.get(app.url("/health/live")).header("cookie", format!("other={}", "a".repeat(8 * 1024))).send().await.unwrap();
     assert_eq!(ordinary.status(), 200);
+}
+
+/// Every JSON body the API takes refuses a field it does not know, or one only the server sets,
+/// with 422 naming it; nothing is written.
+async fn unknown_and_read_only_fields_are_refused_by_name(db: TestDb) {
+    let app = spawn_app(db).await;
+    let mo = api(&app, "mo@example.com", Role::Maintainer).await;
+    let filed: Value = mo.send(Method::POST, "/api/v1/issues", Some(json!({ "title": "Export fails", "severity": "LOW" }))).await.json().await.unwrap();
+    let id = filed["summary"]["id"].as_i64().unwrap();
+    let cases = [
+        (Method::POST, "/api/v1/issues".to_owned(), json!({ "title": "x", "severity": "LOW", "id": 7 }), "id"),
+        (Method::POST, "/api/v1/issues".to_owned(), json!({ "title": "x", "severity": "LOW", "reporter_id": 1 }), "reporter_id"),
+        (Method::PATCH, format!("/api/v1/issues/{id}"), json!({ "title": "y", "description": "", "version": 1, "reporter_id": 9 }), "reporter_id"),
+        (Method::POST, format!("/api/v1/issues/{id}/comments"), json!({ "body": "hi", "author_id": 1 }), "author_id"),
+        (Method::POST, "/api/v1/tags".to_owned(), json!({ "name": "ui", "colour": "BLUE", "id": 3 }), "id"),
+        (Method::POST, "/api/v1/tokens".to_owned(), json!({ "email": "mo@example.com", "password": "x", "role": "ADMIN" }), "role"),
+    ];
+    for (method, path, body, field) in cases {
+        let answer = mo.send(method.clone(), &path, Some(body)).await;
+        assert_eq!(error(answer, 422).await.1, [field], "{method} {path}");
+    }
+    assert_eq!(issues::Entity::find().count(app.db()).await.unwrap(), 1);
+    assert_eq!(tags::Entity::find().count(app.db()).await.unwrap(), 0);
 }
