@@ -33,6 +33,7 @@ mod people;
 mod permissions;
 mod query_plans;
 mod search;
+mod security_cases;
 mod security_headers;
 mod smtp_sink;
 mod startup_errors;
