@@ -8,6 +8,18 @@ pub fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
     if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
+/// 403 unless `actor` is an admin, and a refusal is entered in the audit log as an
+/// `access_refused` entry naming `what` was tried: someone probing the admin pages shows up
+/// in the log admins read. For every admin-only action (users and roles, the audit log, the
+/// outbox, the jobs).
+#[cfg(feature = "ssr")]
+pub async fn require_admin_audited(db: &(impl sea_orm::ConnectionTrait + sea_orm::TransactionTrait), actor: &CurrentUser, what: &str) -> Result<(), AppError> {
+    let Err(refused) = require_admin(actor) else { return Ok(()) };
+    let event = crate::audit_log::Event::new(actor, crate::audit_log::AuditAction::AccessRefused).target(what);
+    crate::audit_log::append(db, event).await?;
+    Err(refused)
+}
+
 /// 403 unless `actor` triages issues: a maintainer or an admin.
 pub fn require_triager(actor: &CurrentUser) -> Result<(), AppError> {
     if actor.can_triage() { Ok(()) } else { Err(AppError::Forbidden) }

@@ -116,8 +116,8 @@ pub fn router(state: AppState) -> Router {
                     header::STRICT_TRANSPORT_SECURITY,
                     secure.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
                 ))
-                // Inside the layers above, so the refusal carries the request id and the headers.
-                .layer(middleware::from_fn(move |req, next| cap_headers(max_header_bytes, req, next)))
+                // Inside the layers above, so the refusals carry the request id and the headers.
+                .layer(middleware::from_fn(move |req, next| screen_headers(max_header_bytes, req, next)))
                 // zstd where the browser takes it (its level 3 compresses a page of 50 issues
                 // ten times faster than brotli's 4, to within a tenth of the size), else brotli
                 // or gzip at level 3. Precompressed assets are sent as they are.
@@ -172,14 +172,28 @@ async fn refuse_oversized(limit: u64, req: Request, next: Next) -> Response {
     }
 }
 
-/// Answers a request whose headers hold more than `limit` bytes in all with 431: no browser
-/// needs that much, and every header is kept in memory while the request runs.
-async fn cap_headers(limit: usize, req: Request, next: Next) -> Response {
+/// Refuses, before any body is read:
+/// - a request whose headers hold more than `limit` bytes in all (431): no browser needs that
+///   much, and every header is kept in memory while the request runs;
+/// - a compressed request body (415): the server never expands what a client sends, so a small
+///   body cannot grow past the body limits after they were checked, and an upload is stored
+///   exactly as it arrived.
+async fn screen_headers(limit: usize, req: Request, next: Next) -> Response {
     // As sent: the name, ": ", the value and the line's end.
     let total: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
     if total > limit {
         let message = format!("the request's headers hold {total} bytes, more than the limit of {limit}");
         return ErrorBody::new(ErrorCode::RequestHeadersTooLarge, message).into_response_with(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    }
+    let encodings = req.headers().get_all(header::CONTENT_ENCODING);
+    let compressed = encodings
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+        .map(<[u8]>::trim_ascii)
+        .any(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"));
+    if compressed {
+        let message = "compressed request bodies are not accepted: send the body without Content-Encoding";
+        return ErrorBody::new(ErrorCode::UnsupportedMediaType, message).into_response_with(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
     next.run(req).await
 }

@@ -9,12 +9,12 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
 // The log is the admins' alone.
-use crate::access::require_admin;
+use crate::access::require_admin_audited;
 
 impl From<audit_log::Model> for AuditEntry {
     fn from(e: audit_log::Model) -> Self {
@@ -48,8 +48,8 @@ fn filtered(filter: &AuditFilter) -> sea_orm::Select<audit_log::Entity> {
 pub const AUDIT_PAGE_SIZE: u64 = 100;
 
 /// A page of entries matching `filter`, newest first (admins only).
-pub async fn list(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &AuditFilter) -> Result<AuditPage, AppError> {
-    require_admin(actor)?;
+pub async fn list(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, filter: &AuditFilter) -> Result<AuditPage, AppError> {
+    require_admin_audited(db, actor, "read the audit log").await?;
     let mut query = filtered(filter);
     if let Some(before) = filter.before {
         query = query.filter(audit_log::Column::Seq.lt(before));
@@ -65,8 +65,8 @@ pub async fn list(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &Audit
 pub const EXPORT_MAX: u64 = 100_000;
 
 /// Every entry matching `filter` (up to [`EXPORT_MAX`]), oldest first, for export (admins only).
-pub async fn export(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
-    require_admin(actor)?;
+pub async fn export(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, filter: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
+    require_admin_audited(db, actor, "export the audit log").await?;
     let rows = filtered(filter).order_by_asc(audit_log::Column::Seq).limit(EXPORT_MAX).all(db).await?;
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
@@ -114,7 +114,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainReport, AppError> 
 }
 
 /// [`verify`] for the admin page (admins only).
-pub async fn verify_as(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result<ChainReport, AppError> {
-    require_admin(actor)?;
+pub async fn verify_as(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser) -> Result<ChainReport, AppError> {
+    require_admin_audited(db, actor, "verify the audit log").await?;
     verify(db).await
 }

@@ -29,6 +29,7 @@ closed_set! {
         TagCreated => "tag_created", "Tag created",
         TagUpdated => "tag_updated", "Tag updated",
         TagDeleted => "tag_deleted", "Tag deleted",
+        AccessRefused => "access_refused", "Admin action refused",
     }
 }
 

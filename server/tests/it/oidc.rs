@@ -35,11 +35,25 @@ struct Grant {
     used: bool,
 }
 
+/// How the provider misbehaves, so that the product's own checks are what refuses.
+#[derive(Clone, Copy, Default, PartialEq)]
+enum Tamper {
+    #[default]
+    Nothing,
+    /// The ID token carries a nonce the sign-in never sent.
+    WrongNonce,
+    /// The ID token was issued to another client.
+    ForeignAudience,
+    /// Codes are redeemed again, and PKCE is not checked: replay protection is the product's.
+    ReusesCodes,
+}
+
 #[derive(Clone)]
 struct Provider {
     issuer: String,
     next: Arc<Mutex<Option<Identity>>>,
     grants: Arc<Mutex<HashMap<String, Grant>>>,
+    tamper: Arc<Mutex<Tamper>>,
 }
 
 async fn discovery(State(p): State<Provider>) -> Json<Value> {
@@ -82,19 +96,22 @@ async fn token(State(p): State<Provider>, headers: HeaderMap, Form(form): Form<T
     if headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(&format!("Basic {basic}")) {
         return (StatusCode::UNAUTHORIZED, Json(json!({ "error": "invalid_client" }))).into_response();
     }
+    let tamper = *p.tamper.lock().unwrap();
     let mut grants = p.grants.lock().unwrap();
-    let Some(grant) = grants.get_mut(&form.code).filter(|g| !g.used) else {
+    let Some(grant) = grants.get_mut(&form.code).filter(|g| !g.used || tamper == Tamper::ReusesCodes) else {
         return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant" }))).into_response();
     };
     grant.used = true;
     let expected = openidconnect::PkceCodeChallenge::from_code_verifier_sha256(&openidconnect::PkceCodeVerifier::new(form.code_verifier));
-    if expected.as_str() != grant.challenge {
+    if expected.as_str() != grant.challenge && tamper != Tamper::ReusesCodes {
         return (StatusCode::BAD_REQUEST, Json(json!({ "error": "invalid_grant" }))).into_response();
     }
     let now = chrono::Utc::now().timestamp();
+    let nonce = if tamper == Tamper::WrongNonce { "a-nonce-from-another-sign-in".to_owned() } else { grant.nonce.clone() };
+    let audience = if tamper == Tamper::ForeignAudience { "another-client" } else { CLIENT_ID };
     let claims = json!({
-        "iss": p.issuer, "aud": CLIENT_ID, "sub": grant.identity.subject, "iat": now, "exp": now + 300,
-        "nonce": grant.nonce, "email": grant.identity.email, "email_verified": grant.identity.verified,
+        "iss": p.issuer, "aud": audience, "sub": grant.identity.subject, "iat": now, "exp": now + 300,
+        "nonce": nonce, "email": grant.identity.email, "email_verified": grant.identity.verified,
     });
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = Some("test-key".into());
@@ -106,7 +123,7 @@ async fn token(State(p): State<Provider>, headers: HeaderMap, Form(form): Form<T
 async fn spawn_provider() -> Provider {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
-    let provider = Provider { issuer, next: Default::default(), grants: Default::default() };
+    let provider = Provider { issuer, next: Default::default(), grants: Default::default(), tamper: Default::default() };
     let app = Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/jwks", get(jwks))
@@ -156,7 +173,9 @@ on_both_databases!(
     a_verified_email_links_to_the_existing_account,
     an_unverified_email_is_neither_linked_nor_created,
     a_callback_with_the_wrong_state_is_refused,
-    a_replayed_code_is_refused,
+    a_replayed_code_is_refused_by_the_product,
+    an_identity_with_the_wrong_nonce_is_refused,
+    an_identity_issued_to_another_client_is_refused,
     the_google_button_is_offered_only_when_configured,
 );
 
@@ -219,10 +238,45 @@ async fn a_callback_with_the_wrong_state_is_refused(db: TestDb) {
     assert_eq!(who(&app, &client).await, Value::Null);
 }
 
-async fn a_replayed_code_is_refused(db: TestDb) {
+/// The message the product answers when its own check of the ID token fails.
+const UNVERIFIED: &str = "the provider&#x27;s identity could not be verified";
+
+async fn refused_by_the_product(app: &TestApp, response: reqwest::Response) {
+    assert_eq!(response.status(), 400);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(UNVERIFIED) || page.contains("the provider's identity could not be verified"), "{page}");
+    let accounts = users::Entity::find().all(app.db()).await.unwrap();
+    assert!(accounts.iter().all(|u| u.google_id.is_none()), "no account made or linked");
+}
+
+async fn an_identity_with_the_wrong_nonce_is_refused(db: TestDb) {
+    let (app, provider) = app_with_provider(db).await;
+    *provider.tamper.lock().unwrap() = Tamper::WrongNonce;
+
+    let (response, client) = sign_in_through(&app, &provider, identity("g-5", "nina@example.com", true)).await;
+
+    refused_by_the_product(&app, response).await;
+    assert_eq!(who(&app, &client).await, Value::Null);
+}
+
+async fn an_identity_issued_to_another_client_is_refused(db: TestDb) {
+    let (app, provider) = app_with_provider(db).await;
+    *provider.tamper.lock().unwrap() = Tamper::ForeignAudience;
+
+    let (response, client) = sign_in_through(&app, &provider, identity("g-6", "ada@example.com", true)).await;
+
+    refused_by_the_product(&app, response).await;
+    assert_eq!(who(&app, &client).await, Value::Null);
+}
+
+/// A provider that redeems a spent code again (and skips PKCE) still cannot replay a sign-in:
+/// the code's ID token carries the first sign-in's nonce, which the new one did not send.
+async fn a_replayed_code_is_refused_by_the_product(db: TestDb) {
     let (app, provider) = app_with_provider(db).await;
     let (first, _) = sign_in_through(&app, &provider, identity("g-4", "pat@example.com", true)).await;
     assert_eq!(first.status(), 303);
+    *provider.tamper.lock().unwrap() = Tamper::ReusesCodes;
+    let linked_before = users::Entity::find().all(app.db()).await.unwrap().len();
     // A new sign-in attempt (fresh state) that smuggles in the spent code.
     let client = new_client();
     let start = client.get(app.url("/auth/oidc/start")).send().await.unwrap();
@@ -232,7 +286,10 @@ async fn a_replayed_code_is_refused(db: TestDb) {
     let replay = client.get(app.url(&format!("/auth/oidc/callback?code=code-0&state={state}"))).send().await.unwrap();
 
     assert_eq!(replay.status(), 400);
+    let page = replay.text().await.unwrap();
+    assert!(page.contains(UNVERIFIED) || page.contains("the provider's identity could not be verified"), "{page}");
     assert_eq!(who(&app, &client).await, Value::Null);
+    assert_eq!(users::Entity::find().all(app.db()).await.unwrap().len(), linked_before);
 }
 
 async fn the_google_button_is_offered_only_when_configured(db: TestDb) {

@@ -19,7 +19,6 @@ pub use sessions::{ABSOLUTE_LIFETIME, IDLE_TIMEOUT, authenticate, list_sessions,
 pub use sign_in::{SignUp, log_in, sign_up};
 pub use sso::sign_in_with_provider;
 pub use users::{change_role, list_users, set_user_active};
-pub(crate) use users::require_admin;
 
 use crate::{audit_log::Actor, auth::model::CurrentUser};
 

@@ -14,7 +14,7 @@ use crate::{
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 
-pub(crate) use crate::access::require_admin;
+use crate::access::require_admin_audited;
 
 impl From<users::Model> for UserSummary {
     fn from(u: users::Model) -> Self {
@@ -24,7 +24,7 @@ impl From<users::Model> for UserSummary {
 
 /// Users whose address contains `search`, for admins only.
 pub async fn list_users(state: &AppState, actor: &CurrentUser, search: &str) -> Result<Vec<UserSummary>, AppError> {
-    require_admin(actor)?;
+    require_admin_audited(&state.db, actor, "list users").await?;
     let mut query = users::Entity::find().order_by_asc(users::Column::Email).limit(200);
     let search = crate::text::cleaned(search).to_lowercase();
     if !search.is_empty() {
@@ -42,7 +42,7 @@ async fn find_other_user(db: &impl ConnectionTrait, actor: &CurrentUser, user_id
 
 /// Gives `user_id` a new role; admins only, and never their own.
 pub async fn change_role(state: &AppState, actor: &CurrentUser, user_id: i64, role: Role) -> Result<UserSummary, AppError> {
-    require_admin(actor)?;
+    require_admin_audited(&state.db, actor, &format!("change the role of user {user_id}")).await?;
     let txn = crate::server::db::begin_write(&state.db).await?;
     let user = find_other_user(&txn, actor, user_id).await?;
     let before = user.role;
@@ -59,7 +59,8 @@ pub async fn change_role(state: &AppState, actor: &CurrentUser, user_id: i64, ro
 
 /// Deactivates (ending every session) or reactivates `user_id`; admins only, never themselves.
 pub async fn set_user_active(state: &AppState, actor: &CurrentUser, user_id: i64, active: bool) -> Result<UserSummary, AppError> {
-    require_admin(actor)?;
+    let what = if active { "reactivate" } else { "deactivate" };
+    require_admin_audited(&state.db, actor, &format!("{what} user {user_id}")).await?;
     let txn = crate::server::db::begin_write(&state.db).await?;
     let user = find_other_user(&txn, actor, user_id).await?;
     let mut model = user.into_active_model();

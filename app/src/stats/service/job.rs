@@ -75,7 +75,7 @@ pub async fn run(db: &(impl ConnectionTrait + TransactionTrait), lock: &JobLock,
 
 /// Runs the job now, for an admin; 409 while a run is under way.
 pub async fn run_stats(db: &(impl ConnectionTrait + TransactionTrait), lock: &JobLock, actor: &CurrentUser) -> Result<RunSummary, AppError> {
-    crate::auth::service::require_admin(actor)?;
+    crate::access::require_admin_audited(db, actor, "run the statistics job").await?;
     run(db, lock, Trigger::Manual { actor_id: Some(actor.id) }, Utc::now()).await?.ok_or_else(|| AppError::internal("statistics job", "a manual run was skipped"))
 }
 
