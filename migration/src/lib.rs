@@ -14,6 +14,9 @@ mod m20261126_000010_stats_runs;
 mod m20261126_000011_api_tokens;
 mod m20261126_000012_list_indexes;
 mod m20261204_000013_people_and_notifications;
+mod m20261204_000014_text_in_nfc;
+
+pub use m20261204_000014_text_in_nfc::{TagCollision, colliding_tags};
 
 /// Applies every migration in order; the server runs it at start-up.
 pub struct Migrator;
@@ -35,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_api_tokens::Migration),
             Box::new(m20261126_000012_list_indexes::Migration),
             Box::new(m20261204_000013_people_and_notifications::Migration),
+            Box::new(m20261204_000014_text_in_nfc::Migration),
         ]
     }
 }

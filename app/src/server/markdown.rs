@@ -142,7 +142,8 @@ mod tests {
         assert!(html.contains("<h1>Title</h1>"), "{html}");
         assert!(html.contains("<del>old</del>") && html.contains("<strong>new</strong>"));
         assert!(html.contains("<table>") && html.contains("<td>2</td>"));
-        assert!(html.contains(r#"<input type="checkbox" checked="" disabled="">"#) || html.contains("checkbox"), "{html}");
+        assert!(html.contains("<li><input disabled=\"\" type=\"checkbox\" checked=\"\">\ndone</li>"), "{html}");
+        assert!(html.contains("<li><input disabled=\"\" type=\"checkbox\">\ntodo</li>"), "{html}");
     }
 
     #[test]

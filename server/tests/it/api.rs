@@ -83,8 +83,9 @@ async fn tokens_sign_in_identify_and_sign_out(db: TestDb) {
     assert_eq!(rita.get("/api/v1/me").await.status(), 401, "the token died with its session");
 
     // Failed sign-ins are limited per account: the eleventh is 429 with Retry-After.
-    for _ in 0..10 {
-        anonymous.post(app.url("/api/v1/tokens")).json(&json!({ "email": "otto@example.com", "password": "guess guess" })).send().await.unwrap();
+    for attempt in 0..10 {
+        let wrong = anonymous.post(app.url("/api/v1/tokens")).json(&json!({ "email": "otto@example.com", "password": "guess guess" })).send().await.unwrap();
+        assert_eq!(error(wrong, 401).await.0, "unauthorized", "attempt {attempt} is answered, not limited");
     }
     let limited = anonymous.post(app.url("/api/v1/tokens")).json(&json!({ "email": "otto@example.com", "password": "guess guess" })).send().await.unwrap();
     assert!(limited.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);

@@ -3,7 +3,7 @@ use crate::common::TestDb;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};
 
-on_both_databases!(migrations_apply_roll_back_and_reapply, the_schema_refuses_unknown_enum_values);
+on_both_databases!(migrations_apply_roll_back_and_reapply, the_schema_refuses_unknown_enum_values, text_stored_earlier_is_brought_to_nfc);
 
 async fn migrations_apply_roll_back_and_reapply(db: TestDb) {
     let conn = app::server::db::connect(&db.url).await.unwrap();
@@ -54,4 +54,68 @@ async fn the_schema_refuses_unknown_enum_values(db: TestDb) {
         .try_get::<String>("", "role")
         .unwrap();
     assert_eq!(role, "REPORTER", "new accounts default to REPORTER");
+}
+
+/// "José" as its letters and a combining accent (NFD), and as one precomposed letter (NFC).
+const JOSE_NFD: &str = "Jose\u{301}";
+const JOSE_NFC: &str = "Jos\u{e9}";
+
+async fn text_stored_earlier_is_brought_to_nfc(db: TestDb) {
+    use app::{
+        domain::{Role, Severity, Status, TagColour},
+        server::entities::{comments, issues, tags, users},
+    };
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let conn = app::server::db::connect(&db.url).await.unwrap();
+    // The schema as it was before the migration, holding text written before the server normalized.
+    let before = Migrator::migrations().iter().position(|m| m.name() == "m20261204_000014_text_in_nfc").unwrap();
+    Migrator::up(&conn, Some(before as u32)).await.unwrap();
+    let reporter = crate::common::insert_user(&conn, "jose@example.com", Role::Reporter).await;
+    users::ActiveModel { id: Set(reporter.id), display_name: Set(JOSE_NFD.into()), ..Default::default() }.update(&conn).await.unwrap();
+    let issue = crate::common::insert_issue(&conn, &reporter, &format!("{JOSE_NFD} cannot save"), Severity::Low, Status::Open, chrono::Utc::now()).await;
+    issues::ActiveModel { id: Set(issue.id), description: Set(format!("Reported by {JOSE_NFD}.")), ..Default::default() }.update(&conn).await.unwrap();
+    let comment = comments::ActiveModel {
+        issue_id: Set(issue.id),
+        author_id: Set(reporter.id),
+        body: Set(format!("Thanks, {JOSE_NFD}")),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&conn)
+    .await
+    .unwrap();
+    let tag = |name: &str| tags::ActiveModel {
+        name: Set(name.to_owned()),
+        name_key: Set(name.to_lowercase()),
+        colour: Set(TagColour::Gray),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    let clashing = tag(JOSE_NFD).insert(&conn).await.unwrap();
+    let holder = tag(JOSE_NFC).insert(&conn).await.unwrap();
+    let alone = tag("Nai\u{308}ve").insert(&conn).await.unwrap();
+    let plain = tag("ui").insert(&conn).await.unwrap();
+
+    Migrator::up(&conn, None).await.unwrap();
+
+    let user = users::Entity::find_by_id(reporter.id).one(&conn).await.unwrap().unwrap();
+    assert_eq!(user.display_name, JOSE_NFC);
+    let issue = issues::Entity::find_by_id(issue.id).one(&conn).await.unwrap().unwrap();
+    assert_eq!((issue.title.as_str(), issue.description.as_str()), (format!("{JOSE_NFC} cannot save").as_str(), format!("Reported by {JOSE_NFC}.").as_str()));
+    let comment = comments::Entity::find_by_id(comment.id).one(&conn).await.unwrap().unwrap();
+    assert_eq!(comment.body, format!("Thanks, {JOSE_NFC}"));
+    let name = async |id: i64| {
+        let t = tags::Entity::find_by_id(id).one(&conn).await.unwrap().unwrap();
+        (t.name, t.name_key)
+    };
+    assert_eq!(name(alone.id).await, ("Na\u{ef}ve".to_owned(), "na\u{ef}ve".to_owned()), "a tag with no twin is normalized");
+    assert_eq!(name(clashing.id).await, (JOSE_NFD.to_owned(), JOSE_NFD.to_lowercase()), "a tag with a twin is left for an admin");
+    assert_eq!(name(holder.id).await, (JOSE_NFC.to_owned(), JOSE_NFC.to_lowercase()));
+    assert_eq!(name(plain.id).await, ("ui".to_owned(), "ui".to_owned()));
+    let collisions = migration::colliding_tags(&conn).await.unwrap();
+    assert_eq!(
+        collisions,
+        [migration::TagCollision { id: clashing.id, name: JOSE_NFD.into(), other_id: holder.id, other_name: JOSE_NFC.into() }],
+        "the twins are reported"
+    );
 }
