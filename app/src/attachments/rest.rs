@@ -220,6 +220,8 @@ async fn preview(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id)
 #[cfg(test)]
 mod tests {
     use super::content_disposition;
+    use crate::attachments::service::{clean_file_name, tests::uploaded_names};
+    use proptest::prelude::*;
 
     #[test]
     fn file_names_are_offered_safely() {
@@ -229,5 +231,47 @@ mod tests {
             "attachment; filename=\"r_sum_ _final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf"
         );
         assert_eq!(content_disposition("inline", "a;b\r\n.png"), "inline; filename=\"a;b__.png\"; filename*=UTF-8''a%3Bb%0D%0A.png");
+    }
+
+    /// The two names a Content-Disposition value offers: the quoted ASCII fallback and the
+    /// percent-decoded `filename*`; what is wrong with the value otherwise.
+    fn offered_names(kind: &str, value: &str) -> Result<(String, String), String> {
+        if let Some(c) = value.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ')) {
+            return Err(format!("{c:?} in one header line"));
+        }
+        let quoted = value.strip_prefix(&format!("{kind}; filename=\"")).ok_or("no quoted name first")?;
+        let (fallback, rest) = quoted.split_once('"').ok_or("an unclosed quoted name")?;
+        if fallback.contains('\\') {
+            return Err("a backslash in the quoted name".to_owned());
+        }
+        let encoded = rest.strip_prefix("; filename*=UTF-8''").ok_or("no encoded name after the quoted one")?;
+        // RFC 5987's attr-char, and `%` for the escapes.
+        if let Some(c) = encoded.bytes().find(|b| !(b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~%".contains(b))) {
+            return Err(format!("{:?} is not an RFC 5987 attr-char", char::from(c)));
+        }
+        let decoded = percent_encoding::percent_decode_str(encoded).decode_utf8().map_err(|e| e.to_string())?;
+        Ok((fallback.to_owned(), decoded.into_owned()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_content_disposition_is_one_header_line_naming_the_file_exactly(name in prop_oneof![any::<String>(), uploaded_names()], inline in any::<bool>()) {
+            let kind = if inline { "inline" } else { "attachment" };
+            let value = content_disposition(kind, &name);
+            let (fallback, decoded) = offered_names(kind, &value).map_err(|e| TestCaseError::fail(format!("{e}: {name:?} gave {value:?}")))?;
+            prop_assert_eq!(&decoded, &name, "filename* names the file as it was stored");
+            prop_assert_eq!(fallback.chars().count(), name.chars().count(), "one ASCII character a character: {:?}", value);
+        }
+
+        #[test]
+        fn an_uploaded_file_is_offered_without_a_path(raw in uploaded_names()) {
+            let value = content_disposition("attachment", &clean_file_name(&raw));
+            let (fallback, decoded) = offered_names("attachment", &value).map_err(|e| TestCaseError::fail(format!("{e}: {raw:?} gave {value:?}")))?;
+            for offered in [fallback, decoded] {
+                prop_assert!(!offered.contains(['/', '\\']), "{:?} is offered as {:?}", raw, offered);
+            }
+        }
     }
 }

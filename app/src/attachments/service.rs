@@ -35,7 +35,9 @@ const RESERVED_NAMES: &[&str] = &[
 pub fn clean_file_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim().trim_matches('.').trim();
+    // Dots and white space come off both ends until none is left there, so no name is a dot
+    // segment (`. .. .` would otherwise leave `..`).
+    let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
     let mut name: String = cleaned.chars().take(FILE_NAME_MAX_CHARS).collect();
     let stem = name.split('.').next().unwrap_or("").trim().to_ascii_uppercase();
     if RESERVED_NAMES.contains(&stem.as_str()) {
@@ -209,8 +211,9 @@ pub async fn delete_attachment(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn file_names_lose_paths_controls_and_device_names() {
@@ -237,5 +240,51 @@ mod tests {
         }
         assert!(matches!(sniff(b"MZ\x90\0\x03\0\0\0"), Err(AppError::UnsupportedType(_))), "executables");
         assert!(matches!(sniff(&[0xff, 0x00, 0x13, 0x37]), Err(AppError::UnsupportedType(_))), "unknown binary");
+    }
+
+    /// File names as a browser or a script may send them: paths either way round, dot
+    /// segments, encoded separators, device names, controls, quotes, bidi overrides, emoji,
+    /// and names past the length limit.
+    pub(in crate::attachments) fn uploaded_names() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            6 => prop::sample::select(vec![
+                ".", "..", "/", "\\", " ", "\t", "\r", "\n", "\0", "\u{7f}", "\"", ";", "'", "%2e", "%2f", "CON", "nul", "Lpt1", "com9",
+                "report", "é", "📎", "\u{202e}", "\u{200b}", ".txt", ".pdf", "=?utf-8?q?", "C:",
+            ]).prop_map(str::to_owned),
+            1 => any::<char>().prop_map(String::from),
+            1 => "[a-z. ]{250,300}",
+        ];
+        prop_oneof![4 => prop::collection::vec(piece, 0..16).prop_map(|pieces| pieces.concat()), 1 => "(a?[/\\\\])?[. ]{1,7}"]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_cleaned_file_name_is_one_short_visible_segment_and_no_device(raw in uploaded_names()) {
+            let name = clean_file_name(&raw);
+            prop_assert!(!name.contains(['/', '\\']), "{:?} became {:?}", raw, name);
+            prop_assert!(!name.chars().any(char::is_control), "{:?} became {:?}", raw, name);
+            prop_assert!((1..=FILE_NAME_MAX_CHARS).contains(&name.chars().count()), "{:?} became {:?}", raw, name);
+            let stem = name.split('.').next().unwrap_or("").trim().to_ascii_uppercase();
+            prop_assert!(!RESERVED_NAMES.contains(&stem.as_str()), "{:?} became {:?}", raw, name);
+        }
+
+        #[test]
+        fn a_cleaned_file_name_is_never_a_dot_segment(raw in uploaded_names()) {
+            let name = clean_file_name(&raw);
+            prop_assert!(name != "." && name != "..", "{:?} became {:?}", raw, name);
+        }
+    }
+
+    #[test]
+    fn storage_keys_are_fresh_uuids_never_names() {
+        let keys: std::collections::HashSet<String> = (0..100).map(|_| new_storage_key()).collect();
+        assert_eq!(keys.len(), 100, "every upload gets its own key");
+        for key in keys {
+            let id = key.strip_prefix("attachments/").unwrap_or_else(|| panic!("{key}"));
+            let id = uuid::Uuid::try_parse(id).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_eq!(id.get_version_num(), 4, "{key} is random");
+        }
     }
 }

@@ -28,7 +28,8 @@ fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
 
 fn filtered(filter: &AuditFilter) -> sea_orm::Select<audit_log::Entity> {
     let mut query = audit_log::Entity::find();
-    if let Some(actor) = &filter.actor {
+    // Cleaned here, whichever way the filter arrived (a server function's form or an export's URL).
+    if let Some(actor) = filter.actor.as_deref().map(crate::text::cleaned).filter(|a| !a.is_empty()) {
         let escaped = actor.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         query = query.filter(Expr::col(audit_log::Column::ActorEmail).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }

@@ -20,7 +20,8 @@ use sea_orm::{
     TransactionTrait, sea_query::Expr,
 };
 
-/// A comment body: markdown, not blank, at most 64 KiB, without NUL.
+/// A comment body: markdown, not blank, at most 64 KiB, without control characters but tab
+/// and line ends.
 pub fn parse_body(raw: &str) -> Result<String, AppError> {
     if crate::text::is_blank(raw) {
         return Err(AppError::field("body", "a comment cannot be empty"));
@@ -28,8 +29,8 @@ pub fn parse_body(raw: &str) -> Result<String, AppError> {
     if raw.len() > COMMENT_MAX_BYTES {
         return Err(AppError::field("body", "the comment is longer than 64 KiB"));
     }
-    if raw.contains('\0') {
-        return Err(AppError::field("body", "the comment contains a NUL character"));
+    if let Some(control) = crate::text::stray_control(raw) {
+        return Err(AppError::field("body", format!("the comment contains a control character ({control})")));
     }
     Ok(crate::text::stored(raw))
 }

@@ -337,6 +337,7 @@ pub async fn changed_since(db: &impl ConnectionTrait, actor: &CurrentUser, since
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn plain_words_must_all_appear() {
@@ -379,6 +380,62 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         for bad in ["", "1.2", "a.b.c", "1.2.3.4", "99999999.1.1"] {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
+        }
+    }
+
+    /// The phrases of an FTS5 query if it is exactly `"words" ((AND|OR) "words")* (NOT "words")*`,
+    /// each word alphanumeric and the words of a phrase one space apart; what is wrong otherwise.
+    fn phrases_of(query: &str) -> Result<Vec<&str>, String> {
+        let mut phrases = Vec::new();
+        let mut rest = query;
+        let mut excluding = false;
+        loop {
+            let inner = rest.strip_prefix('"').ok_or_else(|| format!("no phrase at {rest:?}"))?;
+            let end = inner.find('"').ok_or_else(|| format!("an unclosed phrase at {rest:?}"))?;
+            let phrase = &inner[..end];
+            if !phrase.split(' ').all(|word| !word.is_empty() && word.chars().all(char::is_alphanumeric)) {
+                return Err(format!("{phrase:?} is not alphanumeric words one space apart"));
+            }
+            phrases.push(phrase);
+            rest = &inner[end + 1..];
+            if rest.is_empty() {
+                return Ok(phrases);
+            }
+            rest = match (rest.strip_prefix(" NOT "), excluding) {
+                (Some(after), _) => {
+                    excluding = true;
+                    after
+                }
+                (None, false) => rest.strip_prefix(" AND ").or_else(|| rest.strip_prefix(" OR ")).ok_or_else(|| format!("no operator at {rest:?}"))?,
+                (None, true) => return Err(format!("a phrase must follow an exclusion with NOT, not {rest:?}")),
+            };
+        }
+    }
+
+    /// What people type into the search box, hostile or not: words in any script, quotes,
+    /// operators of FTS5 and of the web, punctuation and stray characters; up to well past 64 terms.
+    fn searches() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[a-zA-Z0-9éßж中]{1,6}",
+            2 => prop::sample::select(vec!["\"", "-", "or", "OR", "Or", "AND", "NOT", "NEAR(", "*", "^", ":", "(", ")", "+", "'", "{", "}", "%", "_"]).prop_map(str::to_owned),
+            3 => prop::sample::select(vec![" ", " ", "  ", "\t", "\n", "\u{3000}", "\u{a0}"]).prop_map(str::to_owned),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop_oneof![4 => prop::collection::vec(piece, 0..300).prop_map(|pieces| pieces.concat()), 1 => any::<String>()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_search_becomes_quoted_words_and_operators_only(search in searches()) {
+            if let Some(query) = fts5_query(&search) {
+                let phrases = phrases_of(&query).map_err(|e| TestCaseError::fail(format!("{e}: {search:?} gave {query:?}")))?;
+                prop_assert!(phrases.len() <= 64, "{} terms from {:?}", phrases.len(), search);
+                for word in phrases.iter().flat_map(|p| p.split(' ')) {
+                    prop_assert!(search.contains(word), "{:?} is not in {:?}", word, search);
+                }
+            }
         }
     }
 }

@@ -134,13 +134,13 @@ impl IssueTitle {
     }
 }
 
-/// A markdown description of at most 64 KiB.
+/// A markdown description of at most 64 KiB, without control characters but tab and line ends.
 pub fn parse_description(raw: &str) -> Result<String, AppError> {
     if raw.len() > super::model::DESCRIPTION_MAX_BYTES {
         return Err(AppError::field("description", "the description is longer than 64 KiB"));
     }
-    if raw.contains('\0') {
-        return Err(AppError::field("description", "the description contains a NUL character"));
+    if let Some(control) = crate::text::stray_control(raw) {
+        return Err(AppError::field("description", format!("the description contains a control character ({control})")));
     }
     Ok(crate::text::stored(raw))
 }

@@ -76,6 +76,7 @@ pub fn open<T: serde::de::DeserializeOwned>(secret: &SecretSlice<u8>, audience: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 
@@ -129,5 +130,75 @@ mod tests {
 
     fn verify_shape() -> Claims {
         Claims { sub: "7".into(), sid: "s1".into(), iss: ISSUER.into(), aud: AUDIENCE.into(), iat: now(), exp: now() + 60 }
+    }
+
+    /// A change to a token: one bit flipped, the end cut off, or something added.
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        Flip { at: prop::sample::Index, bit: u8 },
+        Truncate(prop::sample::Index),
+        Append(String),
+    }
+
+    fn mutations() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            (any::<prop::sample::Index>(), 0..8u8).prop_map(|(at, bit)| Mutation::Flip { at, bit }),
+            any::<prop::sample::Index>().prop_map(Mutation::Truncate),
+            prop_oneof![Just("=".to_owned()), Just(".".to_owned()), "[A-Za-z0-9_=.-]{1,8}", ".{1,4}"].prop_map(Mutation::Append),
+        ]
+    }
+
+    /// `token` changed by `mutation`; always different from it.
+    fn mutated(token: &str, mutation: &Mutation) -> String {
+        match mutation {
+            Mutation::Flip { at, bit } => {
+                let mut bytes = token.as_bytes().to_vec();
+                let at = at.index(bytes.len());
+                bytes[at] ^= 1 << bit;
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            Mutation::Truncate(at) => token[..at.index(token.len())].to_owned(),
+            Mutation::Append(tail) => format!("{token}{tail}"),
+        }
+    }
+
+    /// Strings shaped like tokens: three dot-separated base64url parts whose header names any
+    /// algorithm (or none), whose claims would pass, and whose signature is anything at all.
+    fn forged_tokens() -> impl Strategy<Value = String> {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let header = prop::sample::select(vec![
+            r#"{"alg":"HS256","typ":"JWT"}"#, r#"{"alg":"none","typ":"JWT"}"#, r#"{"alg":"NONE"}"#, r#"{"alg":"HS512"}"#, r#"{"alg":"RS256"}"#,
+            r#"{"alg":"HS256","kid":"../../dev/null"}"#, r#"{"alg":"HS256","crit":["x"]}"#, "{}", "",
+        ]);
+        let payload = prop_oneof![
+            Just(serde_json::to_string(&verify_shape()).unwrap()),
+            Just(format!(r#"{{"iss":"{ISSUER}","aud":"a","exp":{},"data":1}}"#, now() + 60)),
+            any::<String>(),
+        ];
+        let signature = prop_oneof![Just(Vec::new()), prop::collection::vec(any::<u8>(), 32), prop::collection::vec(any::<u8>(), 0..80)];
+        (header, payload, signature).prop_map(move |(header, payload, signature)| {
+            format!("{}.{}.{}", b64.encode(header), b64.encode(payload), b64.encode(signature))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_arbitrary_or_forged_string_is_a_token(token in prop_oneof![any::<String>(), ".*\\..*\\..*", forged_tokens()]) {
+            prop_assert_eq!(verify(&key(), &token), None, "{:?}", token);
+            prop_assert_eq!(open::<serde_json::Value>(&key(), "a", &token), None, "{:?}", token);
+        }
+
+        #[test]
+        fn a_changed_token_or_seal_never_passes(mutation in mutations()) {
+            let token = issue(&key(), 7, "s1", now(), now() + 3600);
+            let changed = mutated(&token, &mutation);
+            prop_assert_eq!(verify(&key(), &changed), None, "{:?} of {:?}", mutation, token);
+            let sealed = seal(&key(), "a", &"state", 3600);
+            let changed = mutated(&sealed, &mutation);
+            prop_assert_eq!(open::<String>(&key(), "a", &changed), None, "{:?} of {:?}", mutation, sealed);
+        }
     }
 }

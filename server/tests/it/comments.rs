@@ -75,7 +75,7 @@ async fn a_blank_or_oversized_comment_is_422_naming_the_body(db: TestDb) {
     let issue = insert_issue(app.db(), &rita, "Crash", Severity::High, Status::Open, Utc::now()).await;
     let long = "x".repeat(64 * 1024 + 1);
 
-    for (body, message) in [("", "a comment cannot be empty"), (" \n\t", "a comment cannot be empty"), (long.as_str(), "the comment is longer than 64 KiB"), ("a\0b", "the comment contains a NUL character")] {
+    for (body, message) in [("", "a comment cannot be empty"), (" \n\t", "a comment cannot be empty"), (long.as_str(), "the comment is longer than 64 KiB"), ("a\0b", "the comment contains a control character (U+0000)"), ("\u{1b}[2J", "the comment contains a control character (U+001B)")] {
         let response = comment(&reporter, &app, issue.id, body).await;
         assert_eq!(response.status(), 422);
         let body: Value = response.json().await.unwrap();

@@ -12,6 +12,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod comments;
+mod control_chars;
 mod editing;
 mod errors;
 mod filing;
