@@ -1,12 +1,13 @@
 import { defineConfig } from "@playwright/test";
 
-// `cargo xtask test` starts the server on a free port with demo data and passes BASE_URL.
+// `cargo xtask e2e` seeds a demo database once (TEMPLATE_DB); each test starts a server of its
+// own on a copy (see `site` in tests/fixtures.ts), so tests run in parallel and in any order.
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  fullyParallel: false,
-  workers: 1,
+  fullyParallel: true,
+  workers: 2,
   retries: 0,
   reporter: [["list"]],
   use: {

@@ -1,4 +1,6 @@
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import fs from "node:fs";
+import { OwnServer, seededServer } from "./helpers";
 
 export { expect };
 
@@ -11,7 +13,18 @@ export type AllowErrors = (...patterns: RegExp[]) => void;
  * test on any uncaught page error (a WASM panic ends in one) or console error, unless the
  * test named that error beforehand with `allowErrors`.
  */
-export const test = base.extend<{ allowErrors: AllowErrors }>({
+export const test = base.extend<{ allowErrors: AllowErrors; site: OwnServer }>({
+  // Each test runs against a server of its own on a fresh copy of the demo data.
+  site: async ({}, use) => {
+    const server = await seededServer();
+    try {
+      await use(server);
+    } finally {
+      await server.stop();
+      fs.rmSync(server.dir, { recursive: true, force: true });
+    }
+  },
+  baseURL: async ({ site }, use) => use(site.url),
   allowErrors: [
     async ({ browser, context }, use, testInfo) => {
       const seen: string[] = [];

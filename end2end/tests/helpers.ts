@@ -96,3 +96,20 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * A server of the calling test's own, on a copy of the demo database `cargo xtask e2e` seeded
+ * once (demo issues and the admin), so no test sees another's data and any test passes alone,
+ * in any order, beside others.
+ */
+export async function seededServer(): Promise<OwnServer> {
+  const template = process.env.TEMPLATE_DB;
+  if (!template) throw new Error("TEMPLATE_DB is not set: run the tests with `cargo xtask e2e`");
+  const server = new OwnServer(await freePort());
+  for (const suffix of ["", "-wal"]) {
+    if (fs.existsSync(template + suffix)) fs.copyFileSync(template + suffix, path.join(server.dir, "own.db" + suffix));
+  }
+  await server.start();
+  return server;
+}
+

@@ -5,7 +5,8 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
 
 // Screenshots of the pages a team lives in, for a reviewer to look at after the run:
 // end2end/screenshots/<page>-<width>-<scheme>.png (kept out of git). Each one also checks
-// that the page does not scroll sideways at that width.
+// that the page does not scroll sideways at that width, and that it is drawn in the scheme
+// asked for (computed colours, not the screenshot's say-so).
 const SHOTS = path.join(__dirname, "..", "screenshots");
 const WIDTHS = [
   { width: 1280, height: 900 },
@@ -17,6 +18,38 @@ const SCHEMES = ["light", "dark"] as const;
 async function expectNoSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${page.url()} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
+}
+
+/** How light a CSS colour is, 0 (black) to 1 (white), whichever notation the browser reports. */
+function lightness(css: string): number {
+  const numbers = (css.match(/-?[\d.]+/g) ?? []).map(Number);
+  if (css.startsWith("oklch") || css.startsWith("oklab")) return numbers[0] > 1 ? numbers[0] / 100 : numbers[0];
+  if (css.startsWith("lab") || css.startsWith("lch")) return numbers[0] / 100;
+  const [r, g, b] = numbers;
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
+
+/** The page is drawn in `scheme`: dark text on a light ground, or light text on a dark one. */
+async function expectScheme(page: Page, scheme: "light" | "dark") {
+  const { ground, text } = await page.evaluate(() => {
+    const main = document.querySelector("main") ?? document.body;
+    let element: Element | null = main;
+    let ground = "";
+    while (element && !ground) {
+      const colour = getComputedStyle(element).backgroundColor;
+      if (colour !== "transparent" && !/^rgba\(0, 0, 0, 0\)$/.test(colour)) ground = colour;
+      element = element.parentElement;
+    }
+    return { ground: ground || getComputedStyle(document.documentElement).backgroundColor, text: getComputedStyle(main).color };
+  });
+  const [g, t] = [lightness(ground), lightness(text)];
+  if (scheme === "dark") {
+    expect(g, `${page.url()}: ground ${ground} is dark`).toBeLessThan(0.35);
+    expect(t, `${page.url()}: text ${text} is light`).toBeGreaterThan(0.65);
+  } else {
+    expect(g, `${page.url()}: ground ${ground} is light`).toBeGreaterThan(0.85);
+    expect(t, `${page.url()}: text ${text} is dark`).toBeLessThan(0.4);
+  }
 }
 
 async function firstIssuePath(page: Page): Promise<string> {
@@ -34,6 +67,7 @@ for (const size of WIDTHS) {
       const page = await context.newPage();
       const shot = async (name: string) => {
         await expectNoSidewaysScroll(page);
+        await expectScheme(page, scheme);
         await page.screenshot({ path: path.join(SHOTS, `${name}-${size.width}-${scheme}.png`), fullPage: true });
       };
 

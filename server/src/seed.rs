@@ -3,8 +3,9 @@
 pub mod bench;
 
 use app::{
+    activity::{model::Change, service::row},
     domain::{Role, Severity, Status, TagColour},
-    server::entities::{issue_tags, issues, tags, users},
+    server::entities::{issue_events, issue_tags, issues, tags, users},
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -85,6 +86,12 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
             let tag_id = tag_ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id).expect("demo tags cover the demo issues");
             issue_tags::ActiveModel { issue_id: Set(issue.id), tag_id: Set(tag_id) }.insert(&txn).await?;
         }
+        // Its history, as a filing through the app writes it: the timeline starts with "filed".
+        let mut history = vec![row(issue.id, reporter.id, Change::Created { title: (*title).to_owned() }, at)];
+        if !issue_tags.is_empty() {
+            history.push(row(issue.id, reporter.id, Change::Tags { from: Vec::new(), to: issue_tags.iter().map(|t| (*t).to_owned()).collect() }, at));
+        }
+        issue_events::Entity::insert_many(history).exec_without_returning(&txn).await?;
     }
     txn.commit().await?;
     Ok(DEMO_ISSUES.len())

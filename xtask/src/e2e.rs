@@ -113,6 +113,14 @@ pub fn run(project: &Project, filters: &[String]) -> Result<(), String> {
     let addr = format!("127.0.0.1:{}", free_port()?);
     run_checked(server_command(project, &data_dir, &addr).arg("seed-demo"), "server seed-demo")?;
     create_admin(project, &data_dir, &addr)?;
+    // Each test serves a copy of this, made before anything else writes to the database.
+    let template = data_dir.join("template.db");
+    for suffix in ["", "-wal"] {
+        let source = data_dir.join(format!("e2e.db{suffix}"));
+        if source.exists() {
+            std::fs::copy(&source, data_dir.join(format!("template.db{suffix}"))).map_err(|e| format!("copying the demo database: {e}"))?;
+        }
+    }
     let child = server_command(project, &data_dir, &addr).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
     let deadline = Instant::now() + Duration::from_secs(30);
     while !healthy(&addr) {
@@ -128,10 +136,11 @@ pub fn run(project: &Project, filters: &[String]) -> Result<(), String> {
             .args(filters)
             .current_dir(project.root.join("end2end"))
             .env("BASE_URL", format!("http://{addr}"))
+            .env("TEMPLATE_DB", &template)
             .env("E2E_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("E2E_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("CHROMIUM_PATH", tools::chromium())
-            // For the test that runs (and restarts) a server of its own.
+            // Every test runs a server of its own.
             .env("SERVER_BIN", project.server_binary(Profile::Debug))
             .env("SITE_ROOT", project.site(Profile::Debug))
             .env("PATH", tools::path_with_tools(project)),
