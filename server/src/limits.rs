@@ -155,8 +155,12 @@ impl UploadSlots {
 pub async fn in_upload_slot(slots: UploadSlots, state: AppState, req: Request<Body>, next: axum::middleware::Next) -> Response<Body> {
     let mut keys: Vec<CallerKey> = slots.caller.address(&req).into_iter().collect();
     if let Some(token) = app::auth::service::token_from_headers(req.headers(), slots.caller.session_cookie) {
-        if let Ok(user) = app::auth::service::authenticate(&state, &token).await {
-            keys.push(CallerKey::Account(user.id));
+        match app::auth::service::authenticate(&state, &token).await {
+            Ok(user) => keys.push(CallerKey::Account(user.id)),
+            // A bad token is the handler's to refuse; any other failure (the database) is
+            // answered here, so no upload runs without its account's cap.
+            Err(AppError::Unauthorized) => {}
+            Err(other) => return ApiError(other).into_response(),
         }
     }
     let Some(held) = slots.take(keys) else {

@@ -1,7 +1,8 @@
-//! Project commands: `cargo xtask <setup|run|admin|seed-demo|server|test|e2e|build|sizes|bench|layers>`.
+//! Project commands: `cargo xtask <setup|run|admin|seed-demo|server|test|e2e|build|sizes|bench|layers|coverage|chaos>`.
 //! Each installs whatever pinned tool is missing first, so a fresh machine with Rust and Node.js
 //! needs nothing else from the developer.
 mod bench;
+mod coverage;
 mod e2e;
 mod layers;
 mod oha;
@@ -30,7 +31,13 @@ commands:
   sizes      print the sizes of the last release build's WASM bundle
   bench      build the release, seed SQLite and PostgreSQL, measure every performance budget
              and write the table to bench/results/ (`--smoke`: small data, seconds, errors only)
-  layers     check that no modules import each other (needs cargo-modules 0.27.0; minutes)";
+  layers     check that no modules import each other (needs cargo-modules 0.27.0; minutes)
+  chaos      endurance and faults on the release build: 10 minutes of mixed load at 300
+             requests a second with memory sampled, PostgreSQL (a cluster of its own) restarted
+             under it, and SIGKILL in a burst of writes on both databases; fails on any lost
+             write (`--short`: the debug build, 20 s at 100 a second; part of `test`)
+  coverage   line coverage of app and server from the unit and integration tests on both
+             databases (cargo-llvm-cov): an HTML report and one line per crate; fails under 80%";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -46,6 +53,8 @@ fn main() -> ExitCode {
         "sizes" => sizes::report(&project().site_pkg(Profile::Release)),
         "bench" => bench::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "layers" => layers::check(),
+        "coverage" => prepare_tests().and_then(|project| coverage::run(&project)),
+        "chaos" => bench::chaos::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -225,6 +234,8 @@ fn test() -> Result<(), String> {
         "cargo test",
     )?;
     e2e::run(&project, &[])?;
+    // Faults under load, briefly: a database restart and a killed server lose nothing.
+    bench::chaos::run(&["--short".to_owned()])?;
     oha.wait()?;
     // Every benchmark scenario once more, on small data for a second or two each: it fails on
     // any error, never on a timing.

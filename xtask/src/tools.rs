@@ -29,6 +29,7 @@ pub struct CargoPins {
     cargo_leptos: String,
     wasm_bindgen_cli: String,
     pub oha: String,
+    cargo_llvm_cov: String,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +148,21 @@ fn ensure_wasm_target() -> Result<(), String> {
         Ok(out) if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") => Ok(()),
         _ => run_checked(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]), "rustup target add wasm32-unknown-unknown"),
     }
+}
+
+/// The LLVM tools that coverage needs (`rustup component add llvm-tools-preview`).
+pub fn ensure_llvm_tools() -> Result<(), String> {
+    let installed = Command::new("rustup").args(["component", "list", "--installed"]).output();
+    match installed {
+        Ok(out) if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim().starts_with("llvm-tools")) => Ok(()),
+        _ => run_checked(Command::new("rustup").args(["component", "add", "llvm-tools-preview"]), "rustup component add llvm-tools-preview"),
+    }
+}
+
+/// cargo-llvm-cov at its pinned version, for `cargo xtask coverage` only.
+pub fn ensure_cargo_llvm_cov(project: &Project) -> Result<(), String> {
+    let version = pins(project)?.cargo.cargo_llvm_cov;
+    ensure_cargo_tool("cargo-llvm-cov", &version, Command::new("cargo").args(["llvm-cov", "--version"]), &["--locked"])
 }
 
 /// Whether the tool `probe` asks for its version reports exactly `version`.

@@ -120,9 +120,8 @@ fn the_command_line_check_exits_non_zero_on_a_broken_chain() {
     let data = tempfile::tempdir().unwrap();
     let run = |args: &[&str], stdin: &str| {
         use std::io::Write;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        let mut child = crate::common::server_binary()
             .args(args)
-            .env_clear()
             .env("DATA_DIR", data.path())
             .env("LOG_LEVEL", "off")
             .stdin(std::process::Stdio::piped())

@@ -455,9 +455,8 @@ async fn the_admin_command_creates_an_admin_who_can_sign_in(db: TestDb) {
     let data = tempfile::tempdir().unwrap();
 
     for email in ["First.Admin@example.com", "existing@example.com"] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        let mut child = crate::common::server_binary()
             .args(["admin", "create", "--email", email, "--password-stdin"])
-            .env_clear()
             .env("DATABASE_URL", &url)
             .env("DATA_DIR", data.path())
             .env("LOG_LEVEL", "off")

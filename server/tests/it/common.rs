@@ -170,6 +170,17 @@ pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
     TestApp { addr, client, state, shutdown: Some(shutdown), _data_dir: data_dir, _db: db }
 }
 
+/// The server binary with an empty environment: each test sets the variables it means. Under
+/// `cargo xtask coverage` it keeps `LLVM_PROFILE_FILE`, so what the binary runs is counted too.
+pub fn server_binary() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command.env_clear();
+    if let Some(profile) = std::env::var_os("LLVM_PROFILE_FILE") {
+        command.env("LLVM_PROFILE_FILE", profile);
+    }
+    command
+}
+
 /// A client with its own cookie jar that does not follow redirects.
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -79,8 +79,8 @@ async fn two_instances_on_one_database_never_send_a_message_twice(db: TestDb) {
 
 /// Runs `server serve` on `db_url` sending to `smtp_url`, with claims that lapse after 2 s.
 fn serve(db_url: &str, smtp_url: &str, data: &std::path::Path) -> std::process::Child {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
-    command.arg("serve").env_clear().env("DATABASE_URL", db_url).env("DATA_DIR", data).env("BIND_ADDR", "127.0.0.1:0").env("LOG_LEVEL", "warn");
+    let mut command = crate::common::server_binary();
+    command.arg("serve").env("DATABASE_URL", db_url).env("DATA_DIR", data).env("BIND_ADDR", "127.0.0.1:0").env("LOG_LEVEL", "warn");
     for (key, value) in mail_settings(smtp_url) {
         command.env(key, value);
     }
@@ -91,7 +91,7 @@ async fn mail_claimed_by_a_killed_server_is_sent_after_restart(db: TestDb) {
     let data = tempfile::tempdir().unwrap();
     let mut stalled = SmtpSink::down();
     stalled.run(true).await;
-    let migrated = std::process::Command::new(env!("CARGO_BIN_EXE_server")).arg("migrate").env_clear().env("DATABASE_URL", &db.url).env("DATA_DIR", data.path()).env("LOG_LEVEL", "off").output().unwrap();
+    let migrated = crate::common::server_binary().arg("migrate").env("DATABASE_URL", &db.url).env("DATA_DIR", data.path()).env("LOG_LEVEL", "off").output().unwrap();
     assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
     let conn = app::server::db::connect(&db.url).await.unwrap();
     let settings = MailSettings::new(Some(SmtpUrl::parse(&stalled.url()).unwrap()), Some(parse_sender("tracker@example.com").unwrap()), "http://127.0.0.1".to_owned(), MailTiming::default());

@@ -35,6 +35,7 @@ mod permissions;
 mod query_plans;
 mod search;
 mod security_cases;
+mod seeding;
 mod security_headers;
 mod smtp_sink;
 mod startup_errors;

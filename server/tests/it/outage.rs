@@ -19,6 +19,7 @@ async fn postgres_going_away_is_503_and_the_server_recovers() {
     let mo = api(&app, "mo@example.com", Role::Maintainer).await;
     let file = |title: &str| mo.send(Method::POST, "/api/v1/issues", Some(json!({ "title": title, "severity": "LOW" })));
     assert_eq!(file("Before the outage").await.status(), 201);
+    let (_, browser) = app.signed_in("pat@example.com", Role::Reporter).await;
 
     // The database refuses new connections and drops the server's.
     let admin = Database::connect(postgres_admin_url()).await.unwrap();
@@ -34,6 +35,11 @@ async fn postgres_going_away_is_503_and_the_server_recovers() {
     assert_eq!(retry_after.as_deref(), Some("5"));
     let filed = file("During the outage").await;
     assert_eq!(error(filed, 503).await.0, "unavailable");
+    // A page says so in words, with the same status.
+    let page = browser.get(app.url("/issues")).send().await.unwrap();
+    assert_eq!(page.status(), 503);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("the service is temporarily unavailable; try again in a few seconds"), "{html}");
     let health = new_client().get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.status(), 503);
     let said = health.text().await.unwrap();
@@ -53,5 +59,6 @@ async fn postgres_going_away_is_503_and_the_server_recovers() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(file("After the outage").await.status(), 201);
+    assert_eq!(browser.get(app.url("/issues")).send().await.unwrap().status(), 200, "the page is back too");
     assert_eq!(new_client().get(app.url("/health")).send().await.unwrap().status(), 200);
 }

@@ -1,10 +1,10 @@
 //! The real binary refuses bad settings with one clear line and a non-zero exit.
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn run_server(vars: &[(&str, &str)]) -> Output {
     let data = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-    command.arg("migrate").env_clear().env("DATA_DIR", data.path()).env("LOG_LEVEL", "off");
+    let mut command = crate::common::server_binary();
+    command.arg("migrate").env("DATA_DIR", data.path()).env("LOG_LEVEL", "off");
     for (key, value) in vars {
         command.env(key, value);
     }
@@ -60,9 +60,8 @@ fn production_without_a_secret_key_refuses_to_start() {
 #[test]
 fn the_default_database_is_a_sqlite_file_created_in_the_data_directory() {
     let data = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+    let output = crate::common::server_binary()
         .arg("migrate")
-        .env_clear()
         .env("DATA_DIR", data.path())
         .env("LOG_LEVEL", "off")
         .output()
@@ -86,7 +85,7 @@ fn no_secret_reaches_the_startup_logs_or_the_help() {
     vars.extend(secrets);
 
     let migrate = run_server(&vars);
-    let help = Command::new(env!("CARGO_BIN_EXE_server")).arg("--help").env_clear().envs(vars.iter().copied()).output().unwrap();
+    let help = crate::common::server_binary().arg("--help").envs(vars.iter().copied()).output().unwrap();
 
     assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
     let logs = format!("{}{}", String::from_utf8_lossy(&migrate.stdout), String::from_utf8_lossy(&migrate.stderr));
@@ -115,8 +114,8 @@ fn serve_until_logged(vars: &[(&str, &str)], wanted: &str) -> String {
     let data = tempfile::tempdir().unwrap();
     let log_path = data.path().join("server.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-    command.arg("serve").env_clear().env("DATA_DIR", data.path()).env("BIND_ADDR", "127.0.0.1:0").env("LOG_LEVEL", "info").env("LOG_FORMAT", "json");
+    let mut command = crate::common::server_binary();
+    command.arg("serve").env("DATA_DIR", data.path()).env("BIND_ADDR", "127.0.0.1:0").env("LOG_LEVEL", "info").env("LOG_FORMAT", "json");
     command.envs(vars.iter().copied()).stdout(log.try_clone().unwrap()).stderr(log);
     let mut child = command.spawn().expect("server binary runs");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

@@ -110,6 +110,11 @@ pub fn seed(workspace: &Workspace, backend: Backend, issues: usize) -> Result<Da
             (format!("{base}/{name}"), name)
         }
     };
+    seed_into(workspace, backend, url, name, issues)
+}
+
+/// Seeds `issues` issues into the empty database at `url` (on `backend`, called `name`).
+pub fn seed_into(workspace: &Workspace, backend: Backend, url: String, name: String, issues: usize) -> Result<Database, String> {
     workspace.say(format!("{}: seeding {issues} issues", backend.name()));
     let started = Instant::now();
     let mut child = server::command(workspace, &url, "127.0.0.1:0")

@@ -4,6 +4,7 @@
 //! prints a table and writes it as JSON under `bench/results/`.
 //! `--smoke` runs the same steps on small data for a second or two each and checks only that
 //! every scenario completes without errors.
+pub mod chaos;
 mod data;
 mod live;
 mod load;

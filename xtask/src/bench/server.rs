@@ -126,6 +126,15 @@ impl Server {
         token.ok_or_else(|| format!("sign-in as {} gave no session ({status})", manifest.maintainer))
     }
 
+    /// Kills the server with SIGKILL, as a crash or the out-of-memory killer would: no
+    /// graceful path runs.
+    pub fn kill(mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// Stops the server: SIGTERM, so the graceful path runs, then SIGKILL after 10 seconds.
     pub fn stop(mut self) {
         self.shut_down();
