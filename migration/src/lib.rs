@@ -15,6 +15,7 @@ mod m20261126_000011_api_tokens;
 mod m20261126_000012_list_indexes;
 mod m20261204_000013_people_and_notifications;
 mod m20261204_000014_text_in_nfc;
+mod m20261204_000015_outbox_issue;
 
 pub use m20261204_000014_text_in_nfc::{TagCollision, colliding_tags};
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_list_indexes::Migration),
             Box::new(m20261204_000013_people_and_notifications::Migration),
             Box::new(m20261204_000014_text_in_nfc::Migration),
+            Box::new(m20261204_000015_outbox_issue::Migration),
         ]
     }
 }

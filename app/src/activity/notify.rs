@@ -17,7 +17,7 @@ use crate::{
     },
 };
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set, sea_query::OnConflict};
 use std::collections::{BTreeSet, HashMap};
 
 /// The people whose inbox a recorded change added to, to be told live once it commits.
@@ -164,13 +164,31 @@ pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64,
         return Ok(Told::nobody());
     }
     let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else { return Ok(Told::nobody()) };
-    tell(txn, &issue, actor_id, event_id, change, None).await
+    let tidings = tidings(txn, &issue, actor_id, Some(event_id), change, None).await?;
+    crate::server::db::insert_together(txn, tidings.inserts).await?;
+    Ok(tidings.told)
 }
 
-/// [`on_change`] for `issue` as the caller has it, with the people `cast` read already (any
-/// it lacks are read here).
-pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, event_id: i64, change: &Change, cast: Option<&Cast>) -> Result<Told, AppError> {
-    let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Told::nobody()) };
+/// What a change tells, ready to write: the watchers it adds and the notifications it makes
+/// (each insert only when it has rows), and who they go to.
+#[derive(Debug)]
+pub struct Tidings {
+    pub inserts: Vec<sea_orm::sea_query::InsertStatement>,
+    pub told: Told,
+}
+
+impl Tidings {
+    fn none() -> Tidings {
+        Tidings { inserts: Vec::new(), told: Told::nobody() }
+    }
+}
+
+/// Works out what `change` to `issue` (as the caller has it) by `actor_id` tells, with the
+/// people `cast` read already (any it lacks are read here), and returns the rows to write for the
+/// caller to send with its own (a filing sends them with its history in one round trip).
+/// `event_id` is the history row a notification links to; a filing's link to the issue itself.
+pub async fn tidings(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, event_id: Option<i64>, change: &Change, cast: Option<&Cast>) -> Result<Tidings, AppError> {
+    let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Tidings::none()) };
     let issue_id = issue.id;
     let created = matches!(change, Change::Created { .. });
     if created {
@@ -183,7 +201,7 @@ pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i
         }
     }
     if issue.deleted_at.is_some() {
-        return Ok(Told::nobody());
+        return Ok(Tidings::none());
     }
     // New mentions, by handle: the ones the text before did not have.
     let handles: Vec<String> = match &plan.mentions_in {
@@ -194,7 +212,7 @@ pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i
         None => Vec::new(),
     };
     if plan.kind.is_none() && handles.is_empty() {
-        return Ok(Told::nobody());
+        return Ok(Tidings::none());
     }
     // A new issue has no watcher rows yet.
     let rows = if created { Vec::new() } else { issue_watchers::Entity::find().filter(issue_watchers::Column::IssueId.eq(issue_id)).all(txn).await? };
@@ -228,17 +246,18 @@ pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i
     // Who joins the watchers: the commenter or new assignee, and the people mentioned, unless
     // they chose otherwise before.
     let joining: BTreeSet<i64> = plan.watcher.into_iter().chain(mentioned_ids.iter().copied()).filter(|id| !chosen.contains_key(id)).collect();
+    let mut inserts = Vec::new();
     if !joining.is_empty() {
         let now = Utc::now();
-        issue_watchers::Entity::insert_many(joining.iter().map(|&user_id| issue_watchers::ActiveModel {
+        let mut insert = issue_watchers::Entity::insert_many(joining.iter().map(|&user_id| issue_watchers::ActiveModel {
             issue_id: Set(issue_id),
             user_id: Set(user_id),
             state: Set(WatchState::Watching),
             updated_at: Set(now),
         }))
-        .on_conflict_do_nothing()
-        .exec_without_returning(txn)
-        .await?;
+        .into_query();
+        insert.on_conflict(OnConflict::columns([issue_watchers::Column::IssueId, issue_watchers::Column::UserId]).do_nothing().to_owned());
+        inserts.push(insert);
     }
 
     let mut lines: Vec<(i64, NotificationKind, NotificationReason, String)> = Vec::new();
@@ -260,7 +279,7 @@ pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i
     // are now: active, and allowed to see the issue.
     lines.retain(|(user_id, ..)| *user_id != actor_id && cast.account(*user_id).is_some_and(|user| may_hear(user, issue)));
     if lines.is_empty() {
-        return Ok(Told::nobody());
+        return Ok(Tidings { inserts, told: Told::nobody() });
     }
     let comment_id = match change {
         Change::CommentAdded { body } | Change::CommentEdited { to: body, .. } => comments::Entity::find()
@@ -275,12 +294,12 @@ pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i
     };
     let now = Utc::now();
     let told = Told(lines.iter().map(|(user_id, ..)| *user_id).collect::<BTreeSet<_>>().into_iter().collect());
-    notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, detail)| {
+    let notes = notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, detail)| {
         let delivery = cast.delivery(user_id, kind);
         notifications::ActiveModel {
             user_id: Set(user_id),
             issue_id: Set(issue_id),
-            event_id: Set(Some(event_id)),
+            event_id: Set(event_id),
             comment_id: Set(comment_id),
             actor_id: Set(actor_id),
             kind: Set(kind),
@@ -293,9 +312,9 @@ pub async fn tell(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i
             ..Default::default()
         }
     }))
-    .exec_without_returning(txn)
-    .await?;
-    Ok(told)
+    .into_query();
+    inserts.push(notes);
+    Ok(Tidings { inserts, told })
 }
 
 /// Whether `user` may hear about `issue`: an active account that may see it.

@@ -9,7 +9,7 @@ use crate::{
     server::entities::{issue_events, issues},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::SelectStatement};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, sea_query::SelectStatement};
 
 /// The history row for `change` to issue `issue_id` by user `actor_id` at `at`, not yet
 /// inserted (bulk seeding inserts many at once).
@@ -35,15 +35,18 @@ pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, ch
 }
 
 /// Records the filing of `issue` by `actor_id`: its `created` event and the changes that came
-/// with it (its tags, its owner), in one statement and in that order, with the notifications
-/// they cause, told to the people `cast` read before the transaction.
+/// with it (its tags, its owner), in that order, with the watchers and notifications they cause,
+/// told to the people `cast` read before the transaction. All of it goes to the database in one
+/// round trip: on SQLite the write lock is held meanwhile, so a filing that notifies costs about
+/// what one that does not. Its notifications link to the issue itself.
 pub async fn record_filing(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, with: Vec<Change>, cast: &Cast) -> Result<Told, AppError> {
     let created = Change::Created { title: issue.title.clone() };
     let now = Utc::now();
     let rows = std::iter::once(created.clone()).chain(with).map(|change| row(issue.id, actor_id, change, now));
-    let ids = issue_events::Entity::insert_many(rows).exec_with_returning_keys(txn).await?;
-    let event_id = ids.into_iter().min().ok_or(sea_orm::DbErr::RecordNotInserted)?;
-    notify::tell(txn, issue, actor_id, event_id, &created, Some(cast)).await
+    let history = issue_events::Entity::insert_many(rows).into_query();
+    let tidings = notify::tidings(txn, issue, actor_id, None, &created, Some(cast)).await?;
+    crate::server::db::insert_together(txn, std::iter::once(history).chain(tidings.inserts).collect()).await?;
+    Ok(tidings.told)
 }
 
 /// Issue `issue_id`'s history as its timeline shows it, oldest first: comment activity is left

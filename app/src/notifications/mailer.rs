@@ -56,6 +56,8 @@ struct Letter {
     text: String,
     html: String,
     unsubscribe: Option<String>,
+    /// The one issue it is about (a digest is about several, checked when it is made).
+    issue_id: Option<i64>,
 }
 
 /// One notification as a mail's line needs it.
@@ -104,7 +106,7 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
         settings = escape_html(&settings),
         unsubscribe = escape_html(&unsubscribe),
     );
-    Letter { subject: format!("{issue_text}: {what}"), text, html, unsubscribe: Some(one_click) }
+    Letter { subject: format!("{issue_text}: {what}"), text, html, unsubscribe: Some(one_click), issue_id: Some(line.issue.id) }
 }
 
 /// One digest mail for `lines` (newest first), grouped per issue.
@@ -131,13 +133,14 @@ fn digest(state: &AppState, lines: &[Line]) -> Letter {
     text.push_str(&format!("\nYou are getting this daily digest because you chose it. Change that: {settings}\n"));
     html.push_str(&format!("<p style=\"color:#64748b;font-size:12px\">You are getting this daily digest because you chose it. <a href=\"{}\">Change that</a></p>", escape_html(&settings)));
     let subject = format!("Your daily digest: {} notifications about {} issues", lines.len(), by_issue.len());
-    Letter { subject, text, html, unsubscribe: None }
+    Letter { subject, text, html, unsubscribe: None, issue_id: None }
 }
 
 /// `letter` to `user`, as the outbox takes it.
 fn outgoing(user: &users::Model, letter: Letter, purpose: MailPurpose) -> OutgoingMail {
     OutgoingMail {
         user_id: Some(user.id),
+        issue_id: letter.issue_id,
         to: user.email.clone(),
         subject: letter.subject,
         text: letter.text,
@@ -247,4 +250,26 @@ pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usi
         state.settings.mail.wake();
     }
     Ok(sent)
+}
+
+/// The claimed mails (outbox id, recipient, issue) that must not go out any more: the recipient
+/// was deactivated, or may no longer see the issue (it was deleted, or they lost the role that
+/// showed it). The sender calls it just before sending, so a mail retried for hours is checked
+/// against the accounts and issues as they are then, not as they were when it was queued.
+pub async fn withheld(db: &sea_orm::DatabaseConnection, mails: Vec<(i64, i64, i64)>) -> Result<std::collections::HashSet<i64>, sea_orm::DbErr> {
+    if mails.is_empty() {
+        return Ok(Default::default());
+    }
+    let people: HashMap<i64, users::Model> =
+        users::Entity::find().filter(users::Column::Id.is_in(mails.iter().map(|m| m.1))).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let issues: HashMap<i64, issues::Model> =
+        issues::Entity::find().filter(issues::Column::Id.is_in(mails.iter().map(|m| m.2))).all(db).await?.into_iter().map(|i| (i.id, i)).collect();
+    Ok(mails
+        .into_iter()
+        .filter(|(_, user_id, issue_id)| match (people.get(user_id), issues.get(issue_id)) {
+            (Some(user), Some(issue)) => !may_hear(user, issue),
+            _ => true,
+        })
+        .map(|(id, ..)| id)
+        .collect())
 }

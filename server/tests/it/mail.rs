@@ -43,6 +43,7 @@ pub async fn app_sending_to(db: TestDb, smtp_url: &str) -> TestApp {
 pub fn mail_to(to: &str, n: usize) -> OutgoingMail {
     OutgoingMail {
         user_id: None,
+        issue_id: None,
         to: to.to_owned(),
         subject: format!("Issue #{n} changed"),
         text: format!("Plain text of mail {n}"),

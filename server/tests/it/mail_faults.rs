@@ -1,21 +1,28 @@
 //! Mail that survives faults: a mail server that is down, a server killed mid-send, and two
 //! instances sharing one PostgreSQL database. Every message arrives, and arrives once.
 use crate::{
-    common::TestDb,
+    common::{TestDb, call},
+    notifications::file,
     mail::{app_sending_to, mail_settings, mail_to, queue},
     smtp_sink::{Received, SmtpSink},
 };
 use app::{
-    domain::MailStatus,
+    auth::api::ChangeRole,
+    domain::{MailStatus, Role},
     server::{
         entities::mail_outbox,
-        mail::{MailSettings, MailTiming, SmtpUrl, enqueue, parse_sender},
+        mail::{MailSettings, MailTiming, OutgoingMail, SmtpUrl, enqueue, parse_sender},
     },
 };
+use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::{collections::HashSet, process::Stdio, time::Duration};
 
-on_both_databases!(mail_due_while_the_mail_server_is_down_is_delivered_once_when_it_is_back, mail_claimed_by_a_killed_server_is_sent_after_restart);
+on_both_databases!(
+    mail_due_while_the_mail_server_is_down_is_delivered_once_when_it_is_back,
+    mail_claimed_by_a_killed_server_is_sent_after_restart,
+    mail_about_an_issue_its_reader_may_no_longer_see_is_withheld_when_it_would_go,
+);
 
 mod two_instances {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,6 +82,41 @@ async fn two_instances_on_one_database_never_send_a_message_twice(db: TestDb) {
     sink.wait_for(200, Duration::from_secs(60)).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_each_once(&sink.received(), 200);
+}
+
+async fn mail_about_an_issue_its_reader_may_no_longer_see_is_withheld_when_it_would_go(db: TestDb) {
+    let mut sink = SmtpSink::down();
+    let app = app_sending_to(db, &sink.url()).await;
+    let (max, _) = app.signed_in("max@example.com", Role::Maintainer).await;
+    let (_, reporter) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let (_, admin) = app.signed_in("ada@example.com", Role::Admin).await;
+    let issue = file(&app, &reporter, "Private trouble", "").await;
+    // Two mails to Max: one about Rita's issue, one about nothing in particular.
+    queue(&app, [OutgoingMail { user_id: Some(max.id), issue_id: Some(issue), ..mail_to("max@example.com", 1) }, OutgoingMail { user_id: Some(max.id), ..mail_to("max@example.com", 2) }]).await;
+    // Both are tried while Max may still see the issue, and wait for the mail server...
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while mail_outbox::Entity::find().filter(mail_outbox::Column::Attempts.gt(0)).count(app.db()).await.unwrap() < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "the sender never tried the mail server");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // ...meanwhile Max loses the role that let him see it.
+    let demoted = call(&admin, &app, ChangeRole::PATH, &[("user_id", &max.id.to_string()), ("role", "REPORTER")]).await;
+    assert_eq!(demoted.status(), 200, "{}", demoted.text().await.unwrap());
+    // The next retry checks again and withholds it (waited for, so no attempt already under way
+    // when Max was demoted can race the mail server coming back).
+    let about_the_issue = || mail_outbox::Entity::find().filter(mail_outbox::Column::IssueId.is_not_null()).count(app.db());
+    while about_the_issue().await.unwrap() > 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the mail about the issue was never withheld");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    sink.run(false).await;
+    sink.wait_for(1, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let subjects: Vec<String> = sink.received().iter().map(|mail| mail.subject.clone()).collect();
+    assert_eq!(subjects, ["Issue #2 changed"], "the mail about the issue Max may no longer see is not sent");
+    let left: Vec<Option<i64>> = mail_outbox::Entity::find().all(app.db()).await.unwrap().into_iter().map(|row| row.issue_id).collect();
+    assert_eq!(left, [None], "the withheld mail is gone from the outbox, not left queued or counted failed");
 }
 
 /// Runs `server serve` on `db_url` sending to `smtp_url`, with claims that lapse after 2 s.

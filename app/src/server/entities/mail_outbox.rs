@@ -10,6 +10,8 @@ pub struct Model {
     /// The stable `Message-ID`, the same on every attempt.
     pub message_id: String,
     pub user_id: Option<i64>,
+    /// The issue the mail is about, if one: the sender checks that the recipient may still see it.
+    pub issue_id: Option<i64>,
     pub to_address: String,
     pub subject: String,
     #[sea_orm(column_type = "Text")]

@@ -29,6 +29,8 @@ pub const SUBJECT_MAX_CHARS: usize = 200;
 pub struct OutgoingMail {
     /// The account it is for, if any (kept so that deleting the account keeps the row readable).
     pub user_id: Option<i64>,
+    /// The issue it is about, if one; with `user_id`, checked by the sender's screen before it goes.
+    pub issue_id: Option<i64>,
     /// The recipient's address.
     pub to: String,
     /// Made one line here, whatever it holds.
@@ -138,6 +140,7 @@ pub async fn enqueue_all(db: &impl ConnectionTrait, settings: &MailSettings, mai
         .map(|mail| mail_outbox::ActiveModel {
             message_id: Set(format!("<outbox-{}@{}>", uuid::Uuid::new_v4().simple(), settings.message_id_host())),
             user_id: Set(mail.user_id),
+            issue_id: Set(mail.issue_id),
             to_address: Set(mail.to),
             subject: Set(one_line(&mail.subject, SUBJECT_MAX_CHARS)),
             text_body: Set(mail.text),

@@ -79,6 +79,13 @@ pub(super) async fn release(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<
     Ok(())
 }
 
+/// Deletes claimed mail that must not be sent any more; the notification behind it stays in the
+/// recipient's inbox, which checks again when it is shown.
+pub(super) async fn withdraw(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<(), DbErr> {
+    mail_outbox::Entity::delete_many().filter(mail_outbox::Column::Id.is_in(ids)).exec(db).await?;
+    Ok(())
+}
+
 /// Deletes sent mail older than `keep`: its job is done, and the table stays small.
 pub(super) async fn purge_sent(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbErr> {
     let result = mail_outbox::Entity::delete_many()

@@ -6,6 +6,9 @@ use chrono::Utc;
 use lettre::{AsyncTransport, message::Mailbox};
 use sea_orm::DatabaseConnection;
 use std::{
+    collections::HashSet,
+    future::Future,
+    pin::Pin,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -15,9 +18,14 @@ const BATCH: u64 = 20;
 /// Sent mail is kept this long (for admins to look at), then deleted.
 const KEEP_SENT: chrono::Duration = chrono::Duration::days(30);
 
+/// Decides, just before sending, which claimed mails must not go out any more: given each
+/// mail's outbox id, recipient and issue, it returns the ids to withhold. The server passes the
+/// rule (who may see an issue), which this layer does not know.
+pub type Screen = Arc<dyn Fn(DatabaseConnection, Vec<(i64, i64, i64)>) -> Pin<Box<dyn Future<Output = Result<HashSet<i64>, sea_orm::DbErr>> + Send>> + Send + Sync>;
+
 /// Sends queued mail until the process ends. Returns at once, with a warning, when the
 /// transport cannot be built; with email off there is nothing to run.
-pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>) {
+pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>, screen: Screen) {
     let mail = &*mail;
     let (Some(url), Some(from)) = (&mail.smtp, &mail.from) else { return };
     let transport = match url.transport() {
@@ -30,7 +38,7 @@ pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>) {
     let woken = mail.woken();
     let mut last_purge: Option<Instant> = None;
     loop {
-        let pass = match deliver_due(&db, mail, from, &transport).await {
+        let pass = match deliver_due(&db, mail, from, &transport, &screen).await {
             Ok(pass) => pass,
             Err(err) => {
                 tracing::warn!(error = %err, "the mail outbox could not be read; trying again shortly");
@@ -78,10 +86,19 @@ async fn deliver_due(
     mail: &MailSettings,
     from: &Mailbox,
     transport: &lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    screen: &Screen,
 ) -> Result<Pass, sea_orm::DbErr> {
     let timing = mail.timing;
     let give_up_after = chrono::Duration::from_std(timing.give_up_after).unwrap_or(chrono::Duration::days(1));
-    let claimed = outbox::claim(db, Utc::now(), timing.lock, BATCH).await?;
+    let mut claimed = outbox::claim(db, Utc::now(), timing.lock, BATCH).await?;
+    let about: Vec<(i64, i64, i64)> = claimed.iter().filter_map(|row| Some((row.id, row.user_id?, row.issue_id?))).collect();
+    let withheld = screen(db.clone(), about).await?;
+    if !withheld.is_empty() {
+        outbox::withdraw(db, withheld.iter().copied().collect()).await?;
+        metrics::counter!("mail_withheld_total").increment(withheld.len() as u64);
+        tracing::info!(count = withheld.len(), "mail withheld: its recipient may no longer see the issue");
+        claimed.retain(|row| !withheld.contains(&row.id));
+    }
     let mut pass = Pass { claimed: claimed.len(), server_down: false };
     let started = Instant::now();
     for (index, row) in claimed.iter().enumerate() {
