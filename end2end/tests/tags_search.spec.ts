@@ -47,7 +47,7 @@ test("a maintainer adds a tag, puts it on an issue, and follows it to the filter
   await expect(page.getByRole("link", { name: TAGGED_ISSUE })).toBeVisible();
 });
 
-test("the search box narrows the list through the URL, and odd input finds nothing without failing", async ({ page }) => {
+test("the search box narrows the list through the URL, reads filter keys, and says where a query it cannot read went wrong", async ({ page }) => {
   await page.goto("/issues");
   await hydrated(page);
 
@@ -58,9 +58,22 @@ test("the search box narrows the list through the URL, and odd input finds nothi
   await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
   await expect(page.getByRole("link", { name: "Checkout button does nothing on Safari 17" })).toBeVisible();
 
-  await page.getByLabel("Search issues").fill('"unbalanced %_ -');
+  // Keys narrow the list like the controls do; the query stays in the URL.
+  await page.getByLabel("Search issues").fill("safari severity:>=high");
+  await page.getByLabel("Search issues").press("Enter");
+  await expect(page).toHaveURL(/[?&]q=safari\+severity%3A%3E%3Dhigh/);
+  await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
+  await page.getByLabel("Search issues").fill("safari severity:low");
   await page.getByLabel("Search issues").press("Enter");
   await expect(page.getByText("No issues match these filters.")).toBeVisible();
+
+  // A query the box cannot read says where, and what it expected there.
+  await page.getByLabel("Search issues").fill("crash colour:red");
+  await page.getByLabel("Search issues").press("Enter");
+  await expect(page.locator('[data-field-error="q"]')).toContainText("at column 7: a known key");
+  await page.getByLabel("Search issues").fill('"unbalanced %_ -');
+  await page.getByLabel("Search issues").press("Enter");
+  await expect(page.locator('[data-field-error="q"]')).toContainText("at column 1: a closing quote");
 
   await page.getByRole("link", { name: "Clear filters" }).first().click();
   await expect(page).not.toHaveURL(/q=/);

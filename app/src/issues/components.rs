@@ -221,7 +221,7 @@ fn SearchForm(filter: Memo<IssueFilter>, typed: SearchText, show_reporter: bool)
     view! {
         <form method="GET" action="/issues" role="search" class="flex min-w-0 flex-1 flex-wrap items-center gap-2" on:submit=submit>
             {keep.into_iter().filter_map(|(name, value)| value.map(|value| view! { <input type="hidden" name=name value=value/> })).collect_view()}
-            <input type="search" name="q" aria-label="Search issues" placeholder="Search titles and descriptions"
+            <input type="search" name="q" aria-label="Search issues" placeholder="Search, or filter: is:open severity:>=high tag:ui"
                 maxlength=super::model::SEARCH_MAX_CHARS class="field-input min-w-0 flex-1 basis-48"
                 value=current.q.clone().unwrap_or_default() prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
             {show_reporter.then(|| view! {

@@ -1,6 +1,7 @@
 //! The issue list: filters, full-text search and keyset pagination. One query builder serves
 //! the page, the API and the query-plan tests, so what is measured is what runs.
 use super::model::{AssigneeFilter, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE};
+use super::query::{self, Key, Op, Query, When};
 use crate::{
     access::{self, IssueScope},
     auth::model::CurrentUser,
@@ -11,7 +12,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, Order, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, Order, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, RelationTrait, Select, Statement,
     sea_query::{Alias, Expr, ExprTrait},
 };
@@ -127,55 +128,131 @@ fn rank_column() -> Expr {
     Expr::col((issues::Entity, Alias::new("severity_rank")))
 }
 
-/// The issues `actor` may see, narrowed by `filter` (without its page): reporters see only their own.
-fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
+/// The condition one key puts on `issues`, as the list's controls and the query language share it.
+fn key_condition(backend: DbBackend, actor: &CurrentUser, key: &Key, now: DateTime<Utc>) -> Condition {
+    let one = |expr: Expr| Condition::all().add(expr);
+    let time = |column: issues::Column, op: Op, when: When| -> Condition {
+        let at = Expr::col((issues::Entity, column));
+        let (start, end) = match when {
+            // The day itself, from its first moment to the next day's.
+            When::Day(day) => {
+                let start = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+                (start, start + chrono::Duration::days(1))
+            }
+            // An age: "7 days ago" is the day ending 7 days before now.
+            When::Days(days) => {
+                let point = now - chrono::Duration::days(i64::from(days));
+                return match op {
+                    Op::Lt => one(at.gt(point)),
+                    Op::Le => one(at.gte(point)),
+                    Op::Gt => one(at.lt(point)),
+                    Op::Ge => one(at.lte(point)),
+                    Op::Eq => Condition::all().add(at.clone().gt(point - chrono::Duration::days(1))).add(at.lte(point)),
+                };
+            }
+        };
+        match op {
+            Op::Eq => Condition::all().add(at.clone().gte(start)).add(at.lt(end)),
+            Op::Lt => one(at.lt(start)),
+            Op::Le => one(at.lt(end)),
+            Op::Gt => one(at.gte(end)),
+            Op::Ge => one(at.gte(start)),
+        }
+    };
+    match key {
+        // Listed rather than "not done", so the database can seek the status indexes.
+        Key::Open(true) => one(issues::Column::Status.is_in(Status::ALL.iter().copied().filter(|s| *s != Status::Done)).into()),
+        Key::Open(false) => one(issues::Column::Status.eq(Status::Done).into()),
+        Key::Status(status) => one(issues::Column::Status.eq(*status).into()),
+        Key::Severity(Op::Eq, severity) => one(issues::Column::Severity.eq(*severity).into()),
+        Key::Severity(op, severity) => {
+            let rank = Expr::val(severity.rank());
+            one(match op {
+                Op::Lt => rank_column().lt(rank),
+                Op::Le => rank_column().lte(rank),
+                Op::Gt => rank_column().gt(rank),
+                _ => rank_column().gte(rank),
+            })
+        }
+        Key::Tag(tag) => one(condition(
+            backend,
+            r#""issues"."id" IN (SELECT "issue_tags"."issue_id" FROM "issue_tags" JOIN "tags" ON "tags"."id" = "issue_tags"."tag_id" WHERE "tags"."name_key" = ?)"#,
+            crate::text::cleaned(tag).to_lowercase(),
+        )),
+        // Handles and emails are unique, so this is one id, and both databases seek the reporter
+        // index with it. An address still works, for links made before there were handles.
+        Key::Reporter(reporter) => one(condition(
+            backend,
+            if reporter.contains('@') {
+                r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."email" = ?)"#
+            } else {
+                r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#
+            },
+            crate::text::cleaned(reporter).to_lowercase(),
+        )),
+        Key::Assignee(AssigneeFilter::Me) => one(issues::Column::AssigneeId.eq(actor.id).into()),
+        Key::Assignee(AssigneeFilter::Nobody) => one(issues::Column::AssigneeId.is_null().into()),
+        Key::Assignee(AssigneeFilter::Handle(handle)) => one(condition(
+            backend,
+            r#""issues"."assignee_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#,
+            crate::text::cleaned(handle).trim_start_matches('@').to_lowercase(),
+        )),
+        Key::Created(op, when) => time(issues::Column::CreatedAt, *op, *when),
+        Key::Updated(op, when) => time(issues::Column::UpdatedAt, *op, *when),
+    }
+}
+
+/// The list's controls as keys of the query language, so both take one path.
+fn control_keys(filter: &IssueFilter) -> Vec<Key> {
+    let mut keys = Vec::new();
+    if filter.open {
+        keys.push(Key::Open(true));
+    }
+    keys.extend(filter.status.map(Key::Status));
+    keys.extend(filter.severity.map(|severity| Key::Severity(Op::Eq, severity)));
+    keys.extend(filter.tag.clone().map(Key::Tag));
+    keys.extend(filter.reporter.clone().map(Key::Reporter));
+    keys.extend(filter.assignee.clone().map(Key::Assignee));
+    keys
+}
+
+/// The query typed into the search box (`q`), or the error to show under it (422, naming `q`).
+pub fn typed_query(filter: &IssueFilter) -> Result<Query, AppError> {
+    match &filter.q {
+        None => Ok(Query::default()),
+        Some(q) => query::parse(q).map_err(|error| AppError::field("q", error.to_string())),
+    }
+}
+
+/// `filter` with the order its query asks for (`sort:updated` wins over the control).
+fn resolved(filter: &IssueFilter, query: &Query) -> IssueFilter {
+    IssueFilter { sort: query.sort.unwrap_or(filter.sort), ..filter.clone() }
+}
+
+/// The issues `actor` may see, narrowed by `filter` and its typed query (without its page):
+/// reporters see only their own.
+fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query: &Query) -> Select<issues::Entity> {
     // Deleted issues are listed only to those who may see them, and only when they ask.
-    let mut query = issues::Entity::find().filter(if filter.deleted && access::sees_deleted(actor) {
+    let mut select = issues::Entity::find().filter(if filter.deleted && access::sees_deleted(actor) {
         IssueScope::of(actor).condition().add(issues::Column::DeletedAt.is_not_null())
     } else {
         access::visible_issues(actor)
     });
-    if filter.open {
-        // Listed rather than "not done", so the database can seek the status indexes.
-        query = query.filter(issues::Column::Status.is_in(Status::ALL.iter().copied().filter(|s| *s != Status::Done)));
+    let now = Utc::now();
+    for key in control_keys(filter) {
+        select = select.filter(key_condition(backend, actor, &key, now));
     }
-    if let Some(status) = filter.status {
-        query = query.filter(issues::Column::Status.eq(status));
+    for (negated, key) in &query.keys {
+        let condition = key_condition(backend, actor, key, now);
+        select = select.filter(match (negated, key) {
+            (false, _) => condition,
+            // Not assigned to someone includes not assigned at all.
+            (true, Key::Assignee(AssigneeFilter::Me | AssigneeFilter::Handle(_))) => Condition::any().add(issues::Column::AssigneeId.is_null()).add(condition.not()),
+            (true, _) => condition.not(),
+        });
     }
-    if let Some(severity) = filter.severity {
-        query = query.filter(issues::Column::Severity.eq(severity));
-    }
-    if let Some(tag) = &filter.tag {
-        query = query.filter(condition(
-            backend,
-            r#""issues"."id" IN (SELECT "issue_tags"."issue_id" FROM "issue_tags" JOIN "tags" ON "tags"."id" = "issue_tags"."tag_id" WHERE "tags"."name_key" = ?)"#,
-            crate::text::cleaned(tag).to_lowercase(),
-        ));
-    }
-    if let Some(reporter) = &filter.reporter {
-        // Handles and emails are unique, so this is one id, and both databases seek the reporter
-        // index with it. An address still works, for links made before there were handles.
-        let sql = if reporter.contains('@') {
-            r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."email" = ?)"#
-        } else {
-            r#""issues"."reporter_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#
-        };
-        query = query.filter(condition(backend, sql, crate::text::cleaned(reporter).to_lowercase()));
-    }
-    match &filter.assignee {
-        None => {}
-        Some(AssigneeFilter::Me) => query = query.filter(issues::Column::AssigneeId.eq(actor.id)),
-        Some(AssigneeFilter::Nobody) => query = query.filter(issues::Column::AssigneeId.is_null()),
-        Some(AssigneeFilter::Handle(handle)) => {
-            query = query.filter(condition(
-                backend,
-                r#""issues"."assignee_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#,
-                crate::text::cleaned(handle).trim_start_matches('@').to_lowercase(),
-            ));
-        }
-    }
-    if let Some(search) = filter.q.as_deref().and_then(super::model::clean_search).map(|search| crate::text::stored(&search)) {
-        query = query.filter(match backend {
+    if let Some(search) = query.text.as_deref().and_then(super::model::clean_search).map(|search| crate::text::stored(&search)) {
+        select = select.filter(match backend {
             DbBackend::Postgres => condition(backend, r#""issues"."search" @@ websearch_to_tsquery('english', ?)"#, search),
             _ => match fts5_query(&search) {
                 Some(fts) => condition(backend, r#""issues"."id" IN (SELECT rowid FROM "issues_fts" WHERE "issues_fts" MATCH ?)"#, fts),
@@ -183,7 +260,7 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Se
             },
         });
     }
-    query
+    select
 }
 
 /// Which way a page reads from its cursor.
@@ -196,7 +273,7 @@ enum Direction {
 }
 
 /// The query for one page (one row more than fits, to know whether another follows).
-fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> (Select<issues::Entity>, Direction) {
+fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query: &Query) -> (Select<issues::Entity>, Direction) {
     let (cursor, direction) = match (filter.after.as_deref().and_then(Cursor::decode), filter.before.as_deref().and_then(Cursor::decode)) {
         (Some(after), _) => (Some(after), Direction::Forward),
         (None, Some(before)) => (Some(before), Direction::Backward),
@@ -207,7 +284,7 @@ fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) ->
     if filter.sort == IssueSort::Severity {
         keys.insert(0, rank_column());
     }
-    let mut query = filtered(backend, actor, filter);
+    let mut query = filtered(backend, actor, filter, query);
     if let Some(cursor) = cursor {
         let mut values = vec![Expr::val(cursor.at), Expr::val(cursor.id)];
         if filter.sort == IssueSort::Severity {
@@ -246,22 +323,27 @@ fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) ->
     (query, direction)
 }
 
-fn count_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> Select<issues::Entity> {
-    filtered(backend, actor, filter).select_only().column_as(Expr::cust("COUNT(*)"), "n")
+fn count_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query: &Query) -> Select<issues::Entity> {
+    filtered(backend, actor, filter, query).select_only().column_as(Expr::cust("COUNT(*)"), "n")
 }
 
 /// The SQL for a page and for its total, as the list runs them; for reading query plans.
+/// A query the search box would refuse is read as no query.
 pub fn statements(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> [Statement; 2] {
-    [page_select(backend, actor, filter).0.build(backend), count_select(backend, actor, filter).build(backend)]
+    let query = typed_query(filter).unwrap_or_default();
+    let filter = resolved(filter, &query);
+    [page_select(backend, actor, &filter, &query).0.build(backend), count_select(backend, actor, &filter, &query).build(backend)]
 }
 
 /// One page of the issues `actor` may see that match `filter`, in its order, with the total
 /// and the cursors of the neighbouring pages. Two queries, plus one for the page's tags.
 pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {
     let backend = db.get_database_backend();
-    let total: i64 = count_select(backend, actor, filter).into_tuple().one(db).await?.unwrap_or(0);
-    let (query, direction) = page_select(backend, actor, filter);
-    let mut rows = query.into_model::<SummaryRow>().all(db).await?;
+    let query = typed_query(filter)?;
+    let filter = &resolved(filter, &query);
+    let total: i64 = count_select(backend, actor, filter, &query).into_tuple().one(db).await?.unwrap_or(0);
+    let (select, direction) = page_select(backend, actor, filter, &query);
+    let mut rows = select.into_model::<SummaryRow>().all(db).await?;
     let more = rows.len() as u64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     if direction == Direction::Backward {
@@ -294,7 +376,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
         Direction::Backward => (more, !items.is_empty()),
     };
     let offset = match items.first() {
-        Some(first) if has_prev => offset_of(db, actor, filter, first).await?,
+        Some(first) if has_prev => offset_of(db, actor, filter, &query, first).await?,
         _ => 0,
     };
     Ok(IssuePage {
@@ -308,7 +390,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
 
 /// How many issues matching `filter` come before `first` in the list's order: where a page
 /// that is not the first starts ("51-100 of 187"). Only asked for pages after the first.
-async fn offset_of(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter, first: &IssueSummary) -> Result<u64, AppError> {
+async fn offset_of(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter, query: &Query, first: &IssueSummary) -> Result<u64, AppError> {
     let backend = db.get_database_backend();
     let cursor = Cursor::of(filter.sort, first);
     let time = if filter.sort == IssueSort::Updated { issues::Column::UpdatedAt } else { issues::Column::CreatedAt };
@@ -318,7 +400,7 @@ async fn offset_of(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &Issu
         keys.insert(0, rank_column());
         values.insert(0, Expr::val(cursor.rank));
     }
-    let before: i64 = count_select(backend, actor, filter).filter(Expr::tuple(keys).gt(Expr::tuple(values))).into_tuple().one(db).await?.unwrap_or(0);
+    let before: i64 = count_select(backend, actor, filter, query).filter(Expr::tuple(keys).gt(Expr::tuple(values))).into_tuple().one(db).await?.unwrap_or(0);
     Ok(u64::try_from(before).unwrap_or(0))
 }
 

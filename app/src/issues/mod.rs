@@ -12,6 +12,8 @@ pub mod model;
 pub mod pages;
 pub mod person;
 #[cfg(feature = "ssr")]
+pub mod query;
+#[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -63,6 +63,12 @@ pub fn IssueListPage() -> impl IntoView {
                 match page.await {
                     Err(crate::error::AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
                     Ok(page) => view! { <IssueTable page filter=filter.get_untracked() action can_triage/> }.into_any(),
+                    // A query the search box cannot read says where and what it expected there.
+                    Err(err @ crate::error::AppError::Validation(_)) => view! {
+                        <p role="alert" data-field-error="q" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+                            "The search could not be read " {crate::auth::components::field_message(&Some(err), "q")}
+                        </p>
+                    }.into_any(),
                     Err(err) => view! {
                         <p role="alert" class="rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
                             {err.to_string()}

@@ -32,6 +32,7 @@ mod outage;
 mod password_reset;
 mod people;
 mod permissions;
+mod query_language;
 mod query_plans;
 mod search;
 mod security_cases;
