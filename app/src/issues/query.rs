@@ -247,7 +247,7 @@ pub fn parse(source: &str) -> Result<Query, QueryError> {
                 query.sort = Some(sort);
                 continue;
             }
-            _ => return Err(expected(at, format!("a known key ({KEYS}), not {name}:; put it in quotes to search for it"))),
+            _ => return Err(expected(at, format!("\"{name}:\" is not a key (the keys are {KEYS}); put it in quotes to search for it"))),
         };
         query.keys.push((negated, parsed));
     }
@@ -322,7 +322,7 @@ mod tests {
     #[test]
     fn errors_say_where_and_what_was_expected() {
         let error = |q: &str| parse(q).unwrap_err();
-        assert_eq!(error("crash colour:red"), QueryError { column: 7, message: format!("a known key ({KEYS}), not colour:; put it in quotes to search for it") });
+        assert_eq!(error("crash colour:red"), QueryError { column: 7, message: format!("\"colour:\" is not a key (the keys are {KEYS}); put it in quotes to search for it") });
         assert_eq!(error("severity:urgent").to_string(), "at column 10: a severity: low, medium, high or critical");
         assert_eq!(error("is:open updated:<yesterday").column, 18);
         assert_eq!(error("tag:").message, "a value after tag:");
