@@ -251,7 +251,8 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query
             (true, _) => condition.not(),
         });
     }
-    if let Some(search) = query.text.as_deref().and_then(super::model::clean_search).map(|search| crate::text::stored(&search)) {
+    // The parser left the text cleaned (see `clean_search`); the index holds it in NFC.
+    if let Some(search) = query.text.as_deref().map(crate::text::stored) {
         select = select.filter(match backend {
             DbBackend::Postgres => condition(backend, r#""issues"."search" @@ websearch_to_tsquery('english', ?)"#, search),
             _ => match fts5_query(&search) {

@@ -124,7 +124,7 @@ fn op(input: &mut &str) -> ModalResult<Op> {
         .parse_next(input)
 }
 
-/// A quoted string's inside, or `None` when the closing quote is missing.
+/// A quoted string's inside; an error when the closing quote is missing.
 fn quoted<'a>(input: &mut &'a str) -> ModalResult<&'a str> {
     delimited('"', take_till(0.., '"'), '"').parse_next(input)
 }

@@ -156,10 +156,7 @@ async fn gather(db: &impl ConnectionTrait, rows: Vec<notifications::Model>) -> R
     let mut ids: Vec<i64> = rows.iter().flat_map(|row| [row.user_id, row.actor_id]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let people: HashMap<i64, users::Model> = users::Entity::find().filter(users::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
-    let issue_ids: Vec<i64> = rows.iter().map(|row| row.issue_id).collect();
-    let issues: HashMap<i64, issues::Model> =
-        issues::Entity::find().filter(issues::Column::Id.is_in(issue_ids)).all(db).await?.into_iter().map(|i| (i.id, i)).collect();
+    let (people, issues) = accounts_and_issues(db, ids, rows.iter().map(|row| row.issue_id)).await?;
     let mut by_user: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
     for row in rows {
         let (Some(user), Some(issue)) = (people.get(&row.user_id), issues.get(&row.issue_id)) else { continue };
@@ -170,6 +167,18 @@ async fn gather(db: &impl ConnectionTrait, rows: Vec<notifications::Model>) -> R
         by_user.entry(row.user_id).or_default().push(Line { issue: issue.clone(), actor, row });
     }
     Ok(by_user.into_iter().filter_map(|(user_id, lines)| Some((people.get(&user_id)?.clone(), lines))).collect())
+}
+
+/// The accounts with `user_ids` and the issues with `issue_ids`, by id: what deciding who may
+/// hear about what reads. Two queries.
+async fn accounts_and_issues(
+    db: &impl ConnectionTrait,
+    user_ids: impl IntoIterator<Item = i64>,
+    issue_ids: impl IntoIterator<Item = i64>,
+) -> Result<(HashMap<i64, users::Model>, HashMap<i64, issues::Model>), sea_orm::DbErr> {
+    let people = users::Entity::find().filter(users::Column::Id.is_in(user_ids)).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let issues = issues::Entity::find().filter(issues::Column::Id.is_in(issue_ids)).all(db).await?.into_iter().map(|i| (i.id, i)).collect();
+    Ok((people, issues))
 }
 
 /// Clears the flag on `ids` that `column` is, in `txn`.
@@ -260,10 +269,7 @@ pub async fn withheld(db: &sea_orm::DatabaseConnection, mails: Vec<(i64, i64, i6
     if mails.is_empty() {
         return Ok(Default::default());
     }
-    let people: HashMap<i64, users::Model> =
-        users::Entity::find().filter(users::Column::Id.is_in(mails.iter().map(|m| m.1))).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
-    let issues: HashMap<i64, issues::Model> =
-        issues::Entity::find().filter(issues::Column::Id.is_in(mails.iter().map(|m| m.2))).all(db).await?.into_iter().map(|i| (i.id, i)).collect();
+    let (people, issues) = accounts_and_issues(db, mails.iter().map(|m| m.1), mails.iter().map(|m| m.2)).await?;
     Ok(mails
         .into_iter()
         .filter(|(_, user_id, issue_id)| match (people.get(user_id), issues.get(issue_id)) {

@@ -114,7 +114,7 @@ fn run_all(workspace: &Workspace, plan: &Plan, runtime: &tokio::runtime::Runtime
     let server = Server::start_with(workspace, &url, "chaos-postgres", &[("API_RATE_PER_MINUTE", "0".into())])?;
     let token = runtime.block_on(server.log_in(&database.manifest))?;
     // The seeded issues that are not deleted: the ones reads and comments may name.
-    let live: Vec<i64> = psql(&url, "SELECT id FROM issues WHERE deleted_at IS NULL ORDER BY id")?.lines().filter_map(|l| l.trim().parse().ok()).collect();
+    let live: Vec<i64> = super::data::psql_at(&url, "SELECT id FROM issues WHERE deleted_at IS NULL ORDER BY id")?.lines().filter_map(|l| l.trim().parse().ok()).collect();
     workspace.say(format!("load: {} requests a second for {} s, then PostgreSQL restarted under it", plan.rate, plan.load.as_secs()));
     let load = runtime.block_on(mixed_load(&server, &token, plan, cluster, workspace, Arc::new(live)))?;
     rows.extend(load.rows(plan));
@@ -206,8 +206,8 @@ impl Cluster {
     }
 
     fn create_database(&self, name: &str) -> Result<String, String> {
-        psql(&self.url("postgres"), &format!("DROP DATABASE IF EXISTS {name}"))?;
-        psql(&self.url("postgres"), &format!("CREATE DATABASE {name}"))?;
+        super::data::psql_at(&self.url("postgres"), &format!("DROP DATABASE IF EXISTS {name}"))?;
+        super::data::psql_at(&self.url("postgres"), &format!("CREATE DATABASE {name}"))?;
         Ok(self.url(name))
     }
 }
@@ -234,11 +234,6 @@ fn postgres_bin() -> Result<PathBuf, String> {
 fn quietly(command: &mut Command, what: &str) -> Result<(), String> {
     let out = command.output().map_err(|e| format!("{what}: {e}"))?;
     if out.status.success() { Ok(()) } else { Err(format!("{what} failed: {}", String::from_utf8_lossy(&out.stderr).trim())) }
-}
-
-fn psql(url: &str, sql: &str) -> Result<String, String> {
-    let out = Command::new("psql").args(["-qAt", "-v", "ON_ERROR_STOP=1", url, "-c", sql]).output().map_err(|e| format!("psql: {e}"))?;
-    if out.status.success() { Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned()) } else { Err(format!("psql {sql}: {}", String::from_utf8_lossy(&out.stderr).trim())) }
 }
 
 fn sqlite(file: &str, sql: &str) -> Result<String, String> {
@@ -528,7 +523,7 @@ impl Checked {
 /// `comments` a comment, and nothing anywhere is half-written.
 fn check_rows(database: &data::Database, issues: &[i64], comments: &[i64]) -> Result<Checked, String> {
     let query = |sql: &str| match database.backend {
-        Backend::Postgres => psql(&database.url, sql),
+        Backend::Postgres => super::data::psql_at(&database.url, sql),
         Backend::Sqlite => sqlite(&database.name, sql),
     };
     let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");

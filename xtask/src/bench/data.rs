@@ -91,8 +91,14 @@ fn postgres_admin() -> String {
 }
 
 fn psql(sql: &str) -> Result<(), String> {
-    let out = Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", &postgres_admin(), "-c", sql]).output().map_err(|e| format!("psql: {e}"))?;
-    if out.status.success() { Ok(()) } else { Err(format!("psql {sql}: {}", String::from_utf8_lossy(&out.stderr).trim())) }
+    psql_at(&postgres_admin(), sql).map(|_| ())
+}
+
+/// Runs `sql` with `psql` on `url`, stopping at the first error; what it printed, unaligned and
+/// without headers, trimmed.
+pub fn psql_at(url: &str, sql: &str) -> Result<String, String> {
+    let out = Command::new("psql").args(["-qAt", "-v", "ON_ERROR_STOP=1", url, "-c", sql]).output().map_err(|e| format!("psql: {e}"))?;
+    if out.status.success() { Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned()) } else { Err(format!("psql {sql}: {}", String::from_utf8_lossy(&out.stderr).trim())) }
 }
 
 /// Drops and creates the database (or file) for `issues` issues on `backend`, then seeds it.
