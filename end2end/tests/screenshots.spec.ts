@@ -99,6 +99,10 @@ for (const size of WIDTHS) {
       await page.goto("/issues/new");
       await hydrated(page);
       await shot("new-issue");
+      await page.getByLabel("Title").fill("Dark mode chart labels unreadable");
+      await expect(page.getByTestId("look-alike")).toBeVisible();
+      await expectNoSidewaysScroll(page);
+      await shot("new-issue-look-alike");
 
       await page.goto("/notifications");
       await hydrated(page);

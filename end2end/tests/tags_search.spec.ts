@@ -106,3 +106,27 @@ test("a reporter's name and a tag filter the list, and both can be cleared", asy
   // No empty parameters pile up in the address.
   await expect(page).toHaveURL(/\/issues$/);
 });
+
+test("typing a title suggests the open issues that look alike, without taking the typing away", async ({ page }) => {
+  await page.goto("/issues/new");
+  await hydrated(page);
+  const title = page.getByLabel("Title");
+  await title.click();
+  // Typed key by key, as a person would: the suggestions come once typing pauses.
+  await title.pressSequentially("Dark mode chart labels unreadable", { delay: 20 });
+  const alike = page.getByTestId("look-alike");
+  const suggestion = alike.getByRole("link", { name: /Chart labels are unreadable in dark mode/ });
+  await expect(suggestion).toBeVisible();
+  await expect(suggestion).toHaveAttribute("target", "_blank");
+  await expect(alike.getByText("New", { exact: true }).first()).toBeVisible();
+  // The done typo is never suggested, and nothing typed was lost or moved.
+  await expect(alike.getByRole("link", { name: /Typo/ })).toHaveCount(0);
+  await expect(title).toBeFocused();
+  await expect(title).toHaveValue("Dark mode chart labels unreadable");
+  await title.pressSequentially(" again", { delay: 20 });
+  await expect(title).toHaveValue("Dark mode chart labels unreadable again");
+
+  // A title that looks like nothing shows nothing.
+  await title.fill("Quarterly zeppelin invoices");
+  await expect(alike).toHaveCount(0);
+});

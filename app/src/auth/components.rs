@@ -52,6 +52,9 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     #[prop(into)] error: Signal<Option<AppError>>,
+    /// Told the field's text as it is typed.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let message = move || field_message(&error.get(), name);
     let id = format!("field-{name}");
@@ -67,6 +70,11 @@ pub fn Field(
                 required
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=error_id.clone()
+                on:input=move |ev| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(event_target_value(&ev));
+                    }
+                }
                 class="rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900 aria-[invalid=true]:border-red-500"
             />
             <p id=error_id class="text-sm text-red-600 dark:text-red-400" data-field-error=name>{message}</p>

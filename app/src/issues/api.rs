@@ -15,6 +15,13 @@ pub async fn list_issues(filter: IssueFilter) -> Result<IssuePage, AppError> {
     signed_in(async |state, user| super::list::list_issues(&state.db, &user, &filter).await).await
 }
 
+/// Up to five open issues the signed-in user may see whose words match `title`, most alike first:
+/// the filing page's "this looks like #123".
+#[server]
+pub async fn similar_issues(title: String) -> Result<Vec<super::model::LookAlike>, AppError> {
+    signed_in(async |state, user| super::alike::look_alike(&state.db, &user, &title).await).await
+}
+
 /// What changed since `since` among the issues the signed-in user may see (for catching up after
 /// a dropped connection).
 #[server]

@@ -129,7 +129,7 @@ fn rank_column() -> Expr {
 }
 
 /// The condition one key puts on `issues`, as the list's controls and the query language share it.
-fn key_condition(backend: DbBackend, actor: &CurrentUser, key: &Key, now: DateTime<Utc>) -> Condition {
+pub(super) fn key_condition(backend: DbBackend, actor: &CurrentUser, key: &Key, now: DateTime<Utc>) -> Condition {
     let one = |expr: Expr| Condition::all().add(expr);
     let time = |column: issues::Column, op: Op, when: When| -> Condition {
         let at = Expr::col((issues::Entity, column));

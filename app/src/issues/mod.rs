@@ -1,4 +1,6 @@
 //! Issues: filing, the list with its search and pages, triage, editing and deletion.
+#[cfg(feature = "ssr")]
+pub mod alike;
 pub mod api;
 pub mod assignee;
 #[cfg(feature = "ssr")]

@@ -10,6 +10,15 @@ use serde::{Deserialize, Serialize};
 /// How many issues one page of the list shows.
 pub const PAGE_SIZE: u64 = 50;
 
+/// An open issue that looks like one being filed: what the filing page suggests under its title.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookAlike {
+    pub id: i64,
+    pub title: String,
+    pub status: Status,
+}
+
 /// One row of the issue list.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

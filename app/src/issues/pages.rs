@@ -99,13 +99,15 @@ pub fn NewIssuePage() -> impl IntoView {
         },
     );
     let tags = Resource::new(|| (), |_| list_tags());
+    let look_alike = LookAlikeSearch::new();
     let tab = "rounded-t px-3 py-1 text-sm aria-selected:bg-slate-200 aria-selected:font-medium dark:aria-selected:bg-slate-800";
     view! {
         <Title text="New issue"/>
         <h1 class="text-2xl font-semibold">"New issue"</h1>
         <ActionForm action attr:class="mt-4 flex max-w-3xl flex-col gap-4">
             <FormError error/>
-            <Field label="Title" name="title" error/>
+            <Field label="Title" name="title" error on_input=look_alike.typed/>
+            <LookAlikeList look_alike/>
             <div class="flex flex-col gap-1">
                 <label for="field-severity" class="text-sm font-medium">"Severity"</label>
                 <select id="field-severity" name="severity" class="w-48 rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
@@ -152,5 +154,66 @@ pub fn NewIssuePage() -> impl IntoView {
                 "File issue"
             </button>
         </ActionForm>
+    }
+}
+
+/// The filing page's "this looks like #123": the title as typed, and once typing pauses, the
+/// open issues whose words match it.
+#[derive(Clone, Copy)]
+struct LookAlikeSearch {
+    /// Told each keystroke's title.
+    typed: Callback<String>,
+    /// The suggestions for the title as it was when typing last paused.
+    found: LocalResource<Result<Vec<super::model::LookAlike>, crate::error::AppError>>,
+}
+
+impl LookAlikeSearch {
+    /// How long typing pauses before the suggestions are asked for.
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
+    fn new() -> LookAlikeSearch {
+        let settled = RwSignal::new(String::new());
+        let waiting = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
+        let typed = Callback::new(move |title: String| {
+            if let Some(earlier) = waiting.get_value() {
+                earlier.clear();
+            }
+            waiting.set_value(leptos::leptos_dom::helpers::set_timeout_with_handle(move || settled.set(title), Self::PAUSE).ok());
+        });
+        let found = LocalResource::new(move || {
+            let title = settled.get();
+            async move {
+                // A word or two of a title finds too much to help.
+                if title.trim().chars().count() < 3 { Ok(Vec::new()) } else { super::api::similar_issues(title).await }
+            }
+        });
+        LookAlikeSearch { typed, found }
+    }
+}
+
+/// The open issues that look like the one being filed, each opening in a new tab so that
+/// nothing typed is lost.
+#[component]
+fn LookAlikeList(look_alike: LookAlikeSearch) -> impl IntoView {
+    let found = move || look_alike.found.get().and_then(Result::ok).unwrap_or_default();
+    view! {
+        <div aria-live="polite">
+            <Show when=move || !found().is_empty()>
+                <section aria-labelledby="look-alike-heading" data-testid="look-alike" class="rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950">
+                    <h2 id="look-alike-heading" class="font-medium text-amber-900 dark:text-amber-100">"Open issues that look alike: is yours already filed?"</h2>
+                    <ul class="mt-2 flex flex-col gap-1">
+                        {move || found().into_iter().map(|issue| view! {
+                            <li class="flex min-w-0 items-center gap-2">
+                                <super::badges::StatusBadge status=issue.status/>
+                                <a href=format!("/issues/{}", issue.id) target="_blank" rel="noopener" class="min-w-0 truncate text-indigo-700 hover:underline dark:text-indigo-300">
+                                    <span class="text-slate-500 dark:text-slate-400">"#" {issue.id} " "</span>
+                                    {issue.title}
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
+        </div>
     }
 }

@@ -217,7 +217,7 @@ pub fn bench_filters() -> Vec<(&'static str, IssueFilter)> {
 /// server functions it calls (they carry a hash of where the app was built) and, for each list
 /// view, its URL, its filter and the SQL the list runs for it (page, then total).
 pub fn manifest(backend: DbBackend, seeded: &Seeded, seconds: f64) -> serde_json::Value {
-    use app::{auth::api::LogIn, issues::api::{CreateIssue, ListIssues, TransitionIssue}};
+    use app::{auth::api::LogIn, issues::api::{CreateIssue, ListIssues, SimilarIssues, TransitionIssue}};
     use leptos::server_fn::ServerFn;
     let views: serde_json::Map<String, serde_json::Value> = bench_filters()
         .into_iter()
@@ -243,6 +243,7 @@ pub fn manifest(backend: DbBackend, seeded: &Seeded, seconds: f64) -> serde_json
             "list_issues": <ListIssues as ServerFn>::PATH,
             "create_issue": <CreateIssue as ServerFn>::PATH,
             "transition_issue": <TransitionIssue as ServerFn>::PATH,
+            "similar_issues": <SimilarIssues as ServerFn>::PATH,
         },
         "views": views,
     })

@@ -19,6 +19,7 @@ mod filing;
 mod health;
 mod hostile_input;
 mod issue_list;
+mod look_alike;
 mod live;
 mod mail;
 mod mail_faults;

@@ -29,6 +29,8 @@ pub struct Paths {
     pub log_in: String,
     pub list_issues: String,
     pub create_issue: String,
+    /// The filing page's look-alike issues for a title being typed.
+    pub similar_issues: String,
 }
 
 /// One list view: the page's URL, the filter as the server function takes it, and its SQL.

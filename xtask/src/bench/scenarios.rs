@@ -233,6 +233,15 @@ fn list_and_create(workspace: &Workspace, plan: &Plan, runtime: &Runtime, report
         p50s.push((name, view.sql.clone(), alone.p50_ms));
     }
 
+    // The filing page's "this looks like #123", for a title as the seeded ones read: the issues
+    // holding all of its words, then most of them.
+    let similar = Target::post_form(server.url(&database.manifest.paths.similar_issues), "title=Checkout+crashes+when+saving+a+draft+on+Safari+17".to_owned(), &token);
+    check(runtime, &similar, "\"status\":")?;
+    workspace.say(format!("{db}: S2 look-alike issues for a title, at 200 req/s"));
+    let outcome = measure(report, plan, format!("S2/{db}/look-alike"), &similar, Load { rate: Some(200), connections: PACED, duration: plan.run })?;
+    report.row("S2", db, "look-alike issues for a typed title: p99 at 200 req/s", outcome.p99_ms, "ms", Some(Budget::AtMost(30.0)));
+    report.row("S2", db, "look-alike issues for a typed title: p50 at 200 req/s", outcome.p50_ms, "ms", None);
+
     // Before S3 adds thousands of open issues (and, on PostgreSQL, fills the search index's
     // pending list), so the database is what S2 saw.
     workspace.say(format!("{db}: the S2 lists' SQL alone"));
