@@ -54,6 +54,16 @@ impl AppError {
         AppError::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
     }
 
+    /// This error with its field `from` named `to` instead (a check two forms share).
+    pub fn renamed_field(self, from: &str, to: &str) -> Self {
+        match self {
+            AppError::Validation(fields) => AppError::Validation(
+                fields.into_iter().map(|f| if f.field == from { FieldError { field: to.to_owned(), message: f.message.replace(from, to) } } else { f }).collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// One validation error holding the field errors of every failed check; other kinds are dropped.
     pub fn merge_fields(errors: impl IntoIterator<Item = Option<AppError>>) -> Self {
         let fields = errors

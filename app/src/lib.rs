@@ -21,6 +21,7 @@ pub mod people;
 pub mod server;
 pub mod stats;
 pub mod tags;
+pub mod templates;
 pub mod text;
 pub mod time;
 
@@ -72,10 +73,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=layout::HomePage ssr=SsrMode::Async/>
                     // Async: the whole list is in the first response, readable before the WASM loads.
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/issues/new") view=issues::pages::NewIssuePage/>
+                    <Route path=path!("/issues/new") view=issues::pages::NewIssuePage ssr=SsrMode::Async/>
                     <Route path=path!("/issues/:id") view=issues::detail::IssueDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=stats::pages::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/tags") view=tags::pages::TagsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/templates") view=templates::pages::TemplatesPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::pages::SignUpPage/>
                     <Route path=path!("/forgot-password") view=auth::reset_pages::ForgotPasswordPage/>

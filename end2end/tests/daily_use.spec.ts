@@ -116,7 +116,7 @@ test("triage on the issue page, with a colleague changing the same issue live, n
 
 test("the timeline speaks in labels and relative times, with filing and its tags on one line", async ({ page }) => {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await page.goto("/issues/new");
+  await page.goto("/issues/new?template=blank");
   await hydrated(page);
   await page.getByLabel("Title").fill("Timeline in words");
   await page.locator('input[name="tags[]"]').first().check();
@@ -197,7 +197,7 @@ test("the filing form and the list's search box keep their text and focus while 
   const auth = { Authorization: `Bearer ${token}` };
   const filer = await (await browser.newContext()).newPage();
   await signIn(filer, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await filer.goto("/issues/new");
+  await filer.goto("/issues/new?template=blank");
   await hydrated(filer);
   await expect(filer.getByTestId("live-status")).toHaveText("Live");
   await filer.getByLabel("Title").fill("A title typed before the tag list changed");

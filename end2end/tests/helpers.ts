@@ -16,7 +16,7 @@ export async function hydrated(page: Page) {
 /** Signs in through the login form and waits for the issue list. */
 /** Files an issue through the form as whoever `page` is signed in as; returns its path. */
 export async function fileIssue(page: Page, title: string): Promise<string> {
-  await page.goto("/issues/new");
+  await page.goto("/issues/new?template=blank");
   await hydrated(page);
   await page.getByLabel("Title").fill(title);
   await page.getByRole("button", { name: "File issue" }).click();

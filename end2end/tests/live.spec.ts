@@ -5,7 +5,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, freePort, hydrated, signIn, sig
 test("a maintainer's status change and a new issue appear in the other user's open list without a reload", async ({ browser }) => {
   const reporter = await (await browser.newContext()).newPage();
   await signUp(reporter, `live-${Date.now()}@example.com`);
-  await reporter.goto("/issues/new");
+  await reporter.goto("/issues/new?template=blank");
   await hydrated(reporter);
   await reporter.getByLabel("Title").fill("Live list check");
   await reporter.getByRole("button", { name: "File issue" }).click();
@@ -34,7 +34,7 @@ test("a maintainer's status change and a new issue appear in the other user's op
   await maintainer.goto("/issues");
   await hydrated(maintainer);
   await expect(maintainer.getByTestId("live-status")).toHaveText("Live");
-  await reporter.goto("/issues/new");
+  await reporter.goto("/issues/new?template=blank");
   await hydrated(reporter);
   await reporter.getByLabel("Title").fill("Filed while you watch");
   await reporter.getByRole("button", { name: "File issue" }).click();

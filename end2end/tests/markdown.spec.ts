@@ -12,7 +12,7 @@ test("a description loads only the issue's own picture and shows code highlighte
   const requested: string[] = [];
   page.on("request", (request) => requested.push(new URL(request.url()).pathname));
   await signUp(page, `markdown-${Date.now()}@example.com`);
-  await page.goto("/issues/new");
+  await page.goto("/issues/new?template=blank");
   await hydrated(page);
   await page.getByLabel("Title").fill("Markdown with pictures and code");
   await page

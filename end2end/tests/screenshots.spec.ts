@@ -62,7 +62,7 @@ async function firstIssuePath(page: Page): Promise<string> {
 
 for (const size of WIDTHS) {
   for (const scheme of SCHEMES) {
-    test(`the list, an issue, the dashboard and the landing page at ${size.width} px in ${scheme} mode fit the screen`, async ({ browser, allowErrors }) => {
+    test(`the list, an issue, the dashboard and the landing page at ${size.width} px in ${scheme} mode fit the screen`, async ({ browser, allowErrors, request }) => {
       // The query the list cannot read below is answered 422.
       allowErrors(/status of 422/);
       const context = await browser.newContext({ viewport: size, colorScheme: scheme });
@@ -96,13 +96,35 @@ for (const size of WIDTHS) {
       await expect(page.locator("#chart-severity canvas")).toBeVisible();
       await shot("dashboard");
 
-      await page.goto("/issues/new");
+      await page.goto("/issues/new?template=blank");
       await hydrated(page);
       await shot("new-issue");
       await page.getByLabel("Title").fill("Dark mode chart labels unreadable");
       await expect(page.getByTestId("look-alike")).toBeVisible();
       await expectNoSidewaysScroll(page);
       await shot("new-issue-look-alike");
+
+      // Templates: the page that keeps them, the picker filing starts with, and a form from one.
+      const signedIn = await request.post("/api/v1/tokens", { data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+      const auth = { Authorization: `Bearer ${(await signedIn.json()).token}` };
+      const made = await request.post("/api/v1/templates", {
+        headers: auth,
+        data: { name: `Bug report ${size.width} ${scheme}`, about: "Something is broken: the steps, what you expected, what happened", severity: "HIGH", body: "## Steps to reproduce\n\n1. \n\n## Expected\n\n## Actual\n" },
+      });
+      expect(made.status()).toBe(201);
+      const template = await made.json();
+      await page.goto("/templates");
+      await hydrated(page);
+      await shot("templates");
+      await page.goto("/issues/new");
+      await hydrated(page);
+      await expect(page.getByRole("link", { name: /Blank issue/ })).toBeVisible();
+      await shot("new-issue-picker");
+      await page.goto(`/issues/new?template=${template.slug}`);
+      await hydrated(page);
+      await expect(page.getByTestId("from-template")).toBeVisible();
+      await shot("new-issue-from-template");
+      expect((await request.delete(`/api/v1/templates/${template.id}`, { headers: auth })).status()).toBe(204);
 
       await page.goto("/notifications");
       await hydrated(page);
@@ -126,7 +148,7 @@ test("no page scrolls sideways on a 360 px phone", async ({ browser }) => {
   }
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   const issue = await firstIssuePath(page);
-  for (const url of ["/issues", "/issues?is=open", issue, "/issues/new", "/dashboard", "/tags", "/admin/users", "/admin/audit", "/profile", "/notifications", "/settings/notifications"]) {
+  for (const url of ["/issues", "/issues?is=open", issue, "/issues/new", "/dashboard", "/tags", "/templates", "/admin/users", "/admin/audit", "/profile", "/notifications", "/settings/notifications"]) {
     await page.goto(url);
     await hydrated(page);
     await expectNoSidewaysScroll(page);

@@ -108,7 +108,7 @@ test("a reporter's name and a tag filter the list, and both can be cleared", asy
 });
 
 test("typing a title suggests the open issues that look alike, without taking the typing away", async ({ page }) => {
-  await page.goto("/issues/new");
+  await page.goto("/issues/new?template=blank");
   await hydrated(page);
   const title = page.getByLabel("Title");
   await title.click();
@@ -129,4 +129,53 @@ test("typing a title suggests the open issues that look alike, without taking th
   // A title that looks like nothing shows nothing.
   await title.fill("Quarterly zeppelin invoices");
   await expect(alike).toHaveCount(0);
+});
+
+test("a maintainer makes a template, and a link to it opens the filing form filled in from it", async ({ page }) => {
+  await page.goto("/templates");
+  await hydrated(page);
+  // The form is open from the start while there are no templates.
+  const newTemplate = page.locator("details").filter({ hasText: "New template" });
+  if (!(await newTemplate.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await newTemplate.locator("summary").click();
+  }
+  await page.getByLabel("Name").first().fill("Crash report");
+  await page.getByLabel("When to use it (one line)").first().fill("Something stopped working");
+  await page.getByLabel("Severity it starts with").first().selectOption("HIGH");
+  await page.getByLabel("Description it starts with (markdown)").first().fill("## Steps to reproduce\n\n1. ");
+  await page.getByRole("button", { name: "Add template" }).click();
+  const row = page.locator('[data-template-row="crash-report"]');
+  await expect(row).toBeVisible();
+  await expect(row.getByRole("link", { name: "/issues/new?template=crash-report" })).toBeVisible();
+
+  // Filing now starts with the picker: the template, or a blank issue.
+  await page.goto("/issues/new");
+  await hydrated(page);
+  await expect(page.getByRole("link", { name: /Blank issue/ })).toBeVisible();
+  await page.getByRole("link", { name: /Crash report/ }).click();
+  await expect(page).toHaveURL(/\/issues\/new\?template=crash-report$/);
+  await expect(page.getByTestId("from-template")).toContainText("Crash report");
+  await expect(page.getByLabel("Severity")).toHaveValue("HIGH");
+  await expect(page.locator("#field-description")).toHaveValue("## Steps to reproduce\n\n1. ");
+
+  // The link alone does the same, and the filed issue names its template.
+  await page.goto("/issues/new?template=crash-report");
+  await hydrated(page);
+  await expect(page.locator("#field-description")).toHaveValue("## Steps to reproduce\n\n1. ");
+  await page.getByLabel("Title").fill("Export stops at 99 percent");
+  await page.locator("#field-description").fill("## Steps to reproduce\n\n1. Export a large project");
+  await page.getByRole("button", { name: "File issue" }).click();
+  await expect(page).toHaveURL(/\/issues\/\d+$/);
+  await expect(page.getByTestId("filed-from")).toContainText("Crash report");
+
+  // Archived, it is offered no more, and its link opens a blank issue saying so.
+  await page.goto("/templates");
+  await hydrated(page);
+  await row.getByRole("button", { name: "Archive Crash report" }).click();
+  await row.getByRole("button", { name: "Yes, archive" }).click();
+  await expect(row).toHaveCount(0);
+  await page.goto("/issues/new?template=crash-report");
+  await hydrated(page);
+  await expect(page.getByText("There is no template “crash-report” in use")).toBeVisible();
+  await expect(page.getByLabel("Title")).toBeVisible();
 });

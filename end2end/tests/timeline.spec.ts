@@ -5,7 +5,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers
 test("a maintainer's comment appears in the reporter's timeline, after the status change", async ({ browser }) => {
   const reporter = await (await browser.newContext()).newPage();
   await signUp(reporter, `timeline-${Date.now()}@example.com`);
-  await reporter.goto("/issues/new");
+  await reporter.goto("/issues/new?template=blank");
   await hydrated(reporter);
   await reporter.getByLabel("Title").fill("Export hangs at 99%");
   await reporter.getByRole("button", { name: "File issue" }).click();

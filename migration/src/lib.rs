@@ -16,6 +16,7 @@ mod m20261126_000012_list_indexes;
 mod m20261204_000013_people_and_notifications;
 mod m20261204_000014_text_in_nfc;
 mod m20261204_000015_outbox_issue;
+mod m20261204_000016_issue_templates;
 
 pub use m20261204_000014_text_in_nfc::{TagCollision, colliding_tags};
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_people_and_notifications::Migration),
             Box::new(m20261204_000014_text_in_nfc::Migration),
             Box::new(m20261204_000015_outbox_issue::Migration),
+            Box::new(m20261204_000016_issue_templates::Migration),
         ]
     }
 }

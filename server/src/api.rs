@@ -24,6 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "comments", description = "Comments on issues"),
         (name = "attachments", description = "Files on issues"),
         (name = "tags", description = "The tag list"),
+        (name = "templates", description = "Issue templates: what filing starts from"),
         (name = "dashboard", description = "Statistics"),
     )
 )]
@@ -55,6 +56,7 @@ pub fn api() -> Api {
         .merge(app::comments::rest::routes())
         .merge(app::attachments::rest::routes())
         .merge(app::tags::rest::routes())
+        .merge(app::templates::rest::routes())
         .merge(app::stats::rest::routes())
         .merge(app::notifications::rest::routes())
         .merge(app::outbox::rest::routes())

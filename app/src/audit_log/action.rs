@@ -29,6 +29,10 @@ closed_set! {
         TagCreated => "tag_created", "Tag created",
         TagUpdated => "tag_updated", "Tag updated",
         TagDeleted => "tag_deleted", "Tag deleted",
+        TemplateCreated => "template_created", "Template created",
+        TemplateUpdated => "template_updated", "Template updated",
+        TemplateArchived => "template_archived", "Template archived",
+        TemplatesReordered => "templates_reordered", "Templates reordered",
         AccessRefused => "access_refused", "Admin action refused",
     }
 }

@@ -110,7 +110,7 @@ pub fn UserMenu() -> impl IntoView {
                 match auth.user.await {
                     Ok(Some(user)) => view! {
                         <div class="flex min-w-0 flex-wrap items-center gap-x-4 gap-y-1 text-sm" data-testid="user-menu">
-                            {user.can_triage().then(|| view! { <a href="/tags" class=link>"Tags"</a> })}
+                            {user.can_triage().then(|| view! { <a href="/tags" class=link>"Tags"</a> <a href="/templates" class=link>"Templates"</a> })}
                             {user.is_admin().then(|| view! { <a href="/admin/users" class=link>"Users"</a> <a href="/admin/audit" class=link>"Audit log"</a> })}
                             <a href="/profile" class=format!("{link} inline-flex min-w-0 items-center gap-1")>
                                 <span class="max-w-[14rem] truncate" data-testid="user-email" title=user.email.clone()>{user.email.clone()}</span>

@@ -79,10 +79,13 @@ pub async fn create_issue(
     /// Who owns it from the start (maintainers and admins only), by account id.
     #[server(default)]
     assignee_id: Option<i64>,
+    /// The template it starts from.
+    #[server(default)]
+    template_id: Option<i64>,
 ) -> Result<IssueDetail, AppError> {
     signed_in(async |state, user| {
         let assignee = assignee_id.map(super::assign::Assignee::Id);
-        let filing = super::service::Filing { title: &title, description: &description, severity, tag_ids: &tags, assignee: assignee.as_ref() };
+        let filing = super::service::Filing { title: &title, description: &description, severity, tag_ids: &tags, assignee: assignee.as_ref(), template_id };
         let issue = super::service::create_issue(&state.db, &state.events, &user, filing).await?;
         leptos_axum::redirect(&format!("/issues/{}", issue.summary.id));
         Ok(issue)

@@ -162,6 +162,7 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
     let title = field(|d| d.summary.title.clone());
     let reporter = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.summary.reporter.clone())));
     let description_html = field(|d| d.description_html.clone());
+    let template = Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.template.as_ref().map(|t| t.name.clone()))));
     let summary = move || detail.get().map(|d| d.summary);
     let status = Signal::derive(move || summary().map_or(Status::Open, |s| s.status));
     let severity = Memo::new(move |_| summary().map_or(crate::domain::Severity::Medium, |s| s.severity));
@@ -181,7 +182,9 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
                 {move || view! { <super::components::StatusBadge status=status.get()/> }}
                 {move || view! { <SeverityBadge severity=severity.get()/> }}
             </Show>
-            <span>"Filed by " {move || reporter.get().map(|person| view! { <PersonLink person class="font-medium"/> })} " " <Timestamp at=created_at/></span>
+            <span>"Filed by " {move || reporter.get().map(|person| view! { <PersonLink person class="font-medium"/> })} " " <Timestamp at=created_at/>
+                {move || template.get().map(|name| view! { <span data-testid="filed-from">" from the " <span class="font-medium">{name}</span> " template"</span> })}
+            </span>
             <Show when=move || !can_triage.get()>
                 <span class="flex flex-wrap gap-1" data-testid="tags">
                     {move || tags.get().into_iter().map(|tag| {

@@ -66,6 +66,9 @@ pub struct IssueDetail {
     pub description: String,
     /// The markdown rendered on the server and sanitized; safe to insert as HTML.
     pub description_html: String,
+    /// The template it was filed from, if any.
+    #[serde(default)]
+    pub template: Option<crate::templates::model::TemplateRef>,
 }
 
 /// One page of the list and how many issues match the filter in all.

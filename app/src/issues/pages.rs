@@ -11,6 +11,11 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use crate::templates::{
+    api::{get_template, list_templates},
+    model::{BLANK, Template},
+    pages::TemplatePicker,
+};
 use leptos_router::hooks::use_query_map;
 
 /// The issue list: filters from the URL, rendered on the server, then live in the browser.
@@ -80,43 +85,132 @@ pub fn IssueListPage() -> impl IntoView {
     }
 }
 
-/// File a new issue: title, severity, and a markdown description with a preview.
+/// Where filing starts: the templates to choose from, or the form (from a template or blank).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+enum Start {
+    Pick(Vec<Template>),
+    /// The form, from the template if one was named and found; `missing` names one that was not.
+    /// With the tags to choose from, so the form renders at once.
+    Form { template: Option<Template>, missing: Option<String>, tags: Vec<crate::tags::model::Tag> },
+}
+
+/// What `/issues/new?template=<key>` starts from: with no key, the picker when templates exist.
+async fn start(key: Option<String>) -> Start {
+    let (template, missing) = match key {
+        None => match list_templates(false).await {
+            Ok(templates) if !templates.is_empty() => return Start::Pick(templates),
+            _ => (None, None),
+        },
+        Some(key) if key == BLANK => (None, None),
+        Some(key) => match get_template(key.clone()).await {
+            Ok(template) => (Some(template), None),
+            Err(_) => (None, Some(key)),
+        },
+    };
+    Start::Form { template, missing, tags: list_tags().await.unwrap_or_default() }
+}
+
+/// File a new issue: first a template when there are any (or `?template=` names one), then
+/// title, severity, tags, and a markdown description with a preview.
 #[component]
 pub fn NewIssuePage() -> impl IntoView {
-    let action = ServerAction::<CreateIssue>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let markdown = RwSignal::new(String::new());
-    let textarea = NodeRef::<leptos::html::Textarea>::new();
-    let picker = crate::notifications::components::MentionPicker::new("description", None, markdown, textarea);
-    let previewing = RwSignal::new(false);
-    let preview = Resource::new(
-        move || previewing.get().then(|| markdown.get()),
-        |markdown| async move {
-            match markdown {
-                Some(markdown) => preview_description(markdown, None).await,
-                None => Ok(String::new()),
-            }
-        },
-    );
-    let tags = Resource::new(|| (), |_| list_tags());
-    let look_alike = LookAlikeSearch::new();
-    let tab = "rounded-t px-3 py-1 text-sm aria-selected:bg-slate-200 aria-selected:font-medium dark:aria-selected:bg-slate-800";
+    let query = use_query_map();
+    let key = Memo::new(move |_| query.read().get("template"));
+    let start = Resource::new(move || key.get(), start);
+    // Made here, outside the suspense: a resource made inside it (the mention list's) would hold
+    // the server's render, and what the suspense makes is dropped when it renders again.
+    let form = FormState::new();
     view! {
         <Title text="New issue"/>
         <h1 class="text-2xl font-semibold">"New issue"</h1>
+        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match start.await {
+                    Start::Pick(templates) => view! { <TemplatePicker templates/> }.into_any(),
+                    Start::Form { template, missing, tags } => view! {
+                        {missing.map(|key| view! {
+                            <p role="status" class="mt-4 max-w-3xl rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+                                {format!("There is no template \u{201c}{key}\u{201d} in use; this is a blank issue. ")}
+                                <a href="/issues/new" class="underline">"Choose a template"</a>
+                            </p>
+                        })}
+                        <IssueForm template tags form/>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The filing form's state: its action, the description being written, its preview, the
+/// mention list and the look-alike issues.
+#[derive(Clone, Copy)]
+struct FormState {
+    action: ServerAction<CreateIssue>,
+    pending: Memo<bool>,
+    error: Signal<Option<crate::error::AppError>>,
+    markdown: RwSignal<String>,
+    textarea: NodeRef<leptos::html::Textarea>,
+    picker: crate::notifications::components::MentionPicker,
+    previewing: RwSignal<bool>,
+    preview: LocalResource<Result<String, crate::error::AppError>>,
+    look_alike: LookAlikeSearch,
+}
+
+impl FormState {
+    fn new() -> FormState {
+        let action = ServerAction::<CreateIssue>::new();
+        let error = Signal::derive(move || action.value().get().and_then(Result::err));
+        let markdown = RwSignal::new(String::new());
+        let textarea = NodeRef::<leptos::html::Textarea>::new();
+        let picker = crate::notifications::components::MentionPicker::new("description", None, markdown, textarea);
+        let previewing = RwSignal::new(false);
+        let preview = LocalResource::new(move || {
+            let markdown = previewing.get().then(|| markdown.get());
+            async move {
+                match markdown {
+                    Some(markdown) => preview_description(markdown, None).await,
+                    None => Ok(String::new()),
+                }
+            }
+        });
+        FormState { action, pending: action.pending(), error, markdown, textarea, picker, previewing, preview, look_alike: LookAlikeSearch::new() }
+    }
+}
+
+/// The filing form, filled in from `template` when there is one.
+#[component]
+fn IssueForm(template: Option<Template>, tags: Vec<crate::tags::model::Tag>, form: FormState) -> impl IntoView {
+    let FormState { action, pending, error, markdown, textarea, picker, previewing, preview, look_alike } = form;
+    // The description starts from the template's body (the form is made again only when
+    // another template is chosen).
+    let body = template.as_ref().map(|t| t.body.clone()).unwrap_or_default();
+    markdown.set(body.clone());
+    let severity = template.as_ref().map_or(Severity::Medium, |t| t.severity);
+    let chosen_tags = template.as_ref().map(|t| t.tags.clone()).unwrap_or_default();
+    let tab = "rounded-t px-3 py-1 text-sm aria-selected:bg-slate-200 aria-selected:font-medium dark:aria-selected:bg-slate-800";
+    view! {
         <ActionForm action attr:class="mt-4 flex max-w-3xl flex-col gap-4">
+            {template.map(|t| view! {
+                <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="from-template">
+                    "From the " <strong class="font-medium text-slate-900 dark:text-slate-100">{t.name}</strong> " template. "
+                    <a href="/issues/new" class="text-indigo-700 underline dark:text-indigo-300">"Choose another"</a>
+                    <input type="hidden" name="template_id" value=t.id/>
+                </p>
+            })}
             <FormError error/>
+            <p class="text-sm text-red-600 empty:hidden dark:text-red-400" data-field-error="template_id">
+                {move || crate::auth::components::field_message(&error.get(), "template_id")}
+            </p>
             <Field label="Title" name="title" error on_input=look_alike.typed/>
             <LookAlikeList look_alike/>
             <div class="flex flex-col gap-1">
                 <label for="field-severity" class="text-sm font-medium">"Severity"</label>
                 <select id="field-severity" name="severity" class="w-48 rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900">
-                    {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == Severity::Medium>{s.label()}</option> }).collect_view()}
+                    {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == severity>{s.label()}</option> }).collect_view()}
                 </select>
             </div>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move { view! { <TagPicker all=tags.await.unwrap_or_default() chosen=Vec::new()/> } })}
-            </Suspense>
+            <TagPicker all=tags chosen=chosen_tags/>
             <p class="text-sm text-red-600 dark:text-red-400" data-field-error="tags">
                 {move || crate::auth::components::field_message(&error.get(), "tags")}
             </p>
@@ -134,7 +228,7 @@ pub fn NewIssuePage() -> impl IntoView {
                     on:input=move |ev| { markdown.set(event_target_value(&ev)); picker.follow(); }
                     on:keydown=move |ev| picker.key(&ev) on:click=move |_| picker.follow()
                     prop:value=move || markdown.get()
-                    class="rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"></textarea>
+                    class="rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900">{body}</textarea>
                 <crate::notifications::components::MentionList picker/>
                 <Show when=move || previewing.get()>
                     <Suspense fallback=|| view! { <p role="status">"Rendering preview…"</p> }>
@@ -150,7 +244,7 @@ pub fn NewIssuePage() -> impl IntoView {
                     {move || crate::auth::components::field_message(&error.get(), "description")}
                 </p>
             </div>
-            <button type="submit" class="self-start rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500" disabled=move || action.pending().get()>
+            <button type="submit" class="self-start rounded bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500" disabled=move || pending.get()>
                 "File issue"
             </button>
         </ActionForm>
@@ -163,8 +257,9 @@ pub fn NewIssuePage() -> impl IntoView {
 struct LookAlikeSearch {
     /// Told each keystroke's title.
     typed: Callback<String>,
-    /// The suggestions for the title as it was when typing last paused.
-    found: LocalResource<Result<Vec<super::model::LookAlike>, crate::error::AppError>>,
+    /// The suggestions for the title as it was when typing last paused. A signal the browser
+    /// fills, not a resource: the form renders inside the page's suspense, which would wait on it.
+    found: RwSignal<Vec<super::model::LookAlike>>,
 }
 
 impl LookAlikeSearch {
@@ -172,20 +267,33 @@ impl LookAlikeSearch {
     const PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
     fn new() -> LookAlikeSearch {
-        let settled = RwSignal::new(String::new());
+        let found = RwSignal::new(Vec::new());
+        // The title last asked about: an answer for an older one is dropped.
+        let latest = StoredValue::new(String::new());
         let waiting = StoredValue::new(None::<leptos::leptos_dom::helpers::TimeoutHandle>);
         let typed = Callback::new(move |title: String| {
-            if let Some(earlier) = waiting.get_value() {
+            if let Some(earlier) = waiting.try_get_value().flatten() {
                 earlier.clear();
             }
-            waiting.set_value(leptos::leptos_dom::helpers::set_timeout_with_handle(move || settled.set(title), Self::PAUSE).ok());
-        });
-        let found = LocalResource::new(move || {
-            let title = settled.get();
-            async move {
+            // The page may be gone (the issue filed) by the time the pause ends or the answer
+            // comes: then there is nothing left to show it in.
+            let ask = move || {
+                if latest.try_set_value(title.clone()).is_some() {
+                    return;
+                }
                 // A word or two of a title finds too much to help.
-                if title.trim().chars().count() < 3 { Ok(Vec::new()) } else { super::api::similar_issues(title).await }
-            }
+                if title.trim().chars().count() < 3 {
+                    found.try_set(Vec::new());
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let answer = super::api::similar_issues(title.clone()).await.unwrap_or_default();
+                    if latest.try_with_value(|latest| *latest == title) == Some(true) {
+                        found.try_set(answer);
+                    }
+                });
+            };
+            waiting.try_set_value(leptos::leptos_dom::helpers::set_timeout_with_handle(ask, Self::PAUSE).ok());
         });
         LookAlikeSearch { typed, found }
     }
@@ -195,7 +303,7 @@ impl LookAlikeSearch {
 /// nothing typed is lost.
 #[component]
 fn LookAlikeList(look_alike: LookAlikeSearch) -> impl IntoView {
-    let found = move || look_alike.found.get().and_then(Result::ok).unwrap_or_default();
+    let found = move || look_alike.found.get();
     view! {
         <div aria-live="polite">
             <Show when=move || !found().is_empty()>

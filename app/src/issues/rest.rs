@@ -105,6 +105,9 @@ pub struct NewIssue {
     /// admins may set it (403 otherwise).
     #[serde(default)]
     assignee: Option<String>,
+    /// The id of the template (one in use) it starts from, recorded on the issue.
+    #[serde(default)]
+    template_id: Option<i64>,
 }
 
 /// Files an issue. Its `Location` is the new issue.
@@ -112,7 +115,7 @@ pub struct NewIssue {
     responses((status = 201, body = IssueDetail, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Body(new): Body<NewIssue>) -> Result<Response, ApiError> {
     let assignee = new.assignee.map(super::assign::Assignee::Handle);
-    let filing = super::service::Filing { title: &new.title, description: &new.description, severity: new.severity, tag_ids: &new.tag_ids, assignee: assignee.as_ref() };
+    let filing = super::service::Filing { title: &new.title, description: &new.description, severity: new.severity, tag_ids: &new.tag_ids, assignee: assignee.as_ref(), template_id: new.template_id };
     let detail = super::service::create_issue(&state.db, &state.events, &user, filing).await?;
     Ok(created(format!("/api/v1/issues/{}", detail.summary.id), detail))
 }

@@ -176,6 +176,7 @@ pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser
 
 fn detail(issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, page: &Page) -> IssueDetail {
     IssueDetail {
+        template: None,
         description_html: markdown::render(&issue.description, page),
         description: issue.description,
         summary: IssueSummary {
@@ -210,7 +211,8 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
         None => None,
     };
     let reporter = reporter.map(Person::from).ok_or(AppError::NotFound)?;
-    let mut detail = detail(issue, reporter, assignee, tags, &page);
+    let template = crate::templates::service::named(db, issue.template_id).await?;
+    let mut detail = IssueDetail { template, ..detail(issue, reporter, assignee, tags, &page) };
     detail.summary.comment_count = i64::try_from(comment_count).unwrap_or(i64::MAX);
     Ok(detail)
 }
@@ -224,20 +226,23 @@ pub struct Filing<'a> {
     pub severity: Severity,
     pub tag_ids: &'a [i64],
     pub assignee: Option<&'a super::assign::Assignee>,
+    /// The template it starts from, one in use.
+    pub template_id: Option<i64>,
 }
 
 /// Files an issue for `actor`; the issue, its `created` event and its assignment land together.
 /// Only maintainers and admins may name an assignee (403 otherwise).
 pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, filing: Filing<'_>) -> Result<IssueDetail, AppError> {
-    let Filing { title, description, severity, tag_ids, assignee } = filing;
+    let Filing { title, description, severity, tag_ids, assignee, template_id } = filing;
     if assignee.is_some() {
         access::require_triager(actor)?;
     }
     let content = parse_content(title, description);
     let tags = super::tagging::resolve(db, tag_ids).await;
-    let ((title, description), tags) = match (content, tags) {
-        (Ok(content), Ok(tags)) => (content, tags),
-        (content, tags) => return Err(AppError::merge_fields([content.err(), tags.err()])),
+    let template = crate::templates::service::for_filing(db, template_id).await;
+    let ((title, description), tags, template) = match (content, tags, template) {
+        (Ok(content), Ok(tags), Ok(template)) => (content, tags, template),
+        (content, tags, template) => return Err(AppError::merge_fields([content.err(), tags.err(), template.err()])),
     };
     let owner = super::assign::named(assignee)?;
     // Everyone the filing concerns, read once before writing: the reporter, the owner and the
@@ -258,6 +263,7 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
         updated_at: Set(now),
         version: Set(1),
         deleted_at: Set(None),
+        template_id: Set(template.as_ref().map(|t| t.id)),
         ..Default::default()
     }
     .insert(&txn)
@@ -279,7 +285,7 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
     let person = |id: i64| cast.account(id).cloned().map(Person::from);
     let reporter = person(actor.id).ok_or(AppError::NotFound)?;
     let assignee = owner.and_then(person);
-    Ok(detail(issue, reporter, assignee, tags, &page))
+    Ok(IssueDetail { template, ..detail(issue, reporter, assignee, tags, &page) })
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).

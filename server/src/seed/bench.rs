@@ -177,6 +177,7 @@ pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) ->
             version: Set(version),
             // One in a hundred was deleted: the list must keep stepping over them.
             deleted_at: Set((rng.below(100) == 0).then_some(at)),
+            template_id: Set(None),
         });
         rows.events.extend(history);
         rows.issue_tags.extend(chosen_ids.into_iter().map(|tag_id| issue_tags::ActiveModel { issue_id: Set(id), tag_id: Set(tag_id) }));

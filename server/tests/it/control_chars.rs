@@ -6,11 +6,11 @@
 use crate::common::{TestApp, TestDb, call, insert_issue, spawn_app};
 use app::{
     attachments::api::*, audit::api::*, auth::api::*, comments::api::*, issues::api::*, issues::person::GetPerson, notifications::api::*,
-    outbox::api::*, stats::api::*, tags::api::*,
+    outbox::api::*, stats::api::*, tags::api::*, templates::api::*,
 };
 use app::{
     domain::{Role, Severity, Status},
-    server::entities::{api_tokens, comments, issues, tags, users},
+    server::entities::{api_tokens, comments, issue_templates, issues, tags, users},
 };
 use leptos::server_fn::ServerFn;
 use sea_orm::EntityTrait;
@@ -114,6 +114,14 @@ fn server_fns() -> Vec<Fn> {
         f(CreateTag::PATH, &[("name", "fresh"), ("colour", "RED")], &["name", "colour"]).storing(&["name"]),
         f(UpdateTag::PATH, &[("tag_id", "{tag}"), ("name", "renamed"), ("colour", "RED")], &["name", "colour"]).storing(&["name"]),
         f(DeleteTag::PATH, &[("tag_id", "987654")], &[]),
+        f(SimilarIssues::PATH, &[("title", "Target")], &["title"]),
+        f(ListTemplates::PATH, &[("archived", "false")], &[]),
+        f(GetTemplate::PATH, &[("key", "bug-report")], &["key"]),
+        f(CreateTemplate::PATH, &[("name", "Bug report"), ("about", "Broken"), ("severity", "LOW"), ("body", "Steps")], &["name", "about", "body"]).storing(&["name", "about", "body"]),
+        f(UpdateTemplate::PATH, &[("template_id", "987654"), ("name", "Bug"), ("about", "Broken"), ("severity", "LOW"), ("body", "Steps")], &["name", "about", "body"])
+            .storing(&["name", "about", "body"]),
+        f(ArchiveTemplate::PATH, &[("template_id", "987654")], &[]),
+        f(ReorderTemplates::PATH, &[], &[]),
     ]
 }
 
@@ -340,5 +348,8 @@ async fn stored_texts(app: &TestApp) -> Vec<String> {
         texts.extend([user.email, user.handle, user.display_name]);
     }
     texts.extend(api_tokens::Entity::find().all(db).await.unwrap().into_iter().map(|t| t.name));
+    for template in issue_templates::Entity::find().all(db).await.unwrap() {
+        texts.extend([template.name, template.slug, template.about, template.body]);
+    }
     texts
 }

@@ -44,6 +44,7 @@ mod startup_errors;
 mod stats;
 mod stats_lock;
 mod tagging;
+mod templates;
 mod triage;
 mod upload_limits;
 mod visibility;

@@ -21,6 +21,8 @@ pub struct Model {
     pub version: i64,
     /// Set when the issue is deleted; such issues are hidden everywhere but from admins.
     pub deleted_at: Option<DateTimeUtc>,
+    /// The template it was filed from, if any.
+    pub template_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

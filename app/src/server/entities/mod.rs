@@ -9,6 +9,8 @@ pub mod comments;
 pub mod daily_stats;
 pub mod issue_events;
 pub mod issue_tags;
+pub mod issue_template_tags;
+pub mod issue_templates;
 pub mod issue_watchers;
 pub mod issues;
 pub mod mail_outbox;
