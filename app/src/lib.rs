@@ -23,6 +23,7 @@ pub mod stats;
 pub mod tags;
 pub mod templates;
 pub mod text;
+pub mod views;
 pub mod time;
 
 use leptos::prelude::*;

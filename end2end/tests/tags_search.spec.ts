@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, hydrated, signIn, signUp } from "./helpers";
 
 // Runs after issue_list.spec.ts and before workflow.spec.ts; it changes only the issue below.
 const TAGGED_ISSUE = "Chart labels are unreadable in dark mode";
@@ -178,4 +178,42 @@ test("a maintainer makes a template, and a link to it opens the filing form fill
   await hydrated(page);
   await expect(page.getByText("There is no template “crash-report” in use")).toBeVisible();
   await expect(page.getByLabel("Title")).toBeVisible();
+});
+
+test("a maintainer saves a query as a shared view, and a reporter who opens it sees only their own issues", async ({ page, browser }) => {
+  const name = `UI issues ${Date.now()}`;
+  await page.goto("/issues?q=tag%3Aui");
+  await hydrated(page);
+  const views = page.getByTestId("views");
+  // The built-in views are there, each with its count.
+  await expect(views.getByRole("link", { name: /Open critical and high/ })).toBeVisible();
+  const save = page.getByTestId("save-view");
+  await save.getByLabel("Name for this view").fill(name);
+  await save.getByLabel("Share with everyone").check();
+  await save.getByRole("button", { name: "Save view" }).click();
+  const saved = views.locator(`[data-view="${name}"]`);
+  await expect(saved).toBeVisible();
+  // The view is the page being looked at, and its count is the list's.
+  await expect(saved.getByRole("link")).toHaveAttribute("aria-current", "page");
+  const total = (await page.getByTestId("issue-count").textContent())!.match(/\d+/)![0];
+  await expect(saved.getByTestId("view-count")).toHaveText(total);
+
+  // A reporter has it too, counted and opened as theirs: none of the issues are.
+  const context = await browser.newContext();
+  const reporter = await context.newPage();
+  await signUp(reporter, `viewer-${Date.now()}@example.com`);
+  await reporter.goto("/issues");
+  await hydrated(reporter);
+  const theirs = reporter.getByTestId("views").locator(`[data-view="${name}"]`);
+  await expect(theirs.getByTestId("view-count")).toHaveText("0");
+  await theirs.getByRole("link").click();
+  await expect(reporter).toHaveURL(/[?&]q=tag%3Aui/);
+  await expect(reporter.getByText("No issues match these filters.")).toBeVisible();
+  // Not theirs to delete.
+  await expect(theirs.getByRole("button", { name: /Delete the view/ })).toHaveCount(0);
+  await context.close();
+
+  // Its owner deletes it.
+  await saved.getByRole("button", { name: `Delete the view ${name}` }).click();
+  await expect(saved).toHaveCount(0);
 });

@@ -17,6 +17,7 @@ mod m20261204_000013_people_and_notifications;
 mod m20261204_000014_text_in_nfc;
 mod m20261204_000015_outbox_issue;
 mod m20261204_000016_issue_templates;
+mod m20261204_000017_saved_views;
 
 pub use m20261204_000014_text_in_nfc::{TagCollision, colliding_tags};
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_text_in_nfc::Migration),
             Box::new(m20261204_000015_outbox_issue::Migration),
             Box::new(m20261204_000016_issue_templates::Migration),
+            Box::new(m20261204_000017_saved_views::Migration),
         ]
     }
 }

@@ -25,6 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
         (name = "attachments", description = "Files on issues"),
         (name = "tags", description = "The tag list"),
         (name = "templates", description = "Issue templates: what filing starts from"),
+        (name = "views", description = "Saved views of the issue list, with their counts"),
         (name = "dashboard", description = "Statistics"),
     )
 )]
@@ -57,6 +58,7 @@ pub fn api() -> Api {
         .merge(app::attachments::rest::routes())
         .merge(app::tags::rest::routes())
         .merge(app::templates::rest::routes())
+        .merge(app::views::rest::routes())
         .merge(app::stats::rest::routes())
         .merge(app::notifications::rest::routes())
         .merge(app::outbox::rest::routes())

@@ -336,6 +336,13 @@ pub fn statements(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter)
     [page_select(backend, actor, &filter, &query).0.build(backend), count_select(backend, actor, &filter, &query).build(backend)]
 }
 
+/// How many issues `actor` may see match `filter` (its page aside): a saved view's count.
+pub async fn count(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<u64, AppError> {
+    let query = typed_query(filter)?;
+    let total: i64 = count_select(db.get_database_backend(), actor, &resolved(filter, &query), &query).into_tuple().one(db).await?.unwrap_or(0);
+    Ok(u64::try_from(total).unwrap_or(0))
+}
+
 /// One page of the issues `actor` may see that match `filter`, in its order, with the total
 /// and the cursors of the neighbouring pages. Two queries, plus one for the page's tags.
 pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {

@@ -38,8 +38,11 @@ pub fn IssueListPage() -> impl IntoView {
     let transition_error = Signal::derive(move || transition.value().get().and_then(Result::err));
     let tags = Resource::new(|| (), |_| list_tags());
     let typed = SearchText::new(filter);
+    let query = Signal::derive(move || filter.with(|f| f.q.clone()));
     view! {
         <Title text="Issues"/>
+        // The views above the list: a column beside it would leave the table's titles too narrow.
+        <crate::views::components::ViewList query/>
         <div class="flex items-center justify-between gap-3">
             <h1 class="text-2xl font-semibold">"Issues"</h1>
             <a href="/issues/new" class="btn-primary">"New issue"</a>
@@ -103,8 +106,8 @@ async fn start(key: Option<String>) -> Start {
         },
         Some(key) if key == BLANK => (None, None),
         Some(key) => match get_template(key.clone()).await {
-            Ok(template) => (Some(template), None),
-            Err(_) => (None, Some(key)),
+            Ok(Some(template)) => (Some(template), None),
+            _ => (None, Some(key)),
         },
     };
     Start::Form { template, missing, tags: list_tags().await.unwrap_or_default() }

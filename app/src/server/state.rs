@@ -17,6 +17,8 @@ pub struct AppState {
     pub events: super::events::Events,
     /// One statistics run at a time, whether asked for or scheduled.
     pub stats_job: super::job_lock::JobLock,
+    /// Saved views' recent counts.
+    pub view_counts: crate::views::service::CountCache,
 }
 
 /// The settings that services need, taken from the server's configuration at start-up.

@@ -13,10 +13,16 @@ pub async fn list_templates(#[server(default)] archived: bool) -> Result<Vec<Tem
     signed_in(async |state, user| super::service::list_templates(&state.db, &user, archived).await).await
 }
 
-/// The template in use named by its id or slug, for `/issues/new?template=`.
+/// The template in use named by its id or slug, for `/issues/new?template=`; `None` when no
+/// template in use has it (the page then says so; not an error to log in the browser).
 #[server]
-pub async fn get_template(key: String) -> Result<Template, AppError> {
-    signed_in(async |state, _| super::service::find_template(&state.db, &key).await).await
+pub async fn get_template(key: String) -> Result<Option<Template>, AppError> {
+    signed_in(async |state, _| match super::service::find_template(&state.db, &key).await {
+        Ok(template) => Ok(Some(template)),
+        Err(AppError::NotFound) => Ok(None),
+        Err(err) => Err(err),
+    })
+    .await
 }
 
 /// Makes a template (maintainers and admins).

@@ -6,11 +6,11 @@
 use crate::common::{TestApp, TestDb, call, insert_issue, spawn_app};
 use app::{
     attachments::api::*, audit::api::*, auth::api::*, comments::api::*, issues::api::*, issues::person::GetPerson, notifications::api::*,
-    outbox::api::*, stats::api::*, tags::api::*, templates::api::*,
+    outbox::api::*, stats::api::*, tags::api::*, templates::api::*, views::api::*,
 };
 use app::{
     domain::{Role, Severity, Status},
-    server::entities::{api_tokens, comments, issue_templates, issues, tags, users},
+    server::entities::{api_tokens, comments, issue_templates, issues, saved_views, tags, users},
 };
 use leptos::server_fn::ServerFn;
 use sea_orm::EntityTrait;
@@ -122,6 +122,9 @@ fn server_fns() -> Vec<Fn> {
             .storing(&["name", "about", "body"]),
         f(ArchiveTemplate::PATH, &[("template_id", "987654")], &[]),
         f(ReorderTemplates::PATH, &[], &[]),
+        f(ListViews::PATH, &[], &[]),
+        f(SaveView::PATH, &[("name", "Mine"), ("query", "is:open")], &["name", "query"]).storing(&["name", "query"]),
+        f(DeleteView::PATH, &[("view_id", "987654")], &[]),
     ]
 }
 
@@ -348,6 +351,9 @@ async fn stored_texts(app: &TestApp) -> Vec<String> {
         texts.extend([user.email, user.handle, user.display_name]);
     }
     texts.extend(api_tokens::Entity::find().all(db).await.unwrap().into_iter().map(|t| t.name));
+    for view in saved_views::Entity::find().all(db).await.unwrap() {
+        texts.extend([view.name, view.query]);
+    }
     for template in issue_templates::Entity::find().all(db).await.unwrap() {
         texts.extend([template.name, template.slug, template.about, template.body]);
     }

@@ -47,4 +47,5 @@ mod tagging;
 mod templates;
 mod triage;
 mod upload_limits;
+mod views;
 mod visibility;

@@ -28,7 +28,7 @@ async fn titles(api: &Api<'_>, q: &str) -> Vec<String> {
     body["items"].as_array().unwrap().iter().map(|item| item["title"].as_str().unwrap().to_owned()).collect()
 }
 
-async fn user(app: &TestApp, email: &str) -> users::Model {
+pub(crate) async fn user(app: &TestApp, email: &str) -> users::Model {
     users::Entity::find().filter(users::Column::Email.eq(email)).one(app.db()).await.unwrap().unwrap()
 }
 

@@ -17,6 +17,7 @@ pub mod mail_outbox;
 pub mod notification_prefs;
 pub mod notifications;
 pub mod password_resets;
+pub mod saved_views;
 pub mod sessions;
 pub mod stats_medians;
 pub mod stats_runs;
