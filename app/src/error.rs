@@ -64,16 +64,16 @@ impl AppError {
         }
     }
 
-    /// One validation error holding the field errors of every failed check; other kinds are dropped.
+    /// One validation error holding the field errors of every failed check; a failure of another
+    /// kind (the database down) wins, so it is never reported as a 422 naming no field.
     pub fn merge_fields(errors: impl IntoIterator<Item = Option<AppError>>) -> Self {
-        let fields = errors
-            .into_iter()
-            .flatten()
-            .flat_map(|e| match e {
-                AppError::Validation(fields) => fields,
-                _ => Vec::new(),
-            })
-            .collect();
+        let mut fields = Vec::new();
+        for error in errors.into_iter().flatten() {
+            match error {
+                AppError::Validation(some) => fields.extend(some),
+                other => return other,
+            }
+        }
         AppError::Validation(fields)
     }
 

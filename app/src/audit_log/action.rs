@@ -33,6 +33,8 @@ closed_set! {
         TemplateUpdated => "template_updated", "Template updated",
         TemplateArchived => "template_archived", "Template archived",
         TemplatesReordered => "templates_reordered", "Templates reordered",
+        SharedViewSaved => "shared_view_saved", "Shared view saved",
+        SharedViewDeleted => "shared_view_deleted", "Shared view deleted",
         AccessRefused => "access_refused", "Admin action refused",
     }
 }

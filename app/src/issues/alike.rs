@@ -20,24 +20,28 @@ pub const MOST: usize = 5;
 /// At most this many of a title's words are looked up (the first ones typed).
 const MOST_WORDS: usize = 6;
 
-/// Words too common to say two issues are alike (the usual English ones, as lower case).
+/// Words too common to say two issues are alike: the English stop words PostgreSQL's `english`
+/// configuration drops (so both databases look up the same words, and no tier shrinks there).
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "but",
-    "by", "can", "cannot", "could", "did", "do", "does", "doing", "don", "down", "during", "each", "for", "from", "had", "has",
-    "have", "having", "he", "her", "here", "his", "how", "i", "if", "in", "into", "is", "isn", "it", "its", "just", "me",
-    "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over",
-    "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these",
-    "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
-    "where", "which", "while", "who", "whom", "why", "will", "with", "won", "would", "you", "your",
+    "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been",
+    "before", "being", "below", "between", "both", "but", "by", "can", "did", "do", "does", "doing", "don", "down", "during",
+    "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him",
+    "himself", "his", "how", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no",
+    "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own",
+    "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then",
+    "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "you", "your", "yours", "yourself",
+    "yourselves",
 ];
 
-/// The words of `title` that say what it is about: letters and digits, lower case, stop words
-/// and repeats dropped, at most [`MOST_WORDS`].
+/// The words of `title` that say what it is about: letters and digits, lower case, stop words,
+/// single letters and repeats dropped, at most [`MOST_WORDS`].
 pub fn significant_words(title: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for word in crate::text::stored(title).split(|c: char| !c.is_alphanumeric()) {
         let word = word.to_lowercase();
-        if word.is_empty() || STOP_WORDS.contains(&word.as_str()) || words.contains(&word) {
+        // One letter ("s" of "user's", "t" of "can't") says nothing either.
+        if word.chars().count() < 2 || STOP_WORDS.contains(&word.as_str()) || words.contains(&word) {
             continue;
         }
         words.push(word);
@@ -151,8 +155,9 @@ mod tests {
         assert_eq!(significant_words("The export crashes when saving on Windows 11"), ["export", "crashes", "saving", "windows", "11"]);
         assert_eq!(significant_words("Crash, crash; CRASH!"), ["crash"]);
         assert_eq!(significant_words("it is on the"), Vec::<String>::new());
-        assert_eq!(significant_words("a b c d e f g h i j k").len(), 6, "at most six words, of the first typed");
-        assert_eq!(significant_words(r#"x" OR 1=1 -- NEAR(a b)"#), ["x", "1", "near", "b"], "only letters and digits are kept");
+        assert_eq!(significant_words("ab bc cd de ef fg gh hi").len(), 6, "at most six words, of the first typed");
+        assert_eq!(significant_words(r#"xy" OR 1=1 -- NEAR(a bc)"#), ["xy", "near", "bc"], "only letters and digits are kept");
+        assert_eq!(significant_words("The user's file can't be saved"), ["user", "file", "saved"], "no single letters");
     }
 
     #[test]

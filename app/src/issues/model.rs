@@ -161,6 +161,26 @@ pub struct IssueFilter {
 }
 
 impl IssueFilter {
+    /// The filter as one query in the search box's language: the controls as keys, then what was
+    /// typed. What a saved view keeps; `None` when nothing narrows or orders the list.
+    pub fn as_query(&self) -> Option<String> {
+        let value = |v: &str| if v.contains(|c: char| c.is_whitespace() || c == ':') { format!("\"{v}\"") } else { v.to_owned() };
+        let mut parts = Vec::new();
+        if self.open {
+            parts.push("is:open".to_owned());
+        }
+        parts.extend(self.status.map(|s| format!("status:{}", s.as_str().to_lowercase())));
+        parts.extend(self.severity.map(|s| format!("severity:{}", s.as_str().to_lowercase())));
+        parts.extend(self.tag.as_deref().map(|t| format!("tag:{}", value(t))));
+        parts.extend(self.reporter.as_deref().map(|r| format!("reporter:{}", value(r))));
+        parts.extend(self.assignee.as_ref().map(|a| format!("assignee:{}", value(&a.to_param()))));
+        if self.sort != IssueSort::default() {
+            parts.push(format!("sort:{}", self.sort.as_str()));
+        }
+        parts.extend(self.q.clone());
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+
     /// Reads the filter from query parameters. A value the list does not know is
     /// dropped rather than failing the page, so an old or hand-edited link still opens.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
@@ -270,6 +290,19 @@ pub fn clean_search(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_controls_become_one_query_the_search_box_reads() {
+        let filter = parse("?is=open&status=IN_PROGRESS&severity=HIGH&tag=needs%20info&reporter=ana&assignee=me&sort=updated&q=crash");
+        let text = filter.as_query().unwrap();
+        assert_eq!(text, r#"is:open status:in_progress severity:high tag:"needs info" reporter:ana assignee:me sort:updated crash"#);
+        let read = crate::issues::query::parse(&text).unwrap();
+        assert_eq!(read.keys.len(), 6, "{read:?}");
+        assert_eq!((read.sort, read.text.as_deref()), (Some(IssueSort::Updated), Some("crash")));
+        assert_eq!(IssueFilter::default().as_query(), None);
+        assert_eq!(parse("?assignee=%40me").as_query().as_deref(), Some("assignee:@me"));
+    }
 
     fn query<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned())

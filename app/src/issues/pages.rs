@@ -38,7 +38,8 @@ pub fn IssueListPage() -> impl IntoView {
     let transition_error = Signal::derive(move || transition.value().get().and_then(Result::err));
     let tags = Resource::new(|| (), |_| list_tags());
     let typed = SearchText::new(filter);
-    let query = Signal::derive(move || filter.with(|f| f.q.clone()));
+    // What a saved view of this list keeps: the controls and the typed query, as one query.
+    let query = Signal::derive(move || filter.with(IssueFilter::as_query));
     view! {
         <Title text="Issues"/>
         // The views above the list: a column beside it would leave the table's titles too narrow.

@@ -50,7 +50,8 @@ async fn check(db: &impl ConnectionTrait, fields: TemplateFields<'_>) -> Result<
 
 /// One line of at most `most` characters after trimming, without control characters.
 fn one_line(raw: &str, field: &'static str, most: usize, required: bool) -> Result<String, AppError> {
-    let text = crate::text::trimmed(raw);
+    // Counted as stored: normalizing can lengthen a text.
+    let text = crate::text::stored(crate::text::trimmed(raw));
     if required && text.is_empty() {
         return Err(AppError::field(field, "this is required"));
     }
@@ -60,7 +61,7 @@ fn one_line(raw: &str, field: &'static str, most: usize, required: bool) -> Resu
     if text.chars().any(char::is_control) {
         return Err(AppError::field(field, "control characters are not allowed"));
     }
-    Ok(crate::text::stored(text))
+    Ok(text)
 }
 
 /// The name as a link names it: lower-case letters and digits, other runs as one `-`.
@@ -183,6 +184,10 @@ pub async fn create_template(db: &(impl ConnectionTrait + TransactionTrait), act
     }
     if slug == BLANK {
         return Err(AppError::field("name", "\u{201c}blank\u{201d} is what a link names a blank issue with; choose another name"));
+    }
+    // A link reads a number as an id, and `order` is the reordering route.
+    if slug.parse::<i64>().is_ok() || slug == "order" {
+        return Err(AppError::field("name", "use a name with a letter in it, other than \u{201c}order\u{201d}"));
     }
     let txn = crate::server::db::begin_write(db).await?;
     let last: Option<i32> = issue_templates::Entity::find().select_only().column_as(issue_templates::Column::Position.max(), "p").into_tuple().one(&txn).await?.flatten();

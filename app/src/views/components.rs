@@ -7,8 +7,8 @@ use super::{
 use crate::{auth::components::FormError, issues::model::encode};
 use leptos::prelude::*;
 
-/// The views, in a row above the list. `query` is the list's typed query, which the save form
-/// saves.
+/// The views, in a row above the list. `query` is the list's filter as one query (controls and
+/// typed text), which the save form saves.
 #[component]
 pub fn ViewList(#[prop(into)] query: Signal<Option<String>>) -> impl IntoView {
     let save = ServerAction::<SaveView>::new();

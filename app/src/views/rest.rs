@@ -4,10 +4,15 @@ use crate::{
     auth::rest::ApiUser,
     server::{
         AppState,
-        rest::{ApiError, Body, ErrorBody, Id, created},
+        rest::{ApiError, Body, ErrorBody, Id},
     },
 };
-use axum::{Json, extract::State, http::StatusCode, response::Response};
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -38,10 +43,11 @@ pub struct NewView {
 
 /// Saves a query as a view.
 #[utoipa::path(post, path = "/api/v1/views", tag = "views", request_body = NewView, security(("bearer" = [])),
-    responses((status = 201, body = SavedView, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SavedView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn save_view(State(state): State<AppState>, ApiUser(user): ApiUser, Body(view): Body<NewView>) -> Result<Response, ApiError> {
     let saved = super::service::save_view(&state.db, &state.view_counts, &user, &view.name, &view.query, view.shared).await?;
-    Ok(created(format!("/api/v1/views/{}", saved.id.unwrap_or_default()), saved))
+    // No Location: a view is read in the list of them, not on its own.
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
 }
 
 /// Deletes a view: the caller's own, or (admins) a shared one.

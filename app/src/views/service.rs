@@ -5,6 +5,7 @@
 use super::model::{NAME_MAX_CHARS, SavedView};
 use crate::{
     access::require_triager,
+    audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::Role,
     error::AppError,
@@ -12,7 +13,10 @@ use crate::{
     server::entities::{saved_views, users},
 };
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionSession,
+    TransactionTrait,
+};
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, PoisonError},
@@ -42,6 +46,9 @@ impl CountCache {
         counts.insert(key, (Instant::now(), count));
     }
 }
+
+/// The most views one account keeps: each is counted on every list page.
+pub const MOST_PER_ACCOUNT: u64 = 50;
 
 /// The views every account has, as (name, query); `{handle}` is the asker's.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -114,14 +121,15 @@ pub async fn list_views(db: &impl ConnectionTrait, cache: &CountCache, actor: &C
 /// Saves `query` as a view named `name` for `actor`; `shared` (maintainers and admins only, 403
 /// otherwise) offers it to everyone. The query must read (422 on `query`); a name the account
 /// already uses, in any letter case, is 409.
-pub async fn save_view(db: &impl ConnectionTrait, cache: &CountCache, actor: &CurrentUser, name: &str, query: &str, shared: bool) -> Result<SavedView, AppError> {
+pub async fn save_view(db: &(impl ConnectionTrait + TransactionTrait), cache: &CountCache, actor: &CurrentUser, name: &str, query: &str, shared: bool) -> Result<SavedView, AppError> {
     if shared {
         require_triager(actor)?;
     }
-    let name = crate::text::trimmed(name);
+    // Counted as stored and as its key: normalizing and lower-casing can lengthen a text.
+    let name = crate::text::stored(crate::text::trimmed(name));
     let name_error = if name.is_empty() {
         Some(AppError::field("name", "a name is required"))
-    } else if name.chars().count() > NAME_MAX_CHARS {
+    } else if name.chars().count().max(name.to_lowercase().chars().count()) > NAME_MAX_CHARS {
         Some(AppError::field("name", format!("use at most {NAME_MAX_CHARS} characters")))
     } else if name.chars().any(char::is_control) {
         Some(AppError::field("name", "control characters are not allowed"))
@@ -138,8 +146,11 @@ pub async fn save_view(db: &impl ConnectionTrait, cache: &CountCache, actor: &Cu
     if name_error.is_some() || query_error.is_some() {
         return Err(AppError::merge_fields([name_error, query_error]));
     }
-    let name = crate::text::stored(name);
     let query = query.unwrap_or_default();
+    let kept = saved_views::Entity::find().filter(saved_views::Column::OwnerId.eq(actor.id)).count(db).await?;
+    if kept >= MOST_PER_ACCOUNT {
+        return Err(AppError::field("name", format!("you have {MOST_PER_ACCOUNT} views, the most one account keeps; delete one first")));
+    }
     let row = saved_views::ActiveModel {
         owner_id: Set(actor.id),
         name_key: Set(name.to_lowercase()),
@@ -149,20 +160,26 @@ pub async fn save_view(db: &impl ConnectionTrait, cache: &CountCache, actor: &Cu
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    let row = match row.insert(db).await {
+    // A shared view is configuration everyone sees: it is audited, in the same transaction.
+    let txn = crate::server::db::begin_write(db).await?;
+    let row = match row.insert(&txn).await {
         Ok(row) => row,
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             return Err(AppError::Conflict(format!("you already have a view named \u{201c}{name}\u{201d}")));
         }
         Err(err) => return Err(err.into()),
     };
+    if row.shared {
+        audit(&txn, actor, AuditAction::SharedViewSaved, &row).await?;
+    }
+    txn.commit().await?;
     let count = count(db, cache, actor, &row.query).await?;
     Ok(SavedView { id: Some(row.id), name: row.name, query: row.query, shared: row.shared, by: None, deletable: true, count })
 }
 
 /// Deletes a view: its owner may, and admins may delete anyone's shared one. Anyone else's is
 /// 404 (a private view's existence is nobody else's business).
-pub async fn delete_view(db: &impl ConnectionTrait, actor: &CurrentUser, view_id: i64) -> Result<(), AppError> {
+pub async fn delete_view(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, view_id: i64) -> Result<(), AppError> {
     let row = saved_views::Entity::find_by_id(view_id).one(db).await?.ok_or(AppError::NotFound)?;
     let own = row.owner_id == actor.id;
     if !own && !row.shared {
@@ -171,6 +188,18 @@ pub async fn delete_view(db: &impl ConnectionTrait, actor: &CurrentUser, view_id
     if !own && actor.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
-    saved_views::Entity::delete_by_id(view_id).exec(db).await?;
+    let txn = crate::server::db::begin_write(db).await?;
+    saved_views::Entity::delete_by_id(view_id).exec(&txn).await?;
+    if row.shared {
+        audit(&txn, actor, AuditAction::SharedViewDeleted, &row).await?;
+    }
+    txn.commit().await?;
     Ok(())
+}
+
+async fn audit(txn: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, action: AuditAction, row: &saved_views::Model) -> Result<(), AppError> {
+    let event = crate::audit_log::Event::new(actor, action)
+        .target(format!("view {}", row.id))
+        .details(serde_json::json!({ "name": row.name, "query": row.query, "owner_id": row.owner_id }));
+    crate::audit_log::append(txn, event).await
 }

@@ -139,6 +139,8 @@ async fn bad_templates_are_refused_field_by_field(db: TestDb) {
         (json!({ "name": "   ", "severity": "LOW" }), vec!["name"]),
         (json!({ "name": "x".repeat(65), "severity": "LOW" }), vec!["name"]),
         (json!({ "name": "Blank", "severity": "LOW" }), vec!["name"]),
+        (json!({ "name": "2024", "severity": "LOW" }), vec!["name"]),
+        (json!({ "name": "Order", "severity": "LOW" }), vec!["name"]),
         (json!({ "name": "!!!", "severity": "LOW" }), vec!["name"]),
         (json!({ "name": "Ok", "about": "a\u{7}b", "severity": "LOW" }), vec!["about"]),
         (json!({ "name": "Ok", "severity": "LOW", "tag_ids": [424_242] }), vec!["tags"]),

@@ -11,6 +11,7 @@ use app::{
 use chrono::Utc;
 use leptos::server_fn::ServerFn;
 use reqwest::Method;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 on_both_databases!(views_count_what_their_reader_may_see, only_maintainers_and_admins_share_and_bad_views_are_refused);
@@ -75,6 +76,14 @@ async fn views_count_what_their_reader_may_see(db: TestDb) {
     assert_eq!(rita.send(Method::DELETE, &format!("/api/v1/views/{}", shared["id"]), None).await.status(), 403);
     assert_eq!(mo.send(Method::DELETE, &format!("/api/v1/views/{}", shared["id"]), None).await.status(), 204);
     assert_eq!(count_of(&views(&rita).await, "Crashes"), None);
+    for action in [app::audit_log::AuditAction::SharedViewSaved, app::audit_log::AuditAction::SharedViewDeleted] {
+        let n = app::server::entities::audit_log::Entity::find()
+            .filter(app::server::entities::audit_log::Column::Action.eq(action.as_str()))
+            .count(app.db())
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{action:?} is audited");
+    }
 
     // Counts are kept a few seconds: a new issue shows in them once that has passed.
     insert_issue(app.db(), &otto, "Otto's other crash", Severity::Critical, Status::Open, now).await;
@@ -103,4 +112,12 @@ async fn only_maintainers_and_admins_share_and_bad_views_are_refused(db: TestDb)
         assert_eq!((code.as_str(), named.iter().map(String::as_str).collect::<Vec<_>>()), ("validation_failed", fields), "{body}");
     }
     assert_eq!(views(&rita).await.len(), 4, "nothing saved but the built-in views");
+
+    // One account keeps at most so many: each is counted on every list page.
+    for n in 0..app::views::service::MOST_PER_ACCOUNT {
+        let saved = rita.send(Method::POST, "/api/v1/views", Some(json!({ "name": format!("View {n}"), "query": "is:open" }))).await;
+        assert_eq!(saved.status(), 201);
+    }
+    let over = rita.send(Method::POST, "/api/v1/views", Some(json!({ "name": "One more", "query": "is:open" }))).await;
+    assert_eq!(error(over, 422).await.1, ["name"]);
 }
