@@ -86,6 +86,14 @@ for (const size of WIDTHS) {
       await expect(page.locator('[data-field-error="q"]')).toContainText("at column 7");
       await shot("list-query-error");
 
+      // The suggestions under the box, and the menus following what is typed.
+      await page.goto("/issues");
+      await hydrated(page);
+      await page.getByLabel("Search issues").fill("tag:ui -tag:docs status:");
+      await page.getByLabel("Search issues").press("End");
+      await expect(page.getByRole("listbox", { name: "Suggestions" })).toBeVisible();
+      await shot("list-suggestions");
+
       await page.goto(issue);
       await hydrated(page);
       await expect(page.getByTestId("timeline")).toBeVisible();

@@ -84,23 +84,70 @@ test("the search box narrows the list through the URL, reads filter keys, and sa
   await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toBeVisible();
 });
 
+test("the controls follow a typed query, a control rewrites it, and the box suggests keys and values from the keyboard", async ({ page }) => {
+  await page.goto("/issues");
+  await hydrated(page);
+  const search = page.getByLabel("Search issues");
+  const severity = page.getByTestId("filter-severity");
+  const suggestions = page.getByRole("listbox", { name: "Suggestions" });
+
+  // Typing moves the controls before anything is searched.
+  await search.fill("safari severity:critical");
+  await expect(severity.locator("summary")).toContainText("Severity: Critical");
+  await expect(page).toHaveURL(/\/issues$/);
+  await search.fill("safari severity:>=high");
+  await expect(severity.locator("summary")).toContainText("Severity: >=high");
+
+  // Choosing in a control rewrites the query: the range it replaces is gone, the words stay.
+  await severity.locator("summary").click();
+  await severity.getByRole("menuitemradio", { name: "High", exact: true }).click();
+  await expect(page).toHaveURL(/\?q=severity%3Ahigh\+safari$/);
+  await expect(search).toHaveValue("severity:high safari");
+  await expect(page.getByTestId("issue-count")).toHaveText("1 issue");
+
+  // Suggestions: a key from its first letters, then its values, chosen with the keyboard.
+  await search.fill("");
+  await search.pressSequentially("sev");
+  await expect(suggestions.getByRole("option")).toHaveText([/^severity:/]);
+  await search.press("ArrowDown");
+  await expect(search).toHaveAttribute("aria-activedescendant", "query-suggestions-0");
+  await search.press("Enter");
+  await expect(search).toHaveValue("severity:");
+  await expect(suggestions.getByRole("option")).toHaveCount(4);
+  await search.pressSequentially(">=h");
+  await search.press("Tab");
+  await expect(search).toHaveValue("severity:>=high ");
+  await expect(search).toBeFocused();
+  await search.pressSequentially("assignee:");
+  await expect(suggestions.getByRole("option", { name: /^assignee:me/ })).toBeVisible();
+  await expect(suggestions.getByRole("option", { name: /^assignee:admin/ })).toBeVisible();
+  await search.press("Escape");
+  await expect(suggestions).toBeHidden();
+  await search.pressSequentially("none");
+  // Enter with no suggestion chosen searches.
+  await search.press("Enter");
+  await expect(page).toHaveURL(/\?q=severity%3A%3E%3Dhigh\+assignee%3Anone$/);
+  await expect(page.getByTestId("filter-assignee").locator("summary")).toContainText("Assignee: Nobody");
+  await expect(severity.locator("summary")).toContainText("Severity: >=high");
+});
+
 test("a reporter's name and a tag filter the list, and both can be cleared", async ({ page }) => {
   await page.goto("/issues");
   await hydrated(page);
 
   // People are shown by name and filtered by handle, never by address.
   await page.getByRole("link", { name: "Demo Reporter" }).first().click();
-  await expect(page).toHaveURL(/reporter=demo-reporter/);
+  await expect(page).toHaveURL(/[?&]q=[^&]*reporter%3Ademo-reporter/);
   const tagMenu = page.getByTestId("filter-tag");
   await tagMenu.locator("summary").click();
   await tagMenu.getByRole("menuitemradio", { name: "bug" }).click();
 
-  await expect(page).toHaveURL(/tag=bug/);
-  await expect(page).toHaveURL(/reporter=demo-reporter/);
+  await expect(page).toHaveURL(/[?&]q=[^&]*tag%3Abug/);
+  await expect(page).toHaveURL(/[?&]q=[^&]*reporter%3Ademo-reporter/);
   await expect(page.getByTestId("issue-count")).toHaveText("2 issues");
   await tagMenu.locator("summary").click();
   await tagMenu.getByRole("menuitemradio", { name: "Any tag" }).click();
-  await expect(page).not.toHaveURL(/tag=/);
+  await expect(page).not.toHaveURL(/tag%3A/);
   await page.getByTestId("filters").getByRole("link", { name: "Clear filters" }).click();
   await expect(page.getByRole("link", { name: "Typo on the pricing page" })).toBeVisible();
   // No empty parameters pile up in the address.

@@ -67,6 +67,12 @@ pub async fn list_assignable() -> Result<Vec<crate::people::model::Person>, AppE
     .await
 }
 
+/// The people the search box suggests after `assignee:` or `reporter:` (`key`), for what was typed.
+#[server]
+pub async fn query_people(key: String, typed: String) -> Result<Vec<crate::people::model::Person>, AppError> {
+    signed_in(async |state, user| crate::people::service::for_query(&state.db, &user, &key, &typed).await).await
+}
+
 /// Files an issue as the signed-in user and opens it.
 #[server]
 pub async fn create_issue(

@@ -1,7 +1,7 @@
 //! Pieces of the issue pages: badges, the list's filters, rows and pages.
 use super::{
     api::{RestoreIssue, TransitionIssue},
-    model::{AssigneeFilter, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE},
+    model::{AssigneeFilter, Control, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE},
     triage::RowTransitionMenu,
 };
 use crate::{
@@ -14,11 +14,12 @@ use leptos::prelude::*;
 pub use super::badges::{SeverityBadge, StatusBadge};
 pub use crate::time::Timestamp;
 
-/// The list's address for `filter` changed by `change`, from its first page.
+/// The list's address for `filter` changed by `change`, from its first page: the whole view in
+/// `q`, so the search box shows what a control chose.
 fn list_href(filter: &IssueFilter, change: impl FnOnce(&mut IssueFilter)) -> String {
     let mut next = filter.first_page();
     change(&mut next);
-    format!("/issues{}", next.to_query())
+    format!("/issues{}", next.link_from(filter))
 }
 
 /// One choice of a filter menu: a link, marked current when it is the view shown.
@@ -61,58 +62,81 @@ fn assignee_choices(current: &IssueFilter, can_be_assigned: bool) -> Vec<(String
         .map(|assignee| {
             let label = match &assignee {
                 None => "Anyone or nobody".to_owned(),
-                Some(_) => assignee_words(&IssueFilter { assignee: assignee.clone(), ..IssueFilter::default() }),
+                Some(_) => assignee_words(&IssueFilter { assignee: assignee.clone(), ..IssueFilter::default() }).unwrap_or_default(),
             };
             (list_href(current, |f| f.assignee = assignee.clone()), current.assignee == assignee, label)
         })
         .collect()
 }
 
-/// The assignee part of a filter, in words.
-fn assignee_words(filter: &IssueFilter) -> String {
-    match &filter.assignee {
-        None => "Any".to_owned(),
-        Some(AssigneeFilter::Me) => "Me".to_owned(),
-        Some(AssigneeFilter::Nobody) => "Nobody".to_owned(),
-        Some(AssigneeFilter::Handle(handle)) => format!("@{handle}"),
-    }
+/// The assignee part of a filter, in words; `None` when it has none.
+fn assignee_words(filter: &IssueFilter) -> Option<String> {
+    Some(match filter.assignee.as_ref()? {
+        AssigneeFilter::Me => "Me".to_owned(),
+        AssigneeFilter::Nobody => "Nobody".to_owned(),
+        AssigneeFilter::Handle(handle) => format!("@{handle}"),
+    })
 }
 
-/// The status part of a filter, in words.
-fn status_words(filter: &IssueFilter) -> String {
+/// The status part of a filter, in words; `None` when it has none.
+fn status_words(filter: &IssueFilter) -> Option<String> {
     match (filter.deleted, filter.open, filter.status) {
-        (true, ..) => "Deleted".to_owned(),
-        (_, _, Some(status)) => status.label().to_owned(),
-        (_, true, None) => "Open".to_owned(),
-        _ => "Any".to_owned(),
+        (true, ..) => Some("Deleted".to_owned()),
+        (_, _, Some(status)) => Some(status.label().to_owned()),
+        (_, true, None) => Some("Open".to_owned()),
+        _ => None,
     }
 }
 
 /// The filters: a search box, then status, severity, tag and order as menus of links (so each
-/// view is a URL that can be shared and the back button restores). On a phone the menus fold
+/// view is a URL that can be shared and the back button restores). The menus show what the box
+/// says as it is typed, and choosing in one rewrites the box's query. On a phone the menus fold
 /// behind one button.
 #[component]
-pub fn FilterBar(filter: Memo<IssueFilter>, typed: SearchText, tags: Vec<Tag>, show_reporter: bool, is_admin: bool) -> impl IntoView {
+pub fn FilterBar(typed: SearchText, tags: Vec<Tag>, show_reporter: bool, is_admin: bool) -> impl IntoView {
+    let filter = typed.shown;
     let tags = StoredValue::new(tags);
     let unfolded = RwSignal::new(false);
     let narrowing = move || {
         let f = filter.get();
-        [f.open || f.status.is_some() || f.deleted, f.severity.is_some(), f.tag.is_some(), f.reporter.is_some(), f.assignee.is_some(), f.sort != IssueSort::Newest].iter().filter(|on| **on).count()
+        let typed = |control| !f.typed_keys(control).is_empty();
+        [
+            f.open || f.status.is_some() || f.deleted || typed(Control::Status),
+            f.severity.is_some() || typed(Control::Severity),
+            f.tag.is_some() || typed(Control::Tag),
+            f.reporter.is_some() || typed(Control::Reporter),
+            f.assignee.is_some() || typed(Control::Assignee),
+            f.sort != IssueSort::Newest,
+        ]
+        .iter()
+        .filter(|on| **on)
+        .count()
+    };
+    // A menu's label: its choice, else the keys of its kind left in the query, else "Any".
+    let label = move |name: &'static str, control: Control, chosen: fn(&IssueFilter) -> Option<String>| {
+        Signal::derive(move || {
+            let f = filter.get();
+            let words = chosen(&f).unwrap_or_else(|| match f.typed_keys(control) {
+                keys if keys.is_empty() => "Any".to_owned(),
+                keys => keys.join(", "),
+            });
+            format!("{name}: {words}")
+        })
     };
     view! {
         <div class="my-4 flex flex-col gap-2" data-testid="filters">
             <div class="flex flex-wrap items-center gap-2">
-                <SearchForm filter typed show_reporter/>
+                <SearchForm typed tags/>
                 <button type="button" class="menu-button sm:hidden" aria-expanded=move || unfolded.get().to_string() aria-controls="filter-menus"
                     on:click=move |_| unfolded.update(|u| *u = !*u)>
                     {move || match narrowing() { 0 => "Filters".to_owned(), n => format!("Filters ({n})") }}
                 </button>
             </div>
             <nav id="filter-menus" aria-label="Filters" class=move || if unfolded.get() { "flex flex-wrap items-center gap-2" } else { "hidden flex-wrap items-center gap-2 sm:flex" }>
-                <Menu label=Signal::derive(move || format!("Status: {}", status_words(&filter.get()))) test_id="filter-status">
+                <Menu label=label("Status", Control::Status, status_words) test_id="filter-status">
                     {move || status_choices(&filter.get(), is_admin).into_iter().map(|(href, current, label)| choice(href, current, label)).collect_view()}
                 </Menu>
-                <Menu label=Signal::derive(move || format!("Severity: {}", filter.get().severity.map_or("Any", Severity::label))) test_id="filter-severity">
+                <Menu label=label("Severity", Control::Severity, |f| f.severity.map(|s| s.label().to_owned())) test_id="filter-severity">
                     {move || {
                         let current = filter.get();
                         std::iter::once(None).chain(Severity::ALL.iter().copied().map(Some)).map(|severity| {
@@ -121,19 +145,27 @@ pub fn FilterBar(filter: Memo<IssueFilter>, typed: SearchText, tags: Vec<Tag>, s
                         }).collect_view()
                     }}
                 </Menu>
-                <Menu label=Signal::derive(move || format!("Tag: {}", filter.get().tag.unwrap_or_else(|| "Any".to_owned()))) test_id="filter-tag">
+                <Menu label=label("Tag", Control::Tag, |f| f.tag.clone()) test_id="filter-tag">
                     <TagChoices filter tags=tags.get_value()/>
                 </Menu>
-                <Menu label=Signal::derive(move || format!("Assignee: {}", assignee_words(&filter.get()))) test_id="filter-assignee">
+                <Menu label=label("Assignee", Control::Assignee, assignee_words) test_id="filter-assignee">
                     {move || assignee_choices(&filter.get(), show_reporter).into_iter().map(|(href, current, label)| choice(href, current, label)).collect_view()}
                 </Menu>
+                {show_reporter.then(|| view! {
+                    <Show when=move || filter.with(|f| f.reporter.is_some() || !f.typed_keys(Control::Reporter).is_empty())>
+                        <span class="chip chip-gray items-center text-sm" data-testid="filter-reporter">
+                            {move || label("Reporter", Control::Reporter, |f| f.reporter.as_ref().map(|r| format!("@{r}"))).get()}
+                            <a href=move || list_href(&filter.get(), |f| f.reporter = None) class="ml-1 underline" aria-label="Any reporter">"×"</a>
+                        </span>
+                    </Show>
+                })}
                 <Menu label=Signal::derive(move || format!("Sort: {}", filter.get().sort.label())) test_id="filter-sort">
                     {move || {
                         let current = filter.get();
                         IssueSort::ALL.iter().map(|sort| choice(list_href(&current, |f| f.sort = *sort), current.sort == *sort, sort.label().to_owned())).collect_view()
                     }}
                 </Menu>
-                <Show when=move || filter.get().narrows() || filter.get().sort != IssueSort::Newest>
+                <Show when=move || { narrowing() != 0 || filter.with(|f| f.q.is_some()) }>
                     <a href="/issues" class="text-sm text-indigo-600 underline dark:text-indigo-400">"Clear filters"</a>
                 </Show>
             </nav>
@@ -169,65 +201,65 @@ fn TagChoices(filter: Memo<IssueFilter>, tags: Vec<Tag>) -> impl IntoView {
     }
 }
 
-/// What is typed in the search boxes. Owned by the page, so a filter bar built again (after a
-/// role change) shows the same text.
+/// What is typed in the search box, and the filter its controls show. Owned by the page, so a
+/// filter bar built again (after a role change) shows the same text.
 #[derive(Clone, Copy)]
 pub struct SearchText {
     q: RwSignal<String>,
-    reporter: RwSignal<String>,
+    /// The view as the menus show it: what is typed while it reads, else the list's address.
+    pub shown: Memo<IssueFilter>,
+    deleted: Memo<bool>,
 }
 
 impl SearchText {
-    /// The boxes' text, following the view: a new view (a menu, the back button) shows its own
-    /// search, and nothing else touches what is typed.
+    /// The box's text, following the view: a new view (a menu, the back button) shows its whole
+    /// query, and nothing else touches what is typed.
     pub fn new(filter: Memo<IssueFilter>) -> Self {
-        let typed = SearchText { q: RwSignal::new(String::new()), reporter: RwSignal::new(String::new()) };
-        Effect::new(move |_| {
-            let current = filter.get();
-            typed.q.set(current.q.unwrap_or_default());
-            typed.reporter.set(current.reporter.unwrap_or_default());
+        let q = RwSignal::new(filter.with_untracked(IssueFilter::as_query).unwrap_or_default());
+        Effect::new(move |_| q.set(filter.with(IssueFilter::as_query).unwrap_or_default()));
+        let deleted = Memo::new(move |_| filter.with(|f| f.deleted));
+        let shown = Memo::new(move |_| {
+            let typed = IssueFilter { q: q.with(|q| super::model::clean_search(q)), deleted: deleted.get(), ..IssueFilter::default() };
+            typed.normalized().or_else(|| filter.with(IssueFilter::normalized)).unwrap_or_else(|| filter.get())
         });
-        typed
+        SearchText { q, shown, deleted }
     }
 }
 
-/// Free text and reporter. Submitting navigates to the clean address of the new view (no empty
-/// parameters); before the WASM loads it is a plain GET form that reaches the same view.
+/// The search box, with suggestions of keys and values as a query is typed. Submitting
+/// navigates to the view's address, the whole query in `q`; before the WASM loads it is a plain
+/// GET form that reaches the same view.
 #[component]
-fn SearchForm(filter: Memo<IssueFilter>, typed: SearchText, show_reporter: bool) -> impl IntoView {
+fn SearchForm(typed: SearchText, tags: StoredValue<Vec<Tag>>) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
-    let SearchText { q, reporter } = typed;
+    let q = typed.q;
+    let input = NodeRef::<leptos::html::Input>::new();
+    let picker = super::suggest_box::QueryPicker::new(q, input, tags);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let text = |value: String| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        let href = list_href(&filter.get_untracked(), |f| {
-            f.q = text(q.get_untracked()).and_then(|q| super::model::clean_search(&q));
-            if show_reporter {
-                f.reporter = text(reporter.get_untracked()).map(|r| r.to_lowercase());
-            }
-        });
-        navigate(&href, Default::default());
+        picker.close();
+        let next = IssueFilter { q: super::model::clean_search(&q.get_untracked()), deleted: typed.deleted.get_untracked(), ..IssueFilter::default() };
+        navigate(&format!("/issues{}", next.to_query()), Default::default());
     };
-    let current = filter.get_untracked();
-    let keep = [
-        ("is", current.open.then(|| "open".to_owned())),
-        ("status", current.status.map(|s| s.as_str().to_owned())),
-        ("severity", current.severity.map(|s| s.as_str().to_owned())),
-        ("tag", current.tag.clone()),
-        ("assignee", current.assignee.as_ref().map(AssigneeFilter::to_param)),
-        ("sort", (current.sort != IssueSort::Newest).then(|| current.sort.as_str().to_owned())),
-        ("deleted", current.deleted.then(|| "1".to_owned())),
-    ];
     view! {
         <form method="GET" action="/issues" role="search" class="flex min-w-0 flex-1 flex-wrap items-center gap-2" on:submit=submit>
-            {keep.into_iter().filter_map(|(name, value)| value.map(|value| view! { <input type="hidden" name=name value=value/> })).collect_view()}
-            <input type="search" name="q" aria-label="Search issues" placeholder="Search, or filter: is:open severity:>=high tag:ui"
-                maxlength=super::model::SEARCH_MAX_CHARS class="field-input min-w-0 flex-1 basis-48"
-                value=current.q.clone().unwrap_or_default() prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
-            {show_reporter.then(|| view! {
-                <input type="text" name="reporter" aria-label="Reporter handle" placeholder="Reporter handle" class="field-input w-full sm:w-52"
-                    value=current.reporter.clone().unwrap_or_default() prop:value=move || reporter.get() on:input=move |ev| reporter.set(event_target_value(&ev))/>
-            })}
+            {move || typed.deleted.get().then(|| view! { <input type="hidden" name="deleted" value="1"/> })}
+            <div class="relative min-w-0 flex-1 basis-48">
+                <input type="search" name="q" node_ref=input aria-label="Search issues" placeholder="Search, or filter: is:open severity:>=high tag:ui"
+                    maxlength=super::model::SEARCH_MAX_CHARS class="field-input w-full" autocomplete="off"
+                    role="combobox" aria-autocomplete="list" aria-controls=picker.list_id() aria-expanded=move || picker.expanded().to_string()
+                    aria-activedescendant=move || picker.active_option()
+                    value=q.get_untracked() prop:value=move || q.get()
+                    on:input=move |ev| {
+                        q.set(event_target_value(&ev));
+                        picker.follow();
+                    }
+                    on:keydown=move |ev| picker.key(&ev)
+                    on:keyup=move |ev| if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight" | "Home" | "End") { picker.follow() }
+                    on:click=move |_| picker.follow()
+                    on:blur=move |_| picker.close()/>
+                <super::suggest_box::QueryList picker/>
+            </div>
             <button type="submit" class="btn-secondary">"Search"</button>
         </form>
     }

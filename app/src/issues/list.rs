@@ -202,20 +202,6 @@ pub(super) fn key_condition(backend: DbBackend, actor: &CurrentUser, key: &Key, 
     }
 }
 
-/// The list's controls as keys of the query language, so both take one path.
-fn control_keys(filter: &IssueFilter) -> Vec<Key> {
-    let mut keys = Vec::new();
-    if filter.open {
-        keys.push(Key::Open(true));
-    }
-    keys.extend(filter.status.map(Key::Status));
-    keys.extend(filter.severity.map(|severity| Key::Severity(Op::Eq, severity)));
-    keys.extend(filter.tag.clone().map(Key::Tag));
-    keys.extend(filter.reporter.clone().map(Key::Reporter));
-    keys.extend(filter.assignee.clone().map(Key::Assignee));
-    keys
-}
-
 /// The query typed into the search box (`q`), or the error to show under it (422, naming `q`).
 pub fn typed_query(filter: &IssueFilter) -> Result<Query, AppError> {
     match &filter.q {
@@ -239,7 +225,7 @@ fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query
         access::visible_issues(actor)
     });
     let now = Utc::now();
-    for key in control_keys(filter) {
+    for key in filter.control_keys() {
         select = select.filter(key_condition(backend, actor, &key, now));
     }
     for (negated, key) in &query.keys {

@@ -13,12 +13,13 @@ pub mod list;
 pub mod model;
 pub mod pages;
 pub mod person;
-#[cfg(feature = "ssr")]
 pub mod query;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod suggest;
+pub mod suggest_box;
 #[cfg(feature = "ssr")]
 pub mod tagging;
 pub mod triage;

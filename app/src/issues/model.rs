@@ -162,23 +162,88 @@ pub struct IssueFilter {
 
 impl IssueFilter {
     /// The filter as one query in the search box's language: the controls as keys, then what was
-    /// typed. What a saved view keeps; `None` when nothing narrows or orders the list.
+    /// typed. What a saved view keeps and the search box shows; `None` when nothing narrows or
+    /// orders the list.
     pub fn as_query(&self) -> Option<String> {
-        let value = |v: &str| if v.contains(|c: char| c.is_whitespace() || c == ':') { format!("\"{v}\"") } else { v.to_owned() };
-        let mut parts = Vec::new();
+        let keys = self.control_keys().into_iter().map(|key| (false, key)).collect();
+        let controls = super::query::Query { keys, sort: (self.sort != IssueSort::default()).then_some(self.sort), text: self.q.clone() };
+        Some(controls.to_string()).filter(|text| !text.is_empty())
+    }
+
+    /// The controls as keys of the query language, so both take one path.
+    pub fn control_keys(&self) -> Vec<super::query::Key> {
+        use super::query::{Key, Op};
+        let mut keys = Vec::new();
         if self.open {
-            parts.push("is:open".to_owned());
+            keys.push(Key::Open(true));
         }
-        parts.extend(self.status.map(|s| format!("status:{}", s.as_str().to_lowercase())));
-        parts.extend(self.severity.map(|s| format!("severity:{}", s.as_str().to_lowercase())));
-        parts.extend(self.tag.as_deref().map(|t| format!("tag:{}", value(t))));
-        parts.extend(self.reporter.as_deref().map(|r| format!("reporter:{}", value(r))));
-        parts.extend(self.assignee.as_ref().map(|a| format!("assignee:{}", value(&a.to_param()))));
-        if self.sort != IssueSort::default() {
-            parts.push(format!("sort:{}", self.sort.as_str()));
+        keys.extend(self.status.map(Key::Status));
+        keys.extend(self.severity.map(|severity| Key::Severity(Op::Eq, severity)));
+        keys.extend(self.tag.clone().map(Key::Tag));
+        keys.extend(self.reporter.clone().map(Key::Reporter));
+        keys.extend(self.assignee.clone().map(Key::Assignee));
+        keys
+    }
+
+    /// The filter as its controls show it: each key a control can show alone (one positive
+    /// `status:`, `severity:` without a comparison, one `tag:`, …) moved out of the typed query
+    /// into its control, the rest left as typed. `None` when the query does not read.
+    pub fn normalized(&self) -> Option<IssueFilter> {
+        let query = super::query::parse(&self.as_query().unwrap_or_default()).ok()?;
+        let alone = |control: Control| query.keys.iter().filter(|(_, key)| control.reads(key)).count() == 1;
+        let mut shown = IssueFilter { sort: query.sort.unwrap_or_default(), deleted: self.deleted, after: self.after.clone(), before: self.before.clone(), ..IssueFilter::default() };
+        let mut rest = super::query::Query { text: query.text.clone(), ..Default::default() };
+        for (negated, key) in query.keys.iter().cloned() {
+            use super::query::{Key, Op};
+            let lifted = !negated && Control::ALL.iter().any(|control| control.reads(&key) && alone(*control));
+            match (lifted, key) {
+                (true, Key::Open(true)) => shown.open = true,
+                (true, Key::Status(status)) => shown.status = Some(status),
+                (true, Key::Severity(Op::Eq, severity)) => shown.severity = Some(severity),
+                (true, Key::Tag(tag)) => shown.tag = Some(tag),
+                (true, Key::Reporter(reporter)) => shown.reporter = Some(reporter),
+                (true, Key::Assignee(assignee)) => shown.assignee = Some(assignee),
+                (_, key) => rest.keys.push((negated, key)),
+            }
         }
-        parts.extend(self.q.clone());
-        (!parts.is_empty()).then(|| parts.join(" "))
+        shown.q = Some(rest.to_string()).filter(|text| !text.is_empty());
+        Some(shown)
+    }
+
+    /// The keys of `control` left in the typed query (those it cannot show alone), as typed
+    /// there without the key's name: what its menu's label says.
+    pub fn typed_keys(&self, control: Control) -> Vec<String> {
+        let Some(query) = self.q.as_deref().and_then(|q| super::query::parse(q).ok()) else { return Vec::new() };
+        query
+            .keys
+            .into_iter()
+            .filter(|(_, key)| control.reads(key))
+            .map(|(negated, key)| {
+                let printed = super::query::Query { keys: vec![(negated, key)], ..Default::default() }.to_string();
+                let (name, value) = printed.split_once(':').unwrap_or(("", &printed));
+                if name.starts_with('-') { format!("not {value}") } else { value.to_owned() }
+            })
+            .collect()
+    }
+
+    /// The list's address for this filter, made from `shown` (a [`normalized`](Self::normalized)
+    /// filter) by a control: everything in `q`, so the search box shows what was chosen, with the
+    /// typed keys of each control whose choice changed taken out.
+    pub fn link_from(&self, shown: &IssueFilter) -> String {
+        let mut typed = self.q.as_deref().map(super::query::parse);
+        for control in Control::ALL {
+            if control.chosen(self) != control.chosen(shown)
+                && let Some(Ok(query)) = typed.as_mut()
+            {
+                query.keys.retain(|(_, key)| !control.reads(key));
+            }
+        }
+        let q = match typed {
+            Some(Ok(query)) => Some(query.to_string()).filter(|text| !text.is_empty()),
+            _ => self.q.clone(),
+        };
+        let folded = IssueFilter { q, ..self.clone() }.as_query();
+        IssueFilter { q: folded, deleted: self.deleted, after: self.after.clone(), before: self.before.clone(), ..IssueFilter::default() }.to_query()
     }
 
     /// Reads the filter from query parameters. A value the list does not know is
@@ -244,6 +309,40 @@ impl IssueFilter {
     }
 }
 
+/// A menu of the list's filters, and the keys of the query it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Status,
+    Severity,
+    Tag,
+    Reporter,
+    Assignee,
+}
+
+impl Control {
+    pub const ALL: [Control; 5] = [Control::Status, Control::Severity, Control::Tag, Control::Reporter, Control::Assignee];
+
+    /// Whether `key` is this control's.
+    pub fn reads(self, key: &super::query::Key) -> bool {
+        use super::query::Key;
+        matches!(
+            (self, key),
+            (Control::Status, Key::Open(_) | Key::Status(_)) | (Control::Severity, Key::Severity(..)) | (Control::Tag, Key::Tag(_)) | (Control::Reporter, Key::Reporter(_)) | (Control::Assignee, Key::Assignee(_))
+        )
+    }
+
+    /// What this control has chosen in `filter`, to tell whether a choice changed it.
+    fn chosen(self, filter: &IssueFilter) -> String {
+        match self {
+            Control::Status => format!("{:?}", (filter.open, filter.status, filter.deleted)),
+            Control::Severity => format!("{:?}", filter.severity),
+            Control::Tag => format!("{:?}", filter.tag),
+            Control::Reporter => format!("{:?}", filter.reporter),
+            Control::Assignee => format!("{:?}", filter.assignee),
+        }
+    }
+}
+
 /// Whose issues the list shows, by owner. In the URL as `assignee=me`, `assignee=none` or
 /// `assignee=<handle>` (`@me` and `@none` name people with those handles).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,7 +390,6 @@ pub fn clean_search(raw: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    #[cfg(feature = "ssr")]
     #[test]
     fn the_controls_become_one_query_the_search_box_reads() {
         let filter = parse("?is=open&status=IN_PROGRESS&severity=HIGH&tag=needs%20info&reporter=ana&assignee=me&sort=updated&q=crash");
@@ -302,6 +400,40 @@ mod tests {
         assert_eq!((read.sort, read.text.as_deref()), (Some(IssueSort::Updated), Some("crash")));
         assert_eq!(IssueFilter::default().as_query(), None);
         assert_eq!(parse("?assignee=%40me").as_query().as_deref(), Some("assignee:@me"));
+    }
+
+    #[test]
+    fn a_typed_query_moves_the_controls_and_keeps_what_they_cannot_show() {
+        let typed = |q: &str| IssueFilter { q: Some(q.to_owned()), ..Default::default() }.normalized();
+        let shown = typed("crash severity:high tag:ui -tag:docs assignee:me sort:updated").unwrap();
+        assert_eq!((shown.severity, shown.assignee.clone(), shown.sort), (Some(Severity::High), Some(AssigneeFilter::Me), IssueSort::Updated));
+        assert_eq!(shown.tag, None, "two tag keys stay in the query");
+        assert_eq!(shown.q.as_deref(), Some("tag:ui -tag:docs crash"));
+        assert_eq!(shown.typed_keys(Control::Tag), vec!["ui".to_owned(), "not docs".to_owned()]);
+        let ranged = typed("severity:>=high is:open").unwrap();
+        assert_eq!((ranged.severity, ranged.open), (None, true));
+        assert_eq!(ranged.typed_keys(Control::Severity), vec![">=high".to_owned()]);
+        assert_eq!(typed("severity:urgent"), None, "a query that does not read moves nothing");
+        // Links made before the query language still read, their parameters as keys.
+        let old = parse("?status=TRIAGED&q=crash").normalized().unwrap();
+        assert_eq!((old.status, old.q.as_deref()), (Some(Status::Triaged), Some("crash")));
+    }
+
+    #[test]
+    fn a_control_rewrites_the_query_and_drops_the_keys_it_replaces() {
+        let shown = IssueFilter { q: Some("severity:>=high tag:ui crash".into()), ..Default::default() }.normalized().unwrap();
+        assert_eq!(shown.tag.as_deref(), Some("ui"));
+        let link = |change: &dyn Fn(&mut IssueFilter)| {
+            let mut next = shown.clone();
+            change(&mut next);
+            next.link_from(&shown)
+        };
+        let q = |url: String| parse(&url).q;
+        assert_eq!(q(link(&|f| f.severity = Some(Severity::Low))).as_deref(), Some("severity:low tag:ui crash"), "the range it replaces is gone");
+        assert_eq!(q(link(&|f| f.tag = None)).as_deref(), Some("severity:>=high crash"));
+        assert_eq!(q(link(&|f| f.sort = IssueSort::Severity)).as_deref(), Some("tag:ui sort:severity severity:>=high crash"));
+        let deleted = link(&|f| f.deleted = true);
+        assert!(deleted.ends_with("&deleted=1"), "{deleted}");
     }
 
     fn query<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {

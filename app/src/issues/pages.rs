@@ -54,7 +54,7 @@ pub fn IssueListPage() -> impl IntoView {
                 let user = auth.user.await.ok().flatten();
                 let show_reporter = user.as_ref().is_some_and(|u| u.can_triage());
                 let is_admin = user.as_ref().is_some_and(|u| u.is_admin());
-                view! { <FilterBar filter typed tags show_reporter is_admin/> }
+                view! { <FilterBar typed tags show_reporter is_admin/> }
             })}
         </Suspense>
         <FormError error=transition_error/>

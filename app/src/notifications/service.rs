@@ -174,27 +174,12 @@ pub async fn set_delivery(db: &impl ConnectionTrait, user_id: i64, kind: Notific
 /// handle starts with `typed` or whose name has it. At most eight, by handle.
 pub async fn mention_candidates(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: Option<i64>, typed: &str) -> Result<Vec<Person>, AppError> {
     use crate::{domain::Role, server::entities::users};
-    use sea_orm::sea_query::{ExprTrait, Func, LikeExpr};
     let reporter = match issue_id {
         Some(id) => visible_issue(db, actor, id).await?.reporter_id,
         None => actor.id,
     };
-    let typed: String = typed.trim_start_matches('@').to_lowercase().chars().filter(|c| crate::domain::is_handle_char(*c)).take(32).collect();
-    // Only handle characters are left: `_` is the one LIKE reads as a wildcard.
-    let escaped = typed.replace('_', "\\_");
     let may_see = Condition::any().add(users::Column::Role.is_in([Role::Maintainer, Role::Admin])).add(users::Column::Id.eq(reporter));
-    let matches = Condition::any()
-        .add(Expr::col(users::Column::Handle).like(LikeExpr::new(format!("{escaped}%")).escape('\\')))
-        .add(Expr::expr(Func::lower(Expr::col(users::Column::DisplayName))).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
-    let people = users::Entity::find()
-        .filter(users::Column::DeactivatedAt.is_null())
-        .filter(may_see)
-        .filter(matches)
-        .order_by_asc(users::Column::Handle)
-        .limit(8)
-        .all(db)
-        .await?;
-    Ok(people.into_iter().map(Person::from).collect())
+    Ok(crate::people::service::matching(db, may_see, typed).await?)
 }
 
 /// Whether `actor` watches issue `issue_id` (404 if they may not see it).

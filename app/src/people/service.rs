@@ -1,7 +1,11 @@
 //! Finding people and giving new accounts a free handle.
 use super::model::{Handle, Person};
 use crate::server::entities::users;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use crate::{auth::model::CurrentUser, domain::Role, error::AppError};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
 use std::collections::HashMap;
 
 impl From<users::Model> for Person {
@@ -93,4 +97,37 @@ pub async fn assignable(db: &impl ConnectionTrait) -> Result<Vec<Person>, DbErr>
         .all(db)
         .await?;
     Ok(users.into_iter().map(Person::from).collect())
+}
+
+/// Up to eight active people among `among` whose handle starts with, or whose name holds, what
+/// was `typed` (an `@` before it is ignored), by handle.
+pub async fn matching(db: &impl ConnectionTrait, among: Condition, typed: &str) -> Result<Vec<Person>, DbErr> {
+    let typed: String = typed.trim_start_matches('@').to_lowercase().chars().filter(|c| crate::domain::is_handle_char(*c) || *c == ' ').take(32).collect();
+    // Only handle characters and spaces are left: `_` is the one LIKE reads as a wildcard.
+    let escaped = typed.replace('_', "\\_");
+    let matches = Condition::any()
+        .add(Expr::col(users::Column::Handle).like(LikeExpr::new(format!("{escaped}%")).escape('\\')))
+        .add(Expr::expr(Func::lower(Expr::col(users::Column::DisplayName))).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    let people = users::Entity::find()
+        .filter(users::Column::DeactivatedAt.is_null())
+        .filter(among)
+        .filter(matches)
+        .order_by_asc(users::Column::Handle)
+        .limit(8)
+        .all(db)
+        .await?;
+    Ok(people.into_iter().map(Person::from).collect())
+}
+
+/// The people the search box's `assignee:` or `reporter:` (`key`) suggests to `actor` for what
+/// was typed: those who can be assigned (maintainers and admins) for an assignee; for a reporter,
+/// anyone to those who triage, and only oneself to a reporter, who sees only their own issues.
+pub async fn for_query(db: &impl ConnectionTrait, actor: &CurrentUser, key: &str, typed: &str) -> Result<Vec<Person>, AppError> {
+    let among = match key {
+        "assignee" => Condition::all().add(users::Column::Role.is_in([Role::Maintainer, Role::Admin])),
+        "reporter" if actor.can_triage() => Condition::all(),
+        "reporter" => Condition::all().add(users::Column::Id.eq(actor.id)),
+        _ => return Err(AppError::field("key", "assignee or reporter")),
+    };
+    Ok(matching(db, among, typed).await?)
 }

@@ -8,7 +8,7 @@ use crate::{
 };
 use app::{
     domain::{Role, Severity, Status, TagColour},
-    issues::api::ListIssues,
+    issues::api::{ListIssues, QueryPeople},
     server::entities::{issue_tags, issues, users},
 };
 use chrono::{Duration, TimeZone, Utc};
@@ -16,7 +16,12 @@ use leptos::server_fn::ServerFn;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 use serde_json::Value;
 
-on_both_databases!(each_key_narrows_the_list_as_documented, a_query_that_cannot_be_read_says_where_and_why, a_reporter_s_query_never_widens_what_they_see);
+on_both_databases!(
+    each_key_narrows_the_list_as_documented,
+    a_query_that_cannot_be_read_says_where_and_why,
+    a_reporter_s_query_never_widens_what_they_see,
+    the_box_suggests_people_each_may_name,
+);
 
 /// The titles the API lists for `q`, in the list's order.
 async fn titles(api: &Api<'_>, q: &str) -> Vec<String> {
@@ -132,4 +137,29 @@ async fn a_reporter_s_query_never_widens_what_they_see(db: TestDb) {
         assert!(!seen.iter().any(|t| t.starts_with("Otto")), "q={q}: {seen:?}");
     }
     assert_eq!(titles(&rita, "severity:high").await, ["Rita's crash"]);
+}
+
+/// Suggestions after `assignee:` name those who can be assigned; after `reporter:`, anyone to a
+/// maintainer and only oneself to a reporter (who sees only their own issues); no addresses.
+async fn the_box_suggests_people_each_may_name(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (_, rita) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let (_, mo) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    insert_user(app.db(), "ada@example.com", Role::Admin).await;
+    insert_user(app.db(), "raj@example.com", Role::Reporter).await;
+    let handles = async |client: &reqwest::Client, key: &str, typed: &str| -> Vec<String> {
+        let response = call(client, &app, QueryPeople::PATH, &[("key", key), ("typed", typed)]).await;
+        assert_eq!(response.status(), 200, "{key}:{typed}");
+        let body: Value = response.json().await.unwrap();
+        assert!(!body.to_string().contains("example.com"), "{body}");
+        body.as_array().unwrap().iter().map(|p| p["handle"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(handles(&mo, "assignee", "").await, ["ada", "mo"]);
+    assert_eq!(handles(&mo, "reporter", "r").await, ["raj", "rita"]);
+    assert_eq!(handles(&mo, "reporter", "@RA").await, ["raj"]);
+    assert_eq!(handles(&rita, "reporter", "").await, ["rita"]);
+    assert_eq!(handles(&rita, "reporter", "raj").await, Vec::<String>::new());
+    assert_eq!(handles(&rita, "assignee", "a").await, ["ada"]);
+    let bad = call(&mo, &app, QueryPeople::PATH, &[("key", "email"), ("typed", "a")]).await;
+    assert_eq!(bad.status(), 422);
 }
