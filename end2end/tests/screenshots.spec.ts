@@ -94,6 +94,13 @@ for (const size of WIDTHS) {
       await expect(page.getByRole("listbox", { name: "Suggestions" })).toBeVisible();
       await shot("list-suggestions");
 
+      // A selection, and the bar that changes it in bulk.
+      await page.getByLabel("Search issues").press("Escape");
+      await page.getByRole("checkbox", { name: /^Select #/ }).first().check();
+      await expect(page.getByTestId("bulk-count")).toHaveText("1 selected");
+      await shot("list-bulk");
+      await page.getByRole("button", { name: "Clear selection" }).click();
+
       await page.goto(issue);
       await hydrated(page);
       await expect(page.getByTestId("timeline")).toBeVisible();

@@ -67,6 +67,13 @@ pub async fn list_assignable() -> Result<Vec<crate::people::model::Person>, AppE
     .await
 }
 
+/// Applies one change to many issues (the list's selection), each in its own transaction; what
+/// was refused is listed with its reason.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn bulk_triage(change: super::model::BulkChange, items: Vec<super::model::BulkItem>) -> Result<super::model::BulkOutcome, AppError> {
+    signed_in(async |state, user| super::bulk::bulk_change(&state.db, &state.events, &user, &change, &items).await).await
+}
+
 /// The people the search box suggests after `assignee:` or `reporter:` (`key`), for what was typed.
 #[server]
 pub async fn query_people(key: String, typed: String) -> Result<Vec<crate::people::model::Person>, AppError> {

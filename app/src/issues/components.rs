@@ -2,6 +2,7 @@
 use super::{
     api::{RestoreIssue, TransitionIssue},
     model::{AssigneeFilter, Control, IssueFilter, IssuePage, IssueSort, IssueSummary, PAGE_SIZE},
+    selection::Selection,
     triage::RowTransitionMenu,
 };
 use crate::{
@@ -301,7 +302,7 @@ pub enum RowAction {
     Restore(ServerAction<RestoreIssue>),
 }
 
-fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction>) -> impl IntoView {
+fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction>, selection: Option<Selection>) -> impl IntoView {
     let (id, status, version) = (issue.id, issue.status, issue.version);
     let reporter_href = list_href(filter, |f| f.reporter = Some(issue.reporter.handle.clone()));
     let reporter_title = format!("Show issues filed by @{}", issue.reporter.handle);
@@ -326,7 +327,13 @@ fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction
         }
     };
     view! {
-        <tr data-issue-id=id>
+        <tr data-issue-id=id class=("row-cursor", move || selection.is_some_and(|s| s.at_cursor(id))) class=("row-picked", move || selection.is_some_and(|s| s.is_picked(id)))>
+            {selection.map(|selection| view! {
+                <td class="cell-pick">
+                    <input type="checkbox" aria-label=format!("Select #{id}") prop:checked=move || selection.is_picked(id)
+                        on:click=move |ev| selection.toggle(id, ev.shift_key())/>
+                </td>
+            })}
             <td class="cell-id muted">"#"{id}</td>
             <td class="cell-title">
                 <a href=format!("/issues/{id}") class="title-link">{issue.title}</a>
@@ -386,7 +393,7 @@ fn Pager(filter: IssueFilter, page_len: usize, offset: u64, total: u64, prev: Op
 /// The matching issues with their count, or the empty state. A table on wide screens, cards on
 /// narrow ones (style/main.css), with fixed column widths so pages do not shift.
 #[component]
-pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction>, can_triage: bool) -> impl IntoView {
+pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction>, can_triage: bool, #[prop(default = None)] selection: Option<Selection>) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <EmptyState narrowed=filter.narrows() can_triage/> }.into_any();
     }
@@ -399,6 +406,7 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
         <p class="sr-only" data-testid="issue-count">{count}</p>
         <table class="issue-table w-full text-left text-sm">
             <colgroup>
+                {selection.map(|_| view! { <col class="w-8"/> })}
                 <col class="w-16"/>
                 <col/>
                 <col class="w-24"/>
@@ -411,6 +419,12 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
             </colgroup>
             <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
                 <tr>
+                    {selection.map(|selection| view! {
+                        <th scope="col" class="cell-pick">
+                            <input type="checkbox" aria-label="Select every issue on this page" title="Select the page (Ctrl-A)"
+                                prop:checked=move || selection.count() == page_len on:change=move |_| selection.toggle_page()/>
+                        </th>
+                    })}
                     <th scope="col">"#"</th>
                     <th scope="col">"Title"</th>
                     <th scope="col">"Severity"</th>
@@ -425,9 +439,16 @@ pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction
                     })}
                 </tr>
             </thead>
-            <tbody>{page.items.into_iter().map(|issue| issue_row(issue, &filter, action)).collect_view()}</tbody>
+            <tbody>{page.items.into_iter().map(|issue| issue_row(issue, &filter, action, selection)).collect_view()}</tbody>
         </table>
         <Pager filter=filter.clone() page_len offset=page.offset total=page.total prev=page.prev next=page.next/>
+        {selection.map(|_| view! {
+            <p class="mt-2 hidden text-xs text-slate-500 sm:block dark:text-slate-400" data-testid="list-keys">
+                <kbd class="kbd">"j"</kbd>" / "<kbd class="kbd">"k"</kbd>" move · "<kbd class="kbd">"o"</kbd>" open · "
+                <kbd class="kbd">"x"</kbd>" select (Shift for a range) · "<kbd class="kbd">"Ctrl"</kbd>"+"<kbd class="kbd">"A"</kbd>" the page · "
+                <kbd class="kbd">"Esc"</kbd>" clear"
+            </p>
+        })}
     }
     .into_any()
 }

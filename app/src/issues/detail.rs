@@ -94,11 +94,7 @@ impl Actions {
 fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, transition: ServerAction<TransitionIssue>) {
     let auth = crate::auth::components::use_auth();
     let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || transition.pending().get_untracked() {
+        if super::selection::typing_in_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || transition.pending().get_untracked() {
             return;
         }
         let can_triage = auth.user.get_untracked().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage());

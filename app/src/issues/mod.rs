@@ -6,6 +6,8 @@ pub mod assignee;
 #[cfg(feature = "ssr")]
 pub mod assign;
 pub mod badges;
+#[cfg(feature = "ssr")]
+pub mod bulk;
 pub mod components;
 pub mod detail;
 #[cfg(feature = "ssr")]
@@ -16,6 +18,7 @@ pub mod person;
 pub mod query;
 #[cfg(feature = "ssr")]
 pub mod rest;
+pub mod selection;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod suggest;

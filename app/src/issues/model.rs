@@ -52,6 +52,71 @@ pub struct ChangedIssue {
     pub deleted: bool,
 }
 
+/// The most issues one bulk change names.
+pub const BULK_MOST: usize = 500;
+
+/// One issue of a bulk change, at the version the caller last saw.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkItem {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// What a bulk change does to each issue it names.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum BulkChange {
+    /// Moves each to `status`, by the workflow's rules.
+    Status { status: Status },
+    Severity { severity: Severity },
+    AddTag { tag_id: i64 },
+    RemoveTag { tag_id: i64 },
+    /// Gives each to the maintainer or admin with this handle, or to nobody.
+    Assign { assignee: Option<String> },
+    /// Deletes each (admins only); they can be restored.
+    Delete,
+}
+
+/// An issue a bulk change left as it was, and why.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRefusal {
+    pub id: i64,
+    /// `stale_version`, `workflow`, `not_found` or `forbidden` (or `unavailable` when the
+    /// database failed).
+    pub code: String,
+    pub reason: String,
+}
+
+/// What a bulk change did: each issue is changed in its own transaction, so some may be
+/// refused while the others land.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    /// The issues changed, as they are now (deleted ones by id only, in `deleted`).
+    pub changed: Vec<IssueSummary>,
+    pub deleted: Vec<i64>,
+    /// Those that already were so: nothing was written.
+    pub unchanged: Vec<i64>,
+    pub refused: Vec<BulkRefusal>,
+}
+
+impl BulkOutcome {
+    /// "3 changed; 1 refused", for the page.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!("{} changed", self.changed.len() + self.deleted.len())];
+        if !self.unchanged.is_empty() {
+            parts.push(format!("{} already so", self.unchanged.len()));
+        }
+        if !self.refused.is_empty() {
+            parts.push(format!("{} refused", self.refused.len()));
+        }
+        parts.join("; ")
+    }
+}
+
 /// The longest title, in characters, after trimming.
 pub const TITLE_MAX_CHARS: usize = 200;
 /// The longest description, in bytes.

@@ -29,12 +29,28 @@ pub fn IssueListPage() -> impl IntoView {
     let auth = crate::auth::components::use_auth();
     let transition = ServerAction::<TransitionIssue>::new();
     let restore = ServerAction::<RestoreIssue>::new();
+    let bulk = ServerAction::<super::api::BulkTriage>::new();
     let live = crate::live::use_live();
     // Any change the user may see reloads the list: rows appear, change and leave the filter.
     let page = Resource::new(
-        move || (filter.get(), transition.version().get() + restore.version().get(), live.changes.get()),
+        move || (filter.get(), transition.version().get() + restore.version().get() + bulk.version().get(), live.changes.get()),
         |(filter, _, _)| list_issues(filter),
     );
+    let selection = super::selection::Selection::new(page);
+    let can_triage = Signal::derive(move || auth.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage()));
+    selection.shortcuts(can_triage);
+    // The people the bar assigns to, for those who triage: asked once the page runs in the
+    // browser (a resource here would change what the server renders inside the filters' suspense).
+    let people = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        if can_triage.get() && people.with_untracked(Vec::is_empty) {
+            leptos::task::spawn_local(async move {
+                if let Ok(found) = super::api::list_assignable().await {
+                    people.try_set(found);
+                }
+            });
+        }
+    });
     let transition_error = Signal::derive(move || transition.value().get().and_then(Result::err));
     let tags = Resource::new(|| (), |_| list_tags());
     let typed = SearchText::new(filter);
@@ -54,7 +70,10 @@ pub fn IssueListPage() -> impl IntoView {
                 let user = auth.user.await.ok().flatten();
                 let show_reporter = user.as_ref().is_some_and(|u| u.can_triage());
                 let is_admin = user.as_ref().is_some_and(|u| u.is_admin());
-                view! { <FilterBar typed tags show_reporter is_admin/> }
+                view! {
+                    <FilterBar typed tags=tags.clone() show_reporter is_admin/>
+                    {show_reporter.then(|| view! { <super::selection::BulkBar selection bulk tags people=people.into() is_admin/> })}
+                }
             })}
         </Suspense>
         <FormError error=transition_error/>
@@ -71,7 +90,10 @@ pub fn IssueListPage() -> impl IntoView {
                 };
                 match page.await {
                     Err(crate::error::AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
-                    Ok(page) => view! { <IssueTable page filter=filter.get_untracked() action can_triage/> }.into_any(),
+                    Ok(page) => {
+                        let selection = can_triage.then_some(selection);
+                        view! { <IssueTable page filter=filter.get_untracked() action can_triage selection/> }.into_any()
+                    }
                     // A query the search box cannot read says where and what it expected there.
                     Err(err @ crate::error::AppError::Validation(_)) => view! {
                         <p role="alert" data-field-error="q" class="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">

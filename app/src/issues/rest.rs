@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_severity))
         .routes(routes!(set_issue_tags))
         .routes(routes!(assign_issue))
+        .routes(routes!(bulk_change))
         .routes(routes!(get_person))
 }
 
@@ -232,4 +233,22 @@ async fn assign_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(
     responses((status = 200, body = super::person::PersonIssues), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_person(State(state): State<AppState>, ApiUser(user): ApiUser, axum::extract::Path(handle): axum::extract::Path<String>) -> Result<Json<super::person::PersonIssues>, ApiError> {
     Ok(Json(super::person::person_issues(&state.db, &user, &handle).await?))
+}
+
+/// One change for many issues, each named with the version the caller last saw.
+#[derive(Deserialize, ToSchema)]
+pub struct BulkRequest {
+    change: super::model::BulkChange,
+    /// At most 500.
+    items: Vec<super::model::BulkItem>,
+}
+
+/// Applies one change to many issues (maintainers and admins; deleting, admins only). Each issue
+/// is changed in its own transaction with its own history row and version check, so the answer
+/// lists what changed, what already was so, and what was refused with the reason (a stale
+/// version, a workflow rule, an issue that is gone); a refusal never undoes the others.
+#[utoipa::path(post, path = "/api/v1/issues/bulk", tag = "issues", request_body = BulkRequest, security(("bearer" = [])),
+    responses((status = 200, body = super::model::BulkOutcome), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn bulk_change(State(state): State<AppState>, ApiUser(user): ApiUser, Body(request): Body<BulkRequest>) -> Result<Json<super::model::BulkOutcome>, ApiError> {
+    Ok(Json(super::bulk::bulk_change(&state.db, &state.events, &user, &request.change, &request.items).await?))
 }

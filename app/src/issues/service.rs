@@ -332,12 +332,17 @@ pub async fn update_issue(
 
 /// Hides an issue from every list, page and count (admins only); it can be restored.
 pub async fn delete_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
-    set_deleted(db, events, actor, issue_id, true).await
+    set_deleted(db, events, actor, issue_id, None, true).await
+}
+
+/// [`delete_issue`], if the issue is still at `version` (a bulk change's check).
+pub async fn delete_issue_at(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, version: i64) -> Result<(), AppError> {
+    set_deleted(db, events, actor, issue_id, Some(version), true).await
 }
 
 /// Brings a deleted issue back (admins only).
 pub async fn restore_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
-    set_deleted(db, events, actor, issue_id, false).await
+    set_deleted(db, events, actor, issue_id, None, false).await
 }
 
 async fn set_deleted(
@@ -345,6 +350,7 @@ async fn set_deleted(
     events: &Events,
     actor: &CurrentUser,
     issue_id: i64,
+    expected_version: Option<i64>,
     deleted: bool,
 ) -> Result<(), AppError> {
     if let Err(forbidden) = access::require_admin(actor) {
@@ -356,6 +362,11 @@ async fn set_deleted(
     }
     let txn = crate::server::db::begin_write(db).await?;
     let issue = issues::Entity::find_by_id(issue_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    if let Some(expected) = expected_version
+        && expected != issue.version
+    {
+        return Err(AppError::StaleVersion { current_version: issue.version });
+    }
     if issue.deleted_at.is_some() == deleted {
         return Err(AppError::Conflict(if deleted { "the issue is already deleted".into() } else { "the issue is not deleted".into() }));
     }

@@ -115,6 +115,10 @@ fn server_fns() -> Vec<Fn> {
         f(UpdateTag::PATH, &[("tag_id", "{tag}"), ("name", "renamed"), ("colour", "RED")], &["name", "colour"]).storing(&["name"]),
         f(DeleteTag::PATH, &[("tag_id", "987654")], &[]),
         f(SimilarIssues::PATH, &[("title", "Target")], &["title"]),
+        f(QueryPeople::PATH, &[("key", "reporter"), ("typed", "a")], &["key", "typed"]),
+        // Its body is JSON, with the assignee's handle its only text: the REST operation of the
+        // same service (from the OpenAPI document, below) carries the hostile texts.
+        f(BulkTriage::PATH, &[], &[]),
         f(ListTemplates::PATH, &[("archived", "false")], &[]),
         f(GetTemplate::PATH, &[("key", "bug-report")], &["key"]),
         f(CreateTemplate::PATH, &[("name", "Bug report"), ("about", "Broken"), ("severity", "LOW"), ("body", "Steps")], &["name", "about", "body"]).storing(&["name", "about", "body"]),

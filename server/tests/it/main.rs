@@ -9,6 +9,7 @@ mod activity;
 mod api;
 mod assignment;
 mod attachments;
+mod bulk;
 mod audit;
 mod auth;
 mod comments;

@@ -1,0 +1,56 @@
+import { expect, test } from "./fixtures";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, fileIssue, hydrated, signIn } from "./helpers";
+
+test("a maintainer steps through the list with j and k, selects three with x, moves them to Triaged in bulk, and another page updates live", async ({ browser }) => {
+  const word = `bulk${Date.now()}`;
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+  for (const n of [1, 2, 3, 4]) {
+    await fileIssue(admin, `Bulk check ${word} ${n}`);
+  }
+
+  // A second person watches the same view.
+  const watcher = await (await browser.newContext()).newPage();
+  await signIn(watcher, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await watcher.goto(`/issues?q=${word}`);
+  await hydrated(watcher);
+  await expect(watcher.getByTestId("live-status")).toHaveText("Live");
+  await expect(watcher.locator("table.issue-table .pill-triaged")).toHaveCount(0);
+
+  await admin.goto(`/issues?q=${word}`);
+  await hydrated(admin);
+  await expect(admin.getByTestId("issue-count")).toHaveText("4 issues");
+  const rows = admin.locator("table.issue-table tbody tr");
+  // j moves the cursor down (the focus follows, on the row's title), k back up.
+  await admin.keyboard.press("j");
+  await expect(rows.nth(0)).toHaveClass(/row-cursor/);
+  await expect(rows.nth(0).locator("a.title-link")).toBeFocused();
+  await admin.keyboard.press("j");
+  await admin.keyboard.press("j");
+  await admin.keyboard.press("k");
+  await expect(rows.nth(1)).toHaveClass(/row-cursor/);
+  // x picks the row at the cursor; Shift+x picks the range from the last one picked.
+  await admin.keyboard.press("k");
+  await admin.keyboard.press("x");
+  await admin.keyboard.press("j");
+  await admin.keyboard.press("j");
+  await admin.keyboard.press("Shift+X");
+  await expect(admin.getByTestId("bulk-count")).toHaveText("3 selected");
+  await expect(rows.nth(3)).not.toHaveClass(/row-picked/);
+
+  // The bar's status menu, from the keyboard.
+  const status = admin.getByLabel("Set status of the selected issues");
+  await status.focus();
+  await status.selectOption("TRIAGED");
+  await expect(admin.getByTestId("bulk-outcome")).toContainText("3 changed");
+  await expect(admin.locator("table.issue-table .pill-triaged")).toHaveCount(3);
+  await expect(admin.getByTestId("bulk-count")).toBeHidden();
+
+  // The other page heard of it without a reload.
+  await expect(watcher.locator("table.issue-table .pill-triaged")).toHaveCount(3);
+
+  // o opens the issue at the cursor.
+  await rows.nth(3).locator("a.title-link").focus();
+  await admin.keyboard.press("o");
+  await expect(admin).toHaveURL(/\/issues\/\d+$/);
+});
