@@ -11,6 +11,7 @@ pub mod comments;
 pub mod domain;
 pub mod error;
 pub mod issues;
+pub mod keys;
 pub mod layout;
 pub mod live;
 pub mod menu;

@@ -54,3 +54,40 @@ test("a maintainer steps through the list with j and k, selects three with x, mo
   await admin.keyboard.press("o");
   await expect(admin).toHaveURL(/\/issues\/\d+$/);
 });
+
+test("? lists the shortcuts, / goes to the search box, and an issue's keys open what its page has", async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const issue = await fileIssue(page, `Keys check ${Date.now()}`);
+  await page.goto("/issues");
+  await hydrated(page);
+
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText("select the range");
+  await page.keyboard.press("Escape");
+  await expect(help).toBeHidden();
+
+  await page.keyboard.press("/");
+  await expect(page.getByLabel("Search issues")).toBeFocused();
+  // Typing in a field is typing, not shortcuts.
+  await page.keyboard.type("c?j");
+  await expect(page.getByLabel("Search issues")).toHaveValue("c?j");
+  await expect(help).toBeHidden();
+  await expect(page).toHaveURL(/\/issues$/);
+
+  await page.goto(issue);
+  await hydrated(page);
+  await page.keyboard.press("s");
+  await expect(page.getByTestId("severity-select")).toBeFocused();
+  await page.locator("h1").click();
+  await page.keyboard.press("t");
+  await expect(page.getByTestId("tag-menu-button")).toHaveAttribute("open", "");
+  await page.keyboard.press("Escape");
+  await page.locator("h1").click();
+  await page.keyboard.press("r");
+  await expect(page.locator("#new-comment")).toBeFocused();
+  await page.locator("h1").click();
+  await page.keyboard.press("c");
+  await expect(page).toHaveURL(/\/issues\/new$/);
+});

@@ -126,7 +126,7 @@ test("a maintainer filters by severity, opens the issue and moves it with the ke
   await hydrated(page);
   await page.getByTestId("filter-severity").locator("summary").click();
   await page.getByTestId("filter-severity").getByRole("menuitemradio", { name: "Critical" }).click();
-  await expect(page).toHaveURL(/severity=CRITICAL/);
+  await expect(page).toHaveURL(/q=severity%3Acritical/);
   await page.getByRole("link", { name: "Login fails for SSO users after a password reset" }).click();
   await hydrated(page);
   const control = page.getByTestId("status-control");

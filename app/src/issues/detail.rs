@@ -90,11 +90,27 @@ impl Actions {
     }
 }
 
-/// `]` next stage and `[` previous stage, for triagers; ignored while typing in a field.
+/// `]` next stage and `[` previous stage (for triagers), and `s` severity, `t` tags, `a`
+/// assignee, `r` reply, `e` edit; ignored while typing in a field.
 fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, transition: ServerAction<TransitionIssue>) {
     let auth = crate::auth::components::use_auth();
     let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
-        if super::selection::typing_in_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || transition.pending().get_untracked() {
+        if crate::keys::typing_in_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || transition.pending().get_untracked() {
+            return;
+        }
+        // Each opens what the page already has (and finds nothing where the person may not use it).
+        let found = match ev.key().as_str() {
+            "s" => Some(crate::keys::focus("[data-testid=severity-select]")),
+            "t" => Some(crate::keys::press("[data-testid=tag-menu-button] > summary")),
+            "a" => Some(crate::keys::press("[data-testid=assignee-button]")),
+            "r" => Some(crate::keys::focus("#new-comment")),
+            "e" => Some(crate::keys::press("[data-testid=edit-issue]")),
+            _ => None,
+        };
+        if let Some(found) = found {
+            if found {
+                ev.prevent_default();
+            }
             return;
         }
         let can_triage = auth.user.get_untracked().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage());
@@ -280,7 +296,7 @@ fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue
     let changed_underneath = move || editing.get() && base.get().is_some() && latest() != base.get();
     view! {
         <Show when=move || may_edit() && !editing.get()>
-            <button type="button" class="float-right text-sm text-indigo-600 underline dark:text-indigo-400" on:click=open>"Edit"</button>
+            <button type="button" class="float-right text-sm text-indigo-600 underline dark:text-indigo-400" on:click=open data-testid="edit-issue" title="Edit (e)">"Edit"</button>
         </Show>
         <Show when=move || editing.get()>
             <ActionForm action=update attr:class="mb-6 flex max-w-3xl flex-col gap-3 rounded border border-slate-200 p-4 dark:border-slate-800">

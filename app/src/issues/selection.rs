@@ -13,13 +13,6 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// Whether a key press is typing into a field (where no shortcut may fire).
-pub fn typing_in_field(ev: &leptos::ev::KeyboardEvent) -> bool {
-    ev.target()
-        .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
-}
-
 /// The rows picked and the cursor, by issue id: they outlive a refresh of the rows (a live
 /// update re-renders the table, and what was selected stays selected).
 #[derive(Clone, Copy)]
@@ -127,7 +120,7 @@ impl Selection {
     pub fn shortcuts(self, can_triage: Signal<bool>) {
         let navigate = leptos_router::hooks::use_navigate();
         let listener = window_event_listener(leptos::ev::keydown, move |ev| {
-            if typing_in_field(&ev) || ev.alt_key() {
+            if crate::keys::typing_in_field(&ev) || ev.alt_key() {
                 return;
             }
             let key = ev.key();
@@ -161,16 +154,7 @@ impl Selection {
 
 /// Puts the focus on the title of row `id`, if it is on screen.
 fn focus_title(id: i64) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        let found = document().query_selector(&format!("tr[data-issue-id=\"{id}\"] a.title-link")).ok().flatten();
-        if let Some(link) = found.and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok()) {
-            let _ = link.focus();
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = id;
+    crate::keys::focus(&format!("tr[data-issue-id=\"{id}\"] a.title-link"));
 }
 
 /// A menu of the bar: a select whose choice applies at once, then shows its prompt again.

@@ -72,7 +72,7 @@ pub fn SeverityMenu(
     view! {
         <label class="flex items-center gap-2 text-sm">
             <span class="text-slate-500 dark:text-slate-400">"Severity"</span>
-            <select class="field-select" on:change=on_change prop:value=move || severity.get().as_str()>
+            <select class="field-select" data-testid="severity-select" title="Severity (s)" on:change=on_change prop:value=move || severity.get().as_str()>
                 {Severity::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == initial>{s.label()}</option> }).collect_view()}
             </select>
         </label>
