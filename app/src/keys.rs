@@ -27,7 +27,7 @@ pub fn press(selector: &str) -> bool {
 
 /// Every shortcut, by where it works, for the help overlay.
 const SHORTCUTS: &[(&str, &[(&str, &str)])] = &[
-    ("Anywhere", &[("?", "show these shortcuts"), ("/", "search issues"), ("c", "file a new issue")]),
+    ("Anywhere", &[("Ctrl+K", "the command palette"), ("?", "show these shortcuts"), ("/", "search issues"), ("c", "file a new issue")]),
     (
         "The issue list",
         &[("j / k", "move down / up"), ("o or Enter", "open the issue"), ("x", "select it"), ("Shift+x", "select the range"), ("Ctrl+A", "select the page"), ("Esc", "clear the selection")],

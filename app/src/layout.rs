@@ -35,6 +35,7 @@ pub fn AppShell(children: Children) -> impl IntoView {
         </header>
         <main id="main" class="mx-auto max-w-6xl px-4 py-6">{children()}</main>
         <crate::keys::Shortcuts/>
+        <crate::palette::Palette/>
     }
 }
 

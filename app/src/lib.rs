@@ -17,6 +17,7 @@ pub mod live;
 pub mod menu;
 pub mod notifications;
 pub mod outbox;
+pub mod palette;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
     auth::components::Auth::provide();
     live::Live::provide();
     time::Clock::provide();
+    palette::Offered::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/tracker.css"/>

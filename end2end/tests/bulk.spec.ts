@@ -91,3 +91,55 @@ test("? lists the shortcuts, / goes to the search box, and an issue's keys open 
   await page.keyboard.press("c");
   await expect(page).toHaveURL(/\/issues\/new$/);
 });
+
+test("Ctrl-K opens the palette: it finds pages, finds an issue by its words, moves it, acts on a selection, and Esc gives the focus back", async ({ page }) => {
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const word = `palette${Date.now()}`;
+  const issue = await fileIssue(page, `Palette check ${word}`);
+  const id = issue.split("/").pop();
+  await page.goto("/issues");
+  await hydrated(page);
+  const palette = page.getByRole("dialog", { name: "Command palette" });
+  const find = palette.getByRole("combobox", { name: "Find an issue, a page or an action" });
+
+  // Ctrl-K works even from a field, and Esc gives the focus back there.
+  await page.keyboard.press("/");
+  await page.keyboard.press("Control+k");
+  await expect(find).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(palette).toBeHidden();
+  await expect(page.getByLabel("Search issues")).toBeFocused();
+
+  // A page by name.
+  await page.keyboard.press("Control+k");
+  await find.pressSequentially("dash");
+  await expect(palette.getByRole("option")).toHaveText([/Dashboard/]);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  // An issue by its words (the server's search), then an action on it.
+  await page.keyboard.press("Control+k");
+  await find.pressSequentially(word);
+  await expect(palette.getByRole("option").first()).toHaveText(new RegExp(`#${id} Palette check`));
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/issues/${id}$`));
+  await hydrated(page);
+  await page.keyboard.press("Control+k");
+  await find.pressSequentially("move to triaged");
+  await expect(palette.getByRole("option")).toHaveText([/Move to Triaged/]);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("status-control")).toContainText("Triaged");
+
+  // The selection's actions, on the list.
+  await page.goto(`/issues?q=${word}`);
+  await hydrated(page);
+  await page.keyboard.press("j");
+  await page.keyboard.press("x");
+  await page.keyboard.press("Control+k");
+  await find.pressSequentially("severity of 1 selected issue to critical");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("bulk-outcome")).toContainText("1 changed");
+  await expect(page.locator("table.issue-table")).toContainText("Critical");
+});

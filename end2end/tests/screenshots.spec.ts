@@ -101,6 +101,18 @@ for (const size of WIDTHS) {
       await shot("list-bulk");
       await page.getByRole("button", { name: "Clear selection" }).click();
 
+      // The command palette, and the list of shortcuts.
+      await page.keyboard.press("Control+k");
+      await page.getByRole("combobox", { name: "Find an issue, a page or an action" }).pressSequentially("s");
+      await expect(page.getByRole("dialog", { name: "Command palette" }).getByRole("option").first()).toBeVisible();
+      await shot("palette");
+      await page.keyboard.press("Escape");
+      await page.locator("h1").click();
+      await page.keyboard.press("?");
+      await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+      await shot("shortcuts");
+      await page.keyboard.press("Escape");
+
       await page.goto(issue);
       await hydrated(page);
       await expect(page.getByTestId("timeline")).toBeVisible();

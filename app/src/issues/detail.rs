@@ -126,6 +126,37 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, transiti
         }
     });
     on_cleanup(move || shortcuts.remove());
+    // The same, and the moves, in the command palette; only what the person may do.
+    crate::palette::Offered::offer(move || {
+        use crate::palette::Action;
+        let Some(summary) = issue.get().and_then(Result::ok).map(|d| d.summary) else { return Vec::new() };
+        let Some(user) = auth.user.get().and_then(Result::ok).flatten() else { return Vec::new() };
+        let control = |label: &str, selector: &'static str, focus: bool| Action {
+            label: label.to_owned(),
+            run: Callback::new(move |()| {
+                if focus {
+                    crate::keys::focus(selector);
+                } else {
+                    crate::keys::press(selector);
+                }
+            }),
+        };
+        let mut actions = Vec::new();
+        if user.can_triage() {
+            for status in [summary.status.forward(), summary.status.backward()].into_iter().flatten() {
+                let (issue_id, version) = (summary.id, summary.version);
+                actions.push(Action { label: format!("Move to {}", status.label()), run: Callback::new(move |()| { transition.dispatch(TransitionIssue { issue_id, status, version }); }) });
+            }
+            actions.push(control("Set severity", "[data-testid=severity-select]", true));
+            actions.push(control("Add or remove tags", "[data-testid=tag-menu-button] > summary", false));
+            actions.push(control("Assign", "[data-testid=assignee-button]", false));
+        }
+        actions.push(control("Comment", "#new-comment", true));
+        if user.is_admin() || summary.reporter.id == user.id {
+            actions.push(control("Edit", "[data-testid=edit-issue]", false));
+        }
+        actions
+    });
 }
 
 /// Decides once per issue what the page is; inside the transition, so the server waits for the

@@ -39,6 +39,7 @@ pub fn IssueListPage() -> impl IntoView {
     let selection = super::selection::Selection::new(page);
     let can_triage = Signal::derive(move || auth.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage()));
     selection.shortcuts(can_triage);
+    selection.offer_bulk(bulk, can_triage);
     // The people the bar assigns to, for those who triage: asked once the page runs in the
     // browser (a resource here would change what the server renders inside the filters' suspense).
     let people = RwSignal::new(Vec::new());

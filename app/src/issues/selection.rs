@@ -152,6 +152,28 @@ impl Selection {
     }
 }
 
+impl Selection {
+    /// Offers the command palette a status and a severity for every selected issue.
+    pub fn offer_bulk(self, bulk: ServerAction<BulkTriage>, can_triage: Signal<bool>) {
+        crate::palette::Offered::offer(move || {
+            use crate::palette::Action;
+            let count = self.count();
+            if count == 0 || !can_triage.get() {
+                return Vec::new();
+            }
+            let noun = if count == 1 { "issue" } else { "issues" };
+            let apply = move |change: BulkChange| {
+                Callback::new(move |()| {
+                    bulk.dispatch(BulkTriage { change: change.clone(), items: self.items() });
+                })
+            };
+            let moves = Status::ALL.iter().map(|status| Action { label: format!("Move {count} selected {noun} to {}", status.label()), run: apply(BulkChange::Status { status: *status }) });
+            let severities = Severity::ALL.iter().map(|severity| Action { label: format!("Set severity of {count} selected {noun} to {}", severity.label()), run: apply(BulkChange::Severity { severity: *severity }) });
+            moves.chain(severities).collect()
+        });
+    }
+}
+
 /// Puts the focus on the title of row `id`, if it is on screen.
 fn focus_title(id: i64) {
     crate::keys::focus(&format!("tr[data-issue-id=\"{id}\"] a.title-link"));
