@@ -212,7 +212,7 @@ pub fn Palette() -> impl IntoView {
                                         choose(index);
                                     }>
                                     <span class="truncate">{entry.label().to_owned()}</span>
-                                    <span class="shrink-0 text-xs text-slate-500 dark:text-slate-400">{entry.hint()}</span>
+                                    <span class="shrink-0 text-xs text-slate-600 dark:text-slate-300">{entry.hint()}</span>
                                 </li>
                             }
                         }).collect_view()}

@@ -37,6 +37,8 @@ struct NpmPins {
     tailwindcss: String,
     binaryen: String,
     playwright: String,
+    #[serde(rename = "axe-playwright")]
+    axe_playwright: String,
     echarts: String,
 }
 
@@ -68,7 +70,7 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
     )?;
     vendor_echarts(&project)?;
     if test_tools {
-        ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright)])?;
+        ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright), ("@axe-core/playwright", &pins.npm.axe_playwright)])?;
         ensure_pip(
             &project,
             &[("moto[server]", "moto", &pins.pip.moto), ("aiosmtpd", "aiosmtpd", &pins.pip.aiosmtpd), ("schemathesis", "schemathesis", &pins.pip.schemathesis)],

@@ -183,7 +183,7 @@ fn NewComment(issue_id: i64, add: ServerAction<AddComment>) -> impl IntoView {
             <input type="hidden" name="issue_id" value=issue_id/>
             <label for="new-comment" class="text-sm font-medium">"Add a comment (markdown)"</label>
             <textarea id="new-comment" name="body" rows="4" class=TEXTAREA node_ref=textarea
-                aria-autocomplete="list" aria-controls=picker.list_id() aria-expanded=move || picker.expanded().to_string()
+                aria-autocomplete="list" aria-controls=move || picker.list_id()
                 aria-activedescendant=move || picker.active_option()
                 prop:value=move || draft.get()
                 on:input=move |ev| { draft.set(event_target_value(&ev)); picker.follow(); }

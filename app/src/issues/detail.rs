@@ -359,7 +359,7 @@ fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue
                 <p class="text-sm text-red-600" data-field-error="title">{move || crate::auth::components::field_message(&error.get(), "title")}</p>
                 <label class="text-sm font-medium" for="edit-description">"Description (markdown)"</label>
                 <textarea id="edit-description" name="description" rows="10" prop:value=move || description.get() node_ref=textarea
-                    aria-autocomplete="list" aria-controls=picker.list_id() aria-expanded=move || picker.expanded().to_string()
+                    aria-autocomplete="list" aria-controls=move || picker.list_id()
                     aria-activedescendant=move || picker.active_option()
                     on:input=move |ev| { description.set(event_target_value(&ev)); picker.follow(); }
                     on:keydown=move |ev| picker.key(&ev) on:click=move |_| picker.follow()

@@ -250,7 +250,7 @@ fn IssueForm(template: Option<Template>, tags: Vec<crate::tags::model::Tag>, for
                     </div>
                 </div>
                 <textarea id="field-description" name="description" rows="12" hidden=move || previewing.get() node_ref=textarea
-                    aria-autocomplete="list" aria-controls=picker.list_id() aria-expanded=move || picker.expanded().to_string()
+                    aria-autocomplete="list" aria-controls=move || picker.list_id()
                     aria-activedescendant=move || picker.active_option()
                     on:input=move |ev| { markdown.set(event_target_value(&ev)); picker.follow(); }
                     on:keydown=move |ev| picker.key(&ev) on:click=move |_| picker.follow()

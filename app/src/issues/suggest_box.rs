@@ -156,7 +156,7 @@ pub fn QueryList(picker: QueryPicker) -> impl IntoView {
                                 picker.choose(index);
                             }>
                             <span class="font-mono">{suggestion.label}</span>
-                            <span class="truncate text-slate-500 dark:text-slate-400">{suggestion.hint}</span>
+                            <span class="truncate text-slate-600 dark:text-slate-300">{suggestion.hint}</span>
                         </li>
                     }
                 }).collect_view()}

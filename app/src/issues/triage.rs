@@ -141,7 +141,7 @@ pub fn RowTransitionMenu(issue_id: i64, status: Status, version: i64, action: Se
     let open = RwSignal::new(false);
     let moves = move || std::iter::once(status.primary_move()).chain(status.other_moves().map(|s| (s, "")));
     view! {
-        <Menu label=status.primary_move().1 aria_label=format!("Triage issue #{issue_id}") button_class="row-menu-button" align_right=true lazy=true open>
+        <Menu label=status.primary_move().1 aria_label=format!("{} (issue #{issue_id})", status.primary_move().1) button_class="row-menu-button" align_right=true lazy=true open>
             {move || moves().map(|(target, words)| {
                 let text = if words.is_empty() { format!("Back to {}", target.label()) } else { words.to_owned() };
                 view! {

@@ -179,9 +179,10 @@ impl MentionPicker {
         }
     }
 
-    /// The list's id, for the textarea's `aria-controls`.
-    pub fn list_id(self) -> String {
-        self.list_id.get_value()
+    /// The list's id, for the textarea's `aria-controls`: only while it shows (an id of nothing
+    /// on the page is not a valid value).
+    pub fn list_id(self) -> Option<String> {
+        self.open().then(|| self.list_id.get_value())
     }
 
     /// The option the arrow keys are on, for the textarea's `aria-activedescendant`.
@@ -189,10 +190,6 @@ impl MentionPicker {
         self.open().then(|| format!("{}-{}", self.list_id.get_value(), self.active.get()))
     }
 
-    /// Whether the list shows, for the textarea's `aria-expanded`.
-    pub fn expanded(self) -> bool {
-        self.open()
-    }
 }
 
 /// The suggestion list of a [`MentionPicker`], shown under its textarea while an `@` is typed.
@@ -200,13 +197,13 @@ impl MentionPicker {
 pub fn MentionList(picker: MentionPicker) -> impl IntoView {
     view! {
         <Show when=move || picker.open()>
-            <ul id=picker.list_id() role="listbox" aria-label="People to mention" data-testid="mention-list"
+            <ul id=move || picker.list_id.get_value() role="listbox" aria-label="People to mention" data-testid="mention-list"
                 class="z-10 mt-1 max-h-60 w-full max-w-sm overflow-auto rounded border border-slate-300 bg-white py-1 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900">
                 {move || picker.people.get().unwrap_or_default().into_iter().enumerate().map(|(index, person)| {
                     let handle = person.handle.clone();
                     let selected = move || picker.active.get() == index;
                     view! {
-                        <li id=format!("{}-{index}", picker.list_id()) role="option" aria-selected=move || selected().to_string()
+                        <li id=format!("{}-{index}", picker.list_id.get_value()) role="option" aria-selected=move || selected().to_string()
                             class="flex cursor-pointer items-baseline gap-2 px-3 py-1"
                             class=("bg-indigo-100", selected) class=("dark:bg-indigo-900", selected)
                             // Chosen on press, before the textarea could lose focus.
