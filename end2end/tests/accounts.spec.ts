@@ -69,7 +69,7 @@ test("a new reporter signs up, sees only their own (empty) list; an admin promot
   await hydrated(reporter);
   const row = reporter.getByRole("row").filter({ hasText: "Checkout button does nothing on Safari 17" });
   await expect(row.getByText("New", { exact: true })).toBeVisible();
-  await row.getByLabel(/^Triage issue/).click();
+  await row.getByLabel(/^Triage \(issue #\d+\)$/).click();
   await row.getByRole("menuitem", { name: "Triage" }).click();
   await expect(row.getByText("Triaged", { exact: true })).toBeVisible();
 

@@ -129,6 +129,11 @@ test("Ctrl-K opens the palette: it finds pages, finds an issue by its words, mov
   await expect(palette.getByRole("option")).toHaveText([/Move to Triaged/]);
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("status-control")).toContainText("Triaged");
+  await expect(page.getByTestId("assignee-button")).toContainText("Nobody");
+  await page.keyboard.press("Control+k");
+  await find.pressSequentially("assign to me");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("assignee-button")).not.toContainText("Nobody");
 
   // The selection's actions, on the list.
   await page.goto(`/issues?q=${word}`);

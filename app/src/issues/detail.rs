@@ -57,7 +57,7 @@ pub fn IssueDetailPage() -> impl IntoView {
             .or_else(|| failed(actions.tags.value().get()))
             .or_else(|| failed(actions.assign.value().get()))
     });
-    keyboard_transitions(issue, actions.transition);
+    keyboard_transitions(issue, actions);
     view! {
         <FormError error=triage_error/>
         <Transition fallback=|| view! { <p role="status">"Loading the issue…"</p> }>
@@ -92,7 +92,8 @@ impl Actions {
 
 /// `]` next stage and `[` previous stage (for triagers), and `s` severity, `t` tags, `a`
 /// assignee, `r` reply, `e` edit; ignored while typing in a field.
-fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, transition: ServerAction<TransitionIssue>) {
+fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions: Actions) {
+    let Actions { transition, assign, .. } = actions;
     let auth = crate::auth::components::use_auth();
     let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
         if crate::keys::typing_in_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || transition.pending().get_untracked() {
@@ -150,10 +151,19 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, transiti
             actions.push(control("Set severity", "[data-testid=severity-select]", true));
             actions.push(control("Add or remove tags", "[data-testid=tag-menu-button] > summary", false));
             actions.push(control("Assign", "[data-testid=assignee-button]", false));
+            if summary.assignee.as_ref().is_none_or(|person| person.id != user.id) {
+                let (issue_id, version, me) = (summary.id, summary.version, user.id);
+                actions.push(Action { label: "Assign to me".to_owned(), run: Callback::new(move |()| { assign.dispatch(AssignIssue { issue_id, version, assignee_id: Some(me) }); }) });
+            }
         }
+        actions.push(control("Watch, unwatch or unmute", "[data-testid=watch-control] button", false));
         actions.push(control("Comment", "#new-comment", true));
         if user.is_admin() || summary.reporter.id == user.id {
             actions.push(control("Edit", "[data-testid=edit-issue]", false));
+        }
+        if user.is_admin() {
+            // The page's own two steps: this opens the question, and a second choice deletes.
+            actions.push(control("Delete issue", "[data-testid=delete-issue] button", false));
         }
         actions
     });
@@ -269,7 +279,7 @@ fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reloa
 #[component]
 fn DeleteButton(issue_id: i64, action: ServerAction<DeleteIssue>) -> impl IntoView {
     view! {
-        <div class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800">
+        <div class="mt-8 border-t border-slate-200 pt-4 dark:border-slate-800" data-testid="delete-issue">
             <crate::layout::TwoStep label="Delete issue">
                 <ActionForm action attr:class="flex flex-wrap items-center gap-3 text-sm">
                     <input type="hidden" name="issue_id" value=issue_id/>
