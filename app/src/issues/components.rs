@@ -115,14 +115,14 @@ pub fn FilterBar(typed: SearchText, tags: Vec<Tag>, show_reporter: bool, is_admi
     };
     // A menu's label: its choice, else the keys of its kind left in the query, else "Any".
     let label = move |name: &'static str, control: Control, chosen: fn(&IssueFilter) -> Option<String>| {
-        Signal::derive(move || {
+        move || {
             let f = filter.get();
             let words = chosen(&f).unwrap_or_else(|| match f.typed_keys(control) {
                 keys if keys.is_empty() => "Any".to_owned(),
                 keys => keys.join(", "),
             });
             format!("{name}: {words}")
-        })
+        }
     };
     view! {
         <div class="my-4 flex flex-col gap-2" data-testid="filters">
@@ -134,10 +134,10 @@ pub fn FilterBar(typed: SearchText, tags: Vec<Tag>, show_reporter: bool, is_admi
                 </button>
             </div>
             <nav id="filter-menus" aria-label="Filters" class=move || if unfolded.get() { "flex flex-wrap items-center gap-2" } else { "hidden flex-wrap items-center gap-2 sm:flex" }>
-                <Menu label=label("Status", Control::Status, status_words) test_id="filter-status">
+                <Menu label=Signal::derive(label("Status", Control::Status, status_words)) test_id="filter-status">
                     {move || status_choices(&filter.get(), is_admin).into_iter().map(|(href, current, label)| choice(href, current, label)).collect_view()}
                 </Menu>
-                <Menu label=label("Severity", Control::Severity, |f| f.severity.map(|s| s.label().to_owned())) test_id="filter-severity">
+                <Menu label=Signal::derive(label("Severity", Control::Severity, |f| f.severity.map(|s| s.label().to_owned()))) test_id="filter-severity">
                     {move || {
                         let current = filter.get();
                         std::iter::once(None).chain(Severity::ALL.iter().copied().map(Some)).map(|severity| {
@@ -146,16 +146,16 @@ pub fn FilterBar(typed: SearchText, tags: Vec<Tag>, show_reporter: bool, is_admi
                         }).collect_view()
                     }}
                 </Menu>
-                <Menu label=label("Tag", Control::Tag, |f| f.tag.clone()) test_id="filter-tag">
+                <Menu label=Signal::derive(label("Tag", Control::Tag, |f| f.tag.clone())) test_id="filter-tag">
                     <TagChoices filter tags=tags.get_value()/>
                 </Menu>
-                <Menu label=label("Assignee", Control::Assignee, assignee_words) test_id="filter-assignee">
+                <Menu label=Signal::derive(label("Assignee", Control::Assignee, assignee_words)) test_id="filter-assignee">
                     {move || assignee_choices(&filter.get(), show_reporter).into_iter().map(|(href, current, label)| choice(href, current, label)).collect_view()}
                 </Menu>
                 {show_reporter.then(|| view! {
                     <Show when=move || filter.with(|f| f.reporter.is_some() || !f.typed_keys(Control::Reporter).is_empty())>
                         <span class="chip chip-gray items-center text-sm" data-testid="filter-reporter">
-                            {move || label("Reporter", Control::Reporter, |f| f.reporter.as_ref().map(|r| format!("@{r}"))).get()}
+                            {label("Reporter", Control::Reporter, |f| f.reporter.as_ref().map(|r| format!("@{r}")))}
                             <a href=move || list_href(&filter.get(), |f| f.reporter = None) class="ml-1 underline" aria-label="Any reporter">"×"</a>
                         </span>
                     </Show>

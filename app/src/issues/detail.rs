@@ -100,16 +100,8 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions:
             return;
         }
         // Each opens what the page already has (and finds nothing where the person may not use it).
-        let found = match ev.key().as_str() {
-            "s" => Some(crate::keys::focus("[data-testid=severity-select]")),
-            "t" => Some(crate::keys::press("[data-testid=tag-menu-button] > summary")),
-            "a" => Some(crate::keys::press("[data-testid=assignee-button]")),
-            "r" => Some(crate::keys::focus("#new-comment")),
-            "e" => Some(crate::keys::press("[data-testid=edit-issue]")),
-            _ => None,
-        };
-        if let Some(found) = found {
-            if found {
+        if let Some(control) = CONTROLS.iter().find(|c| c.key == Some(ev.key().as_str())) {
+            if control.open() {
                 ev.prevent_default();
             }
             return;
@@ -132,15 +124,12 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions:
         use crate::palette::Action;
         let Some(summary) = issue.get().and_then(Result::ok).map(|d| d.summary) else { return Vec::new() };
         let Some(user) = auth.user.get().and_then(Result::ok).flatten() else { return Vec::new() };
-        let control = |label: &str, selector: &'static str, focus: bool| Action {
-            label: label.to_owned(),
-            run: Callback::new(move |()| {
-                if focus {
-                    crate::keys::focus(selector);
-                } else {
-                    crate::keys::press(selector);
-                }
-            }),
+        let control = |control: &'static Control| Action { label: control.label.to_owned(), run: Callback::new(move |()| { control.open(); }) };
+        let allowed = |who: Who| match who {
+            Who::Anyone => true,
+            Who::Triager => user.can_triage(),
+            Who::Editor => user.is_admin() || summary.reporter.id == user.id,
+            Who::Admin => user.is_admin(),
         };
         let mut actions = Vec::new();
         if user.can_triage() {
@@ -148,26 +137,54 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions:
                 let (issue_id, version) = (summary.id, summary.version);
                 actions.push(Action { label: format!("Move to {}", status.label()), run: Callback::new(move |()| { transition.dispatch(TransitionIssue { issue_id, status, version }); }) });
             }
-            actions.push(control("Set severity", "[data-testid=severity-select]", true));
-            actions.push(control("Add or remove tags", "[data-testid=tag-menu-button] > summary", false));
-            actions.push(control("Assign", "[data-testid=assignee-button]", false));
             if summary.assignee.as_ref().is_none_or(|person| person.id != user.id) {
                 let (issue_id, version, me) = (summary.id, summary.version, user.id);
                 actions.push(Action { label: "Assign to me".to_owned(), run: Callback::new(move |()| { assign.dispatch(AssignIssue { issue_id, version, assignee_id: Some(me) }); }) });
             }
         }
-        actions.push(control("Watch, unwatch or unmute", "[data-testid=watch-control] button", false));
-        actions.push(control("Comment", "#new-comment", true));
-        if user.is_admin() || summary.reporter.id == user.id {
-            actions.push(control("Edit", "[data-testid=edit-issue]", false));
-        }
-        if user.is_admin() {
-            // The page's own two steps: this opens the question, and a second choice deletes.
-            actions.push(control("Delete issue", "[data-testid=delete-issue] button", false));
-        }
+        actions.extend(CONTROLS.iter().filter(|c| allowed(c.who)).map(control));
         actions
     });
 }
+
+/// Who may use one of the page's controls.
+#[derive(Clone, Copy)]
+enum Who {
+    Anyone,
+    Triager,
+    /// The issue's reporter, or an admin.
+    Editor,
+    Admin,
+}
+
+/// A control the page already has, which a key (if any) and the command palette open.
+struct Control {
+    /// The key that opens it on the page, if one does.
+    key: Option<&'static str>,
+    label: &'static str,
+    selector: &'static str,
+    /// Focused (a field) rather than pressed (a button or a menu).
+    focus: bool,
+    who: Who,
+}
+
+impl Control {
+    /// Focuses or presses the control; whether the page has it.
+    fn open(&self) -> bool {
+        if self.focus { crate::keys::focus(self.selector) } else { crate::keys::press(self.selector) }
+    }
+}
+
+const CONTROLS: &[Control] = &[
+    Control { key: Some("s"), label: "Set severity", selector: "[data-testid=severity-select]", focus: true, who: Who::Triager },
+    Control { key: Some("t"), label: "Add or remove tags", selector: "[data-testid=tag-menu-button] > summary", focus: false, who: Who::Triager },
+    Control { key: Some("a"), label: "Assign", selector: "[data-testid=assignee-button]", focus: false, who: Who::Triager },
+    Control { key: None, label: "Watch, unwatch or unmute", selector: "[data-testid=watch-control] button", focus: false, who: Who::Anyone },
+    Control { key: Some("r"), label: "Comment", selector: "#new-comment", focus: true, who: Who::Anyone },
+    Control { key: Some("e"), label: "Edit", selector: "[data-testid=edit-issue]", focus: false, who: Who::Editor },
+    // The page's own two steps: this opens the question, and a second choice deletes.
+    Control { key: None, label: "Delete issue", selector: "[data-testid=delete-issue] button", focus: false, who: Who::Admin },
+];
 
 /// Decides once per issue what the page is; inside the transition, so the server waits for the
 /// issue before rendering and the browser hydrates the same markup.

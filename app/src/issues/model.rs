@@ -297,7 +297,7 @@ impl IssueFilter {
     pub fn link_from(&self, shown: &IssueFilter) -> String {
         let mut typed = self.q.as_deref().map(super::query::parse);
         for control in Control::ALL {
-            if control.chosen(self) != control.chosen(shown)
+            if control.changed(self, shown)
                 && let Some(Ok(query)) = typed.as_mut()
             {
                 query.keys.retain(|(_, key)| !control.reads(key));
@@ -396,14 +396,14 @@ impl Control {
         )
     }
 
-    /// What this control has chosen in `filter`, to tell whether a choice changed it.
-    fn chosen(self, filter: &IssueFilter) -> String {
+    /// Whether this control chose differently in `a` and `b`.
+    fn changed(self, a: &IssueFilter, b: &IssueFilter) -> bool {
         match self {
-            Control::Status => format!("{:?}", (filter.open, filter.status, filter.deleted)),
-            Control::Severity => format!("{:?}", filter.severity),
-            Control::Tag => format!("{:?}", filter.tag),
-            Control::Reporter => format!("{:?}", filter.reporter),
-            Control::Assignee => format!("{:?}", filter.assignee),
+            Control::Status => (a.open, a.status, a.deleted) != (b.open, b.status, b.deleted),
+            Control::Severity => a.severity != b.severity,
+            Control::Tag => a.tag != b.tag,
+            Control::Reporter => a.reporter != b.reporter,
+            Control::Assignee => a.assignee != b.assignee,
         }
     }
 }
