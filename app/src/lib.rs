@@ -25,8 +25,8 @@ pub mod stats;
 pub mod tags;
 pub mod templates;
 pub mod text;
-pub mod views;
 pub mod time;
+pub mod views;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -3,8 +3,10 @@
 //! shows, so a dropped connection or a server restart loses nothing.
 use leptos::prelude::*;
 
+pub mod coalesce;
 mod message;
-pub use message::{IssueChange, LiveMessage};
+pub use coalesce::Batch;
+pub use message::{IssueChange, IssueVersion, LiveMessage};
 
 /// The socket's state, as the header shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,13 +20,14 @@ pub enum Connection {
     Offline,
 }
 
-/// What the pages read: the connection, and a counter that moves with every change the user
-/// may see (with the issue it was about, or `None` when everything should reload).
+/// What the pages read: the connection, and a counter that moves when changes the user may see
+/// should be reloaded (with what they were about). It moves at most once a second
+/// ([`coalesce`]): a burst of notices is one reload.
 #[derive(Clone, Copy)]
 pub struct Live {
     pub status: RwSignal<Connection>,
     pub changes: RwSignal<u64>,
-    pub last_issue: RwSignal<Option<i64>>,
+    pub last_batch: RwSignal<Batch>,
     /// Moves when the user's inbox changed (or may have, after a reconnect): the bell reloads.
     pub inbox: RwSignal<u64>,
 }
@@ -32,7 +35,12 @@ pub struct Live {
 impl Live {
     /// Creates the signals and provides them; in the browser, connects once someone is signed in.
     pub fn provide() -> Live {
-        let live = Live { status: RwSignal::new(Connection::Idle), changes: RwSignal::new(0), last_issue: RwSignal::new(None), inbox: RwSignal::new(0) };
+        let live = Live {
+            status: RwSignal::new(Connection::Idle),
+            changes: RwSignal::new(0),
+            last_batch: RwSignal::new(Batch::Everything),
+            inbox: RwSignal::new(0),
+        };
         provide_context(live);
         #[cfg(feature = "hydrate")]
         {
@@ -56,18 +64,20 @@ impl Live {
         Memo::new(move |previous: Option<&u64>| {
             let changes = self.changes.get();
             let previous = previous.copied().unwrap_or(0);
-            match self.last_issue.get() {
-                Some(issue) if Some(issue) != id.get_untracked() => previous,
-                _ => changes,
-            }
+            let touched = self.last_batch.with(|batch| match id.get_untracked() {
+                Some(id) => batch.touches(id),
+                None => *batch == Batch::Everything,
+            });
+            if touched { changes } else { previous }
         })
     }
 
     #[cfg(feature = "hydrate")]
-    fn changed(self, issue: Option<i64>) {
-        self.last_issue.set(issue);
+    fn reload(self, batch: Batch) {
+        let everything = batch == Batch::Everything;
+        self.last_batch.set(batch);
         self.changes.update(|n| *n += 1);
-        if issue.is_none() {
+        if everything {
             self.inbox_changed();
         }
     }
@@ -108,10 +118,47 @@ pub fn LiveIndicator() -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{Connection, Live, LiveMessage};
+    use super::{
+        Connection, Live, LiveMessage,
+        coalesce::{Coalescer, Heard, Step},
+    };
     use futures::StreamExt;
     use gloo_net::websocket::{Message, futures::WebSocket};
     use leptos::prelude::*;
+    use std::{cell::RefCell, rc::Rc};
+
+    /// The page's reload decisions: reloads now, or once the quiet window has passed.
+    #[derive(Clone)]
+    struct Reloads {
+        live: Live,
+        coalescer: Rc<RefCell<Coalescer>>,
+    }
+
+    impl Reloads {
+        fn heard(&self, heard: Heard<'_>) {
+            let now = web_sys::js_sys::Date::now();
+            let step = self.coalescer.borrow_mut().heard(now, heard);
+            match step {
+                Step::Reload(batch) => self.live.reload(batch),
+                Step::WakeAt(at) => {
+                    let this = self.clone();
+                    set_timeout(
+                        move || {
+                            let due = this
+                                .coalescer
+                                .borrow_mut()
+                                .due(web_sys::js_sys::Date::now());
+                            if let Some(batch) = due {
+                                this.live.reload(batch);
+                            }
+                        },
+                        std::time::Duration::from_millis((at - now).max(0.0) as u64),
+                    );
+                }
+                Step::Joined => {}
+            }
+        }
+    }
 
     /// Waits `millis` milliseconds.
     async fn sleep(millis: u32) {
@@ -127,7 +174,11 @@ mod browser {
 
     fn socket_url() -> Option<String> {
         let location = window().location();
-        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
         Some(format!("{scheme}://{}/ws", location.host().ok()?))
     }
 
@@ -135,17 +186,29 @@ mod browser {
     pub async fn run(live: Live, auth: crate::auth::components::Auth) {
         let mut failures: u32 = 0;
         let mut connected_before = false;
+        let reloads = Reloads {
+            live,
+            coalescer: Rc::default(),
+        };
         loop {
-            live.status.set(if connected_before || failures > 0 { Connection::Reconnecting } else { Connection::Connecting });
+            live.status.set(if connected_before || failures > 0 {
+                Connection::Reconnecting
+            } else {
+                Connection::Connecting
+            });
             if failures >= 3 {
                 live.status.set(Connection::Offline);
             }
             if let Some(socket) = socket_url().and_then(|url| WebSocket::open(&url).ok()) {
                 let (_, mut incoming) = socket.split();
                 while let Some(message) = incoming.next().await {
-                    let Ok(Message::Text(text)) = message else { break };
+                    let Ok(Message::Text(text)) = message else {
+                        break;
+                    };
                     // A message this build does not know (from a newer server) is skipped.
-                    let Ok(notice) = serde_json::from_str::<LiveMessage>(&text) else { continue };
+                    let Ok(notice) = serde_json::from_str::<LiveMessage>(&text) else {
+                        continue;
+                    };
                     match notice {
                         LiveMessage::Hello { .. } => {
                             live.status.set(Connection::Live);
@@ -154,16 +217,22 @@ mod browser {
                             live.inbox_changed();
                             // Whatever happened while we were away: every view reloads.
                             if connected_before {
-                                live.changed(None);
+                                reloads.heard(Heard::Everything);
                             }
                             connected_before = true;
                         }
-                        LiveMessage::Issue { issue_id, .. } => live.changed(Some(issue_id)),
+                        LiveMessage::Issue { issue_id, .. } => {
+                            reloads.heard(Heard::Issues(&[issue_id]))
+                        }
+                        LiveMessage::Issues { issues, .. } => {
+                            let ids: Vec<i64> = issues.iter().map(|issue| issue.issue_id).collect();
+                            reloads.heard(Heard::Issues(&ids));
+                        }
                         LiveMessage::Resync => {
                             // A role change arrives as a resync too: the header and the views
                             // follow the new role without a reload.
                             auth.user.refetch();
-                            live.changed(None);
+                            reloads.heard(Heard::Everything);
                         }
                         LiveMessage::Inbox => live.inbox_changed(),
                         LiveMessage::SignedOut => {

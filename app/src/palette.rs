@@ -23,7 +23,9 @@ impl Offered {
 
     /// Offers `actions` (followed as they change) while the calling page is open.
     pub fn offer(actions: impl Fn() -> Vec<Action> + Send + Sync + 'static) {
-        let Some(Offered(offered)) = use_context::<Offered>() else { return };
+        let Some(Offered(offered)) = use_context::<Offered>() else {
+            return;
+        };
         Effect::new(move |_| offered.set(actions()));
         on_cleanup(move || {
             offered.try_set(Vec::new());
@@ -34,7 +36,11 @@ impl Offered {
 /// One line of the palette.
 #[derive(Clone)]
 enum Entry {
-    Go { label: String, hint: &'static str, href: String },
+    Go {
+        label: String,
+        hint: &'static str,
+        href: String,
+    },
     Do(Action),
 }
 
@@ -55,7 +61,14 @@ impl Entry {
 
 /// The pages `role` may open, as (name, address).
 fn pages(can_triage: bool, is_admin: bool) -> Vec<(&'static str, &'static str)> {
-    let mut pages = vec![("Issues", "/issues"), ("New issue", "/issues/new"), ("Dashboard", "/dashboard"), ("Notifications", "/notifications"), ("Profile", "/profile"), ("Notification settings", "/settings/notifications")];
+    let mut pages = vec![
+        ("Issues", "/issues"),
+        ("New issue", "/issues/new"),
+        ("Dashboard", "/dashboard"),
+        ("Notifications", "/notifications"),
+        ("Profile", "/profile"),
+        ("Notification settings", "/settings/notifications"),
+    ];
     if can_triage {
         pages.extend([("Tags", "/tags"), ("Templates", "/templates")]);
     }
@@ -68,7 +81,10 @@ fn pages(can_triage: bool, is_admin: bool) -> Vec<(&'static str, &'static str)> 
 /// Whether every word of `typed` is in `label`, in any letter case.
 fn matches(label: &str, typed: &str) -> bool {
     let label = label.to_lowercase();
-    typed.to_lowercase().split_whitespace().all(|word| label.contains(word))
+    typed
+        .to_lowercase()
+        .split_whitespace()
+        .all(|word| label.contains(word))
 }
 
 const LIST_ID: &str = "palette-options";
@@ -102,17 +118,42 @@ pub fn Palette() -> impl IntoView {
     let entries = Signal::derive(move || {
         let text = typed.get();
         let user = auth.user.get().and_then(Result::ok).flatten();
-        let (can_triage, is_admin) = user.as_ref().map_or((false, false), |u| (u.can_triage(), u.is_admin()));
+        let (can_triage, is_admin) = user
+            .as_ref()
+            .map_or((false, false), |u| (u.can_triage(), u.is_admin()));
         let mut entries: Vec<Entry> = Vec::new();
         let number = text.trim().trim_start_matches('#');
         if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) {
-            entries.push(Entry::Go { label: format!("Open #{number}"), hint: "Issue", href: format!("/issues/{number}") });
+            entries.push(Entry::Go {
+                label: format!("Open #{number}"),
+                hint: "Issue",
+                href: format!("/issues/{number}"),
+            });
         }
         if let Some(Offered(actions)) = offered {
-            entries.extend(actions.get().into_iter().filter(|a| matches(&a.label, &text)).map(Entry::Do));
+            entries.extend(
+                actions
+                    .get()
+                    .into_iter()
+                    .filter(|a| matches(&a.label, &text))
+                    .map(Entry::Do),
+            );
         }
-        entries.extend(found.get().into_iter().map(|(id, title)| Entry::Go { label: format!("#{id} {title}"), hint: "Issue", href: format!("/issues/{id}") }));
-        entries.extend(pages(can_triage, is_admin).into_iter().filter(|(name, _)| matches(name, &text)).map(|(name, href)| Entry::Go { label: name.to_owned(), hint: "Page", href: href.to_owned() }));
+        entries.extend(found.get().into_iter().map(|(id, title)| Entry::Go {
+            label: format!("#{id} {title}"),
+            hint: "Issue",
+            href: format!("/issues/{id}"),
+        }));
+        entries.extend(
+            pages(can_triage, is_admin)
+                .into_iter()
+                .filter(|(name, _)| matches(name, &text))
+                .map(|(name, href)| Entry::Go {
+                    label: name.to_owned(),
+                    hint: "Page",
+                    href: href.to_owned(),
+                }),
+        );
         entries.truncate(12);
         entries
     });
@@ -122,7 +163,9 @@ pub fn Palette() -> impl IntoView {
         refocus();
     };
     let show = move || {
-        let focused = document().active_element().and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok());
+        let focused = document().active_element().and_then(|e| {
+            leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok()
+        });
         BEFORE.with(|before| *before.borrow_mut() = focused);
         typed.set(String::new());
         found.set(Vec::new());
@@ -143,18 +186,35 @@ pub fn Palette() -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let page = crate::issues::api::list_issues(IssueFilter { q: Some(words), ..IssueFilter::default() }).await;
+            let page = crate::issues::api::list_issues(IssueFilter {
+                q: Some(words),
+                ..IssueFilter::default()
+            })
+            .await;
             // The palette may be closed, or a newer search sent, by the time the answer comes.
             if asked.try_get_value() == Some(id) {
-                found.try_set(page.map(|p| p.items.into_iter().take(6).map(|i| (i.id, i.title)).collect()).unwrap_or_default());
+                found.try_set(
+                    page.map(|p| {
+                        p.items
+                            .into_iter()
+                            .take(6)
+                            .map(|i| (i.id, i.title))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                );
             }
         });
     };
     let choose = move |index: usize| {
-        let Some(entry) = entries.with_untracked(|e| e.get(index).cloned()) else { return };
+        let Some(entry) = entries.with_untracked(|e| e.get(index).cloned()) else {
+            return;
+        };
         open.set(false);
         match entry {
-            Entry::Go { href, .. } => navigate.with_value(|navigate| navigate(&href, Default::default())),
+            Entry::Go { href, .. } => {
+                navigate.with_value(|navigate| navigate(&href, Default::default()))
+            }
             Entry::Do(action) => {
                 refocus();
                 action.run.run(());
@@ -165,7 +225,11 @@ pub fn Palette() -> impl IntoView {
     let listener = window_event_listener(leptos::ev::keydown, move |ev| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
             ev.prevent_default();
-            if open.get_untracked() { close() } else { show() }
+            if open.get_untracked() {
+                close()
+            } else {
+                show()
+            }
         }
     });
     on_cleanup(move || listener.remove());

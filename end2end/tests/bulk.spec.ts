@@ -148,3 +148,61 @@ test("Ctrl-K opens the palette: it finds pages, finds an issue by its words, mov
   await expect(page.getByTestId("bulk-outcome")).toContainText("1 changed");
   await expect(page.locator("table.issue-table")).toContainText("Critical");
 });
+
+test("a bulk change of many issues is one reload on another open page, and the one changed meanwhile is reported by number", async ({ browser, request }) => {
+  const word = `many${Date.now()}`;
+  const token = (await (await request.post("/api/v1/tokens", { data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).json()).token as string;
+  const auth = { Authorization: `Bearer ${token}` };
+  const ids: number[] = [];
+  for (let n = 1; n <= 24; n++) {
+    const created = await request.post("/api/v1/issues", { headers: auth, data: { title: `Many at once ${word} ${n}`, severity: "LOW" } });
+    expect(created.status()).toBe(201);
+    ids.push((await created.json()).summary.id);
+  }
+
+  const watcher = await (await browser.newContext()).newPage();
+  await signIn(watcher, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await watcher.goto(`/issues?q=${word}`);
+  await hydrated(watcher);
+  await expect(watcher.getByTestId("live-status")).toHaveText("Live");
+  await expect(watcher.getByTestId("issue-count")).toHaveText("24 issues");
+  const reloads: string[] = [];
+  watcher.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/api/fn/list_issues")) reloads.push(r.url());
+  });
+
+  // The triager's page hears nothing after its greeting, so the change below makes its row stale.
+  const triager = await (await browser.newContext()).newPage();
+  await triager.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (JSON.parse(String(message)).type === "hello") ws.send(message);
+    });
+  });
+  await signIn(triager, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await triager.goto(`/issues?q=${word}`);
+  await hydrated(triager);
+  await expect(triager.getByTestId("issue-count")).toHaveText("24 issues");
+  await triager.keyboard.press("Control+a");
+  await expect(triager.getByTestId("bulk-count")).toHaveText("24 selected");
+
+  const moved = await request.post(`/api/v1/issues/${ids[5]}/transitions`, { headers: auth, data: { status: "TRIAGED", version: 1 } });
+  expect(moved.status()).toBe(200);
+  // A single change reloads the other page at once.
+  await expect.poll(() => reloads.length).toBeGreaterThanOrEqual(1);
+  await expect(watcher.locator("table.issue-table .pill-triaged")).toHaveCount(1);
+  const before = reloads.length;
+
+  await triager.getByLabel("Set severity of the selected issues").selectOption("HIGH");
+  const outcome = triager.getByTestId("bulk-outcome");
+  await expect(outcome).toContainText("23 changed; 1 refused");
+  await expect(outcome.locator("li")).toHaveCount(1);
+  await expect(outcome.locator("li")).toContainText(`#${ids[5]}: someone else changed this issue`);
+  await expect(triager.getByTestId("bulk-count")).toHaveText("1 selected");
+
+  // The watcher's list shows all 23 without a reload per issue.
+  await expect(watcher.locator("table.issue-table td.cell-severity", { hasText: "High" })).toHaveCount(23);
+  await watcher.waitForTimeout(1500);
+  // One reload for the bulk change (two if it straddled another test's change), not 23.
+  expect(reloads.length - before, reloads.join("\n")).toBeLessThanOrEqual(3);
+});

@@ -5,6 +5,7 @@
 use crate::live::IssueChange;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
 /// The PostgreSQL channel notices travel on.
@@ -13,6 +14,9 @@ const CHANNEL: &str = "tracker_events";
 /// The most people one inbox notice names, so a notice stays far below PostgreSQL's 8000-byte
 /// payload limit however many watch an issue.
 pub const INBOX_CHUNK: usize = 500;
+
+/// The most issues one [`Notice::Issues`] names, for the same reason.
+pub const ISSUES_CHUNK: usize = 100;
 
 /// How many notices a slow socket may fall behind before it is told to resync.
 const BUFFER: usize = 1024;
@@ -29,6 +33,11 @@ pub enum Notice {
         version: i64,
         change: IssueChange,
     },
+    /// Several issues changed the same way in one operation (at most [`ISSUES_CHUNK`] a notice).
+    Issues {
+        change: IssueChange,
+        issues: Vec<IssueRef>,
+    },
     /// An account's role, status or sessions changed: its sockets check themselves again.
     Account { user_id: i64 },
     /// These people's inboxes changed (at most [`INBOX_CHUNK`] a notice).
@@ -38,25 +47,43 @@ pub enum Notice {
     Resync,
 }
 
+/// One issue in a [`Notice::Issues`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueRef {
+    pub issue_id: i64,
+    pub reporter_id: i64,
+    pub version: i64,
+}
+
 /// The hub: publish from anywhere, subscribe per socket.
 #[derive(Clone)]
 pub struct Events {
     local: broadcast::Sender<Notice>,
     /// Set on PostgreSQL: notices go through the database to every instance.
     postgres: Option<DatabaseConnection>,
+    /// Set on a hub from [`Events::holding`]: notices wait here for [`Events::release`].
+    held: Option<Arc<Mutex<Vec<Notice>>>>,
 }
 
 impl Events {
     /// A hub for one process (SQLite).
     pub fn in_process() -> Events {
-        Events { local: broadcast::channel(BUFFER).0, postgres: None }
+        Events {
+            local: broadcast::channel(BUFFER).0,
+            postgres: None,
+            held: None,
+        }
     }
 
     /// A hub across instances on `db` (reached at `url`): a background task LISTENs on a
     /// connection of its own, outside the pool, and hands each notice to this process's
     /// sockets; it reconnects by itself if the connection drops.
     pub async fn on_postgres(db: &DatabaseConnection, url: &str) -> Result<Events, sqlx::Error> {
-        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()) };
+        let events = Events {
+            local: broadcast::channel(BUFFER).0,
+            postgres: Some(db.clone()),
+            held: None,
+        };
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // Weak: once every handle on the hub is gone (the server stopped), the listener stops too.
@@ -66,12 +93,14 @@ impl Events {
                 let received = listener.try_recv().await;
                 let Some(local) = local.upgrade() else { return };
                 match received {
-                    Ok(Some(notification)) => match serde_json::from_str::<Notice>(notification.payload()) {
-                        Ok(notice) => {
-                            let _ = local.send(notice);
+                    Ok(Some(notification)) => {
+                        match serde_json::from_str::<Notice>(notification.payload()) {
+                            Ok(notice) => {
+                                let _ = local.send(notice);
+                            }
+                            Err(err) => tracing::warn!(error = %err, "unreadable event notice"),
                         }
-                        Err(err) => tracing::warn!(error = %err, "unreadable event notice"),
-                    },
+                    }
                     // The connection dropped and was re-established: notices may have been
                     // missed, so every socket is told to resync.
                     Ok(None) => {
@@ -103,8 +132,31 @@ impl Events {
         self.publish_all(vec![notice]);
     }
 
+    /// A hub that keeps what is published on it until [`Events::release`]: for an operation on
+    /// many issues, whose notices go out together, folded into few.
+    pub fn holding(&self) -> Events {
+        Events {
+            held: Some(Arc::default()),
+            ..self.clone()
+        }
+    }
+
+    /// Sends what this holding hub kept, folded by [`coalesced`].
+    pub fn release(self) {
+        let Some(held) = self.held else { return };
+        let notices =
+            std::mem::take(&mut *held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        Events { held: None, ..self }.publish_all(coalesced(notices));
+    }
+
     /// Sends `notices` like [`Events::publish`], in order; on PostgreSQL in one statement.
     pub fn publish_all(&self, notices: Vec<Notice>) {
+        if let Some(held) = &self.held {
+            held.lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .extend(notices);
+            return;
+        }
         match &self.postgres {
             None => {
                 for notice in notices {
@@ -116,10 +168,20 @@ impl Events {
             Some(db) => {
                 let db = db.clone();
                 tokio::spawn(async move {
-                    let calls: Vec<String> = (0..notices.len()).map(|n| format!("pg_notify($1, ${})", n + 2)).collect();
+                    let calls: Vec<String> = (0..notices.len())
+                        .map(|n| format!("pg_notify($1, ${})", n + 2))
+                        .collect();
                     let mut values: Vec<sea_orm::Value> = vec![CHANNEL.into()];
-                    values.extend(notices.iter().map(|notice| serde_json::to_string(notice).expect("a notice serialises").into()));
-                    let statement = Statement::from_sql_and_values(DatabaseBackend::Postgres, format!("SELECT {}", calls.join(", ")), values);
+                    values.extend(notices.iter().map(|notice| {
+                        serde_json::to_string(notice)
+                            .expect("a notice serialises")
+                            .into()
+                    }));
+                    let statement = Statement::from_sql_and_values(
+                        DatabaseBackend::Postgres,
+                        format!("SELECT {}", calls.join(", ")),
+                        values,
+                    );
                     if let Err(err) = db.execute_raw(statement).await {
                         tracing::warn!(error = %err, "publishing an event notice");
                     }
@@ -136,5 +198,172 @@ impl Events {
     /// How many sockets listen in this process.
     pub fn listeners(&self) -> usize {
         self.local.receiver_count()
+    }
+}
+
+/// Folds notices into as few as say the same: one issue notice per kind of change naming every
+/// issue (its latest version), one inbox notice naming everyone, one resync. Order between the
+/// folded notices does not matter to a client, which reloads what they name.
+pub fn coalesced(notices: Vec<Notice>) -> Vec<Notice> {
+    let mut issues: Vec<(IssueChange, Vec<IssueRef>)> = Vec::new();
+    let mut inboxes: Vec<i64> = Vec::new();
+    let mut others: Vec<Notice> = Vec::new();
+    for notice in notices {
+        let (change, more) = match notice {
+            Notice::Issue {
+                issue_id,
+                reporter_id,
+                version,
+                change,
+            } => (
+                change,
+                vec![IssueRef {
+                    issue_id,
+                    reporter_id,
+                    version,
+                }],
+            ),
+            Notice::Issues { change, issues } => (change, issues),
+            Notice::Inbox { user_ids } => {
+                inboxes.extend(
+                    user_ids
+                        .into_iter()
+                        .filter(|id| !inboxes.contains(id))
+                        .collect::<Vec<_>>(),
+                );
+                continue;
+            }
+            other => {
+                if !others.contains(&other) {
+                    others.push(other);
+                }
+                continue;
+            }
+        };
+        let at = match issues.iter().position(|(kind, _)| *kind == change) {
+            Some(at) => at,
+            None => {
+                issues.push((change, Vec::new()));
+                issues.len() - 1
+            }
+        };
+        for issue in more {
+            match issues[at]
+                .1
+                .iter_mut()
+                .find(|known| known.issue_id == issue.issue_id)
+            {
+                Some(known) => known.version = known.version.max(issue.version),
+                None => issues[at].1.push(issue),
+            }
+        }
+    }
+    let mut folded = Vec::new();
+    for (change, refs) in issues {
+        folded.extend(refs.chunks(ISSUES_CHUNK).map(|chunk| Notice::Issues {
+            change,
+            issues: chunk.to_vec(),
+        }));
+    }
+    folded.extend(inboxes.chunks(INBOX_CHUNK).map(|user_ids| Notice::Inbox {
+        user_ids: user_ids.to_vec(),
+    }));
+    folded.extend(others);
+    folded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issue(issue_id: i64, version: i64) -> Notice {
+        Notice::Issue {
+            issue_id,
+            reporter_id: 1,
+            version,
+            change: IssueChange::Updated,
+        }
+    }
+
+    #[test]
+    fn a_bulk_change_is_a_few_notices_naming_every_issue_once() {
+        let mut notices: Vec<Notice> = (1..=250).map(|id| issue(id, 2)).collect();
+        notices.push(issue(3, 3));
+        notices.push(Notice::Inbox {
+            user_ids: vec![5, 6],
+        });
+        notices.push(Notice::Inbox {
+            user_ids: vec![6, 7],
+        });
+        notices.push(Notice::Issue {
+            issue_id: 9,
+            reporter_id: 2,
+            version: 4,
+            change: IssueChange::Deleted,
+        });
+        let folded = coalesced(notices);
+        let sizes: Vec<usize> = folded
+            .iter()
+            .map(|n| {
+                if let Notice::Issues { issues, .. } = n {
+                    issues.len()
+                } else {
+                    0
+                }
+            })
+            .collect();
+        assert_eq!(sizes, [100, 100, 50, 1, 0], "{folded:?}");
+        let Notice::Issues {
+            change: IssueChange::Updated,
+            issues,
+        } = &folded[0]
+        else {
+            panic!("{:?}", folded[0])
+        };
+        assert_eq!(
+            issues[2],
+            IssueRef {
+                issue_id: 3,
+                reporter_id: 1,
+                version: 3
+            },
+            "the latest version"
+        );
+        assert!(
+            matches!(&folded[3], Notice::Issues { change: IssueChange::Deleted, issues } if issues[0].issue_id == 9)
+        );
+        assert_eq!(
+            folded[4],
+            Notice::Inbox {
+                user_ids: vec![5, 6, 7]
+            }
+        );
+        // Each fits PostgreSQL's NOTIFY payload.
+        assert!(
+            folded
+                .iter()
+                .all(|n| serde_json::to_string(n).unwrap().len() < 8000)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_holding_hub_sends_nothing_until_released() {
+        let events = Events::in_process();
+        let mut heard = events.subscribe();
+        let held = events.holding();
+        held.publish(issue(1, 2));
+        held.publish(issue(2, 2));
+        assert!(heard.try_recv().is_err(), "held back");
+        events.publish(Notice::Resync);
+        assert_eq!(
+            heard.try_recv().unwrap(),
+            Notice::Resync,
+            "the hub it came from is not held"
+        );
+        held.release();
+        assert!(
+            matches!(heard.try_recv().unwrap(), Notice::Issues { issues, .. } if issues.len() == 2)
+        );
+        assert!(heard.try_recv().is_err());
     }
 }
