@@ -31,10 +31,47 @@ pub mod views;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
+
+/// Pages whose code the browser fetches the first time one opens: a chunk of the WASM each
+/// (`cargo leptos --split`), preloaded by the server when it renders that page. What people open
+/// first and all day (the list, an issue, signing in) stays in the main bundle.
+mod lazy_pages {
+    use leptos::prelude::*;
+    use leptos_router::{LazyRoute, lazy_route};
+
+    /// A route type whose view is page component `$page`, in a chunk of its own (named after
+    /// the type, so each is unique).
+    macro_rules! lazy_page {
+        ($($name:ident => $page:path),* $(,)?) => {$(
+            pub struct $name;
+
+            #[lazy_route]
+            impl LazyRoute for $name {
+                fn data() -> Self {
+                    $name
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    $page().into_any()
+                }
+            }
+        )*};
+    }
+
+    lazy_page! {
+        Dashboard => crate::stats::pages::DashboardPage,
+        Tags => crate::tags::pages::TagsPage,
+        Templates => crate::templates::pages::TemplatesPage,
+        Profile => crate::auth::pages::ProfilePage,
+        NotificationSettings => crate::notifications::pages::NotificationSettingsPage,
+        AuditLog => crate::audit::pages::AuditLogPage,
+        AdminUsers => crate::auth::pages::AdminUsersPage,
+    }
+}
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,20 +116,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
                     <Route path=path!("/issues/new") view=issues::pages::NewIssuePage ssr=SsrMode::Async/>
                     <Route path=path!("/issues/:id") view=issues::detail::IssueDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=stats::pages::DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/tags") view=tags::pages::TagsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/templates") view=templates::pages::TemplatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view={Lazy::<lazy_pages::Dashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/tags") view={Lazy::<lazy_pages::Tags>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/templates") view={Lazy::<lazy_pages::Templates>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=auth::pages::SignUpPage/>
                     <Route path=path!("/forgot-password") view=auth::reset_pages::ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=auth::reset_pages::ResetPasswordPage/>
-                    <Route path=path!("/profile") view=auth::pages::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/profile") view={Lazy::<lazy_pages::Profile>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::pages::InboxPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings/notifications") view=notifications::pages::NotificationSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/notifications") view={Lazy::<lazy_pages::NotificationSettings>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/unsubscribe") view=notifications::pages::UnsubscribePage/>
                     <Route path=path!("/u/:handle") view=issues::person::PersonPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view=audit::pages::AuditLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=auth::pages::AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<lazy_pages::AuditLog>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={Lazy::<lazy_pages::AdminUsers>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </layout::AppShell>
         </Router>

@@ -20,14 +20,37 @@ pub enum Connection {
     Offline,
 }
 
-/// What the pages read: the connection, and a counter that moves when changes the user may see
-/// should be reloaded (with what they were about). It moves at most once a second
-/// ([`coalesce`]): a burst of notices is one reload.
+/// A counter that moves when changes should be reloaded, with what they were about.
+#[derive(Clone, Copy)]
+struct Pulse {
+    count: RwSignal<u64>,
+    batch: RwSignal<Batch>,
+}
+
+impl Pulse {
+    fn new() -> Pulse {
+        Pulse {
+            count: RwSignal::new(0),
+            batch: RwSignal::new(Batch::Everything),
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn beat(self, batch: Batch) {
+        self.batch.set(batch);
+        self.count.update(|n| *n += 1);
+    }
+}
+
+/// What the pages read: the connection, and counters that move when changes the user may see
+/// should be reloaded. Views of many issues (lists, the dashboard) follow `changes`, which moves
+/// at most once a second ([`coalesce`]): a burst of notices is one reload. A page about one
+/// issue follows [`Live::changes_to`], at once, so what it acts on is never a second behind.
 #[derive(Clone, Copy)]
 pub struct Live {
     pub status: RwSignal<Connection>,
     pub changes: RwSignal<u64>,
-    pub last_batch: RwSignal<Batch>,
+    each: Pulse,
     /// Moves when the user's inbox changed (or may have, after a reconnect): the bell reloads.
     pub inbox: RwSignal<u64>,
 }
@@ -38,7 +61,7 @@ impl Live {
         let live = Live {
             status: RwSignal::new(Connection::Idle),
             changes: RwSignal::new(0),
-            last_batch: RwSignal::new(Batch::Everything),
+            each: Pulse::new(),
             inbox: RwSignal::new(0),
         };
         provide_context(live);
@@ -59,12 +82,14 @@ impl Live {
         live
     }
 
-    /// A counter that moves when issue `id` (or everything) changed: for a page about one issue.
+    /// A counter that moves when issue `id` (or everything) changed, at every notice: for a page
+    /// about one issue.
     pub fn changes_to(self, id: Memo<Option<i64>>) -> Memo<u64> {
+        let each = self.each;
         Memo::new(move |previous: Option<&u64>| {
-            let changes = self.changes.get();
+            let changes = each.count.get();
             let previous = previous.copied().unwrap_or(0);
-            let touched = self.last_batch.with(|batch| match id.get_untracked() {
+            let touched = each.batch.with(|batch| match id.get_untracked() {
                 Some(id) => batch.touches(id),
                 None => *batch == Batch::Everything,
             });
@@ -72,14 +97,19 @@ impl Live {
         })
     }
 
+    /// A notice arrived: pages about one issue hear it now.
     #[cfg(feature = "hydrate")]
-    fn reload(self, batch: Batch) {
-        let everything = batch == Batch::Everything;
-        self.last_batch.set(batch);
-        self.changes.update(|n| *n += 1);
-        if everything {
+    fn heard(self, batch: Batch) {
+        if batch == Batch::Everything {
             self.inbox_changed();
         }
+        self.each.beat(batch);
+    }
+
+    /// Views of many issues reload, once for what the coalescer folded.
+    #[cfg(feature = "hydrate")]
+    fn reload(self) {
+        self.changes.update(|n| *n += 1);
     }
 
     /// Says the user's inbox changed: the bell and an open inbox reload.
@@ -136,10 +166,14 @@ mod browser {
 
     impl Reloads {
         fn heard(&self, heard: Heard<'_>) {
+            self.live.heard(match heard {
+                Heard::Issues(ids) => super::Batch::Issues(ids.to_vec()),
+                Heard::Everything => super::Batch::Everything,
+            });
             let now = web_sys::js_sys::Date::now();
             let step = self.coalescer.borrow_mut().heard(now, heard);
             match step {
-                Step::Reload(batch) => self.live.reload(batch),
+                Step::Reload(_) => self.live.reload(),
                 Step::WakeAt(at) => {
                     let this = self.clone();
                     set_timeout(
@@ -148,8 +182,8 @@ mod browser {
                                 .coalescer
                                 .borrow_mut()
                                 .due(web_sys::js_sys::Date::now());
-                            if let Some(batch) = due {
-                                this.live.reload(batch);
+                            if due.is_some() {
+                                this.live.reload();
                             }
                         },
                         std::time::Duration::from_millis((at - now).max(0.0) as u64),

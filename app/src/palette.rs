@@ -103,9 +103,38 @@ fn refocus() {
     }
 }
 
+/// The palette's keys, in every page's bundle; the dialog's code is loaded the first time it
+/// opens (a lazy chunk, with `cargo leptos --split`).
 #[component]
 pub fn Palette() -> impl IntoView {
     let open = RwSignal::new(false);
+    let listener = window_event_listener(leptos::ev::keydown, move |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
+            ev.prevent_default();
+            if open.get_untracked() {
+                open.set(false);
+                refocus();
+            } else {
+                let focused = document().active_element().and_then(|e| {
+                    leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok()
+                });
+                BEFORE.with(|before| *before.borrow_mut() = focused);
+                open.set(true);
+            }
+        }
+    });
+    on_cleanup(move || listener.remove());
+    move || open.get().then(|| Suspend::new(dialog(open)))
+}
+
+/// The open palette, from its own chunk of the bundle.
+#[leptos::lazy]
+fn dialog(open: RwSignal<bool>) -> AnyView {
+    view! { <Dialog open/> }.into_any()
+}
+
+#[component]
+fn Dialog(open: RwSignal<bool>) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let active = RwSignal::new(0_usize);
     let found = RwSignal::new(Vec::<(i64, String)>::new());
@@ -162,21 +191,12 @@ pub fn Palette() -> impl IntoView {
         open.set(false);
         refocus();
     };
-    let show = move || {
-        let focused = document().active_element().and_then(|e| {
-            leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok()
-        });
-        BEFORE.with(|before| *before.borrow_mut() = focused);
-        typed.set(String::new());
-        found.set(Vec::new());
-        active.set(0);
-        open.set(true);
-        request_animation_frame(move || {
-            if let Some(input) = input.get_untracked() {
-                let _ = input.focus();
-            }
-        });
-    };
+    // Opened: the focus goes to the search field once it is on the page.
+    request_animation_frame(move || {
+        if let Some(input) = input.get_untracked() {
+            let _ = input.focus();
+        }
+    });
     let search = move |text: String| {
         let id = asked.get_value() + 1;
         asked.set_value(id);
@@ -222,18 +242,6 @@ pub fn Palette() -> impl IntoView {
         }
     };
 
-    let listener = window_event_listener(leptos::ev::keydown, move |ev| {
-        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
-            ev.prevent_default();
-            if open.get_untracked() {
-                close()
-            } else {
-                show()
-            }
-        }
-    });
-    on_cleanup(move || listener.remove());
-
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let count = entries.with_untracked(Vec::len);
         match ev.key().as_str() {
@@ -248,7 +256,6 @@ pub fn Palette() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || open.get()>
             <div class="fixed inset-0 z-50 flex items-start justify-center bg-slate-900/40 p-4 pt-24" on:click=move |_| close()>
                 <div role="dialog" aria-modal="true" aria-label="Command palette" data-testid="palette"
                     class="w-full max-w-xl overflow-hidden rounded-lg bg-white shadow-xl dark:bg-slate-900" on:click=|ev| ev.stop_propagation()>
@@ -286,6 +293,5 @@ pub fn Palette() -> impl IntoView {
                     </ul>
                 </div>
             </div>
-        </Show>
     }
 }

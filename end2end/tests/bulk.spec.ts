@@ -93,6 +93,11 @@ test("? lists the shortcuts, / goes to the search box, and an issue's keys open 
 });
 
 test("Ctrl-K opens the palette: it finds pages, finds an issue by its words, moves it, acts on a selection, and Esc gives the focus back", async ({ page }) => {
+  // The palette's code is a chunk of its own, fetched the first time it opens.
+  const chunks: string[] = [];
+  page.on("request", (r) => {
+    if (/\/pkg\/split_[^/]+\.wasm$/.test(new URL(r.url()).pathname)) chunks.push(r.url());
+  });
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   const word = `palette${Date.now()}`;
   const issue = await fileIssue(page, `Palette check ${word}`);
@@ -103,16 +108,19 @@ test("Ctrl-K opens the palette: it finds pages, finds an issue by its words, mov
   const find = palette.getByRole("combobox", { name: "Find an issue, a page or an action" });
 
   // Ctrl-K works even from a field, and Esc gives the focus back there.
+  expect(chunks).toEqual([]);
   await page.keyboard.press("/");
   await page.keyboard.press("Control+k");
   await expect(find).toBeFocused();
+  expect(chunks).toHaveLength(1);
   await page.keyboard.press("Escape");
   await expect(palette).toBeHidden();
   await expect(page.getByLabel("Search issues")).toBeFocused();
 
-  // A page by name.
+  // A page by name; the chunk is not fetched again.
   await page.keyboard.press("Control+k");
   await find.pressSequentially("dash");
+  expect(chunks).toHaveLength(1);
   await expect(palette.getByRole("option")).toHaveText([/Dashboard/]);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/dashboard$/);

@@ -147,11 +147,12 @@ pub fn run_checked(command: &mut Command, what: &str) -> Result<(), String> {
 
 /// Builds the server, the WASM bundle and the CSS of `profile` with the pinned tools on PATH,
 /// into that profile's site. The release is built as deployed: the bundle and assets also written
-/// brotli- and gzip-compressed at their best levels, which the server sends as they are.
+/// brotli- and gzip-compressed at their best levels, which the server sends as they are. Both
+/// split the WASM at the `#[lazy]` functions: their code is fetched on first use.
 pub fn build(project: &Project, profile: Profile) -> Result<(), String> {
     let args: &[&str] = match profile {
-        Profile::Debug => &["build"],
-        Profile::Release => &["build", "--release", "--precompress"],
+        Profile::Debug => &["build", "--split"],
+        Profile::Release => &["build", "--split", "--release", "--precompress"],
     };
     run_checked(
         Command::new("cargo")
