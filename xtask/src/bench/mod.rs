@@ -4,6 +4,7 @@
 //! prints a table and writes it as JSON under `bench/results/`.
 //! `--smoke` runs the same steps on small data for a second or two each and checks only that
 //! every scenario completes without errors.
+mod browser;
 pub mod chaos;
 mod data;
 mod live;
@@ -56,6 +57,10 @@ pub struct Plan {
     pub brotli: bool,
     /// How long the database alone is timed for each ceiling query (PostgreSQL: whole seconds, at least one).
     pub sql_time: Duration,
+    /// How many times S8 opens each page in a fresh browser context.
+    pub hydration_runs: usize,
+    /// A smoke run: budgets are not checked.
+    pub smoke: bool,
 }
 
 impl Plan {
@@ -73,6 +78,8 @@ impl Plan {
                 cold_starts: 2,
                 brotli: false,
                 sql_time: Duration::from_millis(300),
+                hydration_runs: 1,
+                smoke: true,
             }
         } else {
             Plan {
@@ -87,6 +94,8 @@ impl Plan {
                 cold_starts: 7,
                 brotli: true,
                 sql_time: Duration::from_secs(5),
+                hydration_runs: 10,
+                smoke: false,
             }
         }
     }
