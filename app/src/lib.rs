@@ -70,6 +70,13 @@ mod lazy_pages {
         NotificationSettings => crate::notifications::pages::NotificationSettingsPage,
         AuditLog => crate::audit::pages::AuditLogPage,
         AdminUsers => crate::auth::pages::AdminUsersPage,
+        NewIssue => crate::issues::pages::NewIssuePage,
+        Inbox => crate::notifications::pages::InboxPage,
+        Person => crate::issues::person::PersonPage,
+        SignUp => crate::auth::pages::SignUpPage,
+        ForgotPassword => crate::auth::reset_pages::ForgotPasswordPage,
+        ResetPassword => crate::auth::reset_pages::ResetPasswordPage,
+        Unsubscribe => crate::notifications::pages::UnsubscribePage,
     }
 }
 
@@ -114,20 +121,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=layout::HomePage ssr=SsrMode::Async/>
                     // Async: the whole list is in the first response, readable before the WASM loads.
                     <Route path=path!("/issues") view=issues::pages::IssueListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/issues/new") view=issues::pages::NewIssuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/issues/new") view={Lazy::<lazy_pages::NewIssue>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/issues/:id") view=issues::detail::IssueDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view={Lazy::<lazy_pages::Dashboard>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/tags") view={Lazy::<lazy_pages::Tags>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/templates") view={Lazy::<lazy_pages::Templates>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signup") view=auth::pages::SignUpPage/>
-                    <Route path=path!("/forgot-password") view=auth::reset_pages::ForgotPasswordPage/>
-                    <Route path=path!("/reset-password") view=auth::reset_pages::ResetPasswordPage/>
+                    <Route path=path!("/signup") view={Lazy::<lazy_pages::SignUp>::new()}/>
+                    <Route path=path!("/forgot-password") view={Lazy::<lazy_pages::ForgotPassword>::new()}/>
+                    <Route path=path!("/reset-password") view={Lazy::<lazy_pages::ResetPassword>::new()}/>
                     <Route path=path!("/profile") view={Lazy::<lazy_pages::Profile>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/notifications") view=notifications::pages::InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view={Lazy::<lazy_pages::Inbox>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings/notifications") view={Lazy::<lazy_pages::NotificationSettings>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/unsubscribe") view=notifications::pages::UnsubscribePage/>
-                    <Route path=path!("/u/:handle") view=issues::person::PersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/unsubscribe") view={Lazy::<lazy_pages::Unsubscribe>::new()}/>
+                    <Route path=path!("/u/:handle") view={Lazy::<lazy_pages::Person>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view={Lazy::<lazy_pages::AuditLog>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<lazy_pages::AdminUsers>::new()} ssr=SsrMode::Async/>
                 </Routes>

@@ -96,7 +96,7 @@ test("Ctrl-K opens the palette: it finds pages, finds an issue by its words, mov
   // The palette's code is a chunk of its own, fetched the first time it opens.
   const chunks: string[] = [];
   page.on("request", (r) => {
-    if (/\/pkg\/split_[^/]+\.wasm$/.test(new URL(r.url()).pathname)) chunks.push(r.url());
+    if (/\/pkg\/split_dialog_[^/]+\.wasm$/.test(new URL(r.url()).pathname)) chunks.push(r.url());
   });
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   const word = `palette${Date.now()}`;

@@ -15,7 +15,10 @@ test("the list and an issue fetch no page's chunk; a lazy page's code comes with
   const page = await (await browser.newContext()).newPage();
   const chunks = chunksOf(page);
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  // Filing is a page of its own: its chunk came with it.
   const issue = await fileIssue(page, `Chunks ${Date.now()}`);
+  expect(chunks.some((c) => c.startsWith("split___new_issue_view_"))).toBe(true);
+  chunks.length = 0;
   await page.goto(issue);
   await hydrated(page);
   await page.goto("/issues");
