@@ -5,11 +5,7 @@ use crate::{auth::model::CurrentUser, error::AppError};
 
 /// 403 unless `actor` is an admin.
 pub fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    if actor.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// 403 unless `actor` is an admin, and a refusal is entered in the audit log as an
@@ -17,27 +13,16 @@ pub fn require_admin(actor: &CurrentUser) -> Result<(), AppError> {
 /// in the log admins read. For every admin-only action (users and roles, the audit log, the
 /// outbox, the jobs).
 #[cfg(feature = "ssr")]
-pub async fn require_admin_audited(
-    db: &(impl sea_orm::ConnectionTrait + sea_orm::TransactionTrait),
-    actor: &CurrentUser,
-    what: &str,
-) -> Result<(), AppError> {
-    let Err(refused) = require_admin(actor) else {
-        return Ok(());
-    };
-    let event = crate::audit_log::Event::new(actor, crate::audit_log::AuditAction::AccessRefused)
-        .target(what);
+pub async fn require_admin_audited(db: &(impl sea_orm::ConnectionTrait + sea_orm::TransactionTrait), actor: &CurrentUser, what: &str) -> Result<(), AppError> {
+    let Err(refused) = require_admin(actor) else { return Ok(()) };
+    let event = crate::audit_log::Event::new(actor, crate::audit_log::AuditAction::AccessRefused).target(what);
     crate::audit_log::append(db, event).await?;
     Err(refused)
 }
 
 /// 403 unless `actor` triages issues: a maintainer or an admin.
 pub fn require_triager(actor: &CurrentUser) -> Result<(), AppError> {
-    if actor.can_triage() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    if actor.can_triage() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// Whose issues someone may see, whether or not the issues are deleted.
@@ -58,14 +43,7 @@ impl IssueScope {
     /// The scope of account `user_id` with `role`: for deciding about someone other than the
     /// person asking (whom to notify, whom to suggest for a mention).
     pub fn of_account(user_id: i64, role: crate::domain::Role) -> IssueScope {
-        if matches!(
-            role,
-            crate::domain::Role::Maintainer | crate::domain::Role::Admin
-        ) {
-            IssueScope::Every
-        } else {
-            IssueScope::ReportedBy(user_id)
-        }
+        if matches!(role, crate::domain::Role::Maintainer | crate::domain::Role::Admin) { IssueScope::Every } else { IssueScope::ReportedBy(user_id) }
     }
 
     /// Whether an issue filed by `reporter_id` is in the scope: for decisions made without a
@@ -84,9 +62,7 @@ impl IssueScope {
         use sea_orm::{ColumnTrait, Condition};
         match self {
             IssueScope::Every => Condition::all(),
-            IssueScope::ReportedBy(reporter) => {
-                Condition::all().add(issues::Column::ReporterId.eq(reporter))
-            }
+            IssueScope::ReportedBy(reporter) => Condition::all().add(issues::Column::ReporterId.eq(reporter)),
         }
     }
 }
@@ -98,9 +74,7 @@ impl IssueScope {
 pub fn visible_issues(actor: &CurrentUser) -> sea_orm::Condition {
     use crate::server::entities::issues;
     use sea_orm::ColumnTrait;
-    IssueScope::of(actor)
-        .condition()
-        .add(issues::Column::DeletedAt.is_null())
+    IssueScope::of(actor).condition().add(issues::Column::DeletedAt.is_null())
 }
 
 /// Issue `issue_id` if `actor` may see it, else 404 (whether or not it exists).
@@ -112,11 +86,7 @@ pub async fn visible_issue(
 ) -> Result<crate::server::entities::issues::Model, crate::error::AppError> {
     use crate::server::entities::issues;
     use sea_orm::{EntityTrait, QueryFilter};
-    issues::Entity::find_by_id(issue_id)
-        .filter(visible_issues(actor))
-        .one(db)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)
+    issues::Entity::find_by_id(issue_id).filter(visible_issues(actor)).one(db).await?.ok_or(crate::error::AppError::NotFound)
 }
 
 /// Whether `actor` may list deleted issues (to restore them): admins only.
@@ -130,12 +100,7 @@ mod tests {
     use crate::domain::Role;
 
     fn user(id: i64, role: Role) -> CurrentUser {
-        CurrentUser {
-            id,
-            email: format!("user{id}@example.com"),
-            role,
-            credential: crate::auth::model::Credential::Session(String::new()),
-        }
+        CurrentUser { id, email: format!("user{id}@example.com"), role, credential: crate::auth::model::Credential::Session(String::new()) }
     }
 
     #[test]
@@ -148,15 +113,9 @@ mod tests {
 
     #[test]
     fn only_admins_pass_require_admin_and_reporters_fail_require_triager() {
-        assert_eq!(
-            require_admin(&user(1, Role::Maintainer)),
-            Err(AppError::Forbidden)
-        );
+        assert_eq!(require_admin(&user(1, Role::Maintainer)), Err(AppError::Forbidden));
         assert_eq!(require_admin(&user(1, Role::Admin)), Ok(()));
-        assert_eq!(
-            require_triager(&user(1, Role::Reporter)),
-            Err(AppError::Forbidden)
-        );
+        assert_eq!(require_triager(&user(1, Role::Reporter)), Err(AppError::Forbidden));
         assert_eq!(require_triager(&user(1, Role::Maintainer)), Ok(()));
     }
 }

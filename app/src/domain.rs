@@ -195,16 +195,13 @@ pub fn mentions(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let mut found = Vec::new();
     let mut previous: Option<char> = None;
     for (at, c) in text.char_indices() {
-        let starts = c == '@'
-            && !previous.is_some_and(|p| is_handle_char(p) || p == '@' || p == '.' || p == '/');
+        let starts = c == '@' && !previous.is_some_and(|p| is_handle_char(p) || p == '@' || p == '.' || p == '/');
         previous = Some(c);
         if !starts {
             continue;
         }
         let rest = &text[at + 1..];
-        let length = rest
-            .find(|c: char| !is_handle_char(c))
-            .unwrap_or(rest.len());
+        let length = rest.find(|c: char| !is_handle_char(c)).unwrap_or(rest.len());
         let handle = rest[..length].trim_end_matches(['-', '_']);
         let followed_by_at = rest[length..].starts_with('@');
         if !handle.is_empty() && handle.len() <= 32 && !followed_by_at {
@@ -240,10 +237,7 @@ impl Status {
 
     /// The stages this one can move to, in workflow order.
     pub fn next_stages(self) -> impl Iterator<Item = Status> {
-        Status::ALL
-            .iter()
-            .copied()
-            .filter(move |next| self.can_move_to(*next))
+        Status::ALL.iter().copied().filter(move |next| self.can_move_to(*next))
     }
 
     /// The move a triager most likely wants next, with its button's words: forward a stage,
@@ -279,10 +273,7 @@ mod tests {
     #[test]
     fn parsing_accepts_any_case_and_round_trips() {
         for status in Status::ALL {
-            assert_eq!(
-                status.as_str().to_lowercase().parse::<Status>(),
-                Ok(*status)
-            );
+            assert_eq!(status.as_str().to_lowercase().parse::<Status>(), Ok(*status));
         }
         assert_eq!(" high ".parse::<Severity>(), Ok(Severity::High));
     }
@@ -290,22 +281,13 @@ mod tests {
     #[test]
     fn parsing_an_unknown_value_lists_the_allowed_ones() {
         let err = "urgent".parse::<Severity>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown Severity; expected one of LOW, MEDIUM, HIGH, CRITICAL"
-        );
+        assert_eq!(err.to_string(), "unknown Severity; expected one of LOW, MEDIUM, HIGH, CRITICAL");
     }
 
     #[test]
     fn serde_uses_the_stored_form() {
-        assert_eq!(
-            serde_json::to_string(&Status::InProgress).unwrap(),
-            "\"IN_PROGRESS\""
-        );
-        assert_eq!(
-            serde_json::from_str::<Role>("\"ADMIN\"").unwrap(),
-            Role::Admin
-        );
+        assert_eq!(serde_json::to_string(&Status::InProgress).unwrap(), "\"IN_PROGRESS\"");
+        assert_eq!(serde_json::from_str::<Role>("\"ADMIN\"").unwrap(), Role::Admin);
     }
 
     #[test]
@@ -322,11 +304,7 @@ mod tests {
         ];
         for from in Status::ALL {
             for to in Status::ALL {
-                assert_eq!(
-                    from.can_move_to(*to),
-                    allowed.contains(&(*from, *to)),
-                    "{from} -> {to}"
-                );
+                assert_eq!(from.can_move_to(*to), allowed.contains(&(*from, *to)), "{from} -> {to}");
             }
         }
         assert_eq!(Open.next_stages().collect::<Vec<_>>(), [Triaged]);
@@ -355,25 +333,11 @@ mod tests {
 
     #[test]
     fn mentions_are_handles_after_an_at_that_starts_a_word() {
-        let handles = |text: &str| {
-            mentions(text)
-                .into_iter()
-                .map(|(_, h)| h)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            handles("@ana and @Bob_2, (@c-d) @e."),
-            ["ana", "bob_2", "c-d", "e"]
-        );
-        assert_eq!(
-            handles("mail ana@example.com or @@x or a/@b"),
-            Vec::<String>::new()
-        );
+        let handles = |text: &str| mentions(text).into_iter().map(|(_, h)| h).collect::<Vec<_>>();
+        assert_eq!(handles("@ana and @Bob_2, (@c-d) @e."), ["ana", "bob_2", "c-d", "e"]);
+        assert_eq!(handles("mail ana@example.com or @@x or a/@b"), Vec::<String>::new());
         assert_eq!(handles("@ana- @"), ["ana"]);
-        assert_eq!(
-            handles(&format!("@{}", "a".repeat(33))),
-            Vec::<String>::new()
-        );
+        assert_eq!(handles(&format!("@{}", "a".repeat(33))), Vec::<String>::new());
         assert_eq!(handles("@ana@example.com"), Vec::<String>::new());
         let text = "hi @Ana!";
         let (range, _) = &mentions(text)[0];

@@ -27,9 +27,7 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     /// Someone else changed the record since it was read; reload and apply again.
-    #[error(
-        "someone else changed this issue (it is now at version {current_version}); review it and apply your change again"
-    )]
+    #[error("someone else changed this issue (it is now at version {current_version}); review it and apply your change again")]
     StaleVersion { current_version: i64 },
     /// A body or upload over the limit, in bytes.
     #[error("the upload is larger than the limit of {limit_bytes} bytes")]
@@ -53,29 +51,14 @@ pub enum AppError {
 impl AppError {
     /// A validation error for a single field.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        }])
+        AppError::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
     }
 
     /// This error with its field `from` named `to` instead (a check two forms share).
     pub fn renamed_field(self, from: &str, to: &str) -> Self {
         match self {
             AppError::Validation(fields) => AppError::Validation(
-                fields
-                    .into_iter()
-                    .map(|f| {
-                        if f.field == from {
-                            FieldError {
-                                field: to.to_owned(),
-                                message: f.message.replace(from, to),
-                            }
-                        } else {
-                            f
-                        }
-                    })
-                    .collect(),
+                fields.into_iter().map(|f| if f.field == from { FieldError { field: to.to_owned(), message: f.message.replace(from, to) } } else { f }).collect(),
             ),
             other => other,
         }
@@ -143,15 +126,9 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 #[cfg(feature = "ssr")]
 pub fn report_status(err: &AppError) {
     use axum::http::{HeaderValue, StatusCode, header};
-    let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    options.set_status(
-        StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-    );
-    if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } =
-        err
-    {
+    let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else { return };
+    options.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = err {
         options.insert_header(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
     }
 }
@@ -167,30 +144,13 @@ mod tests {
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::NotFound.status(), 404);
         assert_eq!(AppError::Conflict("stale".into()).status(), 409);
-        assert_eq!(
-            AppError::RateLimited {
-                retry_after_secs: 3
-            }
-            .status(),
-            429
-        );
-        assert_eq!(
-            AppError::Internal {
-                request_id: "r".into()
-            }
-            .status(),
-            500
-        );
+        assert_eq!(AppError::RateLimited { retry_after_secs: 3 }.status(), 429);
+        assert_eq!(AppError::Internal { request_id: "r".into() }.status(), 500);
     }
 
     #[test]
     fn internal_errors_show_only_the_request_id() {
-        let err = AppError::Internal {
-            request_id: "abc".into(),
-        };
-        assert_eq!(
-            err.to_string(),
-            "something went wrong on our side (request abc)"
-        );
+        let err = AppError::Internal { request_id: "abc".into() };
+        assert_eq!(err.to_string(), "something went wrong on our side (request abc)");
     }
 }

@@ -6,10 +6,7 @@ use leptos::prelude::*;
 pub fn typing_in_field(ev: &leptos::ev::KeyboardEvent) -> bool {
     ev.target()
         .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
-        .is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.has_attribute("contenteditable")
-        })
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
 }
 
 /// The element `selector` finds on the page, as an HTML element.
@@ -30,36 +27,14 @@ pub fn press(selector: &str) -> bool {
 
 /// Every shortcut, by where it works, for the help overlay.
 const SHORTCUTS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "Anywhere",
-        &[
-            ("Ctrl+K", "the command palette"),
-            ("?", "show these shortcuts"),
-            ("/", "search issues"),
-            ("c", "file a new issue"),
-        ],
-    ),
+    ("Anywhere", &[("Ctrl+K", "the command palette"), ("?", "show these shortcuts"), ("/", "search issues"), ("c", "file a new issue")]),
     (
         "The issue list",
-        &[
-            ("j / k", "move down / up"),
-            ("o or Enter", "open the issue"),
-            ("x", "select it"),
-            ("Shift+x", "select the range"),
-            ("Ctrl+A", "select the page"),
-            ("Esc", "clear the selection"),
-        ],
+        &[("j / k", "move down / up"), ("o or Enter", "open the issue"), ("x", "select it"), ("Shift+x", "select the range"), ("Ctrl+A", "select the page"), ("Esc", "clear the selection")],
     ),
     (
         "An issue",
-        &[
-            ("] / [", "next / previous stage"),
-            ("s", "severity"),
-            ("t", "tags"),
-            ("a", "assignee"),
-            ("r", "reply"),
-            ("e", "edit"),
-        ],
+        &[("] / [", "next / previous stage"), ("s", "severity"), ("t", "tags"), ("a", "assignee"), ("r", "reply"), ("e", "edit")],
     ),
 ];
 

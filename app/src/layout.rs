@@ -56,11 +56,7 @@ pub fn NotFound() -> impl IntoView {
 /// A destructive action that takes two clicks: the first shows `children` (the form that
 /// acts, with its question and confirm button) and a way back.
 #[component]
-pub fn TwoStep(
-    label: &'static str,
-    #[prop(optional, into)] aria_label: Option<String>,
-    children: ChildrenFn,
-) -> impl IntoView {
+pub fn TwoStep(label: &'static str, #[prop(optional, into)] aria_label: Option<String>, children: ChildrenFn) -> impl IntoView {
     let confirming = RwSignal::new(false);
     view! {
         <Show
@@ -101,18 +97,9 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn Welcome() -> impl IntoView {
     let points = [
-        (
-            "File and follow",
-            "Report a bug or a wish in a minute, with markdown, tags and screenshots, and see where it stands at any time.",
-        ),
-        (
-            "Triage together",
-            "New, Triaged, In progress, Done: every change is recorded and reaches everyone's open page the moment it is made.",
-        ),
-        (
-            "See the trend",
-            "A dashboard of open issues by severity and what was filed and resolved each day.",
-        ),
+        ("File and follow", "Report a bug or a wish in a minute, with markdown, tags and screenshots, and see where it stands at any time."),
+        ("Triage together", "New, Triaged, In progress, Done: every change is recorded and reaches everyone's open page the moment it is made."),
+        ("See the trend", "A dashboard of open issues by severity and what was filed and resolved each day."),
     ];
     view! {
         <section class="mx-auto max-w-3xl py-10 text-center" data-testid="welcome">

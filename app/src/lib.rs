@@ -25,8 +25,8 @@ pub mod stats;
 pub mod tags;
 pub mod templates;
 pub mod text;
-pub mod time;
 pub mod views;
+pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -37,8 +37,8 @@ use leptos_router::{
 };
 
 /// Pages whose code the browser fetches the first time one opens: a chunk of the WASM each
-/// (`cargo leptos --split`), preloaded by the server when it renders that page. What people open
-/// first and all day (the list, an issue, signing in) stays in the main bundle.
+/// (`cargo leptos --split`). What people open first and all day (the list, an issue, signing in)
+/// stays in the main bundle.
 mod lazy_pages {
     use leptos::prelude::*;
     use leptos_router::{LazyRoute, lazy_route};

@@ -20,28 +20,6 @@ pub enum Connection {
     Offline,
 }
 
-/// A counter that moves when changes should be reloaded, with what they were about.
-#[derive(Clone, Copy)]
-struct Pulse {
-    count: RwSignal<u64>,
-    batch: RwSignal<Batch>,
-}
-
-impl Pulse {
-    fn new() -> Pulse {
-        Pulse {
-            count: RwSignal::new(0),
-            batch: RwSignal::new(Batch::Everything),
-        }
-    }
-
-    #[cfg(feature = "hydrate")]
-    fn beat(self, batch: Batch) {
-        self.batch.set(batch);
-        self.count.update(|n| *n += 1);
-    }
-}
-
 /// What the pages read: the connection, and counters that move when changes the user may see
 /// should be reloaded. Views of many issues (lists, the dashboard) follow `changes`, which moves
 /// at most once a second ([`coalesce`]): a burst of notices is one reload. A page about one
@@ -50,7 +28,9 @@ impl Pulse {
 pub struct Live {
     pub status: RwSignal<Connection>,
     pub changes: RwSignal<u64>,
-    each: Pulse,
+    /// Moves at every notice, with what it named: for [`Live::changes_to`].
+    heard: RwSignal<u64>,
+    last_heard: RwSignal<Batch>,
     /// Moves when the user's inbox changed (or may have, after a reconnect): the bell reloads.
     pub inbox: RwSignal<u64>,
 }
@@ -58,12 +38,7 @@ pub struct Live {
 impl Live {
     /// Creates the signals and provides them; in the browser, connects once someone is signed in.
     pub fn provide() -> Live {
-        let live = Live {
-            status: RwSignal::new(Connection::Idle),
-            changes: RwSignal::new(0),
-            each: Pulse::new(),
-            inbox: RwSignal::new(0),
-        };
+        let live = Live { status: RwSignal::new(Connection::Idle), changes: RwSignal::new(0), heard: RwSignal::new(0), last_heard: RwSignal::new(Batch::Everything), inbox: RwSignal::new(0) };
         provide_context(live);
         #[cfg(feature = "hydrate")]
         {
@@ -85,15 +60,14 @@ impl Live {
     /// A counter that moves when issue `id` (or everything) changed, at every notice: for a page
     /// about one issue.
     pub fn changes_to(self, id: Memo<Option<i64>>) -> Memo<u64> {
-        let each = self.each;
         Memo::new(move |previous: Option<&u64>| {
-            let changes = each.count.get();
+            let heard = self.heard.get();
             let previous = previous.copied().unwrap_or(0);
-            let touched = each.batch.with(|batch| match id.get_untracked() {
+            let touched = self.last_heard.with(|batch| match id.get_untracked() {
                 Some(id) => batch.touches(id),
                 None => *batch == Batch::Everything,
             });
-            if touched { changes } else { previous }
+            if touched { heard } else { previous }
         })
     }
 
@@ -103,7 +77,8 @@ impl Live {
         if batch == Batch::Everything {
             self.inbox_changed();
         }
-        self.each.beat(batch);
+        self.last_heard.set(batch);
+        self.heard.update(|n| *n += 1);
     }
 
     /// Views of many issues reload, once for what the coalescer folded.
@@ -149,15 +124,16 @@ pub fn LiveIndicator() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{
-        Connection, Live, LiveMessage,
-        coalesce::{Coalescer, Heard, Step},
+        Batch, Connection, Live, LiveMessage,
+        coalesce::{Coalescer, Step},
     };
     use futures::StreamExt;
     use gloo_net::websocket::{Message, futures::WebSocket};
     use leptos::prelude::*;
     use std::{cell::RefCell, rc::Rc};
 
-    /// The page's reload decisions: reloads now, or once the quiet window has passed.
+    /// The page's reload decisions: pages about one issue hear each notice now; views of many
+    /// reload now, or once the quiet window has passed.
     #[derive(Clone)]
     struct Reloads {
         live: Live,
@@ -165,23 +141,17 @@ mod browser {
     }
 
     impl Reloads {
-        fn heard(&self, heard: Heard<'_>) {
-            self.live.heard(match heard {
-                Heard::Issues(ids) => super::Batch::Issues(ids.to_vec()),
-                Heard::Everything => super::Batch::Everything,
-            });
+        fn heard(&self, batch: Batch) {
             let now = web_sys::js_sys::Date::now();
-            let step = self.coalescer.borrow_mut().heard(now, heard);
+            let step = self.coalescer.borrow_mut().heard(now, &batch);
+            self.live.heard(batch);
             match step {
                 Step::Reload(_) => self.live.reload(),
                 Step::WakeAt(at) => {
                     let this = self.clone();
                     set_timeout(
                         move || {
-                            let due = this
-                                .coalescer
-                                .borrow_mut()
-                                .due(web_sys::js_sys::Date::now());
+                            let due = this.coalescer.borrow_mut().due(web_sys::js_sys::Date::now());
                             if due.is_some() {
                                 this.live.reload();
                             }
@@ -208,11 +178,7 @@ mod browser {
 
     fn socket_url() -> Option<String> {
         let location = window().location();
-        let scheme = if location.protocol().ok()? == "https:" {
-            "wss"
-        } else {
-            "ws"
-        };
+        let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
         Some(format!("{scheme}://{}/ws", location.host().ok()?))
     }
 
@@ -220,29 +186,18 @@ mod browser {
     pub async fn run(live: Live, auth: crate::auth::components::Auth) {
         let mut failures: u32 = 0;
         let mut connected_before = false;
-        let reloads = Reloads {
-            live,
-            coalescer: Rc::default(),
-        };
+        let reloads = Reloads { live, coalescer: Rc::default() };
         loop {
-            live.status.set(if connected_before || failures > 0 {
-                Connection::Reconnecting
-            } else {
-                Connection::Connecting
-            });
+            live.status.set(if connected_before || failures > 0 { Connection::Reconnecting } else { Connection::Connecting });
             if failures >= 3 {
                 live.status.set(Connection::Offline);
             }
             if let Some(socket) = socket_url().and_then(|url| WebSocket::open(&url).ok()) {
                 let (_, mut incoming) = socket.split();
                 while let Some(message) = incoming.next().await {
-                    let Ok(Message::Text(text)) = message else {
-                        break;
-                    };
+                    let Ok(Message::Text(text)) = message else { break };
                     // A message this build does not know (from a newer server) is skipped.
-                    let Ok(notice) = serde_json::from_str::<LiveMessage>(&text) else {
-                        continue;
-                    };
+                    let Ok(notice) = serde_json::from_str::<LiveMessage>(&text) else { continue };
                     match notice {
                         LiveMessage::Hello { .. } => {
                             live.status.set(Connection::Live);
@@ -251,22 +206,17 @@ mod browser {
                             live.inbox_changed();
                             // Whatever happened while we were away: every view reloads.
                             if connected_before {
-                                reloads.heard(Heard::Everything);
+                                reloads.heard(Batch::Everything);
                             }
                             connected_before = true;
                         }
-                        LiveMessage::Issue { issue_id, .. } => {
-                            reloads.heard(Heard::Issues(&[issue_id]))
-                        }
-                        LiveMessage::Issues { issues, .. } => {
-                            let ids: Vec<i64> = issues.iter().map(|issue| issue.issue_id).collect();
-                            reloads.heard(Heard::Issues(&ids));
-                        }
+                        LiveMessage::Issue { issue_id, .. } => reloads.heard(Batch::Issues(vec![issue_id])),
+                        LiveMessage::Issues { issues, .. } => reloads.heard(Batch::Issues(issues.iter().map(|issue| issue.issue_id).collect())),
                         LiveMessage::Resync => {
                             // A role change arrives as a resync too: the header and the views
                             // follow the new role without a reload.
                             auth.user.refetch();
-                            reloads.heard(Heard::Everything);
+                            reloads.heard(Batch::Everything);
                         }
                         LiveMessage::Inbox => live.inbox_changed(),
                         LiveMessage::SignedOut => {

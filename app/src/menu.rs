@@ -27,12 +27,8 @@ pub fn Menu(
     let close = move |refocus: bool| {
         open.set(false);
         if refocus {
-            let summary = root
-                .get_untracked()
-                .and_then(|d| d.query_selector("summary").ok().flatten());
-            if let Some(summary) = summary.and_then(|s| {
-                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(s).ok()
-            }) {
+            let summary = root.get_untracked().and_then(|d| d.query_selector("summary").ok().flatten());
+            if let Some(summary) = summary.and_then(|s| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(s).ok()) {
                 let _ = summary.focus();
             }
         }
@@ -41,23 +37,15 @@ pub fn Menu(
         if !open.get_untracked() {
             return;
         }
-        let inside = root
-            .get_untracked()
-            .zip(ev.target())
-            .is_some_and(|(root, target)| {
-                leptos::wasm_bindgen::JsCast::dyn_ref::<leptos::web_sys::Node>(&target)
-                    .is_some_and(|node| root.contains(Some(node)))
-            });
+        let inside = root.get_untracked().zip(ev.target()).is_some_and(|(root, target)| {
+            leptos::wasm_bindgen::JsCast::dyn_ref::<leptos::web_sys::Node>(&target).is_some_and(|node| root.contains(Some(node)))
+        });
         if !inside {
             close(false);
         }
     });
     on_cleanup(move || outside.remove());
-    let panel = if align_right {
-        "menu-panel right-0"
-    } else {
-        "menu-panel left-0"
-    };
+    let panel = if align_right { "menu-panel right-0" } else { "menu-panel left-0" };
     let children = StoredValue::new(children);
     view! {
         <details class="menu relative inline-block" node_ref=root data-testid=(!test_id.is_empty()).then_some(test_id)

@@ -23,9 +23,7 @@ impl Offered {
 
     /// Offers `actions` (followed as they change) while the calling page is open.
     pub fn offer(actions: impl Fn() -> Vec<Action> + Send + Sync + 'static) {
-        let Some(Offered(offered)) = use_context::<Offered>() else {
-            return;
-        };
+        let Some(Offered(offered)) = use_context::<Offered>() else { return };
         Effect::new(move |_| offered.set(actions()));
         on_cleanup(move || {
             offered.try_set(Vec::new());
@@ -36,11 +34,7 @@ impl Offered {
 /// One line of the palette.
 #[derive(Clone)]
 enum Entry {
-    Go {
-        label: String,
-        hint: &'static str,
-        href: String,
-    },
+    Go { label: String, hint: &'static str, href: String },
     Do(Action),
 }
 
@@ -61,14 +55,7 @@ impl Entry {
 
 /// The pages `role` may open, as (name, address).
 fn pages(can_triage: bool, is_admin: bool) -> Vec<(&'static str, &'static str)> {
-    let mut pages = vec![
-        ("Issues", "/issues"),
-        ("New issue", "/issues/new"),
-        ("Dashboard", "/dashboard"),
-        ("Notifications", "/notifications"),
-        ("Profile", "/profile"),
-        ("Notification settings", "/settings/notifications"),
-    ];
+    let mut pages = vec![("Issues", "/issues"), ("New issue", "/issues/new"), ("Dashboard", "/dashboard"), ("Notifications", "/notifications"), ("Profile", "/profile"), ("Notification settings", "/settings/notifications")];
     if can_triage {
         pages.extend([("Tags", "/tags"), ("Templates", "/templates")]);
     }
@@ -81,10 +68,7 @@ fn pages(can_triage: bool, is_admin: bool) -> Vec<(&'static str, &'static str)> 
 /// Whether every word of `typed` is in `label`, in any letter case.
 fn matches(label: &str, typed: &str) -> bool {
     let label = label.to_lowercase();
-    typed
-        .to_lowercase()
-        .split_whitespace()
-        .all(|word| label.contains(word))
+    typed.to_lowercase().split_whitespace().all(|word| label.contains(word))
 }
 
 const LIST_ID: &str = "palette-options";
@@ -103,6 +87,12 @@ fn refocus() {
     }
 }
 
+/// Closes the palette and gives the focus back.
+fn close(open: RwSignal<bool>) {
+    open.set(false);
+    refocus();
+}
+
 /// The palette's keys, in every page's bundle; the dialog's code is loaded the first time it
 /// opens (a lazy chunk, with `cargo leptos --split`).
 #[component]
@@ -112,12 +102,9 @@ pub fn Palette() -> impl IntoView {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
             ev.prevent_default();
             if open.get_untracked() {
-                open.set(false);
-                refocus();
+                close(open);
             } else {
-                let focused = document().active_element().and_then(|e| {
-                    leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok()
-                });
+                let focused = document().active_element().and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok());
                 BEFORE.with(|before| *before.borrow_mut() = focused);
                 open.set(true);
             }
@@ -147,50 +134,22 @@ fn Dialog(open: RwSignal<bool>) -> impl IntoView {
     let entries = Signal::derive(move || {
         let text = typed.get();
         let user = auth.user.get().and_then(Result::ok).flatten();
-        let (can_triage, is_admin) = user
-            .as_ref()
-            .map_or((false, false), |u| (u.can_triage(), u.is_admin()));
+        let (can_triage, is_admin) = user.as_ref().map_or((false, false), |u| (u.can_triage(), u.is_admin()));
         let mut entries: Vec<Entry> = Vec::new();
         let number = text.trim().trim_start_matches('#');
         if !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) {
-            entries.push(Entry::Go {
-                label: format!("Open #{number}"),
-                hint: "Issue",
-                href: format!("/issues/{number}"),
-            });
+            entries.push(Entry::Go { label: format!("Open #{number}"), hint: "Issue", href: format!("/issues/{number}") });
         }
         if let Some(Offered(actions)) = offered {
-            entries.extend(
-                actions
-                    .get()
-                    .into_iter()
-                    .filter(|a| matches(&a.label, &text))
-                    .map(Entry::Do),
-            );
+            entries.extend(actions.get().into_iter().filter(|a| matches(&a.label, &text)).map(Entry::Do));
         }
-        entries.extend(found.get().into_iter().map(|(id, title)| Entry::Go {
-            label: format!("#{id} {title}"),
-            hint: "Issue",
-            href: format!("/issues/{id}"),
-        }));
-        entries.extend(
-            pages(can_triage, is_admin)
-                .into_iter()
-                .filter(|(name, _)| matches(name, &text))
-                .map(|(name, href)| Entry::Go {
-                    label: name.to_owned(),
-                    hint: "Page",
-                    href: href.to_owned(),
-                }),
-        );
+        entries.extend(found.get().into_iter().map(|(id, title)| Entry::Go { label: format!("#{id} {title}"), hint: "Issue", href: format!("/issues/{id}") }));
+        entries.extend(pages(can_triage, is_admin).into_iter().filter(|(name, _)| matches(name, &text)).map(|(name, href)| Entry::Go { label: name.to_owned(), hint: "Page", href: href.to_owned() }));
         entries.truncate(12);
         entries
     });
 
-    let close = move || {
-        open.set(false);
-        refocus();
-    };
+    let close = move || close(open);
     // Opened: the focus goes to the search field once it is on the page.
     request_animation_frame(move || {
         if let Some(input) = input.get_untracked() {
@@ -206,35 +165,18 @@ fn Dialog(open: RwSignal<bool>) -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let page = crate::issues::api::list_issues(IssueFilter {
-                q: Some(words),
-                ..IssueFilter::default()
-            })
-            .await;
+            let page = crate::issues::api::list_issues(IssueFilter { q: Some(words), ..IssueFilter::default() }).await;
             // The palette may be closed, or a newer search sent, by the time the answer comes.
             if asked.try_get_value() == Some(id) {
-                found.try_set(
-                    page.map(|p| {
-                        p.items
-                            .into_iter()
-                            .take(6)
-                            .map(|i| (i.id, i.title))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                );
+                found.try_set(page.map(|p| p.items.into_iter().take(6).map(|i| (i.id, i.title)).collect()).unwrap_or_default());
             }
         });
     };
     let choose = move |index: usize| {
-        let Some(entry) = entries.with_untracked(|e| e.get(index).cloned()) else {
-            return;
-        };
+        let Some(entry) = entries.with_untracked(|e| e.get(index).cloned()) else { return };
         open.set(false);
         match entry {
-            Entry::Go { href, .. } => {
-                navigate.with_value(|navigate| navigate(&href, Default::default()))
-            }
+            Entry::Go { href, .. } => navigate.with_value(|navigate| navigate(&href, Default::default())),
             Entry::Do(action) => {
                 refocus();
                 action.run.run(());

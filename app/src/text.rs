@@ -46,9 +46,7 @@ pub fn trimmed(text: &str) -> &str {
 /// The first control character in a multi-line text (markdown) that no stored text may hold:
 /// any but tab, line feed and carriage return. Said in the error as `U+001B`.
 pub fn stray_control(text: &str) -> Option<String> {
-    text.chars()
-        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        .map(|c| format!("U+{:04X}", c as u32))
+    text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')).map(|c| format!("U+{:04X}", c as u32))
 }
 
 /// Search and filter text: trimmed, without control characters (which no stored text holds
@@ -82,16 +80,7 @@ mod tests {
 
     #[test]
     fn text_of_only_invisible_characters_is_blank() {
-        for text in [
-            "",
-            " ",
-            "\u{200B}",
-            "\u{200C}\u{200D}",
-            "\u{2060}",
-            "\u{FEFF}",
-            " \u{200B}\t\u{3164} ",
-            "\u{00A0}\u{2007}",
-        ] {
+        for text in ["", " ", "\u{200B}", "\u{200C}\u{200D}", "\u{2060}", "\u{FEFF}", " \u{200B}\t\u{3164} ", "\u{00A0}\u{2007}"] {
             assert!(is_blank(text), "{text:?}");
             assert_eq!(trimmed(text), "", "{text:?}");
         }
@@ -99,11 +88,7 @@ mod tests {
             assert!(!is_blank(text), "{text:?}");
         }
         assert_eq!(trimmed("\u{FEFF} Export fails\u{200B} "), "Export fails");
-        assert_eq!(
-            trimmed("a\u{200D}b"),
-            "a\u{200D}b",
-            "joiners inside a word stay"
-        );
+        assert_eq!(trimmed("a\u{200D}b"), "a\u{200D}b", "joiners inside a word stay");
     }
 
     #[test]
@@ -117,11 +102,7 @@ mod tests {
     fn stored_text_is_composed() {
         assert_eq!(stored("Cafe\u{301}"), "Café");
         assert_eq!(stored("Café"), "Café");
-        assert_eq!(
-            stored("Ａ"),
-            "Ａ",
-            "compatibility forms are kept (NFC, not NFKC)"
-        );
+        assert_eq!(stored("Ａ"), "Ａ", "compatibility forms are kept (NFC, not NFKC)");
     }
 
     /// Text as people paste it: letters, combining marks, Hangul jamo, composed and singleton

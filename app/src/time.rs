@@ -8,13 +8,7 @@ use leptos::prelude::*;
 pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let seconds = (now - at).num_seconds();
     let (ahead, seconds) = (seconds < 0, seconds.unsigned_abs());
-    let phrase = |n: u64, unit: &str| {
-        if ahead {
-            format!("in {n} {unit}")
-        } else {
-            format!("{n} {unit} ago")
-        }
-    };
+    let phrase = |n: u64, unit: &str| if ahead { format!("in {n} {unit}") } else { format!("{n} {unit} ago") };
     let plural = |n: u64, one: &str, many: &str| phrase(n, if n == 1 { one } else { many });
     match seconds {
         0..45 => "just now".to_owned(),
@@ -45,10 +39,7 @@ impl Clock {
         let now = RwSignal::new(Utc::now());
         #[cfg(feature = "hydrate")]
         {
-            let handle = set_interval_with_handle(
-                move || now.set(Utc::now()),
-                std::time::Duration::from_secs(30),
-            );
+            let handle = set_interval_with_handle(move || now.set(Utc::now()), std::time::Duration::from_secs(30));
             if let Ok(handle) = handle {
                 on_cleanup(move || handle.clear());
             }
@@ -82,9 +73,7 @@ mod tests {
     use chrono::TimeDelta;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
     }
 
     #[test]

@@ -26,12 +26,9 @@ enum DailyStats {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let mut table = Table::create();
-        table.table(DailyStats::Table).col(
-            ColumnDef::new(DailyStats::Day)
-                .date()
-                .not_null()
-                .primary_key(),
-        );
+        table
+            .table(DailyStats::Table)
+            .col(ColumnDef::new(DailyStats::Day).date().not_null().primary_key());
         for count in [
             DailyStats::Open,
             DailyStats::Triaged,
@@ -46,17 +43,11 @@ impl MigrationTrait for Migration {
         ] {
             table.col(ColumnDef::new(count).big_integer().not_null().default(0));
         }
-        table.col(
-            ColumnDef::new(DailyStats::ComputedAt)
-                .timestamp_with_time_zone()
-                .not_null(),
-        );
+        table.col(ColumnDef::new(DailyStats::ComputedAt).timestamp_with_time_zone().not_null());
         manager.create_table(table.to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(DailyStats::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(DailyStats::Table).to_owned()).await
     }
 }

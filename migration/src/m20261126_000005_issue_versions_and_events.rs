@@ -39,12 +39,7 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Issues::Table)
                     // Bumped by every update, so a stale edit is caught instead of overwriting.
-                    .add_column(
-                        ColumnDef::new(Issues::Version)
-                            .big_integer()
-                            .not_null()
-                            .default(1),
-                    )
+                    .add_column(ColumnDef::new(Issues::Version).big_integer().not_null().default(1))
                     .to_owned(),
             )
             .await?;
@@ -52,11 +47,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Issues::Table)
-                    .add_column(
-                        ColumnDef::new(Issues::DeletedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .add_column(ColumnDef::new(Issues::DeletedAt).timestamp_with_time_zone().null())
                     .to_owned(),
             )
             .await?;
@@ -64,31 +55,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(IssueEvents::Table)
-                    .col(
-                        ColumnDef::new(IssueEvents::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueEvents::IssueId)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueEvents::ActorId)
-                            .big_integer()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(IssueEvents::Id).big_integer().not_null().auto_increment().primary_key())
+                    .col(ColumnDef::new(IssueEvents::IssueId).big_integer().not_null())
+                    .col(ColumnDef::new(IssueEvents::ActorId).big_integer().not_null())
                     .col(ColumnDef::new(IssueEvents::Kind).string_len(32).not_null())
                     .col(ColumnDef::new(IssueEvents::FromValue).text().null())
                     .col(ColumnDef::new(IssueEvents::ToValue).text().null())
-                    .col(
-                        ColumnDef::new(IssueEvents::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(IssueEvents::CreatedAt).timestamp_with_time_zone().not_null())
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_issue_events_issue")
@@ -119,18 +92,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(IssueEvents::Table).to_owned())
-            .await?;
+        manager.drop_table(Table::drop().table(IssueEvents::Table).to_owned()).await?;
         for column in [Issues::DeletedAt, Issues::Version] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Issues::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
+            manager.alter_table(Table::alter().table(Issues::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())
     }

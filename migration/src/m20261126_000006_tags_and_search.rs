@@ -29,13 +29,10 @@ enum IssueTags {
 }
 
 /// The colours a tag may have; the UI maps each to a fixed palette.
-const COLOURS: &[&str] = &[
-    "GRAY", "RED", "ORANGE", "AMBER", "GREEN", "TEAL", "SKY", "BLUE", "VIOLET", "PINK",
-];
+const COLOURS: &[&str] = &["GRAY", "RED", "ORANGE", "AMBER", "GREEN", "TEAL", "SKY", "BLUE", "VIOLET", "PINK"];
 
 /// The rank of a severity, so "most severe first" walks an index instead of sorting on a CASE.
-const SEVERITY_RANK: &str =
-    "CASE severity WHEN 'CRITICAL' THEN 4 WHEN 'HIGH' THEN 3 WHEN 'MEDIUM' THEN 2 ELSE 1 END";
+const SEVERITY_RANK: &str = "CASE severity WHEN 'CRITICAL' THEN 4 WHEN 'HIGH' THEN 3 WHEN 'MEDIUM' THEN 2 ELSE 1 END";
 
 /// Full-text search on SQLite: an FTS5 index over title and description, kept in step by triggers.
 const SQLITE_SEARCH_UP: &[&str] = &[
@@ -70,42 +67,15 @@ const POSTGRES_SEARCH_UP: &[&str] = &[
 /// deleted rows. Each ends in the id, so keyset pagination walks the index instead of sorting.
 /// (the index it replaces, the new name, its columns)
 const LIST_INDEXES: &[(&str, &str, &str)] = &[
-    (
-        "idx_issues_created",
-        "idx_live_issues_created",
-        "created_at, id",
-    ),
-    (
-        "idx_issues_updated",
-        "idx_live_issues_updated",
-        "updated_at, id",
-    ),
-    (
-        "idx_issues_status_created",
-        "idx_live_issues_status_created",
-        "status, created_at, id",
-    ),
-    (
-        "idx_issues_severity_created",
-        "idx_live_issues_severity_created",
-        "severity, created_at, id",
-    ),
-    (
-        "idx_issues_reporter_created",
-        "idx_live_issues_reporter_created",
-        "reporter_id, created_at, id",
-    ),
-    (
-        "",
-        "idx_live_issues_rank_created",
-        "severity_rank, created_at, id",
-    ),
+    ("idx_issues_created", "idx_live_issues_created", "created_at, id"),
+    ("idx_issues_updated", "idx_live_issues_updated", "updated_at, id"),
+    ("idx_issues_status_created", "idx_live_issues_status_created", "status, created_at, id"),
+    ("idx_issues_severity_created", "idx_live_issues_severity_created", "severity, created_at, id"),
+    ("idx_issues_reporter_created", "idx_live_issues_reporter_created", "reporter_id, created_at, id"),
+    ("", "idx_live_issues_rank_created", "severity_rank, created_at, id"),
 ];
 
-const POSTGRES_SEARCH_DOWN: &[&str] = &[
-    "DROP INDEX IF EXISTS idx_issues_search",
-    "ALTER TABLE issues DROP COLUMN IF EXISTS search",
-];
+const POSTGRES_SEARCH_DOWN: &[&str] = &["DROP INDEX IF EXISTS idx_issues_search", "ALTER TABLE issues DROP COLUMN IF EXISTS search"];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -114,31 +84,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Tags::Table)
-                    .col(
-                        ColumnDef::new(Tags::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(Tags::Id).big_integer().not_null().auto_increment().primary_key())
                     .col(ColumnDef::new(Tags::Name).string_len(32).not_null())
-                    .col(
-                        ColumnDef::new(Tags::NameKey)
-                            .string_len(32)
-                            .not_null()
-                            .unique_key(),
-                    )
-                    .col(
-                        ColumnDef::new(Tags::Colour)
-                            .string_len(16)
-                            .not_null()
-                            .check(crate::one_of(Tags::Colour, COLOURS)),
-                    )
-                    .col(
-                        ColumnDef::new(Tags::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(Tags::NameKey).string_len(32).not_null().unique_key())
+                    .col(ColumnDef::new(Tags::Colour).string_len(16).not_null().check(crate::one_of(Tags::Colour, COLOURS)))
+                    .col(ColumnDef::new(Tags::CreatedAt).timestamp_with_time_zone().not_null())
                     .to_owned(),
             )
             .await?;
@@ -148,11 +98,7 @@ impl MigrationTrait for Migration {
                     .table(IssueTags::Table)
                     .col(ColumnDef::new(IssueTags::IssueId).big_integer().not_null())
                     .col(ColumnDef::new(IssueTags::TagId).big_integer().not_null())
-                    .primary_key(
-                        Index::create()
-                            .col(IssueTags::IssueId)
-                            .col(IssueTags::TagId),
-                    )
+                    .primary_key(Index::create().col(IssueTags::IssueId).col(IssueTags::TagId))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_issue_tags_issue")
@@ -173,37 +119,19 @@ impl MigrationTrait for Migration {
         // The tag filter starts from the tag.
         manager
             .create_index(
-                Index::create()
-                    .name("idx_issue_tags_tag")
-                    .table(IssueTags::Table)
-                    .col(IssueTags::TagId)
-                    .col(IssueTags::IssueId)
-                    .to_owned(),
+                Index::create().name("idx_issue_tags_tag").table(IssueTags::Table).col(IssueTags::TagId).col(IssueTags::IssueId).to_owned(),
             )
             .await?;
 
         let db = manager.get_connection();
         let (rank, search) = match manager.get_database_backend() {
             // SQLite can only add a virtual generated column; it can still be indexed.
-            DatabaseBackend::Sqlite => (
-                format!(
-                    "ALTER TABLE issues ADD COLUMN severity_rank INTEGER GENERATED ALWAYS AS ({SEVERITY_RANK}) VIRTUAL"
-                ),
-                SQLITE_SEARCH_UP,
-            ),
-            _ => (
-                format!(
-                    "ALTER TABLE issues ADD COLUMN severity_rank SMALLINT GENERATED ALWAYS AS ({SEVERITY_RANK}) STORED"
-                ),
-                POSTGRES_SEARCH_UP,
-            ),
+            DatabaseBackend::Sqlite => (format!("ALTER TABLE issues ADD COLUMN severity_rank INTEGER GENERATED ALWAYS AS ({SEVERITY_RANK}) VIRTUAL"), SQLITE_SEARCH_UP),
+            _ => (format!("ALTER TABLE issues ADD COLUMN severity_rank SMALLINT GENERATED ALWAYS AS ({SEVERITY_RANK}) STORED"), POSTGRES_SEARCH_UP),
         };
         db.execute_unprepared(&rank).await?;
         for (old, new, columns) in LIST_INDEXES {
-            db.execute_unprepared(&format!(
-                "CREATE INDEX {new} ON issues ({columns}) WHERE deleted_at IS NULL"
-            ))
-            .await?;
+            db.execute_unprepared(&format!("CREATE INDEX {new} ON issues ({columns}) WHERE deleted_at IS NULL")).await?;
             if !old.is_empty() {
                 db.execute_unprepared(&format!("DROP INDEX {old}")).await?;
             }
@@ -225,23 +153,16 @@ impl MigrationTrait for Migration {
         for statement in search {
             db.execute_unprepared(statement).await?;
         }
-        db.execute_unprepared("DROP INDEX IF EXISTS idx_issues_deleted")
-            .await?;
+        db.execute_unprepared("DROP INDEX IF EXISTS idx_issues_deleted").await?;
         for (old, new, columns) in LIST_INDEXES {
             if !old.is_empty() {
-                db.execute_unprepared(&format!("CREATE INDEX {old} ON issues ({columns})"))
-                    .await?;
+                db.execute_unprepared(&format!("CREATE INDEX {old} ON issues ({columns})")).await?;
             }
             db.execute_unprepared(&format!("DROP INDEX {new}")).await?;
         }
-        db.execute_unprepared("ALTER TABLE issues DROP COLUMN severity_rank")
-            .await?;
-        manager
-            .drop_table(Table::drop().table(IssueTags::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(Tags::Table).to_owned())
-            .await?;
+        db.execute_unprepared("ALTER TABLE issues DROP COLUMN severity_rank").await?;
+        manager.drop_table(Table::drop().table(IssueTags::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(Tags::Table).to_owned()).await?;
         Ok(())
     }
 }

@@ -37,17 +37,8 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AuditLog::Table)
-                    .col(
-                        ColumnDef::new(AuditLog::Seq)
-                            .big_integer()
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(AuditLog::At)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AuditLog::Seq).big_integer().not_null().primary_key())
+                    .col(ColumnDef::new(AuditLog::At).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(AuditLog::ActorId).big_integer().null())
                     .col(ColumnDef::new(AuditLog::ActorEmail).string_len(320).null())
                     .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
@@ -59,32 +50,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, column) in [
-            ("idx_audit_log_at", AuditLog::At),
-            ("idx_audit_log_action", AuditLog::Action),
-            ("idx_audit_log_actor", AuditLog::ActorEmail),
-        ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(AuditLog::Table)
-                        .col(column)
-                        .col(AuditLog::Seq)
-                        .to_owned(),
-                )
-                .await?;
+        for (name, column) in [("idx_audit_log_at", AuditLog::At), ("idx_audit_log_action", AuditLog::Action), ("idx_audit_log_actor", AuditLog::ActorEmail)] {
+            manager.create_index(Index::create().name(name).table(AuditLog::Table).col(column).col(AuditLog::Seq).to_owned()).await?;
         }
         manager
             .create_table(
                 Table::create()
                     .table(AuditHead::Table)
-                    .col(
-                        ColumnDef::new(AuditHead::Id)
-                            .integer()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(AuditHead::Id).integer().not_null().primary_key())
                     .col(ColumnDef::new(AuditHead::Seq).big_integer().not_null())
                     .col(ColumnDef::new(AuditHead::Hash).string_len(64).not_null())
                     .to_owned(),
@@ -99,11 +72,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(AuditHead::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(AuditLog::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(AuditHead::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(AuditLog::Table).to_owned()).await
     }
 }

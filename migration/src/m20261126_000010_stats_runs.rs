@@ -44,36 +44,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StatsRuns::Table)
-                    .col(
-                        ColumnDef::new(StatsRuns::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsRuns::Tick)
-                            .big_integer()
-                            .null()
-                            .unique_key(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsRuns::Trigger)
-                            .string_len(16)
-                            .not_null()
-                            .check(crate::one_of(StatsRuns::Trigger, &["schedule", "manual"])),
-                    )
+                    .col(ColumnDef::new(StatsRuns::Id).big_integer().not_null().auto_increment().primary_key())
+                    .col(ColumnDef::new(StatsRuns::Tick).big_integer().null().unique_key())
+                    .col(ColumnDef::new(StatsRuns::Trigger).string_len(16).not_null().check(crate::one_of(StatsRuns::Trigger, &["schedule", "manual"])))
                     .col(ColumnDef::new(StatsRuns::ActorId).big_integer().null())
-                    .col(
-                        ColumnDef::new(StatsRuns::StartedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsRuns::DurationMs)
-                            .big_integer()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(StatsRuns::StartedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(StatsRuns::DurationMs).big_integer().not_null())
                     .col(ColumnDef::new(StatsRuns::Days).big_integer().not_null())
                     .to_owned(),
             )
@@ -82,67 +58,24 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(StatsMedians::Table)
-                    .col(
-                        ColumnDef::new(StatsMedians::Severity)
-                            .string_len(16)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsMedians::Triaged)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsMedians::TriageSeconds)
-                            .big_integer()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsMedians::Resolved)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsMedians::ResolveSeconds)
-                            .big_integer()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(StatsMedians::ComputedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(StatsMedians::Severity).string_len(16).not_null().primary_key())
+                    .col(ColumnDef::new(StatsMedians::Triaged).big_integer().not_null())
+                    .col(ColumnDef::new(StatsMedians::TriageSeconds).big_integer().null())
+                    .col(ColumnDef::new(StatsMedians::Resolved).big_integer().not_null())
+                    .col(ColumnDef::new(StatsMedians::ResolveSeconds).big_integer().null())
+                    .col(ColumnDef::new(StatsMedians::ComputedAt).timestamp_with_time_zone().not_null())
                     .to_owned(),
             )
             .await?;
         // The job reads the status and severity changes of every issue.
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_issue_events_kind_created")
-                    .table(IssueEvents::Table)
-                    .col(IssueEvents::Kind)
-                    .col(IssueEvents::CreatedAt)
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("idx_issue_events_kind_created").table(IssueEvents::Table).col(IssueEvents::Kind).col(IssueEvents::CreatedAt).to_owned())
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("idx_issue_events_kind_created")
-                    .table(IssueEvents::Table)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_table(Table::drop().table(StatsMedians::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(StatsRuns::Table).to_owned())
-            .await
+        manager.drop_index(Index::drop().name("idx_issue_events_kind_created").table(IssueEvents::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(StatsMedians::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(StatsRuns::Table).to_owned()).await
     }
 }

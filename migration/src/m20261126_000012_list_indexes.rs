@@ -8,15 +8,9 @@ pub struct Migration;
 /// matching issue) and the total is counted from the index alone. Found by the benchmark: at
 /// 100k issues the list of open issues by severity sorted ~40k rows per page on SQLite.
 const INDEXES: &[(&str, &str)] = &[
-    (
-        "idx_live_issues_status_rank",
-        "status, severity_rank, created_at, id",
-    ),
+    ("idx_live_issues_status_rank", "status, severity_rank, created_at, id"),
     ("idx_live_issues_status_updated", "status, updated_at, id"),
-    (
-        "idx_live_issues_status_severity",
-        "status, severity, created_at, id",
-    ),
+    ("idx_live_issues_status_severity", "status, severity, created_at, id"),
 ];
 
 #[async_trait::async_trait]
@@ -24,10 +18,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         for (name, columns) in INDEXES {
-            db.execute_unprepared(&format!(
-                "CREATE INDEX {name} ON issues ({columns}) WHERE deleted_at IS NULL"
-            ))
-            .await?;
+            db.execute_unprepared(&format!("CREATE INDEX {name} ON issues ({columns}) WHERE deleted_at IS NULL")).await?;
         }
         Ok(())
     }

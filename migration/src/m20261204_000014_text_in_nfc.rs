@@ -37,11 +37,7 @@ struct Row {
 }
 
 /// Rewrites `column` of `table` in NFC, batch by batch in id order, touching changed rows only.
-async fn normalize_column(
-    db: &impl ConnectionTrait,
-    table: &str,
-    column: &str,
-) -> Result<u64, DbErr> {
+async fn normalize_column(db: &impl ConnectionTrait, table: &str, column: &str) -> Result<u64, DbErr> {
     let (table, column) = (Alias::new(table), Alias::new(column));
     let backend = db.get_database_backend();
     let mut after = 0_i64;
@@ -55,12 +51,8 @@ async fn normalize_column(
             .order_by(Alias::new("id"), Order::Asc)
             .limit(BATCH)
             .to_owned();
-        let rows = Row::find_by_statement(backend.build(&select))
-            .all(db)
-            .await?;
-        let Some(last) = rows.last() else {
-            return Ok(changed);
-        };
+        let rows = Row::find_by_statement(backend.build(&select)).all(db).await?;
+        let Some(last) = rows.last() else { return Ok(changed) };
         after = last.id;
         for row in rows {
             if let Some(normal) = nfc(&row.text) {
@@ -99,34 +91,22 @@ pub async fn colliding_tags(db: &impl ConnectionTrait) -> Result<Vec<TagCollisio
 }
 
 /// The tags to rewrite (id, name, key) and the ones that would collide.
-async fn plan_tags(
-    db: &impl ConnectionTrait,
-) -> Result<(Vec<(i64, String, String)>, Vec<TagCollision>), DbErr> {
+async fn plan_tags(db: &impl ConnectionTrait) -> Result<(Vec<(i64, String, String)>, Vec<TagCollision>), DbErr> {
     let select = Query::select()
         .columns([Alias::new("id"), Alias::new("name"), Alias::new("name_key")])
         .from(Alias::new("tags"))
         .order_by(Alias::new("id"), Order::Asc)
         .to_owned();
     // Tag lists are short (a team keeps dozens), so they are read at once.
-    let tags = TagRow::find_by_statement(db.get_database_backend().build(&select))
-        .all(db)
-        .await?;
-    let mut holder: HashMap<String, (i64, String)> = tags
-        .iter()
-        .map(|t| (t.name_key.clone(), (t.id, t.name.clone())))
-        .collect();
+    let tags = TagRow::find_by_statement(db.get_database_backend().build(&select)).all(db).await?;
+    let mut holder: HashMap<String, (i64, String)> = tags.iter().map(|t| (t.name_key.clone(), (t.id, t.name.clone()))).collect();
     let (mut rewrites, mut collisions) = (Vec::new(), Vec::new());
     for tag in &tags {
         let Some(name) = nfc(&tag.name) else { continue };
         let key = name.to_lowercase();
         match holder.get(&key) {
             Some((other_id, other_name)) if *other_id != tag.id => {
-                collisions.push(TagCollision {
-                    id: tag.id,
-                    name: tag.name.clone(),
-                    other_id: *other_id,
-                    other_name: other_name.clone(),
-                });
+                collisions.push(TagCollision { id: tag.id, name: tag.name.clone(), other_id: *other_id, other_name: other_name.clone() });
             }
             _ => {
                 holder.remove(&tag.name_key);
@@ -142,12 +122,7 @@ async fn plan_tags(
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
-        for (table, column) in [
-            ("issues", "title"),
-            ("issues", "description"),
-            ("comments", "body"),
-            ("users", "display_name"),
-        ] {
+        for (table, column) in [("issues", "title"), ("issues", "description"), ("comments", "body"), ("users", "display_name")] {
             let changed = normalize_column(db, table, column).await?;
             if changed > 0 {
                 tracing::info!(table, column, rows = changed, "text normalized to NFC");
@@ -157,10 +132,7 @@ impl MigrationTrait for Migration {
         for (id, name, key) in rewrites {
             let update = Query::update()
                 .table(Alias::new("tags"))
-                .values([
-                    (Alias::new("name"), name.into()),
-                    (Alias::new("name_key"), key.into()),
-                ])
+                .values([(Alias::new("name"), name.into()), (Alias::new("name_key"), key.into())])
                 .and_where(Expr::col(Alias::new("id")).eq(id))
                 .to_owned();
             db.execute(&update).await?;

@@ -19,24 +19,10 @@ enum MailOutbox {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(MailOutbox::Table)
-                    .add_column(ColumnDef::new(MailOutbox::IssueId).big_integer().null())
-                    .to_owned(),
-            )
-            .await
+        manager.alter_table(Table::alter().table(MailOutbox::Table).add_column(ColumnDef::new(MailOutbox::IssueId).big_integer().null()).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(MailOutbox::Table)
-                    .drop_column(MailOutbox::IssueId)
-                    .to_owned(),
-            )
-            .await
+        manager.alter_table(Table::alter().table(MailOutbox::Table).drop_column(MailOutbox::IssueId).to_owned()).await
     }
 }

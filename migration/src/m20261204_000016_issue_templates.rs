@@ -57,56 +57,16 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(IssueTemplates::Table)
-                    .col(
-                        ColumnDef::new(IssueTemplates::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplates::Slug)
-                            .string_len(64)
-                            .not_null()
-                            .unique_key(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplates::Name)
-                            .string_len(64)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplates::About)
-                            .string_len(160)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplates::Severity)
-                            .string_len(16)
-                            .not_null()
-                            .check(crate::one_of(IssueTemplates::Severity, SEVERITIES)),
-                    )
+                    .col(ColumnDef::new(IssueTemplates::Id).big_integer().not_null().auto_increment().primary_key())
+                    .col(ColumnDef::new(IssueTemplates::Slug).string_len(64).not_null().unique_key())
+                    .col(ColumnDef::new(IssueTemplates::Name).string_len(64).not_null())
+                    .col(ColumnDef::new(IssueTemplates::About).string_len(160).not_null())
+                    .col(ColumnDef::new(IssueTemplates::Severity).string_len(16).not_null().check(crate::one_of(IssueTemplates::Severity, SEVERITIES)))
                     .col(ColumnDef::new(IssueTemplates::Body).text().not_null())
-                    .col(
-                        ColumnDef::new(IssueTemplates::Position)
-                            .integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplates::ArchivedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplates::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplates::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(IssueTemplates::Position).integer().not_null())
+                    .col(ColumnDef::new(IssueTemplates::ArchivedAt).timestamp_with_time_zone().null())
+                    .col(ColumnDef::new(IssueTemplates::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(IssueTemplates::UpdatedAt).timestamp_with_time_zone().not_null())
                     .to_owned(),
             )
             .await?;
@@ -114,21 +74,9 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(IssueTemplateTags::Table)
-                    .col(
-                        ColumnDef::new(IssueTemplateTags::TemplateId)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(IssueTemplateTags::TagId)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .primary_key(
-                        Index::create()
-                            .col(IssueTemplateTags::TemplateId)
-                            .col(IssueTemplateTags::TagId),
-                    )
+                    .col(ColumnDef::new(IssueTemplateTags::TemplateId).big_integer().not_null())
+                    .col(ColumnDef::new(IssueTemplateTags::TagId).big_integer().not_null())
+                    .primary_key(Index::create().col(IssueTemplateTags::TemplateId).col(IssueTemplateTags::TagId))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_issue_template_tags_template")
@@ -147,30 +95,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // Templates are archived, never deleted, so the id an issue keeps always names one.
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Issues::Table)
-                    .add_column(ColumnDef::new(Issues::TemplateId).big_integer().null())
-                    .to_owned(),
-            )
-            .await
+        manager.alter_table(Table::alter().table(Issues::Table).add_column(ColumnDef::new(Issues::TemplateId).big_integer().null()).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Issues::Table)
-                    .drop_column(Issues::TemplateId)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_table(Table::drop().table(IssueTemplateTags::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(IssueTemplates::Table).to_owned())
-            .await
+        manager.alter_table(Table::alter().table(Issues::Table).drop_column(Issues::TemplateId).to_owned()).await?;
+        manager.drop_table(Table::drop().table(IssueTemplateTags::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(IssueTemplates::Table).to_owned()).await
     }
 }

@@ -37,27 +37,13 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(SavedViews::Table)
-                    .col(
-                        ColumnDef::new(SavedViews::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(SavedViews::Id).big_integer().not_null().auto_increment().primary_key())
                     .col(ColumnDef::new(SavedViews::OwnerId).big_integer().not_null())
                     .col(ColumnDef::new(SavedViews::Name).string_len(64).not_null())
-                    .col(
-                        ColumnDef::new(SavedViews::NameKey)
-                            .string_len(64)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(SavedViews::NameKey).string_len(64).not_null())
                     .col(ColumnDef::new(SavedViews::Query).string_len(256).not_null())
                     .col(ColumnDef::new(SavedViews::Shared).boolean().not_null())
-                    .col(
-                        ColumnDef::new(SavedViews::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(SavedViews::CreatedAt).timestamp_with_time_zone().not_null())
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_saved_views_owner")
@@ -69,31 +55,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_saved_views_owner_name")
-                    .table(SavedViews::Table)
-                    .col(SavedViews::OwnerId)
-                    .col(SavedViews::NameKey)
-                    .unique()
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("idx_saved_views_owner_name").table(SavedViews::Table).col(SavedViews::OwnerId).col(SavedViews::NameKey).unique().to_owned())
             .await?;
         // The shared ones are read by everyone, on every list page.
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_saved_views_shared")
-                    .table(SavedViews::Table)
-                    .col(SavedViews::Shared)
-                    .to_owned(),
-            )
-            .await
+        manager.create_index(Index::create().name("idx_saved_views_shared").table(SavedViews::Table).col(SavedViews::Shared).to_owned()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(SavedViews::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(SavedViews::Table).to_owned()).await
     }
 }

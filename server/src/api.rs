@@ -36,15 +36,7 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()));
     }
 }
 
@@ -73,9 +65,5 @@ pub fn api() -> Api {
         .split_for_parts();
     let (uploads, upload_doc) = app::attachments::rest::upload_routes().split_for_parts();
     doc.merge(upload_doc);
-    Api {
-        routes,
-        uploads,
-        doc,
-    }
+    Api { routes, uploads, doc }
 }

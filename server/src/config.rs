@@ -80,6 +80,7 @@ pub struct Config {
     pub mail_timing: MailTiming,
 }
 
+
 /// An S3-compatible bucket (AWS, MinIO, Garage, ...).
 #[derive(Debug, Clone)]
 pub struct S3Config {
@@ -121,16 +122,12 @@ pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 10 * 1024 * 1024;
 impl Config {
     /// The address users reach the site at: PUBLIC_URL, else the listen address.
     pub fn base_url(&self) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.bind_addr))
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind_addr))
     }
 
     /// Whether users reach the site over HTTPS.
     pub fn secure(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|url| url.starts_with("https://"))
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
     }
 }
 
@@ -143,10 +140,7 @@ pub struct ConfigError {
 }
 
 fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError {
-        setting,
-        reason: reason.into(),
-    }
+    ConfigError { setting, reason: reason.into() }
 }
 
 /// The shortest secret key accepted, in characters.
@@ -160,9 +154,7 @@ fn given(value: &Option<String>) -> Option<&str> {
 
 /// A secret that was given and is not blank.
 fn given_secret(value: &Option<SecretString>) -> Option<&SecretString> {
-    value
-        .as_ref()
-        .filter(|v| !v.expose_secret().trim().is_empty())
+    value.as_ref().filter(|v| !v.expose_secret().trim().is_empty())
 }
 
 /// `raw` as a number accepted by `fits`, or `None`.
@@ -182,215 +174,98 @@ impl Config {
         let mode = match given(&args.app_env).map(str::to_ascii_lowercase).as_deref() {
             None | Some("development" | "dev") => Mode::Development,
             Some("production" | "prod") => Mode::Production,
-            Some(other) => {
-                return Err(invalid(
-                    "APP_ENV",
-                    format!("'{other}' is neither 'development' nor 'production'"),
-                ));
-            }
+            Some(other) => return Err(invalid("APP_ENV", format!("'{other}' is neither 'development' nor 'production'"))),
         };
         let data_dir = PathBuf::from(given(&args.data_dir).unwrap_or("data"));
         ensure_writable(&data_dir)?;
         let database_url = match given_secret(&args.database_url) {
             Some(url) => check_database_url(url.clone())?,
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("tracker.db").display()
-            )
-            .into(),
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("tracker.db").display()).into(),
         };
         let secret_key = match (given_secret(&args.secret_key), mode) {
             (Some(key), _) if key.expose_secret().chars().count() < MIN_SECRET_LEN => {
-                return Err(invalid(
-                    "SECRET_KEY",
-                    format!("must be at least {MIN_SECRET_LEN} characters"),
-                ));
+                return Err(invalid("SECRET_KEY", format!("must be at least {MIN_SECRET_LEN} characters")));
             }
             (Some(key), _) => key.clone(),
             (None, Mode::Production) => {
-                return Err(invalid(
-                    "SECRET_KEY",
-                    format!(
-                        "is required in production (at least {MIN_SECRET_LEN} random characters)"
-                    ),
-                ));
+                return Err(invalid("SECRET_KEY", format!("is required in production (at least {MIN_SECRET_LEN} random characters)")));
             }
             (None, Mode::Development) => development_secret(&data_dir)?,
         };
         let bind_addr = match given(&args.bind_addr).or(given(&args.leptos_site_addr)) {
-            Some(addr) => addr.parse().map_err(|_| {
-                invalid(
-                    "BIND_ADDR",
-                    format!("'{addr}' is not an address like 127.0.0.1:3000"),
-                )
-            })?,
+            Some(addr) => addr
+                .parse()
+                .map_err(|_| invalid("BIND_ADDR", format!("'{addr}' is not an address like 127.0.0.1:3000")))?,
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
-        let log_level = given(&args.log_level)
-            .or(given(&args.rust_log))
-            .unwrap_or("info")
-            .to_owned();
-        tracing_subscriber::EnvFilter::try_new(&log_level).map_err(|e| {
-            invalid(
-                "LOG_LEVEL",
-                format!("'{log_level}' is not a log filter ({e})"),
-            )
-        })?;
+        let log_level = given(&args.log_level).or(given(&args.rust_log)).unwrap_or("info").to_owned();
+        tracing_subscriber::EnvFilter::try_new(&log_level)
+            .map_err(|e| invalid("LOG_LEVEL", format!("'{log_level}' is not a log filter ({e})")))?;
         let log_format = match given(&args.log_format) {
             Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
             None if mode == Mode::Production => LogFormat::Json,
             None => LogFormat::Pretty,
-            Some(other) => {
-                return Err(invalid(
-                    "LOG_FORMAT",
-                    format!("'{other}' is neither 'json' nor 'pretty'"),
-                ));
-            }
+            Some(other) => return Err(invalid("LOG_FORMAT", format!("'{other}' is neither 'json' nor 'pretty'"))),
         };
         let site_root = PathBuf::from(given(&args.leptos_site_root).unwrap_or("target/site"));
         let public_url = match given(&args.public_url) {
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-                Some(url.trim_end_matches('/').to_owned())
-            }
-            Some(url) => {
-                return Err(invalid(
-                    "PUBLIC_URL",
-                    format!("'{url}' must start with https:// or http://"),
-                ));
-            }
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => Some(url.trim_end_matches('/').to_owned()),
+            Some(url) => return Err(invalid("PUBLIC_URL", format!("'{url}' must start with https:// or http://"))),
             None => None,
         };
         let admin_email = given(&args.admin_email).map(|e| e.trim().to_lowercase());
         let trust_forwarded_for = match given(&args.trust_forwarded_for) {
             None | Some("false" | "0" | "no") => false,
             Some("true" | "1" | "yes") => true,
-            Some(other) => {
-                return Err(invalid(
-                    "TRUST_FORWARDED_FOR",
-                    format!("'{other}' is neither true nor false"),
-                ));
-            }
+            Some(other) => return Err(invalid("TRUST_FORWARDED_FOR", format!("'{other}' is neither true nor false"))),
         };
-        let oidc = match (
-            given(&args.oidc_client_id),
-            given_secret(&args.oidc_client_secret),
-        ) {
+        let oidc = match (given(&args.oidc_client_id), given_secret(&args.oidc_client_secret)) {
             (None, None) => None,
             (Some(client_id), Some(client_secret)) => Some(OidcConfig {
                 client_id: client_id.to_owned(),
                 client_secret: client_secret.clone(),
-                issuer_url: given(&args.oidc_issuer_url)
-                    .unwrap_or("https://accounts.google.com")
-                    .to_owned(),
+                issuer_url: given(&args.oidc_issuer_url).unwrap_or("https://accounts.google.com").to_owned(),
             }),
-            (Some(_), None) => {
-                return Err(invalid(
-                    "OIDC_CLIENT_SECRET",
-                    "is required when OIDC_CLIENT_ID is set",
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(invalid(
-                    "OIDC_CLIENT_ID",
-                    "is required when OIDC_CLIENT_SECRET is set",
-                ));
-            }
+            (Some(_), None) => return Err(invalid("OIDC_CLIENT_SECRET", "is required when OIDC_CLIENT_ID is set")),
+            (None, Some(_)) => return Err(invalid("OIDC_CLIENT_ID", "is required when OIDC_CLIENT_SECRET is set")),
         };
         let attachment_max_bytes = match given(&args.attachment_max_bytes) {
             None => DEFAULT_ATTACHMENT_MAX_BYTES,
-            Some(raw) => number(raw, |n| *n > 0).ok_or_else(|| {
-                invalid(
-                    "ATTACHMENT_MAX_BYTES",
-                    format!("'{raw}' is not a positive number of bytes"),
-                )
-            })?,
+            Some(raw) => number(raw, |n| *n > 0).ok_or_else(|| invalid("ATTACHMENT_MAX_BYTES", format!("'{raw}' is not a positive number of bytes")))?,
         };
         let stats_minutes = match given(&args.stats_interval_minutes) {
             None => DEFAULT_STATS_INTERVAL_MINUTES,
-            Some(raw) => number(raw, |n| (1..=1440).contains(n)).ok_or_else(|| {
-                invalid(
-                    "STATS_INTERVAL_MINUTES",
-                    format!("'{raw}' is not a number of minutes from 1 to 1440"),
-                )
-            })?,
+            Some(raw) => number(raw, |n| (1..=1440).contains(n))
+                .ok_or_else(|| invalid("STATS_INTERVAL_MINUTES", format!("'{raw}' is not a number of minutes from 1 to 1440")))?,
         };
-        let whole =
-            |setting: &'static str, value: &Option<String>, default: u32, min: u32| match given(
-                value,
-            ) {
-                None => Ok(default),
-                Some(raw) => number(raw, |n| *n >= min).ok_or_else(|| {
-                    invalid(
-                        setting,
-                        format!("'{raw}' is not a whole number of at least {min}"),
-                    )
-                }),
-            };
+        let whole = |setting: &'static str, value: &Option<String>, default: u32, min: u32| match given(value) {
+            None => Ok(default),
+            Some(raw) => number(raw, |n| *n >= min).ok_or_else(|| invalid(setting, format!("'{raw}' is not a whole number of at least {min}"))),
+        };
         let metrics_addr = match given(&args.metrics_addr) {
             None => None,
-            Some(raw) => Some(raw.trim().parse::<SocketAddr>().map_err(|_| {
-                invalid(
-                    "METRICS_ADDR",
-                    format!("'{raw}' is not an address like 127.0.0.1:9100"),
-                )
-            })?),
+            Some(raw) => Some(raw.trim().parse::<SocketAddr>().map_err(|_| invalid("METRICS_ADDR", format!("'{raw}' is not an address like 127.0.0.1:9100")))?),
         };
-        let api_rate_per_minute = whole(
-            "API_RATE_PER_MINUTE",
-            &args.api_rate_per_minute,
-            DEFAULT_API_RATE_PER_MINUTE,
-            0,
-        )?;
-        let request_timeout = Duration::from_secs(u64::from(whole(
-            "REQUEST_TIMEOUT_SECS",
-            &args.request_timeout_secs,
-            30,
-            1,
-        )?));
-        let api_rate_burst = whole(
-            "API_RATE_BURST",
-            &args.api_rate_burst,
-            DEFAULT_API_RATE_BURST,
-            1,
-        )?;
-        let upload_timeout = Duration::from_secs(u64::from(whole(
-            "UPLOAD_TIMEOUT_SECS",
-            &args.upload_timeout_secs,
-            DEFAULT_UPLOAD_TIMEOUT_SECS,
-            1,
-        )?));
-        let uploads_at_once = whole(
-            "UPLOADS_AT_ONCE",
-            &args.uploads_at_once,
-            DEFAULT_UPLOADS_AT_ONCE,
-            1,
-        )?;
-        let max_header_bytes = whole(
-            "MAX_HEADER_BYTES",
-            &args.max_header_bytes,
-            DEFAULT_MAX_HEADER_BYTES,
-            1024,
-        )?;
-        let cors_allowed_origins =
-            given(&args.cors_allowed_origins).map_or(Ok(Vec::new()), cors_origins)?;
-        let s3 =
-            match given(&args.s3_bucket) {
-                None => None,
-                Some(bucket) => Some(S3Config {
-                    bucket: bucket.to_owned(),
-                    endpoint: given(&args.s3_endpoint).map(str::to_owned),
-                    region: given(&args.s3_region).unwrap_or("us-east-1").to_owned(),
-                    access_key_id: given_secret(&args.s3_access_key_id).cloned().ok_or_else(
-                        || invalid("S3_ACCESS_KEY_ID", "is required when S3_BUCKET is set"),
-                    )?,
-                    secret_access_key: given_secret(&args.s3_secret_access_key)
-                        .cloned()
-                        .ok_or_else(|| {
-                            invalid("S3_SECRET_ACCESS_KEY", "is required when S3_BUCKET is set")
-                        })?,
-                }),
-            };
+        let api_rate_per_minute = whole("API_RATE_PER_MINUTE", &args.api_rate_per_minute, DEFAULT_API_RATE_PER_MINUTE, 0)?;
+        let request_timeout = Duration::from_secs(u64::from(whole("REQUEST_TIMEOUT_SECS", &args.request_timeout_secs, 30, 1)?));
+        let api_rate_burst = whole("API_RATE_BURST", &args.api_rate_burst, DEFAULT_API_RATE_BURST, 1)?;
+        let upload_timeout = Duration::from_secs(u64::from(whole("UPLOAD_TIMEOUT_SECS", &args.upload_timeout_secs, DEFAULT_UPLOAD_TIMEOUT_SECS, 1)?));
+        let uploads_at_once = whole("UPLOADS_AT_ONCE", &args.uploads_at_once, DEFAULT_UPLOADS_AT_ONCE, 1)?;
+        let max_header_bytes = whole("MAX_HEADER_BYTES", &args.max_header_bytes, DEFAULT_MAX_HEADER_BYTES, 1024)?;
+        let cors_allowed_origins = given(&args.cors_allowed_origins).map_or(Ok(Vec::new()), cors_origins)?;
+        let s3 = match given(&args.s3_bucket) {
+            None => None,
+            Some(bucket) => Some(S3Config {
+                bucket: bucket.to_owned(),
+                endpoint: given(&args.s3_endpoint).map(str::to_owned),
+                region: given(&args.s3_region).unwrap_or("us-east-1").to_owned(),
+                access_key_id: given_secret(&args.s3_access_key_id).cloned().ok_or_else(|| invalid("S3_ACCESS_KEY_ID", "is required when S3_BUCKET is set"))?,
+                secret_access_key: given_secret(&args.s3_secret_access_key)
+                    .cloned()
+                    .ok_or_else(|| invalid("S3_SECRET_ACCESS_KEY", "is required when S3_BUCKET is set"))?,
+            }),
+        };
         let metrics_token = given_secret(&args.metrics_token).cloned();
         let mail = mail_config(&args)?;
         let mail_timing = mail_timing(&args)?;
@@ -431,44 +306,23 @@ fn cors_origins(raw: &str) -> Result<Vec<String>, ConfigError> {
         .map(str::trim)
         .filter(|o| !o.is_empty())
         .map(|origin| {
-            let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
-                && origin.matches('/').count() == 2
-                && !origin.ends_with('/');
-            if valid {
-                Ok(origin.to_ascii_lowercase())
-            } else {
-                Err(invalid(
-                    "CORS_ALLOWED_ORIGINS",
-                    format!("'{origin}' is not an origin like https://app.example.com"),
-                ))
-            }
+            let valid = (origin.starts_with("https://") || origin.starts_with("http://")) && origin.matches('/').count() == 2 && !origin.ends_with('/');
+            if valid { Ok(origin.to_ascii_lowercase()) } else { Err(invalid("CORS_ALLOWED_ORIGINS", format!("'{origin}' is not an origin like https://app.example.com"))) }
         })
         .collect()
 }
 
 fn check_database_url(url: SecretString) -> Result<SecretString, ConfigError> {
-    let scheme = url
-        .expose_secret()
-        .split_once("://")
-        .map(|(scheme, _)| scheme)
-        .unwrap_or("");
+    let scheme = url.expose_secret().split_once("://").map(|(scheme, _)| scheme).unwrap_or("");
     match scheme {
         "sqlite" | "postgres" | "postgresql" => Ok(url),
-        _ => Err(invalid(
-            "DATABASE_URL",
-            "must start with sqlite:// or postgres://",
-        )),
+        _ => Err(invalid("DATABASE_URL", "must start with sqlite:// or postgres://")),
     }
 }
 
 /// Creates the data directory and proves it is writable, naming the path when it is not.
 fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
-    let fail = |e: std::io::Error| {
-        invalid(
-            "DATA_DIR",
-            format!("{} is not a writable directory ({e})", dir.display()),
-        )
-    };
+    let fail = |e: std::io::Error| invalid("DATA_DIR", format!("{} is not a writable directory ({e})", dir.display()));
     std::fs::create_dir_all(dir).map_err(fail)?;
     let probe = dir.join(".write-test");
     std::fs::write(&probe, b"ok").map_err(fail)?;
@@ -479,32 +333,15 @@ fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
 /// so sessions survive a restart.
 fn development_secret(data_dir: &Path) -> Result<SecretString, ConfigError> {
     let path = data_dir.join(SECRET_FILE);
-    let fail = |e: std::io::Error| {
-        invalid(
-            "SECRET_KEY",
-            format!("cannot keep a generated key in {} ({e})", path.display()),
-        )
-    };
+    let fail = |e: std::io::Error| invalid("SECRET_KEY", format!("cannot keep a generated key in {} ({e})", path.display()));
     match std::fs::read_to_string(&path).map(SecretString::from) {
-        Ok(key) if key.expose_secret().trim().len() >= MIN_SECRET_LEN => {
-            return Ok(key.expose_secret().trim().into());
-        }
-        Ok(_) => {
-            return Err(invalid(
-                "SECRET_KEY",
-                format!("{} holds a key that is too short", path.display()),
-            ));
-        }
+        Ok(key) if key.expose_secret().trim().len() >= MIN_SECRET_LEN => return Ok(key.expose_secret().trim().into()),
+        Ok(_) => return Err(invalid("SECRET_KEY", format!("{} holds a key that is too short", path.display()))),
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
         Err(_) => {}
     }
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        invalid(
-            "SECRET_KEY",
-            format!("no random source to generate one ({e})"),
-        )
-    })?;
+    getrandom::fill(&mut bytes).map_err(|e| invalid("SECRET_KEY", format!("no random source to generate one ({e})")))?;
     let key = SecretString::from(hex::encode(bytes));
     write_private(&path, key.expose_secret().as_bytes()).map_err(fail)?;
     Ok(key)
@@ -513,11 +350,7 @@ fn development_secret(data_dir: &Path) -> Result<SecretString, ConfigError> {
 #[cfg(unix)]
 fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::{io::Write, os::unix::fs::OpenOptionsExt};
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     file.write_all(contents)
 }
 

@@ -12,21 +12,14 @@ use std::time::Duration;
 /// down) and then at every multiple of `interval` since the epoch. Instances sharing a database
 /// agree on the ticks, and each tick runs on one of them only. `lock` is the one a manual run
 /// takes too: a tick that finds a run under way leaves the work to it.
-pub fn spawn_stats(
-    db: DatabaseConnection,
-    lock: JobLock,
-    interval: Duration,
-) -> tokio::task::JoinHandle<()> {
+pub fn spawn_stats(db: DatabaseConnection, lock: JobLock, interval: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             let now = Utc::now();
             let tick = tick_of(now, interval);
             match service::run(&db, &lock, Trigger::Schedule { tick }, now).await {
                 Ok(Some(_)) => {}
-                Ok(None) => tracing::debug!(
-                    tick,
-                    "daily statistics for this tick already computed, or being computed"
-                ),
+                Ok(None) => tracing::debug!(tick, "daily statistics for this tick already computed, or being computed"),
                 Err(err) => {
                     metrics::counter!("stats_job_failures_total").increment(1);
                     tracing::warn!(tick, error = %err, "daily statistics failed; the next tick tries again");
@@ -49,16 +42,8 @@ const MAIL_GATHER: Duration = Duration::from_millis(500);
 
 /// The latest digest time at or before `now`: today's, or yesterday's before it.
 pub fn digest_cutoff(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
-    let today = now
-        .date_naive()
-        .and_hms_opt(DIGEST_HOUR, 0, 0)
-        .expect("a valid time")
-        .and_utc();
-    if now >= today {
-        today
-    } else {
-        today - chrono::Duration::days(1)
-    }
+    let today = now.date_naive().and_hms_opt(DIGEST_HOUR, 0, 0).expect("a valid time").and_utc();
+    if now >= today { today } else { today - chrono::Duration::days(1) }
 }
 
 /// Turns notifications due by mail into outbox mail: at once when a change notified someone
@@ -71,13 +56,9 @@ fn spawn_notification_mail(state: AppState) -> tokio::task::JoinHandle<()> {
             match app::notifications::mailer::mail_due(&state).await {
                 Ok(0) => {}
                 Ok(mails) => tracing::debug!(mails, "notification mail queued"),
-                Err(err) => {
-                    tracing::warn!(error = %err, "queueing notification mail failed; trying again shortly")
-                }
+                Err(err) => tracing::warn!(error = %err, "queueing notification mail failed; trying again shortly"),
             }
-            if let Err(err) =
-                app::notifications::mailer::mail_digests(&state, digest_cutoff(Utc::now())).await
-            {
+            if let Err(err) = app::notifications::mailer::mail_digests(&state, digest_cutoff(Utc::now())).await {
                 tracing::warn!(error = %err, "queueing digests failed; trying again shortly");
             }
             let woken = async {
@@ -92,9 +73,7 @@ fn spawn_notification_mail(state: AppState) -> tokio::task::JoinHandle<()> {
                 // Woken by a change: gather the changes close behind it into the same pass, so a
                 // burst of changes costs a few passes rather than one each.
                 tokio::time::sleep(MAIL_GATHER).await;
-                while let Ok(_) | Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) =
-                    notices.try_recv()
-                {}
+                while let Ok(_) | Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) = notices.try_recv() {}
             }
         }
     })
@@ -109,14 +88,8 @@ pub fn spawn_mail(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
         (Some(smtp), Some(from)) => {
             tracing::info!(smtp = %smtp.describe(), from = %from, "email on: sending through {}", smtp.describe());
             // Mail about an issue goes only to someone who may still see it when it is sent.
-            let screen: app::server::mail::worker::Screen = std::sync::Arc::new(|db, mails| {
-                Box::pin(async move { app::notifications::mailer::withheld(&db, mails).await })
-            });
-            Some(tokio::spawn(app::server::mail::worker::run(
-                state.db.clone(),
-                mail.clone(),
-                screen,
-            )))
+            let screen: app::server::mail::worker::Screen = std::sync::Arc::new(|db, mails| Box::pin(async move { app::notifications::mailer::withheld(&db, mails).await }));
+            Some(tokio::spawn(app::server::mail::worker::run(state.db.clone(), mail.clone(), screen)))
         }
         _ => {
             tracing::info!("email off: SMTP_URL is not set, so no mail is queued or sent");
@@ -131,22 +104,9 @@ mod tests {
 
     #[test]
     fn the_digest_cutoff_is_the_last_digest_time() {
-        let at = |text: &str| {
-            chrono::DateTime::parse_from_rfc3339(text)
-                .unwrap()
-                .with_timezone(&Utc)
-        };
-        assert_eq!(
-            digest_cutoff(at("2026-12-04T08:00:00Z")),
-            at("2026-12-04T07:00:00Z")
-        );
-        assert_eq!(
-            digest_cutoff(at("2026-12-04T07:00:00Z")),
-            at("2026-12-04T07:00:00Z")
-        );
-        assert_eq!(
-            digest_cutoff(at("2026-12-04T06:59:59Z")),
-            at("2026-12-03T07:00:00Z")
-        );
+        let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+        assert_eq!(digest_cutoff(at("2026-12-04T08:00:00Z")), at("2026-12-04T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T07:00:00Z")), at("2026-12-04T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T06:59:59Z")), at("2026-12-03T07:00:00Z"));
     }
 }

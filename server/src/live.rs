@@ -28,63 +28,35 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Whether the browser page asking is this site: a cross-site page may not open a socket
 /// with the user's cookie. Clients that send no Origin (native ones, tests) use tokens anyway.
 fn same_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     if let Some(public) = public_url {
         return origin == public;
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    origin
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest == host)
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
 }
 
 /// The upgrade: authenticated like any request (cookie or bearer), and checked against the origin.
-pub async fn socket(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
-) -> Result<Response, ApiError> {
+pub async fn socket(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Result<Response, ApiError> {
     if !same_origin(&headers, state.settings.public_url.as_deref()) {
         return Err(AppError::Forbidden.into());
     }
-    let token = app::auth::service::token_from_headers(&headers, state.settings.cookie_name())
-        .ok_or(AppError::Unauthorized)?
-        .to_owned();
+    let token = app::auth::service::token_from_headers(&headers, state.settings.cookie_name()).ok_or(AppError::Unauthorized)?.to_owned();
     let user = app::auth::service::authenticate(&state, &token).await?;
-    Ok(upgrade
-        .max_message_size(4 * 1024)
-        .on_upgrade(move |socket| serve(socket, state, token, user)))
+    Ok(upgrade.max_message_size(4 * 1024).on_upgrade(move |socket| serve(socket, state, token, user)))
 }
 
 /// Whether `user` may hear about `notice`, and the message to send if so.
 /// The same rule as every issue reader's (`app::access`): reporters hear only about their own issues.
 fn message_for(user: &CurrentUser, notice: &Notice) -> Option<LiveMessage> {
     match *notice {
-        Notice::Issue {
-            issue_id,
-            reporter_id,
-            version,
-            change,
-        } if IssueScope::of(user).covers(reporter_id) => Some(LiveMessage::Issue {
-            issue_id,
-            version,
-            change,
-        }),
+        Notice::Issue { issue_id, reporter_id, version, change } if IssueScope::of(user).covers(reporter_id) => {
+            Some(LiveMessage::Issue { issue_id, version, change })
+        }
         Notice::Issues { change, ref issues } => {
             let scope = IssueScope::of(user);
-            let issues: Vec<IssueVersion> = issues
-                .iter()
-                .filter(|issue| scope.covers(issue.reporter_id))
-                .map(|issue| IssueVersion {
-                    issue_id: issue.issue_id,
-                    version: issue.version,
-                })
-                .collect();
+            let issues: Vec<IssueVersion> =
+                issues.iter().filter(|issue| scope.covers(issue.reporter_id)).map(|issue| IssueVersion { issue_id: issue.issue_id, version: issue.version }).collect();
             (!issues.is_empty()).then_some(LiveMessage::Issues { change, issues })
         }
         Notice::Resync => Some(LiveMessage::Resync),
@@ -95,10 +67,7 @@ fn message_for(user: &CurrentUser, notice: &Notice) -> Option<LiveMessage> {
 
 async fn send(socket: &mut WebSocket, message: LiveMessage) -> bool {
     let text = serde_json::to_string(&message).expect("a live message serialises");
-    let sent = matches!(
-        tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await,
-        Ok(Ok(()))
-    );
+    let sent = matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await, Ok(Ok(())));
     if sent {
         metrics::counter!("websocket_messages_sent_total").increment(1);
     }
@@ -109,14 +78,7 @@ async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: 
     let mut notices = state.events.subscribe();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
-    if !send(
-        &mut socket,
-        LiveMessage::Hello {
-            at: chrono::Utc::now(),
-        },
-    )
-    .await
-    {
+    if !send(&mut socket, LiveMessage::Hello { at: chrono::Utc::now() }).await {
         return;
     }
     loop {
@@ -169,37 +131,16 @@ mod tests {
     use super::*;
 
     fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.clone(), v.parse().unwrap()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.clone(), v.parse().unwrap())).collect()
     }
 
     #[test]
     fn only_this_sites_pages_may_open_a_socket() {
         let host = (header::HOST, "tracker.example:3000");
-        assert!(same_origin(
-            &headers(&[
-                host.clone(),
-                (header::ORIGIN, "http://tracker.example:3000")
-            ]),
-            None
-        ));
-        assert!(!same_origin(
-            &headers(&[host.clone(), (header::ORIGIN, "http://evil.example")]),
-            None
-        ));
-        assert!(
-            same_origin(&headers(&[host.clone()]), None),
-            "no Origin: not a browser page"
-        );
-        assert!(same_origin(
-            &headers(&[(header::ORIGIN, "https://tracker.example")]),
-            Some("https://tracker.example")
-        ));
-        assert!(!same_origin(
-            &headers(&[host, (header::ORIGIN, "http://tracker.example:3000")]),
-            Some("https://tracker.example")
-        ));
+        assert!(same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://tracker.example:3000")]), None));
+        assert!(!same_origin(&headers(&[host.clone(), (header::ORIGIN, "http://evil.example")]), None));
+        assert!(same_origin(&headers(&[host.clone()]), None), "no Origin: not a browser page");
+        assert!(same_origin(&headers(&[(header::ORIGIN, "https://tracker.example")]), Some("https://tracker.example")));
+        assert!(!same_origin(&headers(&[host, (header::ORIGIN, "http://tracker.example:3000")]), Some("https://tracker.example")));
     }
 }

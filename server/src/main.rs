@@ -105,9 +105,7 @@ fn read_password(from_stdin: bool) -> Result<SecretString, Box<dyn std::error::E
         std::io::stdin().read_line(line.expose_secret_mut())?;
         return Ok(line.expose_secret().trim_end_matches(['\r', '\n']).into());
     }
-    let password = SecretString::from(rpassword::prompt_password(
-        "Password (at least 8 characters): ",
-    )?);
+    let password = SecretString::from(rpassword::prompt_password("Password (at least 8 characters): ")?);
     let again = SecretString::from(rpassword::prompt_password("Repeat the password: ")?);
     if password.expose_secret() != again.expose_secret() {
         return Err("the passwords differ".into());
@@ -118,11 +116,9 @@ fn read_password(from_stdin: bool) -> Result<SecretString, Box<dyn std::error::E
 /// A service error as one line, naming the field for validation errors.
 fn describe_app_error(err: &app::error::AppError) -> String {
     match err {
-        app::error::AppError::Validation(fields) => fields
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("; "),
+        app::error::AppError::Validation(fields) => {
+            fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+        }
         other => other.to_string(),
     }
 }
@@ -132,22 +128,12 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
     match command {
         Command::Serve => {
             let listener = startup::bind(&config).await?;
-            server::jobs::spawn_stats(
-                state.db.clone(),
-                state.stats_job.clone(),
-                config.stats_interval,
-            );
+            server::jobs::spawn_stats(state.db.clone(), state.stats_job.clone(), config.stats_interval);
             server::jobs::spawn_mail(&state);
             if let Some(addr) = config.metrics_addr {
-                let metrics_listener = tokio::net::TcpListener::bind(addr)
-                    .await
-                    .map_err(|e| format!("METRICS_ADDR: cannot listen on {addr} ({e})"))?;
+                let metrics_listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("METRICS_ADDR: cannot listen on {addr} ({e})"))?;
                 tracing::info!(%addr, "metrics on http://{addr}/metrics");
-                tokio::spawn(startup::serve(
-                    metrics_listener,
-                    server::metrics::private_router(state.clone()),
-                    std::future::pending(),
-                ));
+                tokio::spawn(startup::serve(metrics_listener, server::metrics::private_router(state.clone()), std::future::pending()));
             }
             tracing::info!(addr = %config.bind_addr, "listening on http://{}", config.bind_addr);
             startup::serve(listener, server::router(state), startup::shutdown_signal()).await?;
@@ -158,62 +144,32 @@ async fn run(command: Command, config: Config) -> Result<(), Box<dyn std::error:
             println!("inserted {inserted} demo issues");
         }
         Command::SeedBench { issues } => {
-            let password = app::auth::service::Password::parse(
-                "password",
-                read_password(true)?.expose_secret(),
-            )
-            .map_err(|err| describe_app_error(&err))?;
-            let hash = app::auth::service::hash_password(password)
-                .await
-                .map_err(|err| describe_app_error(&err))?;
+            let password = app::auth::service::Password::parse("password", read_password(true)?.expose_secret()).map_err(|err| describe_app_error(&err))?;
+            let hash = app::auth::service::hash_password(password).await.map_err(|err| describe_app_error(&err))?;
             let started = std::time::Instant::now();
             let seeded = server::seed::bench::seed(&state.db, issues, &hash).await?;
             let backend = sea_orm::ConnectionTrait::get_database_backend(&state.db);
-            println!(
-                "{}",
-                server::seed::bench::manifest(backend, &seeded, started.elapsed().as_secs_f64())
-            );
+            println!("{}", server::seed::bench::manifest(backend, &seeded, started.elapsed().as_secs_f64()));
         }
-        Command::Admin(AdminCommand::Create {
-            email,
-            password_stdin,
-        }) => {
+        Command::Admin(AdminCommand::Create { email, password_stdin }) => {
             let password = read_password(password_stdin)?;
-            let admin = app::auth::service::create_or_promote_admin(
-                &state.db,
-                &email,
-                password.expose_secret(),
-            )
-            .await
-            .map_err(|err| describe_app_error(&err))?;
+            let admin = app::auth::service::create_or_promote_admin(&state.db, &email, password.expose_secret())
+                .await
+                .map_err(|err| describe_app_error(&err))?;
             println!("{} is now an admin", admin.email);
         }
         Command::Stats(StatsCommand::Run) => {
             let trigger = app::stats::service::Trigger::Manual { actor_id: None };
-            let run =
-                app::stats::service::run(&state.db, &state.stats_job, trigger, chrono::Utc::now())
-                    .await
-                    .map_err(|err| describe_app_error(&err))?;
+            let run = app::stats::service::run(&state.db, &state.stats_job, trigger, chrono::Utc::now()).await.map_err(|err| describe_app_error(&err))?;
             if let Some(run) = run {
-                println!(
-                    "daily statistics computed: {} days ({} to {}) in {} ms",
-                    run.days, run.from, run.to, run.duration_ms
-                );
+                println!("daily statistics computed: {} days ({} to {}) in {} ms", run.days, run.from, run.to, run.duration_ms);
             }
         }
         Command::Audit(AuditCommand::Verify) => {
-            let report = app::audit::service::verify(&state.db)
-                .await
-                .map_err(|err| describe_app_error(&err))?;
+            let report = app::audit::service::verify(&state.db).await.map_err(|err| describe_app_error(&err))?;
             match report.first_broken {
                 None => println!("audit log intact: {} entries verified", report.entries),
-                Some((seq, reason)) => {
-                    return Err(format!(
-                        "audit log broken at entry {seq}: {reason} ({} entries before it hold)",
-                        report.entries
-                    )
-                    .into());
-                }
+                Some((seq, reason)) => return Err(format!("audit log broken at entry {seq}: {reason} ({} entries before it hold)", report.entries).into()),
             }
         }
     }

@@ -22,13 +22,7 @@ pub struct CallbackQuery {
 }
 
 fn pending_cookie(state: &AppState, value: &str, max_age: i64) -> String {
-    app::auth::service::http_only_cookie(
-        oidc::PENDING_COOKIE,
-        value,
-        "/auth/oidc",
-        max_age,
-        state.settings.secure,
-    )
+    app::auth::service::http_only_cookie(oidc::PENDING_COOKIE, value, "/auth/oidc", max_age, state.settings.secure)
 }
 
 fn redirect(to: &str, cookies: &[String]) -> Response {
@@ -47,13 +41,7 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
 
 fn error_response(state: &AppState, err: AppError) -> Response {
     let (status, message) = match &err {
-        AppError::Validation(fields) => (
-            StatusCode::BAD_REQUEST,
-            fields
-                .first()
-                .map(|f| f.message.clone())
-                .unwrap_or_default(),
-        ),
+        AppError::Validation(fields) => (StatusCode::BAD_REQUEST, fields.first().map(|f| f.message.clone()).unwrap_or_default()),
         other => (app::server::rest::status_of(other), other.to_string()),
     };
     let mut response = ErrorBody::new(ErrorCode::SignInFailed, message).into_response_with(status);
@@ -81,30 +69,17 @@ pub async fn callback(
 ) -> Response {
     if let Some(error) = query.error {
         tracing::info!(%error, "the provider returned an error");
-        return error_response(
-            &state,
-            AppError::field("oidc", "the provider did not sign you in"),
-        );
+        return error_response(&state, AppError::field("oidc", "the provider did not sign you in"));
     }
     let (Some(code), Some(returned_state)) = (query.code, query.state) else {
-        return error_response(
-            &state,
-            AppError::field("oidc", "the provider's answer is incomplete"),
-        );
+        return error_response(&state, AppError::field("oidc", "the provider's answer is incomplete"));
     };
     let sealed = app::auth::service::cookie_value(&headers, oidc::PENDING_COOKIE);
-    let client = app::auth::service::client_info_from(
-        &headers,
-        Some(peer.ip()),
-        state.settings.trust_forwarded_for,
-    );
+    let client = app::auth::service::client_info_from(&headers, Some(peer.ip()), state.settings.trust_forwarded_for);
     match oidc::finish(&state, sealed.as_deref(), &code, &returned_state, &client).await {
         Ok((_, token, next)) => redirect(
             &next,
-            &[
-                app::auth::service::session_cookie(&state.settings, Some(&token)),
-                pending_cookie(&state, "", 0),
-            ],
+            &[app::auth::service::session_cookie(&state.settings, Some(&token)), pending_cookie(&state, "", 0)],
         ),
         Err(err) => error_response(&state, err),
     }

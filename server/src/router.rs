@@ -18,19 +18,17 @@ use axum::{
     response::Response,
     routing::get,
 };
-use leptos_axum::{
-    LeptosRoutes, file_and_error_handler, generate_route_list, handle_server_fns_with_context,
-};
+use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list, handle_server_fns_with_context};
 use tower::ServiceBuilder;
 use tower_http::{
     CompressionLevel,
     compression::CompressionLayer,
-    csrf::{CsrfLayer, ProtectionError},
     limit::RequestBodyLimitLayer,
+    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
+    csrf::{CsrfLayer, ProtectionError},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     sensitive_headers::SetSensitiveRequestHeadersLayer,
     set_header::SetResponseHeaderLayer,
-    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
     trace::TraceLayer,
 };
 
@@ -51,24 +49,12 @@ pub fn router(state: AppState) -> Router {
     let secure = state.settings.secure;
     let max_header_bytes = state.settings.max_header_bytes;
     let upload_slots = crate::limits::UploadSlots::new(&state.settings);
-    let upload_limit = usize::try_from(
-        state.settings.attachment_max_bytes + app::attachments::rest::MULTIPART_OVERHEAD_BYTES,
-    )
-    .unwrap_or(usize::MAX);
-    let crate::api::Api {
-        routes: api,
-        uploads,
-        doc: api_doc,
-    } = crate::api::api();
-    let docs = Router::<AppState>::from(
-        utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api-docs/openapi.json", api_doc),
-    )
-    // The docs page's own policy: its scripts and styles from this site only (it sets some
-    // styles inline), nothing from anywhere else.
-    .layer(SetResponseHeaderLayer::overriding(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(DOCS_CSP),
-    ));
+    let upload_limit = usize::try_from(state.settings.attachment_max_bytes + app::attachments::rest::MULTIPART_OVERHEAD_BYTES).unwrap_or(usize::MAX);
+    let crate::api::Api { routes: api, uploads, doc: api_doc } = crate::api::api();
+    let docs = Router::<AppState>::from(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api-docs/openapi.json", api_doc))
+        // The docs page's own policy: its scripts and styles from this site only (it sets some
+        // styles inline), nothing from anywhere else.
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_CSP)));
     let api = crate::limits::protect(api, &state.settings);
     let pages_and_api = Router::new()
         .merge(api)
@@ -82,23 +68,14 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/audit/export.csv", get(crate::audit::export_csv))
         .route("/admin/audit/export.json", get(crate::audit::export_json))
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))
-        .merge(if state.settings.metrics_separate {
-            Router::new()
-        } else {
-            crate::metrics::routes()
-        })
+        .merge(if state.settings.metrics_separate { Router::new() } else { crate::metrics::routes() })
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
         // No form or JSON body needs more; larger bodies get 413 before they are read.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(|req, next| {
-            refuse_oversized(MAX_BODY_BYTES as u64, req, next)
-        }))
+        .layer(middleware::from_fn(|req, next| refuse_oversized(MAX_BODY_BYTES as u64, req, next)))
         // No request may hold a connection without an answer: 408 once the limit passes.
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            state.settings.request_timeout,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.settings.request_timeout))
         // The API answers those two in its own error shape too.
         .layer(middleware::from_fn(api_error_shape));
     // Uploads stream up to the attachment limit: a declared length over it is 413 before
@@ -107,20 +84,12 @@ pub fn router(state: AppState) -> Router {
     let uploads = crate::limits::protect(uploads, &state.settings)
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
-        .layer(middleware::from_fn(move |req, next| {
-            refuse_oversized(upload_limit as u64, req, next)
-        }))
+        .layer(middleware::from_fn(move |req, next| refuse_oversized(upload_limit as u64, req, next)))
         .layer(RequestBodyTimeoutLayer::new(UPLOAD_IDLE_TIMEOUT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            state.settings.upload_timeout,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            move |State(state): State<AppState>, req, next| {
-                crate::limits::in_upload_slot(upload_slots.clone(), state, req, next)
-            },
-        ));
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.settings.upload_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), move |State(state): State<AppState>, req, next| {
+            crate::limits::in_upload_slot(upload_slots.clone(), state, req, next)
+        }));
     pages_and_api
         .merge(uploads)
         // Inside the router, so the matched route pattern is known.
@@ -164,28 +133,20 @@ pub use app::server::rest::MAX_BODY_BYTES;
 /// How long an upload's body may pause before the request is dropped with 408.
 pub const UPLOAD_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+
 /// The policy for the API's docs page.
 const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// The policy for everything that is not a page (JSON, files, errors): nothing may run.
-const API_CSP: &str =
-    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// Cross-site writes are refused, except from the origins allowed to call the API (CORS).
 fn csrf(settings: &app::server::Settings) -> CsrfLayer {
-    settings
-        .cors_allowed_origins
-        .iter()
-        .fold(CsrfLayer::new(), |layer, origin| {
-            layer
-                .add_trusted_origin(origin)
-                .expect("checked when the configuration was read")
-        })
+    settings.cors_allowed_origins.iter().fold(CsrfLayer::new(), |layer, origin| layer.add_trusted_origin(origin).expect("checked when the configuration was read"))
 }
 
 fn cross_site_rejection() -> Response {
-    ErrorBody::new(ErrorCode::Forbidden, "cross-site request refused")
-        .into_response_with(StatusCode::FORBIDDEN)
+    ErrorBody::new(ErrorCode::Forbidden, "cross-site request refused").into_response_with(StatusCode::FORBIDDEN)
 }
 
 /// How far over its limit a declared body may be and still be read (and dropped) before the 413.
@@ -196,22 +157,14 @@ const DRAIN_EXCESS_BYTES: u64 = 8 * 1024 * 1024;
 /// the answer. A larger one is refused at once.
 async fn refuse_oversized(limit: u64, req: Request, next: Next) -> Response {
     use futures::StreamExt;
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     match declared {
         Some(length) if length > limit => {
             if length - limit <= DRAIN_EXCESS_BYTES {
                 let mut body = req.into_body().into_data_stream();
-                let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-                    while let Some(Ok(_)) = body.next().await {}
-                })
-                .await;
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async { while let Some(Ok(_)) = body.next().await {} }).await;
             }
-            let mut response = Response::new(Body::from(format!(
-                "the request body is larger than the limit of {limit} bytes"
-            )));
+            let mut response = Response::new(Body::from(format!("the request body is larger than the limit of {limit} bytes")));
             *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
             response
         }
@@ -227,16 +180,10 @@ async fn refuse_oversized(limit: u64, req: Request, next: Next) -> Response {
 ///   exactly as it arrived.
 async fn screen_headers(limit: usize, req: Request, next: Next) -> Response {
     // As sent: the name, ": ", the value and the line's end.
-    let total: usize = req
-        .headers()
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len() + 4)
-        .sum();
+    let total: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
     if total > limit {
-        let message =
-            format!("the request's headers hold {total} bytes, more than the limit of {limit}");
-        return ErrorBody::new(ErrorCode::RequestHeadersTooLarge, message)
-            .into_response_with(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+        let message = format!("the request's headers hold {total} bytes, more than the limit of {limit}");
+        return ErrorBody::new(ErrorCode::RequestHeadersTooLarge, message).into_response_with(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
     }
     let encodings = req.headers().get_all(header::CONTENT_ENCODING);
     let compressed = encodings
@@ -245,10 +192,8 @@ async fn screen_headers(limit: usize, req: Request, next: Next) -> Response {
         .map(<[u8]>::trim_ascii)
         .any(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"));
     if compressed {
-        let message =
-            "compressed request bodies are not accepted: send the body without Content-Encoding";
-        return ErrorBody::new(ErrorCode::UnsupportedMediaType, message)
-            .into_response_with(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let message = "compressed request bodies are not accepted: send the body without Content-Encoding";
+        return ErrorBody::new(ErrorCode::UnsupportedMediaType, message).into_response_with(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
     next.run(req).await
 }
@@ -257,22 +202,13 @@ async fn screen_headers(limit: usize, req: Request, next: Next) -> Response {
 async fn api_error_shape(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/v1/");
     let response = next.run(req).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !is_api || is_json {
         return response;
     }
     let (code, message) = match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            ErrorCode::PayloadTooLarge,
-            format!("the request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
-        ),
-        StatusCode::REQUEST_TIMEOUT => (
-            ErrorCode::RequestTimeout,
-            "the request took too long; try again".to_owned(),
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::PayloadTooLarge, format!("the request body is larger than the limit of {MAX_BODY_BYTES} bytes")),
+        StatusCode::REQUEST_TIMEOUT => (ErrorCode::RequestTimeout, "the request took too long; try again".to_owned()),
         _ => return response,
     };
     ErrorBody::new(code, message).into_response_with(response.status())
@@ -285,7 +221,5 @@ async fn scope_request_id(req: Request, next: Next) -> Response {
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .map_or_else(app::server::request_id::fresh, str::to_owned);
-    app::server::request_id::REQUEST_ID
-        .scope(id, next.run(req))
-        .await
+    app::server::request_id::REQUEST_ID.scope(id, next.run(req)).await
 }

@@ -9,63 +9,23 @@ use app::{
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 
 /// The demo reporter's address.
 pub const DEMO_REPORTER: &str = "demo.reporter@example.com";
 
 /// The demo tag list.
-const DEMO_TAGS: &[(&str, TagColour)] = &[
-    ("bug", TagColour::Red),
-    ("ui", TagColour::Violet),
-    ("auth", TagColour::Amber),
-    ("export", TagColour::Teal),
-];
+const DEMO_TAGS: &[(&str, TagColour)] = &[("bug", TagColour::Red), ("ui", TagColour::Violet), ("auth", TagColour::Amber), ("export", TagColour::Teal)];
 
 /// (title, description, severity, status, hours ago, tags)
 const DEMO_ISSUES: &[(&str, &str, Severity, Status, i64, &[&str])] = &[
-    (
-        "Checkout button does nothing on Safari 17",
-        "Clicking **Pay now** on Safari 17.4 has no effect; Chrome works.",
-        Severity::High,
-        Status::Open,
-        2,
-        &["bug", "ui"],
-    ),
-    (
-        "Login fails for SSO users after a password reset",
-        "Users who reset their password are sent back to the login page.",
-        Severity::Critical,
-        Status::InProgress,
-        30,
-        &["auth", "bug"],
-    ),
-    (
-        "CSV export drops the last row",
-        "The exported file is missing the final line of the table.",
-        Severity::Medium,
-        Status::Triaged,
-        50,
-        &["export"],
-    ),
-    (
-        "Chart labels are unreadable in dark mode",
-        "Axis labels stay black on the dark background.",
-        Severity::Low,
-        Status::Open,
-        75,
-        &["ui"],
-    ),
-    (
-        "Typo on the pricing page",
-        "\"Anual\" should read \"Annual\".",
-        Severity::Low,
-        Status::Done,
-        120,
-        &[],
-    ),
+    ("Checkout button does nothing on Safari 17", "Clicking **Pay now** on Safari 17.4 has no effect; Chrome works.", Severity::High, Status::Open, 2, &["bug", "ui"]),
+    ("Login fails for SSO users after a password reset", "Users who reset their password are sent back to the login page.", Severity::Critical, Status::InProgress, 30, &["auth", "bug"]),
+    ("CSV export drops the last row", "The exported file is missing the final line of the table.", Severity::Medium, Status::Triaged, 50, &["export"]),
+    ("Chart labels are unreadable in dark mode", "Axis labels stay black on the dark background.", Severity::Low, Status::Open, 75, &["ui"]),
+    ("Typo on the pricing page", "\"Anual\" should read \"Annual\".", Severity::Low, Status::Done, 120, &[]),
 ];
 
 /// Inserts the demo issues into a database that has none, in one transaction.
@@ -76,15 +36,10 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
     }
     let txn = db.begin().await?;
     let now = Utc::now();
-    let reporter = match users::Entity::find()
-        .filter(users::Column::Email.eq(DEMO_REPORTER))
-        .one(&txn)
-        .await?
-    {
+    let reporter = match users::Entity::find().filter(users::Column::Email.eq(DEMO_REPORTER)).one(&txn).await? {
         Some(user) => user,
         None => {
-            let (handle, display_name) =
-                app::people::service::identity_for(&txn, DEMO_REPORTER).await?;
+            let (handle, display_name) = app::people::service::identity_for(&txn, DEMO_REPORTER).await?;
             users::ActiveModel {
                 email: Set(DEMO_REPORTER.to_owned()),
                 handle: Set(handle),
@@ -101,20 +56,11 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
     };
     let mut tag_ids = Vec::new();
     for (name, colour) in DEMO_TAGS {
-        let existing = tags::Entity::find()
-            .filter(tags::Column::NameKey.eq(*name))
-            .one(&txn)
-            .await?;
+        let existing = tags::Entity::find().filter(tags::Column::NameKey.eq(*name)).one(&txn).await?;
         let tag = match existing {
             Some(tag) => tag,
             None => {
-                let tag = tags::ActiveModel {
-                    name: Set((*name).to_owned()),
-                    name_key: Set((*name).to_owned()),
-                    colour: Set(*colour),
-                    created_at: Set(now),
-                    ..Default::default()
-                };
+                let tag = tags::ActiveModel { name: Set((*name).to_owned()), name_key: Set((*name).to_owned()), colour: Set(*colour), created_at: Set(now), ..Default::default() };
                 tag.insert(&txn).await?
             }
         };
@@ -137,41 +83,15 @@ pub async fn demo(db: &DatabaseConnection) -> Result<usize, DbErr> {
         .insert(&txn)
         .await?;
         for name in *issue_tags {
-            let tag_id = tag_ids
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, id)| *id)
-                .expect("demo tags cover the demo issues");
-            issue_tags::ActiveModel {
-                issue_id: Set(issue.id),
-                tag_id: Set(tag_id),
-            }
-            .insert(&txn)
-            .await?;
+            let tag_id = tag_ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id).expect("demo tags cover the demo issues");
+            issue_tags::ActiveModel { issue_id: Set(issue.id), tag_id: Set(tag_id) }.insert(&txn).await?;
         }
         // Its history, as a filing through the app writes it: the timeline starts with "filed".
-        let mut history = vec![row(
-            issue.id,
-            reporter.id,
-            Change::Created {
-                title: (*title).to_owned(),
-            },
-            at,
-        )];
+        let mut history = vec![row(issue.id, reporter.id, Change::Created { title: (*title).to_owned() }, at)];
         if !issue_tags.is_empty() {
-            history.push(row(
-                issue.id,
-                reporter.id,
-                Change::Tags {
-                    from: Vec::new(),
-                    to: issue_tags.iter().map(|t| (*t).to_owned()).collect(),
-                },
-                at,
-            ));
+            history.push(row(issue.id, reporter.id, Change::Tags { from: Vec::new(), to: issue_tags.iter().map(|t| (*t).to_owned()).collect() }, at));
         }
-        issue_events::Entity::insert_many(history)
-            .exec_without_returning(&txn)
-            .await?;
+        issue_events::Entity::insert_many(history).exec_without_returning(&txn).await?;
     }
     txn.commit().await?;
     Ok(DEMO_ISSUES.len())

@@ -16,10 +16,7 @@ pub enum StartupError {
     #[error("DATABASE_URL: migrating {target} failed ({source})")]
     Migration { target: String, source: DbErr },
     #[error("BIND_ADDR: cannot listen on {addr} ({source})")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: SocketAddr, source: std::io::Error },
     #[error("site: {0}")]
     Site(String),
     #[error("attachment storage: {0}")]
@@ -45,35 +42,18 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     let target = describe_database(database_url);
     let db = app::server::db::connect(database_url)
         .await
-        .map_err(|source| StartupError::Database {
-            target: target.clone(),
-            source,
-        })?;
+        .map_err(|source| StartupError::Database { target: target.clone(), source })?;
     Migrator::up(&db, None)
         .await
-        .map_err(|source| StartupError::Migration {
-            target: target.clone(),
-            source,
-        })?;
+        .map_err(|source| StartupError::Migration { target: target.clone(), source })?;
     tracing::info!(database = %target, "database ready");
     // Installed before the first request, so every series is recorded from the start.
     crate::metrics::handle();
     let storage = storage(config)?;
     let events = app::server::events::Events::for_database(&db, database_url)
         .await
-        .map_err(|source| StartupError::Database {
-            target: target.clone(),
-            source: sea_orm::DbErr::Custom(format!("listening for events: {source}")),
-        })?;
-    Ok(AppState {
-        leptos_options: leptos_options(config)?,
-        db,
-        settings: Arc::new(settings(config)),
-        storage,
-        events,
-        stats_job: Default::default(),
-        view_counts: Default::default(),
-    })
+        .map_err(|source| StartupError::Database { target: target.clone(), source: sea_orm::DbErr::Custom(format!("listening for events: {source}")) })?;
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings(config)), storage, events, stats_job: Default::default(), view_counts: Default::default() })
 }
 
 /// The settings services need, from the server's configuration; secrets stay wrapped.
@@ -123,28 +103,20 @@ fn storage(config: &Config) -> Result<Arc<dyn object_store::ObjectStore>, Startu
                 .with_secret_access_key(s3.secret_access_key.expose_secret());
             if let Some(endpoint) = &s3.endpoint {
                 // Self-hosted services answer on path-style URLs, often over plain HTTP inside a network.
-                builder = builder
-                    .with_endpoint(endpoint)
-                    .with_allow_http(endpoint.starts_with("http://"))
-                    .with_virtual_hosted_style_request(false);
+                builder = builder.with_endpoint(endpoint).with_allow_http(endpoint.starts_with("http://")).with_virtual_hosted_style_request(false);
             }
             Arc::new(builder.build().map_err(|e| fail(&e))?)
         }
         None => {
             let dir = config.data_dir.join("attachments");
             std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
-            Arc::new(
-                object_store::local::LocalFileSystem::new_with_prefix(&dir)
-                    .map_err(|e| fail(&e))?,
-            )
+            Arc::new(object_store::local::LocalFileSystem::new_with_prefix(&dir).map_err(|e| fail(&e))?)
         }
     })
 }
 
 fn leptos_options(config: &Config) -> Result<LeptosOptions, StartupError> {
-    let mut options = get_configuration(None)
-        .map_err(|e| StartupError::Site(e.to_string()))?
-        .leptos_options;
+    let mut options = get_configuration(None).map_err(|e| StartupError::Site(e.to_string()))?.leptos_options;
     options.output_name = "tracker".into();
     options.site_root = config.site_root.to_string_lossy().as_ref().into();
     options.site_addr = config.bind_addr;
@@ -166,22 +138,16 @@ pub async fn serve(
     let listener = listener.tap_io(|stream| {
         let _ = stream.set_nodelay(true);
     });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Binds the configured address.
 pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
     TcpListener::bind(config.bind_addr)
         .await
-        .map_err(|source| StartupError::Bind {
-            addr: config.bind_addr,
-            source,
-        })
+        .map_err(|source| StartupError::Bind { addr: config.bind_addr, source })
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -213,13 +179,7 @@ mod tests {
 
     #[test]
     fn database_descriptions_never_carry_credentials() {
-        assert_eq!(
-            describe_database("postgres://user:s3cret@db.internal:5432/tracker?sslmode=require"),
-            "PostgreSQL at db.internal:5432"
-        );
-        assert_eq!(
-            describe_database("sqlite://data/tracker.db?mode=rwc"),
-            "SQLite file data/tracker.db"
-        );
+        assert_eq!(describe_database("postgres://user:s3cret@db.internal:5432/tracker?sslmode=require"), "PostgreSQL at db.internal:5432");
+        assert_eq!(describe_database("sqlite://data/tracker.db?mode=rwc"), "SQLite file data/tracker.db");
     }
 }

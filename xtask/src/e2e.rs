@@ -11,10 +11,7 @@ use std::{
 
 fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
 fn server_command(project: &Project, data_dir: &Path, addr: &str) -> Command {
@@ -23,10 +20,7 @@ fn server_command(project: &Project, data_dir: &Path, addr: &str) -> Command {
         // Away from the project root, so a developer's .env cannot leak into the test server.
         .current_dir(data_dir)
         .env("DATA_DIR", data_dir)
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}?mode=rwc", data_dir.join("e2e.db").display()),
-        )
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", data_dir.join("e2e.db").display()))
         .env("BIND_ADDR", addr)
         .env("LEPTOS_SITE_ROOT", project.site(Profile::Debug))
         .env("LOG_LEVEL", "warn")
@@ -42,13 +36,7 @@ const ADMIN_PASSWORD: &str = "e2e admin password";
 
 fn create_admin(project: &Project, data_dir: &Path, addr: &str) -> Result<(), String> {
     let mut child = server_command(project, data_dir, addr)
-        .args([
-            "admin",
-            "create",
-            "--email",
-            ADMIN_EMAIL,
-            "--password-stdin",
-        ])
+        .args(["admin", "create", "--email", ADMIN_EMAIL, "--password-stdin"])
         .stdin(Stdio::piped())
         .spawn()
         .map_err(|e| format!("server admin create: {e}"))?;
@@ -58,44 +46,20 @@ fn create_admin(project: &Project, data_dir: &Path, addr: &str) -> Result<(), St
         .expect("piped stdin")
         .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
         .map_err(|e| format!("server admin create: {e}"))?;
-    let status = child
-        .wait()
-        .map_err(|e| format!("server admin create: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("server admin create failed ({status})"))
-    }
+    let status = child.wait().map_err(|e| format!("server admin create: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("server admin create failed ({status})")) }
 }
 
 /// A session token for the test admin, from `POST /api/v1/tokens`.
 fn admin_token(addr: &str) -> Result<String, String> {
     let body = serde_json::json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }).to_string();
-    let request = format!(
-        "POST /api/v1/tokens HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream =
-        TcpStream::connect(addr).map_err(|e| format!("sign-in for the API run: {e}"))?;
+    let request = format!("POST /api/v1/tokens HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    let mut stream = TcpStream::connect(addr).map_err(|e| format!("sign-in for the API run: {e}"))?;
     let mut response = String::new();
-    stream
-        .write_all(request.as_bytes())
-        .and_then(|()| stream.read_to_string(&mut response))
-        .map_err(|e| format!("sign-in for the API run: {e}"))?;
-    let json = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b)
-        .unwrap_or_default();
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|_| {
-        format!(
-            "sign-in for the API run failed: {}",
-            response.lines().next().unwrap_or_default()
-        )
-    })?;
-    value["token"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| format!("no token in {value}"))
+    stream.write_all(request.as_bytes()).and_then(|()| stream.read_to_string(&mut response)).map_err(|e| format!("sign-in for the API run: {e}"))?;
+    let json = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|_| format!("sign-in for the API run failed: {}", response.lines().next().unwrap_or_default()))?;
+    value["token"].as_str().map(str::to_owned).ok_or_else(|| format!("no token in {value}"))
 }
 
 /// A bounded schemathesis run against `/api-docs/openapi.json`, signed in as the admin: it fails
@@ -108,14 +72,7 @@ fn fuzz_api(project: &Project, addr: &str) -> Result<(), String> {
             .args(["run", &format!("http://{addr}/api-docs/openapi.json")])
             .args(["--header", &format!("Authorization: Bearer {token}")])
             .args(["--checks", "not_a_server_error,response_schema_conformance"])
-            .args([
-                "--max-examples",
-                "20",
-                "--seed",
-                "20261126",
-                "--workers",
-                "1",
-            ])
+            .args(["--max-examples", "20", "--seed", "20261126", "--workers", "1"])
             // Signing out would end the run's own session halfway.
             .args(["--exclude-path", "/api/v1/tokens/current"])
             .current_dir(project.target.join("venv")),
@@ -124,9 +81,7 @@ fn fuzz_api(project: &Project, addr: &str) -> Result<(), String> {
 }
 
 fn healthy(addr: &str) -> bool {
-    let Ok(mut stream) = TcpStream::connect(addr) else {
-        return false;
-    };
+    let Ok(mut stream) = TcpStream::connect(addr) else { return false };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let request = format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     let mut response = String::new();
@@ -138,9 +93,7 @@ fn healthy(addr: &str) -> bool {
 /// Stops a server: SIGTERM, so the graceful path runs, then SIGKILL after 10 seconds.
 pub fn stop(mut child: Child) {
     // SIGTERM first, so the graceful shutdown path runs; then make sure it is gone.
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
@@ -158,30 +111,22 @@ pub fn run(project: &Project, filters: &[String]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&data_dir);
     std::fs::create_dir_all(&data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
     let addr = format!("127.0.0.1:{}", free_port()?);
-    run_checked(
-        server_command(project, &data_dir, &addr).arg("seed-demo"),
-        "server seed-demo",
-    )?;
+    run_checked(server_command(project, &data_dir, &addr).arg("seed-demo"), "server seed-demo")?;
     create_admin(project, &data_dir, &addr)?;
     // Each test serves a copy of this, made before anything else writes to the database.
     let template = data_dir.join("template.db");
     for suffix in ["", "-wal"] {
         let source = data_dir.join(format!("e2e.db{suffix}"));
         if source.exists() {
-            std::fs::copy(&source, data_dir.join(format!("template.db{suffix}")))
-                .map_err(|e| format!("copying the demo database: {e}"))?;
+            std::fs::copy(&source, data_dir.join(format!("template.db{suffix}"))).map_err(|e| format!("copying the demo database: {e}"))?;
         }
     }
-    let child = server_command(project, &data_dir, &addr)
-        .spawn()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let child = server_command(project, &data_dir, &addr).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
     let deadline = Instant::now() + Duration::from_secs(30);
     while !healthy(&addr) {
         if Instant::now() > deadline {
             stop(child);
-            return Err(format!(
-                "the server did not become healthy on {addr} within 30 s"
-            ));
+            return Err(format!("the server did not become healthy on {addr} within 30 s"));
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -202,13 +147,7 @@ pub fn run(project: &Project, filters: &[String]) -> Result<(), String> {
         "playwright",
     );
     // The whole suite also fuzzes the API against its own document.
-    let result = result.and_then(|()| {
-        if filters.is_empty() {
-            fuzz_api(project, &addr)
-        } else {
-            Ok(())
-        }
-    });
+    let result = result.and_then(|()| if filters.is_empty() { fuzz_api(project, &addr) } else { Ok(()) });
     stop(child);
     let _ = std::fs::remove_dir_all(&data_dir);
     result

@@ -27,10 +27,7 @@ pub fn check() -> Result<(), String> {
             .output()
             .map_err(|e| format!("{what}: cannot start ({e}); install it with `cargo install cargo-modules --version 0.27.0 --locked`"))?;
         if !output.status.success() {
-            return Err(format!(
-                "{what} failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
+            return Err(format!("{what} failed: {}", String::from_utf8_lossy(&output.stderr)));
         }
         let cycles = module_cycles(&String::from_utf8_lossy(&output.stdout));
         for cycle in &cycles {
@@ -42,14 +39,7 @@ pub fn check() -> Result<(), String> {
             failures.push(what);
         }
     }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "modules import each other in: {}",
-            failures.join("; ")
-        ))
-    }
+    if failures.is_empty() { Ok(()) } else { Err(format!("modules import each other in: {}", failures.join("; "))) }
 }
 
 /// The groups of modules that import each other (each sorted), from cargo-modules' DOT output.
@@ -59,12 +49,8 @@ pub fn module_cycles(dot: &str) -> Vec<Vec<String>> {
     let mut kinds: BTreeMap<&str, &str> = BTreeMap::new();
     let mut uses: Vec<(&str, &str)> = Vec::new();
     for line in dot.lines().map(str::trim) {
-        let Some(rest) = line.strip_prefix('"') else {
-            continue;
-        };
-        let Some((from, rest)) = rest.split_once('"') else {
-            continue;
-        };
+        let Some(rest) = line.strip_prefix('"') else { continue };
+        let Some((from, rest)) = rest.split_once('"') else { continue };
         if let Some(edge) = rest.strip_prefix(" -> \"") {
             if let Some((to, attributes)) = edge.split_once('"') {
                 if attributes.contains("label=\"uses\"") {
@@ -72,21 +58,12 @@ pub fn module_cycles(dot: &str) -> Vec<Vec<String>> {
                 }
             }
         } else if let Some(label) = rest.split_once("label=\"").map(|(_, l)| l) {
-            let kind = label
-                .split('|')
-                .next()
-                .unwrap_or_default()
-                .split_whitespace()
-                .last()
-                .unwrap_or_default();
+            let kind = label.split('|').next().unwrap_or_default().split_whitespace().last().unwrap_or_default();
             kinds.insert(from, kind);
         }
     }
     let module_of = |mut path: &str| -> String {
-        while kinds
-            .get(path)
-            .is_some_and(|kind| *kind != "mod" && *kind != "crate")
-        {
+        while kinds.get(path).is_some_and(|kind| *kind != "mod" && *kind != "crate") {
             match path.rsplit_once("::") {
                 Some((parent, _)) => path = parent,
                 None => break,
@@ -103,38 +80,15 @@ pub fn module_cycles(dot: &str) -> Vec<Vec<String>> {
             graph.entry(a).or_default().insert(b);
         }
     }
-    strongly_connected(&graph)
-        .into_iter()
-        .filter(|group| group.len() > 1)
-        .collect()
+    strongly_connected(&graph).into_iter().filter(|group| group.len() > 1).collect()
 }
 
 /// Tarjan's strongly connected components, iteratively.
 fn strongly_connected(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
-    let nodes: Vec<&String> = graph
-        .keys()
-        .chain(graph.values().flatten())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let index_of: BTreeMap<&String, usize> =
-        nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let edges: Vec<Vec<usize>> = nodes
-        .iter()
-        .map(|n| {
-            graph
-                .get(*n)
-                .into_iter()
-                .flatten()
-                .map(|m| index_of[m])
-                .collect()
-        })
-        .collect();
-    let (mut index, mut low, mut on_stack) = (
-        vec![usize::MAX; nodes.len()],
-        vec![0; nodes.len()],
-        vec![false; nodes.len()],
-    );
+    let nodes: Vec<&String> = graph.keys().chain(graph.values().flatten()).collect::<BTreeSet<_>>().into_iter().collect();
+    let index_of: BTreeMap<&String, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let edges: Vec<Vec<usize>> = nodes.iter().map(|n| graph.get(*n).into_iter().flatten().map(|m| index_of[m]).collect()).collect();
+    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; nodes.len()], vec![0; nodes.len()], vec![false; nodes.len()]);
     let (mut stack, mut groups, mut next) = (Vec::new(), Vec::new(), 0);
     for root in 0..nodes.len() {
         if index[root] != usize::MAX {
@@ -183,15 +137,11 @@ mod tests {
     use super::*;
 
     fn node(path: &str, kind: &str) -> String {
-        format!(
-            "    \"{path}\" [label=\"pub {kind}|{path}\", fillcolor=\"#81c169\"]; // \"{kind}\" node\n"
-        )
+        format!("    \"{path}\" [label=\"pub {kind}|{path}\", fillcolor=\"#81c169\"]; // \"{kind}\" node\n")
     }
 
     fn uses(from: &str, to: &str) -> String {
-        format!(
-            "    \"{from}\" -> \"{to}\" [label=\"uses\", color=\"#7f7f7f\", style=\"dashed\"] [constraint=false]; // \"uses\" edge\n"
-        )
+        format!("    \"{from}\" -> \"{to}\" [label=\"uses\", color=\"#7f7f7f\", style=\"dashed\"] [constraint=false]; // \"uses\" edge\n")
     }
 
     fn graph(parts: &[String]) -> String {

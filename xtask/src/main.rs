@@ -102,12 +102,10 @@ impl Project {
 
     /// The server binary of `profile`.
     pub fn server_binary(&self, profile: Profile) -> PathBuf {
-        self.target
-            .join(match profile {
-                Profile::Debug => "debug",
-                Profile::Release => "release",
-            })
-            .join("server")
+        self.target.join(match profile {
+            Profile::Debug => "debug",
+            Profile::Release => "release",
+        }).join("server")
     }
 }
 
@@ -115,34 +113,17 @@ impl Project {
 pub fn project() -> Project {
     // `cargo run` sets the manifest directory at run time too. Prefer it: clones that share one
     // target directory share one xtask binary, which would otherwise act on the clone that built it.
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    let root = manifest
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let target = if target.is_absolute() {
-        target
-    } else {
-        root.join(target)
-    };
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let root = manifest.parent().expect("xtask lives in the workspace").to_path_buf();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let target = if target.is_absolute() { target } else { root.join(target) };
     Project { root, target }
 }
 
 /// Runs `command` to completion, failing with its description if it does not succeed.
 pub fn run_checked(command: &mut Command, what: &str) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("{what}: cannot start ({e})"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} failed ({status})"))
-    }
+    let status = command.status().map_err(|e| format!("{what}: cannot start ({e})"))?;
+    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
 }
 
 /// Builds the server, the WASM bundle and the CSS of `profile` with the pinned tools on PATH,
@@ -200,17 +181,11 @@ fn run() -> Result<(), String> {
     build_release()?;
     let project = project();
     // A first run makes the database; say how to get someone to sign in as.
-    let data_dir = std::env::var_os("DATA_DIR")
-        .map_or_else(|| project.root.join("data"), |dir| project.root.join(dir));
+    let data_dir = std::env::var_os("DATA_DIR").map_or_else(|| project.root.join("data"), |dir| project.root.join(dir));
     if std::env::var_os("DATABASE_URL").is_none() && !data_dir.join("tracker.db").exists() {
-        println!(
-            "a new database: create the first admin with `cargo xtask admin create --email you@example.com`"
-        );
+        println!("a new database: create the first admin with `cargo xtask admin create --email you@example.com`");
     }
-    println!(
-        "serving on http://{}",
-        std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into())
-    );
+    println!("serving on http://{}", std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()));
     exec(release_server_command(&project))
 }
 
@@ -249,19 +224,7 @@ fn test() -> Result<(), String> {
     let project = prepare_tests()?;
     run_checked(
         Command::new("cargo")
-            .args([
-                "test",
-                "-p",
-                "migration",
-                "-p",
-                "app",
-                "-p",
-                "server",
-                "-p",
-                "xtask",
-                "--features",
-                "app/ssr",
-            ])
+            .args(["test", "-p", "migration", "-p", "app", "-p", "server", "-p", "xtask", "--features", "app/ssr"])
             // One test at a time: each integration test runs its server on its own tokio runtime,
             // and Leptos's server rendering can stall when several runtimes in one process render
             // at once (a production server has one runtime and is not affected).
@@ -285,10 +248,7 @@ mod tests {
     use super::*;
 
     fn a_project() -> Project {
-        Project {
-            root: PathBuf::from("/src"),
-            target: PathBuf::from("/build"),
-        }
+        Project { root: PathBuf::from("/src"), target: PathBuf::from("/build") }
     }
 
     #[test]
@@ -296,25 +256,15 @@ mod tests {
         let project = a_project();
         let (debug, release) = (project.site(Profile::Debug), project.site(Profile::Release));
         // cargo-leptos empties a site before building it, so neither may hold the other either.
-        assert!(
-            !debug.starts_with(&release) && !release.starts_with(&debug),
-            "{debug:?} and {release:?} overlap"
-        );
-        assert_ne!(
-            project.server_binary(Profile::Debug),
-            project.server_binary(Profile::Release)
-        );
+        assert!(!debug.starts_with(&release) && !release.starts_with(&debug), "{debug:?} and {release:?} overlap");
+        assert_ne!(project.server_binary(Profile::Debug), project.server_binary(Profile::Release));
     }
 
     #[test]
     fn the_release_site_is_where_cargo_toml_and_the_server_expect_it() {
-        let manifest: toml::Value =
-            toml::from_str(include_str!("../../Cargo.toml")).expect("Cargo.toml parses");
+        let manifest: toml::Value = toml::from_str(include_str!("../../Cargo.toml")).expect("Cargo.toml parses");
         let site_root = manifest["workspace"]["metadata"]["leptos"][0]["site-root"].as_str();
         assert_eq!(site_root, Some("CARGO_TARGET_DIR/site"));
-        assert_eq!(
-            a_project().site(Profile::Release),
-            PathBuf::from("/build/site")
-        );
+        assert_eq!(a_project().site(Profile::Release), PathBuf::from("/build/site"));
     }
 }

@@ -14,12 +14,7 @@ const FLAGS: &[&str] = &["--locked"];
 /// The HTTP load generator `cargo xtask bench` drives the server with.
 pub fn ensure(project: &Project) -> Result<(), String> {
     let pins = tools::pins(project)?;
-    tools::ensure_cargo_tool(
-        "oha",
-        &pins.cargo.oha,
-        Command::new("oha").arg("--version"),
-        FLAGS,
-    )
+    tools::ensure_cargo_tool("oha", &pins.cargo.oha, Command::new("oha").arg("--version"), FLAGS)
 }
 
 /// An install of oha compiling at the lowest priority while the tests run; stopped if the test
@@ -46,27 +41,16 @@ pub fn install_in_background(project: &Project) -> Result<BackgroundInstall, Str
     if tools::installed(Command::new("oha").arg("--version"), &version) {
         return Ok(install);
     }
-    std::fs::create_dir_all(&project.target)
-        .map_err(|e| format!("{}: {e}", project.target.display()))?;
-    let log = std::fs::File::create(&install.log)
-        .map_err(|e| format!("{}: {e}", install.log.display()))?;
-    let log_too = log
-        .try_clone()
-        .map_err(|e| format!("{}: {e}", install.log.display()))?;
-    println!(
-        "xtask: installing oha {version} in the background at low priority (log: {})",
-        install.log.display()
-    );
+    std::fs::create_dir_all(&project.target).map_err(|e| format!("{}: {e}", project.target.display()))?;
+    let log = std::fs::File::create(&install.log).map_err(|e| format!("{}: {e}", install.log.display()))?;
+    let log_too = log.try_clone().map_err(|e| format!("{}: {e}", install.log.display()))?;
+    println!("xtask: installing oha {version} in the background at low priority (log: {})", install.log.display());
     let install_command = tools::cargo_install("oha", &version, FLAGS);
     let child = Command::new("nice")
         .args(["-n", "19"])
         .arg(install_command.get_program())
         .args(install_command.get_args())
-        .envs(
-            install_command
-                .get_envs()
-                .filter_map(|(key, value)| Some((key, value?))),
-        )
+        .envs(install_command.get_envs().filter_map(|(key, value)| Some((key, value?))))
         .arg("--target-dir")
         .arg(&install.target_dir)
         .stdin(Stdio::null())
@@ -81,14 +65,9 @@ pub fn install_in_background(project: &Project) -> Result<BackgroundInstall, Str
 impl BackgroundInstall {
     /// Waits for the install to finish; fails with the end of its log if it did not succeed.
     pub fn wait(mut self) -> Result<(), String> {
-        let Some(mut child) = self.child.take() else {
-            return Ok(());
-        };
+        let Some(mut child) = self.child.take() else { return Ok(()) };
         if matches!(child.try_wait(), Ok(None)) {
-            println!(
-                "xtask: waiting for the oha install to finish (log: {})",
-                self.log.display()
-            );
+            println!("xtask: waiting for the oha install to finish (log: {})", self.log.display());
         }
         let status = child.wait().map_err(|e| format!("{}: {e}", self.what))?;
         if status.success() {
@@ -97,12 +76,7 @@ impl BackgroundInstall {
             return Ok(());
         }
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        Err(format!(
-            "{} failed ({status}); the end of {}:\n{}",
-            self.what,
-            self.log.display(),
-            last_lines(&log, 20)
-        ))
+        Err(format!("{} failed ({status}); the end of {}:\n{}", self.what, self.log.display(), last_lines(&log, 20)))
     }
 }
 
@@ -127,10 +101,7 @@ mod tests {
 
     #[test]
     fn a_failed_install_shows_only_the_end_of_its_log() {
-        assert_eq!(
-            last_lines("Compiling a\nCompiling b\nerror: linker failed\n", 2),
-            "Compiling b\nerror: linker failed"
-        );
+        assert_eq!(last_lines("Compiling a\nCompiling b\nerror: linker failed\n", 2), "Compiling b\nerror: linker failed");
         assert_eq!(last_lines("only line", 20), "only line");
         assert_eq!(last_lines("", 20), "");
     }

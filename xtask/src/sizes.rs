@@ -11,11 +11,7 @@ pub fn gzip(bytes: &[u8]) -> usize {
 /// The size of `bytes` brotli-compressed at quality 11, as served precompressed.
 pub fn brotli(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory write");
     out.len()
 }
@@ -23,35 +19,17 @@ pub fn brotli(bytes: &[u8]) -> usize {
 /// Prints a table of every .wasm, .js and .css file in `pkg`.
 pub fn report(pkg: &Path) -> Result<(), String> {
     let mut files: Vec<_> = std::fs::read_dir(pkg)
-        .map_err(|e| {
-            format!(
-                "{}: {e} (build the release first: cargo xtask build)",
-                pkg.display()
-            )
-        })?
+        .map_err(|e| format!("{}: {e} (build the release first: cargo xtask build)", pkg.display()))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| {
-            matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("wasm" | "js" | "css")
-            )
-        })
+        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")))
         .collect();
     files.sort();
-    println!(
-        "{:<24} {:>12} {:>12} {:>12}",
-        "bundle file", "raw B", "gzip B", "brotli B"
-    );
+    println!("{:<24} {:>12} {:>12} {:>12}", "bundle file", "raw B", "gzip B", "brotli B");
     for path in files {
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        println!(
-            "{name:<24} {:>12} {:>12} {:>12}",
-            bytes.len(),
-            gzip(&bytes),
-            brotli(&bytes)
-        );
+        println!("{name:<24} {:>12} {:>12} {:>12}", bytes.len(), gzip(&bytes), brotli(&bytes));
     }
     Ok(())
 }

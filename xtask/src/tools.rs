@@ -62,38 +62,18 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
         &["--locked", "--features", "no_downloads"],
     )?;
     // Its own lock file pins a crate the registry no longer serves, so no --locked here.
-    ensure_cargo_tool(
-        "wasm-bindgen-cli",
-        &pins.cargo.wasm_bindgen_cli,
-        Command::new("wasm-bindgen").arg("--version"),
-        &[],
-    )?;
+    ensure_cargo_tool("wasm-bindgen-cli", &pins.cargo.wasm_bindgen_cli, Command::new("wasm-bindgen").arg("--version"), &[])?;
     let tailwind = &pins.npm.tailwindcss;
     ensure_npm(
         &project.root,
-        &[
-            ("tailwindcss", tailwind),
-            ("@tailwindcss/cli", tailwind),
-            ("binaryen", &pins.npm.binaryen),
-            ("echarts", &pins.npm.echarts),
-        ],
+        &[("tailwindcss", tailwind), ("@tailwindcss/cli", tailwind), ("binaryen", &pins.npm.binaryen), ("echarts", &pins.npm.echarts)],
     )?;
     vendor_echarts(&project)?;
     if test_tools {
-        ensure_npm(
-            &project.root.join("end2end"),
-            &[
-                ("@playwright/test", &pins.npm.playwright),
-                ("@axe-core/playwright", &pins.npm.axe_playwright),
-            ],
-        )?;
+        ensure_npm(&project.root.join("end2end"), &[("@playwright/test", &pins.npm.playwright), ("@axe-core/playwright", &pins.npm.axe_playwright)])?;
         ensure_pip(
             &project,
-            &[
-                ("moto[server]", "moto", &pins.pip.moto),
-                ("aiosmtpd", "aiosmtpd", &pins.pip.aiosmtpd),
-                ("schemathesis", "schemathesis", &pins.pip.schemathesis),
-            ],
+            &[("moto[server]", "moto", &pins.pip.moto), ("aiosmtpd", "aiosmtpd", &pins.pip.aiosmtpd), ("schemathesis", "schemathesis", &pins.pip.schemathesis)],
         )?;
     }
     Ok(())
@@ -101,9 +81,7 @@ pub fn setup(test_tools: bool) -> Result<(), String> {
 
 /// Copies ECharts' browser build into the site's assets, where the dashboard loads it from.
 fn vendor_echarts(project: &Project) -> Result<(), String> {
-    let from = project
-        .root
-        .join("node_modules/echarts/dist/echarts.min.js");
+    let from = project.root.join("node_modules/echarts/dist/echarts.min.js");
     let dir = project.root.join("app/public/vendor");
     let to = dir.join("echarts.min.js");
     let bytes = std::fs::read(&from).map_err(|e| format!("{}: {e}", from.display()))?;
@@ -139,129 +117,65 @@ fn ensure_pip(project: &Project, packages: &[(&str, &str, &String)]) -> Result<(
     let venv = venv(project);
     let installed = |distribution: &str| {
         Command::new(venv.join("bin/python"))
-            .args([
-                "-c",
-                &format!("import importlib.metadata as m; print(m.version('{distribution}'))"),
-            ])
+            .args(["-c", &format!("import importlib.metadata as m; print(m.version('{distribution}'))")])
             .output()
             .ok()
             .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
     };
-    let missing: Vec<String> = packages
-        .iter()
-        .filter(|(_, dist, version)| installed(dist).as_deref() != Some(version.as_str()))
-        .map(|(req, _, version)| format!("{req}=={version}"))
-        .collect();
+    let missing: Vec<String> = packages.iter().filter(|(_, dist, version)| installed(dist).as_deref() != Some(version.as_str())).map(|(req, _, version)| format!("{req}=={version}")).collect();
     if missing.is_empty() {
         return Ok(());
     }
-    println!(
-        "xtask: pip install {} into {}",
-        missing.join(" "),
-        venv.display()
-    );
+    println!("xtask: pip install {} into {}", missing.join(" "), venv.display());
     if !venv.join("bin/pip").exists() {
-        run_checked(
-            Command::new("python3").arg("-m").arg("venv").arg(&venv),
-            "python3 -m venv (install python3-venv)",
-        )?;
+        run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv), "python3 -m venv (install python3-venv)")?;
     }
-    run_checked(
-        Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(&missing),
-        "pip install",
-    )
+    run_checked(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check"]).args(&missing), "pip install")
 }
 
 /// The programs the benchmark times SQL with (its smoke run ends the test command); fails
 /// naming the package to install.
 pub fn check_programs() -> Result<(), String> {
-    for (program, package) in [
-        ("psql", "postgresql-client"),
-        ("pgbench", "postgresql-contrib"),
-        ("sqlite3", "sqlite3"),
-    ] {
+    for (program, package) in [("psql", "postgresql-client"), ("pgbench", "postgresql-contrib"), ("sqlite3", "sqlite3")] {
         if Command::new(program).arg("--version").output().is_err() {
-            return Err(format!(
-                "{program} is missing: install it with `apt-get install {package}`"
-            ));
+            return Err(format!("{program} is missing: install it with `apt-get install {package}`"));
         }
     }
     Ok(())
 }
 
 fn ensure_wasm_target() -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output();
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
     match installed {
-        Ok(out)
-            if String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .any(|l| l.trim() == "wasm32-unknown-unknown") =>
-        {
-            Ok(())
-        }
-        _ => run_checked(
-            Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
-            "rustup target add wasm32-unknown-unknown",
-        ),
+        Ok(out) if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") => Ok(()),
+        _ => run_checked(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]), "rustup target add wasm32-unknown-unknown"),
     }
 }
 
 /// The LLVM tools that coverage needs (`rustup component add llvm-tools-preview`).
 pub fn ensure_llvm_tools() -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["component", "list", "--installed"])
-        .output();
+    let installed = Command::new("rustup").args(["component", "list", "--installed"]).output();
     match installed {
-        Ok(out)
-            if String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .any(|l| l.trim().starts_with("llvm-tools")) =>
-        {
-            Ok(())
-        }
-        _ => run_checked(
-            Command::new("rustup").args(["component", "add", "llvm-tools-preview"]),
-            "rustup component add llvm-tools-preview",
-        ),
+        Ok(out) if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim().starts_with("llvm-tools")) => Ok(()),
+        _ => run_checked(Command::new("rustup").args(["component", "add", "llvm-tools-preview"]), "rustup component add llvm-tools-preview"),
     }
 }
 
 /// cargo-llvm-cov at its pinned version, for `cargo xtask coverage` only.
 pub fn ensure_cargo_llvm_cov(project: &Project) -> Result<(), String> {
     let version = pins(project)?.cargo.cargo_llvm_cov;
-    ensure_cargo_tool(
-        "cargo-llvm-cov",
-        &version,
-        Command::new("cargo").args(["llvm-cov", "--version"]),
-        &["--locked"],
-    )
+    ensure_cargo_tool("cargo-llvm-cov", &version, Command::new("cargo").args(["llvm-cov", "--version"]), &["--locked"])
 }
 
 /// Whether the tool `probe` asks for its version reports exactly `version`.
 pub fn installed(probe: &mut Command, version: &str) -> bool {
-    let current = probe
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
-    current
-        .as_deref()
-        .is_some_and(|out| out.split_whitespace().any(|word| word == version))
+    let current = probe.output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    current.as_deref().is_some_and(|out| out.split_whitespace().any(|word| word == version))
 }
 
 /// The arguments of `cargo` that install `krate` at `version` over any other version.
-pub fn cargo_install_args<'a>(
-    krate: &'a str,
-    version: &'a str,
-    flags: &'a [&'a str],
-) -> impl Iterator<Item = &'a str> {
-    ["install", krate, "--version", version, "--force"]
-        .into_iter()
-        .chain(flags.iter().copied())
+pub fn cargo_install_args<'a>(krate: &'a str, version: &'a str, flags: &'a [&'a str]) -> impl Iterator<Item = &'a str> {
+    ["install", krate, "--version", version, "--force"].into_iter().chain(flags.iter().copied())
 }
 
 /// `cargo install` for a tool, with the tool's release profile made quick to build: the
@@ -269,62 +183,34 @@ pub fn cargo_install_args<'a>(
 /// a cold CI run's tool installs on two cores, for a few percent of speed these tools never need.
 pub fn cargo_install(krate: &str, version: &str, flags: &[&str]) -> Command {
     let mut command = Command::new("cargo");
-    command
-        .args(cargo_install_args(krate, version, flags))
-        .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    command.args(cargo_install_args(krate, version, flags)).env("CARGO_PROFILE_RELEASE_LTO", "false").env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
     command
 }
 
 /// Installs `krate` at `version` with cargo unless `probe` reports that version already.
-pub fn ensure_cargo_tool(
-    krate: &str,
-    version: &str,
-    probe: &mut Command,
-    flags: &[&str],
-) -> Result<(), String> {
+pub fn ensure_cargo_tool(krate: &str, version: &str, probe: &mut Command, flags: &[&str]) -> Result<(), String> {
     if installed(probe, version) {
         return Ok(());
     }
     println!("xtask: installing {krate} {version} (once; this takes a few minutes)");
-    run_checked(
-        &mut cargo_install(krate, version, flags),
-        &format!("cargo install {krate}@{version}"),
-    )
+    run_checked(&mut cargo_install(krate, version, flags), &format!("cargo install {krate}@{version}"))
 }
 
 fn installed_npm_version(dir: &Path, package: &str) -> Option<String> {
-    let manifest =
-        std::fs::read_to_string(dir.join("node_modules").join(package).join("package.json"))
-            .ok()?;
+    let manifest = std::fs::read_to_string(dir.join("node_modules").join(package).join("package.json")).ok()?;
     let value: serde_json::Value = serde_json::from_str(&manifest).ok()?;
     value["version"].as_str().map(str::to_owned)
 }
 
 fn ensure_npm(dir: &Path, packages: &[(&str, &String)]) -> Result<(), String> {
-    if packages.iter().all(|(name, version)| {
-        installed_npm_version(dir, name).as_deref() == Some(version.as_str())
-    }) {
+    if packages.iter().all(|(name, version)| installed_npm_version(dir, name).as_deref() == Some(version.as_str())) {
         return Ok(());
     }
-    let specs: Vec<String> = packages
-        .iter()
-        .map(|(name, version)| format!("{name}@{version}"))
-        .collect();
-    println!(
-        "xtask: npm install {} in {}",
-        specs.join(" "),
-        dir.display()
-    );
+    let specs: Vec<String> = packages.iter().map(|(name, version)| format!("{name}@{version}")).collect();
+    println!("xtask: npm install {} in {}", specs.join(" "), dir.display());
     run_checked(
         Command::new("npm")
-            .args([
-                "install",
-                "--no-save",
-                "--no-package-lock",
-                "--no-audit",
-                "--no-fund",
-            ])
+            .args(["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund"])
             .args(&specs)
             .current_dir(dir)
             // Tests use the system's Chromium; nothing is downloaded from outside the registry.
@@ -337,15 +223,12 @@ fn ensure_npm(dir: &Path, packages: &[(&str, &String)]) -> Result<(), String> {
 /// wasm-opt before any system copy.
 pub fn path_with_tools(project: &Project) -> OsString {
     let mut dirs = vec![project.root.join("node_modules/.bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")))
-    {
+    if let Some(home) = std::env::var_os("CARGO_HOME").map(std::path::PathBuf::from).or_else(|| {
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo"))
+    }) {
         dirs.push(home.join("bin"));
     }
-    dirs.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
+    dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     std::env::join_paths(dirs).unwrap_or_default()
 }
 
@@ -356,8 +239,7 @@ pub fn chromium() -> String {
 
 /// The PostgreSQL server the integration tests create their databases on.
 pub fn test_postgres_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://tracker:tracker@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://tracker:tracker@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// Fails early, naming the fix, when a service the tests need is absent.
@@ -370,13 +252,7 @@ pub fn check_test_services() -> Result<(), String> {
         ));
     }
     let url = test_postgres_url();
-    let host = url
-        .rsplit_once('@')
-        .map_or(url.as_str(), |(_, h)| h)
-        .split(['/', '?'])
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let host = url.rsplit_once('@').map_or(url.as_str(), |(_, h)| h).split(['/', '?']).next().unwrap_or_default().to_owned();
     let reachable = host
         .to_socket_addrs()
         .ok()

@@ -17,10 +17,7 @@ use crate::{
     },
 };
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
-    sea_query::OnConflict,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set, sea_query::OnConflict};
 use std::collections::{BTreeSet, HashMap};
 
 /// The people whose inbox a recorded change added to, to be told live once it commits.
@@ -53,9 +50,7 @@ impl Told {
 /// rest.
 pub fn default_delivery(kind: NotificationKind) -> Delivery {
     match kind {
-        NotificationKind::Assigned | NotificationKind::Mention | NotificationKind::Status => {
-            Delivery::Email
-        }
+        NotificationKind::Assigned | NotificationKind::Mention | NotificationKind::Status => Delivery::Email,
         NotificationKind::Severity | NotificationKind::Comment => Delivery::Digest,
     }
 }
@@ -77,13 +72,7 @@ impl Plan {
     /// The plan for `change` by `actor_id`. A filing's mentions are in the issue's description,
     /// which the caller puts in once it has read the issue.
     fn of(change: &Change, actor_id: i64) -> Option<Plan> {
-        let plan = |kind, detail: String| Plan {
-            kind: Some(kind),
-            detail,
-            only: None,
-            watcher: None,
-            mentions_in: None,
-        };
+        let plan = |kind, detail: String| Plan { kind: Some(kind), detail, only: None, watcher: None, mentions_in: None };
         let mentions = |before: &str, after: &str| Plan {
             kind: None,
             detail: String::new(),
@@ -97,19 +86,13 @@ impl Plan {
             Change::Description { from, to } => mentions(from, to),
             Change::Status { to, .. } => plan(NotificationKind::Status, to.label().to_owned()),
             Change::Severity { to, .. } => plan(NotificationKind::Severity, to.label().to_owned()),
-            Change::CommentAdded { body } => Plan {
-                watcher: Some(actor_id),
-                mentions_in: Some((String::new(), body.clone())),
-                ..plan(NotificationKind::Comment, String::new())
-            },
+            Change::CommentAdded { body } => {
+                Plan { watcher: Some(actor_id), mentions_in: Some((String::new(), body.clone())), ..plan(NotificationKind::Comment, String::new()) }
+            }
             Change::CommentEdited { from, to } => mentions(from, to),
-            Change::Assigned {
-                to: Some(assignee), ..
-            } => Plan {
-                only: Some(*assignee),
-                watcher: Some(*assignee),
-                ..plan(NotificationKind::Assigned, String::new())
-            },
+            Change::Assigned { to: Some(assignee), .. } => {
+                Plan { only: Some(*assignee), watcher: Some(*assignee), ..plan(NotificationKind::Assigned, String::new()) }
+            }
             _ => return None,
         })
     }
@@ -128,16 +111,8 @@ pub struct Cast {
 
 impl Cast {
     /// The accounts with `ids` or `handles` (as [`mentioned`] gives them) that exist.
-    pub async fn load(
-        db: &impl ConnectionTrait,
-        ids: impl IntoIterator<Item = i64>,
-        handles: impl IntoIterator<Item = String>,
-    ) -> Result<Cast, sea_orm::DbErr> {
-        let mut cast = Cast {
-            asked_ids: ids.into_iter().collect(),
-            asked_handles: handles.into_iter().collect(),
-            ..Cast::default()
-        };
+    pub async fn load(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64>, handles: impl IntoIterator<Item = String>) -> Result<Cast, sea_orm::DbErr> {
+        let mut cast = Cast { asked_ids: ids.into_iter().collect(), asked_handles: handles.into_iter().collect(), ..Cast::default() };
         if cast.asked_ids.is_empty() && cast.asked_handles.is_empty() {
             return Ok(cast);
         }
@@ -148,17 +123,8 @@ impl Cast {
         if !cast.asked_ids.is_empty() {
             who = who.add(users::Column::Id.is_in(cast.asked_ids.iter().copied()));
         }
-        for (user, prefs) in users::Entity::find()
-            .filter(who)
-            .find_with_related(notification_prefs::Entity)
-            .all(db)
-            .await?
-        {
-            cast.prefs.extend(
-                prefs
-                    .into_iter()
-                    .map(|pref| ((pref.user_id, pref.kind), pref.delivery)),
-            );
+        for (user, prefs) in users::Entity::find().filter(who).find_with_related(notification_prefs::Entity).all(db).await? {
+            cast.prefs.extend(prefs.into_iter().map(|pref| ((pref.user_id, pref.kind), pref.delivery)));
             cast.people.insert(user.id, user);
         }
         Ok(cast)
@@ -166,11 +132,7 @@ impl Cast {
 
     /// Whether every one of `ids` and `handles` was asked for (found or not), or read.
     fn covers(&self, ids: &[i64], handles: &[String]) -> bool {
-        ids.iter()
-            .all(|id| self.asked_ids.contains(id) || self.people.contains_key(id))
-            && handles
-                .iter()
-                .all(|handle| self.asked_handles.contains(handle))
+        ids.iter().all(|id| self.asked_ids.contains(id) || self.people.contains_key(id)) && handles.iter().all(|handle| self.asked_handles.contains(handle))
     }
 
     /// The account `id`, if it was asked for and exists.
@@ -185,38 +147,23 @@ impl Cast {
 
     /// The handles asked for that name someone: the mentions that become links.
     pub fn handles(&self) -> std::collections::HashSet<String> {
-        self.people
-            .values()
-            .filter(|user| self.asked_handles.contains(&user.handle))
-            .map(|user| user.handle.clone())
-            .collect()
+        self.people.values().filter(|user| self.asked_handles.contains(&user.handle)).map(|user| user.handle.clone()).collect()
     }
 
     /// How `user_id` is told about `kind`.
     fn delivery(&self, user_id: i64, kind: NotificationKind) -> Delivery {
-        self.prefs
-            .get(&(user_id, kind))
-            .copied()
-            .unwrap_or_else(|| default_delivery(kind))
+        self.prefs.get(&(user_id, kind)).copied().unwrap_or_else(|| default_delivery(kind))
     }
 }
 
 /// Works out who hears about `change` to issue `issue_id` by `actor_id` (history row
 /// `event_id`), writes their notifications and marks the mail they are due, in `txn`.
 /// Nobody hears about their own action, nor about an issue they may not see.
-pub async fn on_change(
-    txn: &impl ConnectionTrait,
-    issue_id: i64,
-    actor_id: i64,
-    event_id: i64,
-    change: &Change,
-) -> Result<Told, AppError> {
+pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, event_id: i64, change: &Change) -> Result<Told, AppError> {
     if Plan::of(change, actor_id).is_none() {
         return Ok(Told::nobody());
     }
-    let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else {
-        return Ok(Told::nobody());
-    };
+    let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else { return Ok(Told::nobody()) };
     let tidings = tidings(txn, &issue, actor_id, Some(event_id), change, None).await?;
     crate::server::db::insert_together(txn, tidings.inserts).await?;
     Ok(tidings.told)
@@ -232,10 +179,7 @@ pub struct Tidings {
 
 impl Tidings {
     fn none() -> Tidings {
-        Tidings {
-            inserts: Vec::new(),
-            told: Told::nobody(),
-        }
+        Tidings { inserts: Vec::new(), told: Told::nobody() }
     }
 }
 
@@ -243,17 +187,8 @@ impl Tidings {
 /// people `cast` read already (any it lacks are read here), and returns the rows to write for the
 /// caller to send with its own (a filing sends them with its history in one round trip).
 /// `event_id` is the history row a notification links to; a filing's link to the issue itself.
-pub async fn tidings(
-    txn: &impl ConnectionTrait,
-    issue: &issues::Model,
-    actor_id: i64,
-    event_id: Option<i64>,
-    change: &Change,
-    cast: Option<&Cast>,
-) -> Result<Tidings, AppError> {
-    let Some(mut plan) = Plan::of(change, actor_id) else {
-        return Ok(Tidings::none());
-    };
+pub async fn tidings(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, event_id: Option<i64>, change: &Change, cast: Option<&Cast>) -> Result<Tidings, AppError> {
+    let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Tidings::none()) };
     let issue_id = issue.id;
     let created = matches!(change, Change::Created { .. });
     if created {
@@ -262,12 +197,7 @@ pub async fn tidings(
         }
         // Filed with an owner: the assignment's notification goes with the filing's.
         if let Some(assignee) = issue.assignee_id {
-            plan = Plan {
-                kind: Some(NotificationKind::Assigned),
-                only: Some(assignee),
-                watcher: Some(assignee),
-                ..plan
-            };
+            plan = Plan { kind: Some(NotificationKind::Assigned), only: Some(assignee), watcher: Some(assignee), ..plan };
         }
     }
     if issue.deleted_at.is_some() {
@@ -277,10 +207,7 @@ pub async fn tidings(
     let handles: Vec<String> = match &plan.mentions_in {
         Some((before, after)) => {
             let already = mentioned(before);
-            mentioned(after)
-                .into_iter()
-                .filter(|handle| !already.contains(handle))
-                .collect()
+            mentioned(after).into_iter().filter(|handle| !already.contains(handle)).collect()
         }
         None => Vec::new(),
     };
@@ -288,25 +215,10 @@ pub async fn tidings(
         return Ok(Tidings::none());
     }
     // A new issue has no watcher rows yet.
-    let rows = if created {
-        Vec::new()
-    } else {
-        issue_watchers::Entity::find()
-            .filter(issue_watchers::Column::IssueId.eq(issue_id))
-            .all(txn)
-            .await?
-    };
-    let chosen: HashMap<i64, WatchState> =
-        rows.iter().map(|row| (row.user_id, row.state)).collect();
-    let mut watchers: BTreeSet<i64> = rows
-        .iter()
-        .filter(|row| row.state == WatchState::Watching)
-        .map(|row| row.user_id)
-        .collect();
-    for implicit in [Some(issue.reporter_id), issue.assignee_id]
-        .into_iter()
-        .flatten()
-    {
+    let rows = if created { Vec::new() } else { issue_watchers::Entity::find().filter(issue_watchers::Column::IssueId.eq(issue_id)).all(txn).await? };
+    let chosen: HashMap<i64, WatchState> = rows.iter().map(|row| (row.user_id, row.state)).collect();
+    let mut watchers: BTreeSet<i64> = rows.iter().filter(|row| row.state == WatchState::Watching).map(|row| row.user_id).collect();
+    for implicit in [Some(issue.reporter_id), issue.assignee_id].into_iter().flatten() {
         if !chosen.contains_key(&implicit) {
             watchers.insert(implicit);
         }
@@ -328,52 +240,29 @@ pub async fn tidings(
     };
 
     // Mentioned people who may see the issue; anyone else mentioned is passed over in silence.
-    let mentioned_ids: BTreeSet<i64> = handles
-        .iter()
-        .filter_map(|handle| cast.by_handle(handle))
-        .filter(|user| may_hear(user, issue))
-        .map(|user| user.id)
-        .collect();
+    let mentioned_ids: BTreeSet<i64> =
+        handles.iter().filter_map(|handle| cast.by_handle(handle)).filter(|user| may_hear(user, issue)).map(|user| user.id).collect();
 
     // Who joins the watchers: the commenter or new assignee, and the people mentioned, unless
     // they chose otherwise before.
-    let joining: BTreeSet<i64> = plan
-        .watcher
-        .into_iter()
-        .chain(mentioned_ids.iter().copied())
-        .filter(|id| !chosen.contains_key(id))
-        .collect();
+    let joining: BTreeSet<i64> = plan.watcher.into_iter().chain(mentioned_ids.iter().copied()).filter(|id| !chosen.contains_key(id)).collect();
     let mut inserts = Vec::new();
     if !joining.is_empty() {
         let now = Utc::now();
-        let mut insert = issue_watchers::Entity::insert_many(joining.iter().map(|&user_id| {
-            issue_watchers::ActiveModel {
-                issue_id: Set(issue_id),
-                user_id: Set(user_id),
-                state: Set(WatchState::Watching),
-                updated_at: Set(now),
-            }
+        let mut insert = issue_watchers::Entity::insert_many(joining.iter().map(|&user_id| issue_watchers::ActiveModel {
+            issue_id: Set(issue_id),
+            user_id: Set(user_id),
+            state: Set(WatchState::Watching),
+            updated_at: Set(now),
         }))
         .into_query();
-        insert.on_conflict(
-            OnConflict::columns([
-                issue_watchers::Column::IssueId,
-                issue_watchers::Column::UserId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        );
+        insert.on_conflict(OnConflict::columns([issue_watchers::Column::IssueId, issue_watchers::Column::UserId]).do_nothing().to_owned());
         inserts.push(insert);
     }
 
     let mut lines: Vec<(i64, NotificationKind, NotificationReason, String)> = Vec::new();
     for &user_id in &mentioned_ids {
-        lines.push((
-            user_id,
-            NotificationKind::Mention,
-            NotificationReason::Mentioned,
-            String::new(),
-        ));
+        lines.push((user_id, NotificationKind::Mention, NotificationReason::Mentioned, String::new()));
     }
     if let Some(kind) = plan.kind {
         let (audience, reason) = match plan.only {
@@ -381,68 +270,48 @@ pub async fn tidings(
             None => (watchers, NotificationReason::Watching),
         };
         for user_id in audience {
-            if !mentioned_ids.contains(&user_id) && chosen.get(&user_id) != Some(&WatchState::Muted)
-            {
+            if !mentioned_ids.contains(&user_id) && chosen.get(&user_id) != Some(&WatchState::Muted) {
                 lines.push((user_id, kind, reason, plan.detail.clone()));
             }
         }
     }
     // Nobody hears about their own action; the rest are checked against the accounts as they
     // are now: active, and allowed to see the issue.
-    lines.retain(|(user_id, ..)| {
-        *user_id != actor_id
-            && cast
-                .account(*user_id)
-                .is_some_and(|user| may_hear(user, issue))
-    });
+    lines.retain(|(user_id, ..)| *user_id != actor_id && cast.account(*user_id).is_some_and(|user| may_hear(user, issue)));
     if lines.is_empty() {
-        return Ok(Tidings {
-            inserts,
-            told: Told::nobody(),
-        });
+        return Ok(Tidings { inserts, told: Told::nobody() });
     }
     let comment_id = match change {
-        Change::CommentAdded { body } | Change::CommentEdited { to: body, .. } => {
-            comments::Entity::find()
-                .filter(comments::Column::IssueId.eq(issue_id))
-                .filter(comments::Column::AuthorId.eq(actor_id))
-                .filter(comments::Column::Body.eq(body.as_str()))
-                .order_by_desc(comments::Column::Id)
-                .one(txn)
-                .await?
-                .map(|comment| comment.id)
-        }
+        Change::CommentAdded { body } | Change::CommentEdited { to: body, .. } => comments::Entity::find()
+            .filter(comments::Column::IssueId.eq(issue_id))
+            .filter(comments::Column::AuthorId.eq(actor_id))
+            .filter(comments::Column::Body.eq(body.as_str()))
+            .order_by_desc(comments::Column::Id)
+            .one(txn)
+            .await?
+            .map(|comment| comment.id),
         _ => None,
     };
     let now = Utc::now();
-    let told = Told(
-        lines
-            .iter()
-            .map(|(user_id, ..)| *user_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
-    );
-    let notes = notifications::Entity::insert_many(lines.into_iter().map(
-        |(user_id, kind, reason, detail)| {
-            let delivery = cast.delivery(user_id, kind);
-            notifications::ActiveModel {
-                user_id: Set(user_id),
-                issue_id: Set(issue_id),
-                event_id: Set(event_id),
-                comment_id: Set(comment_id),
-                actor_id: Set(actor_id),
-                kind: Set(kind),
-                reason: Set(reason),
-                detail: Set(detail),
-                created_at: Set(now),
-                read_at: Set(None),
-                digest_due: Set(delivery == Delivery::Digest),
-                email_due: Set(delivery == Delivery::Email),
-                ..Default::default()
-            }
-        },
-    ))
+    let told = Told(lines.iter().map(|(user_id, ..)| *user_id).collect::<BTreeSet<_>>().into_iter().collect());
+    let notes = notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, detail)| {
+        let delivery = cast.delivery(user_id, kind);
+        notifications::ActiveModel {
+            user_id: Set(user_id),
+            issue_id: Set(issue_id),
+            event_id: Set(event_id),
+            comment_id: Set(comment_id),
+            actor_id: Set(actor_id),
+            kind: Set(kind),
+            reason: Set(reason),
+            detail: Set(detail),
+            created_at: Set(now),
+            read_at: Set(None),
+            digest_due: Set(delivery == Delivery::Digest),
+            email_due: Set(delivery == Delivery::Email),
+            ..Default::default()
+        }
+    }))
     .into_query();
     inserts.push(notes);
     Ok(Tidings { inserts, told })
@@ -450,7 +319,5 @@ pub async fn tidings(
 
 /// Whether `user` may hear about `issue`: an active account that may see it.
 pub fn may_hear(user: &users::Model, issue: &issues::Model) -> bool {
-    user.deactivated_at.is_none()
-        && issue.deleted_at.is_none()
-        && IssueScope::of_account(user.id, user.role).covers(issue.reporter_id)
+    user.deactivated_at.is_none() && issue.deleted_at.is_none() && IssueScope::of_account(user.id, user.role).covers(issue.reporter_id)
 }

@@ -18,10 +18,7 @@ pub struct Uploads {
 
 impl Uploads {
     pub fn new() -> Self {
-        Uploads {
-            progress: RwSignal::new(Vec::new()),
-            uploaded: RwSignal::new(0),
-        }
+        Uploads { progress: RwSignal::new(Vec::new()), uploaded: RwSignal::new(0) }
     }
 }
 
@@ -46,10 +43,7 @@ pub fn Attachments(issue_id: i64) -> impl IntoView {
     let uploads = expect_context::<Uploads>();
     let (progress, uploaded) = (uploads.progress, uploads.uploaded);
     let delete = ServerAction::<DeleteAttachment>::new();
-    let files = Resource::new(
-        move || (uploaded.get(), delete.version().get()),
-        move |_| list_attachments(issue_id),
-    );
+    let files = Resource::new(move || (uploaded.get(), delete.version().get()), move |_| list_attachments(issue_id));
     view! {
         <section aria-label="Attachments" class="mt-8">
             <h2 class="text-lg font-semibold">"Attachments"</h2>
@@ -109,11 +103,7 @@ fn AttachmentRow(file: Attachment, delete: ServerAction<DeleteAttachment>) -> im
 
 /// Where files go: drop them, paste them, or pick them.
 #[component]
-fn DropZone(
-    issue_id: i64,
-    progress: RwSignal<Vec<Progress>>,
-    uploaded: RwSignal<u32>,
-) -> impl IntoView {
+fn DropZone(issue_id: i64, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) -> impl IntoView {
     let over = RwSignal::new(false);
     // Only the browser uploads; on the server the zone is rendered and nothing more.
     #[cfg(not(feature = "hydrate"))]
@@ -122,11 +112,7 @@ fn DropZone(
     {
         // Pasting a file anywhere on the page attaches it (text pastes are left alone).
         let paste = window_event_listener(leptos::ev::paste, move |ev| {
-            if let Some(files) = ev
-                .clipboard_data()
-                .and_then(|d| d.files())
-                .filter(|f| f.length() > 0)
-            {
+            if let Some(files) = ev.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0) {
                 ev.prevent_default();
                 browser::send_all(issue_id, None, files, progress, uploaded);
             }
@@ -162,12 +148,7 @@ fn DropZone(
 }
 
 /// What a file input does with the files picked: upload them (to `comment_id` when given).
-fn picker(
-    issue_id: i64,
-    comment_id: Option<i64>,
-    progress: RwSignal<Vec<Progress>>,
-    uploaded: RwSignal<u32>,
-) -> impl Fn(leptos::ev::Event) + Copy {
+fn picker(issue_id: i64, comment_id: Option<i64>, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) -> impl Fn(leptos::ev::Event) + Copy {
     move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -187,12 +168,7 @@ fn picker(
 #[component]
 pub fn AttachToComment(issue_id: i64, comment_id: i64) -> impl IntoView {
     let uploads = expect_context::<Uploads>();
-    let on_pick = picker(
-        issue_id,
-        Some(comment_id),
-        uploads.progress,
-        uploads.uploaded,
-    );
+    let on_pick = picker(issue_id, Some(comment_id), uploads.progress, uploads.uploaded);
     view! {
         <label class="cursor-pointer text-indigo-600 underline dark:text-indigo-400">
             "Attach"
@@ -205,23 +181,12 @@ pub fn AttachToComment(issue_id: i64, comment_id: i64) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::Progress;
-    use leptos::{
-        prelude::*,
-        wasm_bindgen::{JsCast, closure::Closure},
-    };
+    use leptos::{prelude::*, wasm_bindgen::{JsCast, closure::Closure}};
     use web_sys::{File, FileList, FormData, ProgressEvent, XmlHttpRequest};
 
-    pub fn send_all(
-        issue_id: i64,
-        comment_id: Option<i64>,
-        files: FileList,
-        progress: RwSignal<Vec<Progress>>,
-        uploaded: RwSignal<u32>,
-    ) {
+    pub fn send_all(issue_id: i64, comment_id: Option<i64>, files: FileList, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) {
         let url = match comment_id {
-            Some(comment_id) => {
-                format!("/api/v1/issues/{issue_id}/attachments?comment_id={comment_id}")
-            }
+            Some(comment_id) => format!("/api/v1/issues/{issue_id}/attachments?comment_id={comment_id}"),
             None => format!("/api/v1/issues/{issue_id}/attachments"),
         };
         for i in 0..files.length() {
@@ -241,22 +206,11 @@ mod browser {
 
     fn send(url: &str, file: File, progress: RwSignal<Vec<Progress>>, uploaded: RwSignal<u32>) {
         let key = next_key();
-        progress.update(|all| {
-            all.push(Progress {
-                key,
-                name: file.name(),
-                percent: 0,
-                error: None,
-            })
-        });
+        progress.update(|all| all.push(Progress { key, name: file.name(), percent: 0, error: None }));
         let fail = move |message: String| update(progress, key, |p| p.error = Some(message));
-        let Ok(xhr) = XmlHttpRequest::new() else {
-            return fail("this browser cannot upload".into());
-        };
+        let Ok(xhr) = XmlHttpRequest::new() else { return fail("this browser cannot upload".into()) };
         let form = FormData::new().expect("FormData");
-        if form
-            .append_with_blob_and_filename("file", &file, &file.name())
-            .is_err()
+        if form.append_with_blob_and_filename("file", &file, &file.name()).is_err()
             || xhr.open_with_async("POST", url, true).is_err()
         {
             return fail("the upload could not start".into());
@@ -282,13 +236,7 @@ mod browser {
                 let message = serde_json::from_str::<serde_json::Value>(&text)
                     .ok()
                     .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
-                    .unwrap_or_else(|| {
-                        if status == 0 {
-                            "the upload was interrupted".to_owned()
-                        } else {
-                            format!("the upload failed ({status})")
-                        }
-                    });
+                    .unwrap_or_else(|| if status == 0 { "the upload was interrupted".to_owned() } else { format!("the upload failed ({status})") });
                 update(progress, key, |p| p.error = Some(message));
             }
         });

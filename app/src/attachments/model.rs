@@ -54,8 +54,5 @@ pub fn preview_path(id: i64) -> String {
 
 /// Raster image types a browser may show inline (no SVG: it can carry script).
 pub fn is_previewable(content_type: &str) -> bool {
-    matches!(
-        content_type,
-        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
-    )
+    matches!(content_type, "image/png" | "image/jpeg" | "image/gif" | "image/webp")
 }

@@ -36,9 +36,7 @@ const FILE_CSP: &str = "default-src 'none'; img-src 'self'; sandbox";
 
 /// An issue's file list and removal, with their part of the API document.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_attachments))
-        .routes(routes!(delete_attachment))
+    OpenApiRouter::new().routes(routes!(list_attachments)).routes(routes!(delete_attachment))
 }
 
 /// The upload route and its part of the API document; the router gives it the attachment
@@ -49,36 +47,25 @@ pub fn upload_routes() -> OpenApiRouter<AppState> {
 
 /// Downloads and previews, outside `/api/v1` so that links in pages can name them.
 pub fn file_routes() -> Router<AppState> {
-    Router::new()
-        .route("/attachments/{id}", get(download))
-        .route("/attachments/{id}/preview", get(preview))
+    Router::new().route("/attachments/{id}", get(download)).route("/attachments/{id}/preview", get(preview))
 }
 
 /// The issue's files. Download one from `/attachments/{id}`.
 #[utoipa::path(get, path = "/api/v1/issues/{id}/attachments", tag = "attachments", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<Attachment>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list_attachments(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<Json<Vec<Attachment>>, ApiError> {
-    Ok(Json(
-        super::service::list_attachments(&state.db, &user, id).await?,
-    ))
+async fn list_attachments(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<Json<Vec<Attachment>>, ApiError> {
+    Ok(Json(super::service::list_attachments(&state.db, &user, id).await?))
 }
 
 /// Removes a file: its record and its bytes (the uploader, maintainers and admins).
 #[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_attachment(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
-    super::service::delete_attachment(&state.db, &state.events, state.storage.as_ref(), &user, id)
-        .await?;
+async fn delete_attachment(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
+    super::service::delete_attachment(&state.db, &state.events, state.storage.as_ref(), &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+
 
 #[derive(Deserialize)]
 pub struct UploadTarget {
@@ -90,10 +77,7 @@ fn multipart_error(err: MultipartError, limit: u64) -> AppError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge { limit_bytes: limit }
     } else {
-        AppError::field(
-            "file",
-            format!("the upload could not be read ({})", err.body_text()),
-        )
+        AppError::field("file", format!("the upload could not be read ({})", err.body_text()))
     }
 }
 
@@ -124,11 +108,7 @@ async fn upload_attachment(
     service::authorize_upload(&state.db, &user, issue_id, target.comment_id).await?;
     let limit = state.settings.attachment_max_bytes;
     let mut field = loop {
-        match form
-            .next_field()
-            .await
-            .map_err(|e| multipart_error(e, limit))?
-        {
+        match form.next_field().await.map_err(|e| multipart_error(e, limit))? {
             Some(field) if field.name() == Some("file") => break field,
             Some(_) => continue,
             None => return Err(AppError::field("file", "choose a file to upload").into()),
@@ -177,14 +157,7 @@ async fn upload_attachment(
         return Err(err.into());
     }
     let size_bytes = upload.finish().await?;
-    let stored = Stored {
-        issue_id,
-        comment_id: target.comment_id,
-        storage_key: storage_key.clone(),
-        file_name,
-        content_type: content_type.to_owned(),
-        size_bytes,
-    };
+    let stored = Stored { issue_id, comment_id: target.comment_id, storage_key: storage_key.clone(), file_name, content_type: content_type.to_owned(), size_bytes };
     match service::record_upload(&state.db, &state.events, &user, stored).await {
         Ok(attachment) => Ok(created(attachment.download_url(), attachment)),
         Err(err) => {
@@ -204,60 +177,26 @@ async fn drain(mut form: Multipart) {
 }
 
 /// Characters left as they are in an RFC 5987 `filename*` value.
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'!').remove(b'#').remove(b'$').remove(b'&').remove(b'+').remove(b'-').remove(b'.').remove(b'^').remove(b'_').remove(b'`').remove(b'|').remove(b'~');
 
 /// `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded`.
 fn content_disposition(kind: &str, file_name: &str) -> String {
-    let fallback: String = file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!(
-        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
-        utf8_percent_encode(file_name, ATTR_CHAR)
-    )
+    let fallback: String = file_name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}", utf8_percent_encode(file_name, ATTR_CHAR))
 }
 
-async fn send(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    inline: bool,
-) -> Result<Response, ApiError> {
+async fn send(state: &AppState, user: &CurrentUser, id: i64, inline: bool) -> Result<Response, ApiError> {
     let row = service::find_attachment(&state.db, user, id).await?;
     if inline && !is_previewable(&row.content_type) {
         return Err(AppError::NotFound.into());
     }
-    let object = match state
-        .storage
-        .get(&object_store::path::Path::from(row.storage_key.as_str()))
-        .await
-    {
+    let object = match state.storage.get(&object_store::path::Path::from(row.storage_key.as_str())).await {
         Ok(object) => object,
         Err(object_store::Error::NotFound { .. }) => return Err(AppError::NotFound.into()),
         Err(err) => return Err(storage_error(err).into()),
     };
     let size = object.meta.size;
-    let disposition =
-        content_disposition(if inline { "inline" } else { "attachment" }, &row.file_name);
+    let disposition = content_disposition(if inline { "inline" } else { "attachment" }, &row.file_name);
     let headers = [
         (header::CONTENT_TYPE, row.content_type),
         (header::CONTENT_LENGTH, size.to_string()),
@@ -269,20 +208,12 @@ async fn send(
 }
 
 /// `GET /attachments/{id}`: the file, always as a download.
-async fn download(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+async fn download(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
     send(&state, &user, id, false).await
 }
 
 /// `GET /attachments/{id}/preview`: raster images only, inline, sandboxed.
-async fn preview(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+async fn preview(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<i64>) -> Result<Response, ApiError> {
     send(&state, &user, id, true).await
 }
 
@@ -294,18 +225,12 @@ mod tests {
 
     #[test]
     fn file_names_are_offered_safely() {
-        assert_eq!(
-            content_disposition("attachment", "report.pdf"),
-            "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"
-        );
+        assert_eq!(content_disposition("attachment", "report.pdf"), "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf");
         assert_eq!(
             content_disposition("attachment", "résumé \"final\".pdf"),
             "attachment; filename=\"r_sum_ _final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf"
         );
-        assert_eq!(
-            content_disposition("inline", "a;b\r\n.png"),
-            "inline; filename=\"a;b__.png\"; filename*=UTF-8''a%3Bb%0D%0A.png"
-        );
+        assert_eq!(content_disposition("inline", "a;b\r\n.png"), "inline; filename=\"a;b__.png\"; filename*=UTF-8''a%3Bb%0D%0A.png");
     }
 
     /// The two names a Content-Disposition value offers: the quoted ASCII fallback and the
@@ -314,26 +239,17 @@ mod tests {
         if let Some(c) = value.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ')) {
             return Err(format!("{c:?} in one header line"));
         }
-        let quoted = value
-            .strip_prefix(&format!("{kind}; filename=\""))
-            .ok_or("no quoted name first")?;
+        let quoted = value.strip_prefix(&format!("{kind}; filename=\"")).ok_or("no quoted name first")?;
         let (fallback, rest) = quoted.split_once('"').ok_or("an unclosed quoted name")?;
         if fallback.contains('\\') {
             return Err("a backslash in the quoted name".to_owned());
         }
-        let encoded = rest
-            .strip_prefix("; filename*=UTF-8''")
-            .ok_or("no encoded name after the quoted one")?;
+        let encoded = rest.strip_prefix("; filename*=UTF-8''").ok_or("no encoded name after the quoted one")?;
         // RFC 5987's attr-char, and `%` for the escapes.
-        if let Some(c) = encoded
-            .bytes()
-            .find(|b| !(b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~%".contains(b)))
-        {
+        if let Some(c) = encoded.bytes().find(|b| !(b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~%".contains(b))) {
             return Err(format!("{:?} is not an RFC 5987 attr-char", char::from(c)));
         }
-        let decoded = percent_encoding::percent_decode_str(encoded)
-            .decode_utf8()
-            .map_err(|e| e.to_string())?;
+        let decoded = percent_encoding::percent_decode_str(encoded).decode_utf8().map_err(|e| e.to_string())?;
         Ok((fallback.to_owned(), decoded.into_owned()))
     }
 

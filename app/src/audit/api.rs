@@ -10,7 +10,8 @@ use crate::auth::api::signed_in;
 #[server]
 pub async fn list_audit(
     // An empty filter has no fields to send, and is still a filter.
-    #[server(default)] filter: AuditFilter,
+    #[server(default)]
+    filter: AuditFilter,
 ) -> Result<AuditPage, AppError> {
     signed_in(async |state, user| super::service::list(&state.db, &user, &filter).await).await
 }

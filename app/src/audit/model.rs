@@ -34,11 +34,7 @@ pub struct AuditFilter {
 impl AuditFilter {
     /// Reads the filter from query parameters, dropping what does not parse.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
-        let text = |key: &str| {
-            get(key)
-                .map(|v| crate::text::cleaned(&v))
-                .filter(|v| !v.is_empty())
-        };
+        let text = |key: &str| get(key).map(|v| crate::text::cleaned(&v)).filter(|v| !v.is_empty());
         AuditFilter {
             actor: text("actor"),
             action: text("action").and_then(|a| a.parse().ok()),

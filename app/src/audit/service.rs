@@ -9,8 +9,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
@@ -19,43 +18,20 @@ use crate::access::require_admin_audited;
 
 impl From<audit_log::Model> for AuditEntry {
     fn from(e: audit_log::Model) -> Self {
-        AuditEntry {
-            seq: e.seq,
-            at: e.at,
-            actor_email: e.actor_email,
-            action: e.action,
-            target: e.target,
-            details: e.details,
-            ip: e.ip,
-            hash: e.hash,
-        }
+        AuditEntry { seq: e.seq, at: e.at, actor_email: e.actor_email, action: e.action, target: e.target, details: e.details, ip: e.ip, hash: e.hash }
     }
 }
 
 fn day_start(date: chrono::NaiveDate) -> DateTime<Utc> {
-    date.and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
+    date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
 }
 
 fn filtered(filter: &AuditFilter) -> sea_orm::Select<audit_log::Entity> {
     let mut query = audit_log::Entity::find();
     // Cleaned here, whichever way the filter arrived (a server function's form or an export's URL).
-    if let Some(actor) = filter
-        .actor
-        .as_deref()
-        .map(crate::text::cleaned)
-        .filter(|a| !a.is_empty())
-    {
-        let escaped = actor
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        query = query.filter(
-            Expr::col(audit_log::Column::ActorEmail)
-                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+    if let Some(actor) = filter.actor.as_deref().map(crate::text::cleaned).filter(|a| !a.is_empty()) {
+        let escaped = actor.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        query = query.filter(Expr::col(audit_log::Column::ActorEmail).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }
     if let Some(action) = filter.action {
         query = query.filter(audit_log::Column::Action.eq(action.as_str()));
@@ -73,49 +49,26 @@ fn filtered(filter: &AuditFilter) -> sea_orm::Select<audit_log::Entity> {
 pub const AUDIT_PAGE_SIZE: u64 = 100;
 
 /// A page of entries matching `filter`, newest first (admins only).
-pub async fn list(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    actor: &CurrentUser,
-    filter: &AuditFilter,
-) -> Result<AuditPage, AppError> {
+pub async fn list(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, filter: &AuditFilter) -> Result<AuditPage, AppError> {
     require_admin_audited(db, actor, "read the audit log").await?;
     let mut query = filtered(filter);
     if let Some(before) = filter.before {
         query = query.filter(audit_log::Column::Seq.lt(before));
     }
-    let mut rows = query
-        .order_by_desc(audit_log::Column::Seq)
-        .limit(AUDIT_PAGE_SIZE + 1)
-        .all(db)
-        .await?;
+    let mut rows = query.order_by_desc(audit_log::Column::Seq).limit(AUDIT_PAGE_SIZE + 1).all(db).await?;
     let more = rows.len() as u64 > AUDIT_PAGE_SIZE;
     rows.truncate(AUDIT_PAGE_SIZE as usize);
-    let next_before = if more {
-        rows.last().map(|r| r.seq)
-    } else {
-        None
-    };
-    Ok(AuditPage {
-        entries: rows.into_iter().map(AuditEntry::from).collect(),
-        next_before,
-    })
+    let next_before = if more { rows.last().map(|r| r.seq) } else { None };
+    Ok(AuditPage { entries: rows.into_iter().map(AuditEntry::from).collect(), next_before })
 }
 
 /// The most entries one export carries.
 pub const EXPORT_MAX: u64 = 100_000;
 
 /// Every entry matching `filter` (up to [`EXPORT_MAX`]), oldest first, for export (admins only).
-pub async fn export(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    actor: &CurrentUser,
-    filter: &AuditFilter,
-) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn export(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser, filter: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
     require_admin_audited(db, actor, "export the audit log").await?;
-    let rows = filtered(filter)
-        .order_by_asc(audit_log::Column::Seq)
-        .limit(EXPORT_MAX)
-        .all(db)
-        .await?;
+    let rows = filtered(filter).order_by_asc(audit_log::Column::Seq).limit(EXPORT_MAX).all(db).await?;
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
@@ -143,10 +96,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainReport, AppError> 
                 None
             };
             if let Some(reason) = broken {
-                return Ok(ChainReport {
-                    entries: checked,
-                    first_broken: Some((Ord::min(expected_seq, row.seq), reason)),
-                });
+                return Ok(ChainReport { entries: checked, first_broken: Some((Ord::min(expected_seq, row.seq), reason)) });
             }
             checked += 1;
             expected_seq += 1;
@@ -159,25 +109,13 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainReport, AppError> 
     // Entries removed from the end show as a head that runs ahead of the log.
     let head = audit_head::Entity::find_by_id(1).one(db).await?;
     if let Some(head) = head.filter(|h| h.seq != expected_seq - 1 || h.hash != expected_prev) {
-        return Ok(ChainReport {
-            entries: checked,
-            first_broken: Some((
-                Ord::min(head.seq, expected_seq),
-                "the newest entries are missing".to_owned(),
-            )),
-        });
+        return Ok(ChainReport { entries: checked, first_broken: Some((Ord::min(head.seq, expected_seq), "the newest entries are missing".to_owned())) });
     }
-    Ok(ChainReport {
-        entries: checked,
-        first_broken: None,
-    })
+    Ok(ChainReport { entries: checked, first_broken: None })
 }
 
 /// [`verify`] for the admin page (admins only).
-pub async fn verify_as(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    actor: &CurrentUser,
-) -> Result<ChainReport, AppError> {
+pub async fn verify_as(db: &(impl ConnectionTrait + TransactionTrait), actor: &CurrentUser) -> Result<ChainReport, AppError> {
     require_admin_audited(db, actor, "verify the audit log").await?;
     verify(db).await
 }

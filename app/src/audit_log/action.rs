@@ -47,10 +47,7 @@ mod tests {
     fn actions_keep_the_text_the_log_already_stores() {
         assert_eq!(AuditAction::ApiTokenCreated.as_str(), "api_token_created");
         assert_eq!("login".parse::<AuditAction>().unwrap(), AuditAction::Login);
-        assert_eq!(
-            serde_json::to_string(&AuditAction::RoleChanged).unwrap(),
-            "\"role_changed\""
-        );
+        assert_eq!(serde_json::to_string(&AuditAction::RoleChanged).unwrap(), "\"role_changed\"");
         assert!("sudo".parse::<AuditAction>().is_err());
     }
 }

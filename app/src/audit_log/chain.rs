@@ -7,8 +7,7 @@ use crate::{
 };
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use sha2::{Digest, Sha256};
@@ -36,13 +35,7 @@ pub struct Event {
 impl Event {
     /// An event by `actor` with no target, details or address yet.
     pub fn new(actor: impl Into<Actor>, action: AuditAction) -> Event {
-        Event {
-            actor: actor.into(),
-            action,
-            target: None,
-            details: serde_json::json!({}),
-            ip: None,
-        }
+        Event { actor: actor.into(), action, target: None, details: serde_json::json!({}), ip: None }
     }
 
     pub fn target(mut self, target: impl Into<String>) -> Event {
@@ -66,9 +59,7 @@ impl Event {
 pub fn entry_hash(entry: &audit_log::Model) -> String {
     let fields = serde_json::json!([
         entry.seq,
-        entry
-            .at
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        entry.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         entry.actor_id,
         entry.actor_email,
         entry.action,
@@ -81,24 +72,15 @@ pub fn entry_hash(entry: &audit_log::Model) -> String {
 }
 
 /// Appends `event` to the chain, inside `db`'s transaction when it is one (as a savepoint).
-pub async fn append(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    event: Event,
-) -> Result<(), AppError> {
+pub async fn append(db: &(impl ConnectionTrait + TransactionTrait), event: Event) -> Result<(), AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     // Claiming the next number first holds the head until commit, so appends never fork the chain.
     audit_head::Entity::update_many()
-        .col_expr(
-            audit_head::Column::Seq,
-            Expr::col(audit_head::Column::Seq).add(1),
-        )
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
         .filter(audit_head::Column::Id.eq(1))
         .exec(&txn)
         .await?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::from(sea_orm::DbErr::RecordNotFound("audit head".into())))?;
+    let head = audit_head::Entity::find_by_id(1).one(&txn).await?.ok_or_else(|| AppError::from(sea_orm::DbErr::RecordNotFound("audit head".into())))?;
     let mut entry = audit_log::Model {
         seq: head.seq,
         // Microseconds: what both databases store, so the hash can be checked after a round trip.

@@ -16,8 +16,8 @@ mod server_side {
         error::AppError,
         server::AppState,
     };
-    use axum::http::{HeaderValue, header, request::Parts};
     use leptos::prelude::*;
+    use axum::http::{HeaderValue, header, request::Parts};
     use std::net::SocketAddr;
 
     fn parts() -> Result<Parts, AppError> {
@@ -37,10 +37,7 @@ mod server_side {
 
     async fn look_up_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
         let parts = parts()?;
-        let Some(token) = service::token_from_headers(&parts.headers, state.settings.cookie_name())
-        else {
-            return Ok(None);
-        };
+        let Some(token) = service::token_from_headers(&parts.headers, state.settings.cookie_name()) else { return Ok(None) };
         match service::authenticate(state, &token).await {
             Ok(user) => Ok(Some(user)),
             Err(AppError::Unauthorized) => Ok(None),
@@ -52,11 +49,7 @@ mod server_side {
     pub async fn require_user() -> Result<(AppState, CurrentUser), AppError> {
         let state = expect_context::<AppState>();
         let user = match use_context::<RequestAuth>() {
-            Some(memo) => memo
-                .0
-                .get_or_try_init(|| look_up_user(&state))
-                .await?
-                .clone(),
+            Some(memo) => memo.0.get_or_try_init(|| look_up_user(&state)).await?.clone(),
             None => look_up_user(&state).await?,
         };
         Ok((state, user.ok_or(AppError::Unauthorized)?))
@@ -95,21 +88,14 @@ mod server_side {
 
     /// The one shape of a server function that needs no user (signing up or in): run `work`
     /// with the shared state, and put any error's status on the response.
-    pub async fn anyone<T>(
-        work: impl AsyncFnOnce(AppState) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
+    pub async fn anyone<T>(work: impl AsyncFnOnce(AppState) -> Result<T, AppError>) -> Result<T, AppError> {
         crate::server::respond(work(expect_context::<AppState>()).await)
     }
 
     /// The client's address (from `X-Forwarded-For` only when configured) and user agent.
     pub fn client_info(state: &AppState) -> ClientInfo {
-        let Ok(parts) = parts() else {
-            return ClientInfo::default();
-        };
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+        let Ok(parts) = parts() else { return ClientInfo::default() };
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         service::client_info_from(&parts.headers, peer, state.settings.trust_forwarded_for)
     }
 
@@ -128,10 +114,7 @@ mod server_side {
     /// Sends the session cookie (or, with `None`, clears it).
     pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
         let cookie = service::session_cookie(&state.settings, token);
-        if let (Some(options), Ok(value)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            HeaderValue::from_str(&cookie),
-        ) {
+        if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
             options.append_header(header::SET_COOKIE, value);
         }
     }
@@ -146,12 +129,7 @@ pub struct LoginOptions {
 /// The sign-in methods, for the login page.
 #[server]
 pub async fn sign_in_methods() -> Result<LoginOptions, AppError> {
-    anyone(async |state| {
-        Ok(LoginOptions {
-            google: state.settings.oidc.is_some(),
-        })
-    })
-    .await
+    anyone(async |state| Ok(LoginOptions { google: state.settings.oidc.is_some() })).await
 }
 
 /// The signed-in user, or `None`.
@@ -165,18 +143,15 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
 pub async fn sign_up(
     email: String,
     password: String,
-    #[server(default)] display_name: String,
-    #[server(default)] handle: String,
+    #[server(default)]
+    display_name: String,
+    #[server(default)]
+    handle: String,
     next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     anyone(async |state| {
         let client = client_info(&state);
-        let form = super::service::SignUp {
-            email: &email,
-            password: &password,
-            display_name: &display_name,
-            handle: &handle,
-        };
+        let form = super::service::SignUp { email: &email, password: &password, display_name: &display_name, handle: &handle };
         let result = super::service::sign_up(&state, form, &client).await;
         start_session(&state, result, next.as_deref())
     })
@@ -185,11 +160,7 @@ pub async fn sign_up(
 
 /// Signs in with email and password and goes to `next`.
 #[server]
-pub async fn log_in(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<CurrentUser, AppError> {
+pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
     anyone(async |state| {
         let client = client_info(&state);
         let result = super::service::log_in(&state, &email, &password, &client).await;
@@ -201,19 +172,13 @@ pub async fn log_in(
 /// Mails a password reset link to `email` if it has an account; the answer is the same if not.
 #[server]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    anyone(async |state| {
-        super::service::request_password_reset(&state, &email, &client_info(&state)).await
-    })
-    .await
+    anyone(async |state| super::service::request_password_reset(&state, &email, &client_info(&state)).await).await
 }
 
 /// Sets a new password with a reset link's `token`; every session of the account ends.
 #[server]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    anyone(async |state| {
-        super::service::reset_password(&state, &token, &password, &client_info(&state)).await
-    })
-    .await
+    anyone(async |state| super::service::reset_password(&state, &token, &password, &client_info(&state)).await).await
 }
 
 /// Ends this session and clears the cookie.
@@ -237,10 +202,7 @@ pub async fn my_profile() -> Result<Profile, AppError> {
 /// Changes the signed-in person's display name and handle.
 #[server]
 pub async fn update_profile(display_name: String, handle: String) -> Result<Profile, AppError> {
-    signed_in(async |state, user| {
-        super::service::update_profile(&state.db, &user, &display_name, &handle).await
-    })
-    .await
+    signed_in(async |state, user| super::service::update_profile(&state.db, &user, &display_name, &handle).await).await
 }
 
 /// The user's live sessions.
@@ -264,16 +226,11 @@ pub async fn list_api_tokens() -> Result<Vec<ApiTokenInfo>, AppError> {
 /// Makes a personal API token; `expires_in_days` is 30, 90, 365 or `never`. The secret is in
 /// the answer only.
 #[server]
-pub async fn create_api_token(
-    name: String,
-    expires_in_days: String,
-) -> Result<NewApiToken, AppError> {
+pub async fn create_api_token(name: String, expires_in_days: String) -> Result<NewApiToken, AppError> {
     signed_in(async |state, user| {
         let days = match expires_in_days.trim() {
             "never" => None,
-            other => Some(other.parse().map_err(|_| {
-                AppError::field("expires_in_days", "choose 30, 90 or 365 days, or never")
-            })?),
+            other => Some(other.parse().map_err(|_| AppError::field("expires_in_days", "choose 30, 90 or 365 days, or never"))?),
         };
         super::api_tokens::create(&state.db, &user, &name, days).await
     })
@@ -288,14 +245,8 @@ pub async fn revoke_api_token(token_id: i64) -> Result<(), AppError> {
 
 /// Changes the user's password; other sessions are signed out.
 #[server]
-pub async fn change_password(
-    current_password: String,
-    new_password: String,
-) -> Result<(), AppError> {
-    signed_in(async |state, user| {
-        super::service::change_password(&state, &user, &current_password, &new_password).await
-    })
-    .await
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    signed_in(async |state, user| super::service::change_password(&state, &user, &current_password, &new_password).await).await
 }
 
 /// Users matching `search` (admins only).
@@ -307,15 +258,11 @@ pub async fn list_users(search: String) -> Result<Vec<UserSummary>, AppError> {
 /// Gives a user a new role (admins only).
 #[server]
 pub async fn change_role(user_id: i64, role: Role) -> Result<UserSummary, AppError> {
-    signed_in(async |state, user| super::service::change_role(&state, &user, user_id, role).await)
-        .await
+    signed_in(async |state, user| super::service::change_role(&state, &user, user_id, role).await).await
 }
 
 /// Deactivates or reactivates a user (admins only).
 #[server]
 pub async fn set_user_active(user_id: i64, active: bool) -> Result<UserSummary, AppError> {
-    signed_in(async |state, user| {
-        super::service::set_user_active(&state, &user, user_id, active).await
-    })
-    .await
+    signed_in(async |state, user| super::service::set_user_active(&state, &user, user_id, active).await).await
 }

@@ -22,21 +22,10 @@ impl Auth {
         let sign_up = ServerAction::<SignUp>::new();
         let log_out = ServerAction::<LogOut>::new();
         let user = Resource::new(
-            move || {
-                (
-                    log_in.version().get(),
-                    sign_up.version().get(),
-                    log_out.version().get(),
-                )
-            },
+            move || (log_in.version().get(), sign_up.version().get(), log_out.version().get()),
             |_| who_am_i(),
         );
-        let auth = Auth {
-            user,
-            log_in,
-            sign_up,
-            log_out,
-        };
+        let auth = Auth { user, log_in, sign_up, log_out };
         provide_context(auth);
         auth
     }
@@ -50,10 +39,7 @@ pub fn use_auth() -> Auth {
 /// The message for `field` in a validation error, if any.
 pub fn field_message(error: &Option<AppError>, field: &str) -> Option<String> {
     match error {
-        Some(AppError::Validation(fields)) => fields
-            .iter()
-            .find(|f| f.field == field)
-            .map(|f| f.message.clone()),
+        Some(AppError::Validation(fields)) => fields.iter().find(|f| f.field == field).map(|f| f.message.clone()),
         _ => None,
     }
 }
@@ -101,9 +87,7 @@ pub fn Field(
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let message = move || match error.get() {
         None | Some(AppError::Validation(_)) => None,
-        Some(AppError::Unauthorized) => {
-            Some("That email and password do not match an account.".to_owned())
-        }
+        Some(AppError::Unauthorized) => Some("That email and password do not match an account.".to_owned()),
         Some(other) => Some(other.to_string()),
     };
     view! {

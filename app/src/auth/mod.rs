@@ -4,10 +4,10 @@ pub mod api;
 pub mod api_tokens;
 pub mod components;
 pub mod model;
-#[cfg(feature = "ssr")]
-pub mod oidc;
 pub mod pages;
 pub mod reset_pages;
+#[cfg(feature = "ssr")]
+pub mod oidc;
 #[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]

@@ -82,18 +82,12 @@ pub struct UserSummary {
 /// a scheme, `//evil.example`, a backslash trick) falls back to the issue list.
 pub fn safe_next(next: Option<&str>) -> String {
     const HOME: &str = "/issues";
-    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
-        return HOME.to_owned();
-    };
+    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else { return HOME.to_owned() };
     let bytes = next.as_bytes();
     let relative = bytes[0] == b'/'
         && bytes.get(1).is_none_or(|b| *b != b'/' && *b != b'\\')
         && !next.chars().any(|c| c.is_control() || c == '\\');
-    if relative {
-        next.to_owned()
-    } else {
-        HOME.to_owned()
-    }
+    if relative { next.to_owned() } else { HOME.to_owned() }
 }
 
 #[cfg(test)]
@@ -102,21 +96,9 @@ mod tests {
 
     #[test]
     fn only_same_site_paths_are_followed() {
-        assert_eq!(
-            safe_next(Some("/issues?severity=HIGH")),
-            "/issues?severity=HIGH"
-        );
+        assert_eq!(safe_next(Some("/issues?severity=HIGH")), "/issues?severity=HIGH");
         assert_eq!(safe_next(Some("/profile")), "/profile");
-        for hostile in [
-            "//evil.com",
-            "https://evil.com",
-            "/\\evil.com",
-            "\\\\evil.com",
-            "javascript:alert(1)",
-            "/x\r\nSet-Cookie: a=b",
-            "evil.com",
-            "",
-        ] {
+        for hostile in ["//evil.com", "https://evil.com", "/\\evil.com", "\\\\evil.com", "javascript:alert(1)", "/x\r\nSet-Cookie: a=b", "evil.com", ""] {
             assert_eq!(safe_next(Some(hostile)), "/issues", "{hostile:?}");
         }
         assert_eq!(safe_next(None), "/issues");

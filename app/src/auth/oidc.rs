@@ -6,8 +6,8 @@ use crate::{
     server::{AppState, OidcSettings, tokens},
 };
 use openidconnect::{
-    AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
     core::{CoreClient, CoreProviderMetadata, CoreResponseType},
     reqwest,
 };
@@ -48,17 +48,11 @@ fn bad_callback(message: &str) -> AppError {
     AppError::field("oidc", message)
 }
 
-async fn metadata(
-    oidc: &OidcSettings,
-    http: &reqwest::Client,
-) -> Result<CoreProviderMetadata, AppError> {
+async fn metadata(oidc: &OidcSettings, http: &reqwest::Client) -> Result<CoreProviderMetadata, AppError> {
     oidc.metadata
         .get_or_try_init(|| async {
-            let issuer = IssuerUrl::new(oidc.issuer_url.clone())
-                .map_err(|e| provider_error(&e.to_string()))?;
-            CoreProviderMetadata::discover_async(issuer, http)
-                .await
-                .map_err(|e| provider_error(&e.to_string()))
+            let issuer = IssuerUrl::new(oidc.issuer_url.clone()).map_err(|e| provider_error(&e.to_string()))?;
+            CoreProviderMetadata::discover_async(issuer, http).await.map_err(|e| provider_error(&e.to_string()))
         })
         .await
         .cloned()
@@ -82,13 +76,9 @@ async fn client(
     Ok(CoreClient::from_provider_metadata(
         metadata(oidc, http).await?,
         ClientId::new(oidc.client_id.clone()),
-        Some(ClientSecret::new(
-            secrecy::ExposeSecret::expose_secret(&oidc.client_secret).to_owned(),
-        )),
+        Some(ClientSecret::new(secrecy::ExposeSecret::expose_secret(&oidc.client_secret).to_owned())),
     )
-    .set_redirect_uri(
-        RedirectUrl::new(oidc.redirect_url.clone()).map_err(|e| provider_error(&e.to_string()))?,
-    ))
+    .set_redirect_uri(RedirectUrl::new(oidc.redirect_url.clone()).map_err(|e| provider_error(&e.to_string()))?))
 }
 
 fn settings(state: &AppState) -> Result<&OidcSettings, AppError> {
@@ -102,11 +92,7 @@ pub async fn start(state: &AppState, next: Option<&str>) -> Result<(String, Stri
     let client = client(oidc, &http).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = client
-        .authorize_url(
-            AuthenticationFlow::<CoreResponseType>::AuthorizationCode,
-            CsrfToken::new_random,
-            Nonce::new_random,
-        )
+        .authorize_url(AuthenticationFlow::<CoreResponseType>::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
         .add_scope(Scope::new("email".into()))
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
@@ -117,12 +103,7 @@ pub async fn start(state: &AppState, next: Option<&str>) -> Result<(String, Stri
         verifier: verifier.secret().clone(),
         next: super::model::safe_next(next),
     };
-    let sealed = tokens::seal(
-        &state.settings.secret_key,
-        PENDING_AUDIENCE,
-        &pending,
-        PENDING_SECONDS,
-    );
+    let sealed = tokens::seal(&state.settings.secret_key, PENDING_AUDIENCE, &pending, PENDING_SECONDS);
     Ok((url.to_string(), sealed))
 }
 
@@ -139,9 +120,7 @@ pub async fn finish(
     let oidc = settings(state)?;
     let pending: PendingSignIn = sealed
         .and_then(|s| tokens::open(&state.settings.secret_key, PENDING_AUDIENCE, s))
-        .ok_or_else(|| {
-            bad_callback("the sign-in took too long or was started elsewhere; try again")
-        })?;
+        .ok_or_else(|| bad_callback("the sign-in took too long or was started elsewhere; try again"))?;
     if pending.state.is_empty() || pending.state != returned_state {
         return Err(bad_callback("the sign-in state does not match; try again"));
     }
@@ -154,27 +133,12 @@ pub async fn finish(
         .request_async(&http)
         .await
         .map_err(|_| bad_callback("the provider refused the sign-in code; try again"))?;
-    let id_token = response
-        .id_token()
-        .ok_or_else(|| bad_callback("the provider sent no identity"))?;
+    let id_token = response.id_token().ok_or_else(|| bad_callback("the provider sent no identity"))?;
     let claims = id_token
-        .claims(
-            &client.id_token_verifier(),
-            &Nonce::new(pending.nonce.clone()),
-        )
+        .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce.clone()))
         .map_err(|_| bad_callback("the provider's identity could not be verified"))?;
-    let email = claims
-        .email()
-        .map(|e| e.as_str().to_owned())
-        .ok_or_else(|| bad_callback("the provider sent no email address"))?;
+    let email = claims.email().map(|e| e.as_str().to_owned()).ok_or_else(|| bad_callback("the provider sent no email address"))?;
     let verified = claims.email_verified() == Some(true);
-    let (user, token) = service::sign_in_with_provider(
-        state,
-        claims.subject().as_str(),
-        &email,
-        verified,
-        client_info,
-    )
-    .await?;
+    let (user, token) = service::sign_in_with_provider(state, claims.subject().as_str(), &email, verified, client_info).await?;
     Ok((user, token, pending.next))
 }

@@ -1,9 +1,8 @@
 //! Sign-in, sign-up, profile and the admin's user list.
 use super::{
     api::{
-        ChangePassword, ChangeRole, CreateApiToken, RevokeApiToken, SetUserActive,
-        SignOutOtherSessions, UpdateProfile, list_api_tokens, list_my_sessions, list_users,
-        my_profile, sign_in_methods,
+        ChangePassword, ChangeRole, CreateApiToken, RevokeApiToken, SetUserActive, SignOutOtherSessions, UpdateProfile, list_api_tokens, list_my_sessions,
+        list_users, my_profile, sign_in_methods,
     },
     components::{Field, FormError, use_auth},
 };
@@ -60,13 +59,7 @@ fn CredentialFields(
 fn encode_query_value(value: &str) -> String {
     value
         .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
+        .map(|b| if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 
@@ -113,9 +106,7 @@ pub fn SignUpPage() -> impl IntoView {
     let on_input = move |ev: leptos::ev::Event| {
         let from_email = ev
             .target()
-            .and_then(|t| {
-                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlInputElement>(t).ok()
-            })
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlInputElement>(t).ok())
             .filter(|input| input.name() == "email");
         if let Some(input) = from_email {
             email.set(input.value());
@@ -155,32 +146,15 @@ fn IdentityFields(
             let email = email.get();
             let local = email.split('@').next().unwrap_or_default();
             if !name_edited.get_untracked() {
-                name.set(if local.is_empty() {
-                    String::new()
-                } else {
-                    crate::people::model::name_from_email(&email)
-                });
+                name.set(if local.is_empty() { String::new() } else { crate::people::model::name_from_email(&email) });
             }
             if !handle_edited.get_untracked() {
-                handle.set(if local.is_empty() {
-                    String::new()
-                } else {
-                    crate::people::model::Handle::from_email(&email)
-                        .as_str()
-                        .to_owned()
-                });
+                handle.set(if local.is_empty() { String::new() } else { crate::people::model::Handle::from_email(&email).as_str().to_owned() });
             }
         });
     }
-    let message =
-        move |field: &'static str| move || super::components::field_message(&error.get(), field);
-    let invalid = move |field: &'static str| {
-        move || {
-            super::components::field_message(&error.get(), field)
-                .is_some()
-                .then_some("true")
-        }
-    };
+    let message = move |field: &'static str| move || super::components::field_message(&error.get(), field);
+    let invalid = move |field: &'static str| move || super::components::field_message(&error.get(), field).is_some().then_some("true");
     let input_class = "rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900 aria-[invalid=true]:border-red-500";
     view! {
         <div class="flex flex-col gap-1">
@@ -212,11 +186,7 @@ pub fn SignInRedirect() -> impl IntoView {
     let search = location.search.get_untracked();
     let search = search.trim_start_matches('?');
     let path = location.pathname.get_untracked();
-    let target = if search.is_empty() {
-        path
-    } else {
-        format!("{path}?{search}")
-    };
+    let target = if search.is_empty() { path } else { format!("{path}?{search}") };
     view! { <leptos_router::components::Redirect path=format!("/login?next={}", encode_query_value(&target))/> }
 }
 
@@ -225,10 +195,7 @@ pub fn SignInRedirect() -> impl IntoView {
 pub fn ProfilePage() -> impl IntoView {
     let sign_out_others = ServerAction::<SignOutOtherSessions>::new();
     let change_password = ServerAction::<ChangePassword>::new();
-    let sessions = Resource::new(
-        move || sign_out_others.version().get(),
-        |_| list_my_sessions(),
-    );
+    let sessions = Resource::new(move || sign_out_others.version().get(), |_| list_my_sessions());
     let password_error = last_error(change_password.value());
     let password_saved = move || matches!(change_password.value().get(), Some(Ok(())));
     view! {
@@ -315,10 +282,7 @@ fn ProfileForm() -> impl IntoView {
 fn ApiTokens() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(
-        move || create.version().get() + revoke.version().get(),
-        |_| list_api_tokens(),
-    );
+    let tokens = Resource::new(move || create.version().get() + revoke.version().get(), |_| list_api_tokens());
     let create_error = last_error(create.value());
     let made = move || create.value().get().and_then(Result::ok);
     view! {
@@ -385,21 +349,11 @@ pub fn AdminUsersPage() -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let users = Resource::new(
-        move || {
-            (
-                search.get(),
-                change_role.version().get(),
-                set_active.version().get(),
-            )
-        },
+        move || (search.get(), change_role.version().get(), set_active.version().get()),
         |(search, _, _)| list_users(search),
     );
     let action_error = Signal::derive(move || {
-        change_role
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| set_active.value().get().and_then(Result::err))
+        change_role.value().get().and_then(Result::err).or_else(|| set_active.value().get().and_then(Result::err))
     });
     view! {
         <Title text="Users"/>

@@ -41,8 +41,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = Signal::derive(move || query.read().get("token").unwrap_or_default());
     let action = ServerAction::<ResetPassword>::new();
-    let error: Signal<Option<AppError>> =
-        Signal::derive(move || action.value().get().and_then(Result::err));
+    let error: Signal<Option<AppError>> = Signal::derive(move || action.value().get().and_then(Result::err));
     let link_error = move || field_message(&error.get(), "token");
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {

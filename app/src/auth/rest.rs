@@ -27,13 +27,8 @@ pub struct ApiUser(pub CurrentUser);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let token =
-            super::service::token_from_headers(&parts.headers, state.settings.cookie_name())
-                .ok_or(AppError::Unauthorized)?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = super::service::token_from_headers(&parts.headers, state.settings.cookie_name()).ok_or(AppError::Unauthorized)?;
         Ok(ApiUser(super::service::authenticate(state, &token).await?))
     }
 }
@@ -76,11 +71,7 @@ pub struct Me {
 
 impl From<&CurrentUser> for Me {
     fn from(user: &CurrentUser) -> Self {
-        Me {
-            id: user.id,
-            email: user.email.clone(),
-            role: user.role,
-        }
+        Me { id: user.id, email: user.email.clone(), role: user.role }
     }
 }
 
@@ -97,59 +88,34 @@ pub struct ProfileChange {
 /// per account and per address (429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = Credentials,
     responses((status = 201, body = TokenGrant), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn log_in(
-    State(state): State<AppState>,
-    Peer(peer): Peer,
-    headers: HeaderMap,
-    Body(credentials): Body<Credentials>,
-) -> Result<Response, ApiError> {
-    let client =
-        super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
-    let (user, token) =
-        super::service::log_in(&state, &credentials.email, &credentials.password, &client).await?;
-    Ok(created(
-        "/api/v1/me".to_owned(),
-        TokenGrant {
-            token,
-            user: Me::from(&user),
-        },
-    ))
+async fn log_in(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap, Body(credentials): Body<Credentials>) -> Result<Response, ApiError> {
+    let client = super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
+    let (user, token) = super::service::log_in(&state, &credentials.email, &credentials.password, &client).await?;
+    Ok(created("/api/v1/me".to_owned(), TokenGrant { token, user: Me::from(&user) }))
 }
 
 /// Ends the session the request's token names.
 #[utoipa::path(delete, path = "/api/v1/tokens/current", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-async fn log_out(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<StatusCode, ApiError> {
+async fn log_out(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<StatusCode, ApiError> {
     super::service::log_out(&state, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Who the token belongs to: their address, name, handle and role.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Profile), (status = 401, body = ErrorBody)))]
-async fn who_am_i(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<Json<Profile>, ApiError> {
+async fn who_am_i(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Profile>, ApiError> {
     Ok(Json(super::service::my_profile(&state.db, &user).await?))
 }
 
 /// Changes the caller's display name or handle, or both. A handle another account has is 409.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "auth", request_body = ProfileChange, security(("bearer" = [])),
     responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_profile(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(change): Body<ProfileChange>,
-) -> Result<Json<Profile>, ApiError> {
+async fn update_profile(State(state): State<AppState>, ApiUser(user): ApiUser, Body(change): Body<ProfileChange>) -> Result<Json<Profile>, ApiError> {
     let current = super::service::my_profile(&state.db, &user).await?;
     let display_name = change.display_name.unwrap_or(current.display_name);
     let handle = change.handle.unwrap_or(current.handle);
-    Ok(Json(
-        super::service::update_profile(&state.db, &user, &display_name, &handle).await?,
-    ))
+    Ok(Json(super::service::update_profile(&state.db, &user, &display_name, &handle).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -162,14 +128,8 @@ pub struct PasswordResetRequest {
 /// The answer is 202 either way; asking is limited per address and per client (429).
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
     responses((status = 202), (status = 409, body = ErrorBody, description = "Email is off on this server"), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn request_password_reset(
-    State(state): State<AppState>,
-    Peer(peer): Peer,
-    headers: HeaderMap,
-    Body(request): Body<PasswordResetRequest>,
-) -> Result<StatusCode, ApiError> {
-    let client =
-        super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
+async fn request_password_reset(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap, Body(request): Body<PasswordResetRequest>) -> Result<StatusCode, ApiError> {
+    let client = super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
     super::service::request_password_reset(&state, &request.email, &client).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -187,14 +147,8 @@ pub struct PasswordResetConfirmation {
 /// the account ends. An unknown, used or expired token is 422 on `token`.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirmation,
     responses((status = 204), (status = 422, body = ErrorBody)))]
-async fn reset_password(
-    State(state): State<AppState>,
-    Peer(peer): Peer,
-    headers: HeaderMap,
-    Body(request): Body<PasswordResetConfirmation>,
-) -> Result<StatusCode, ApiError> {
-    let client =
-        super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
+async fn reset_password(State(state): State<AppState>, Peer(peer): Peer, headers: HeaderMap, Body(request): Body<PasswordResetConfirmation>) -> Result<StatusCode, ApiError> {
+    let client = super::service::client_info_from(&headers, peer, state.settings.trust_forwarded_for);
     super::service::reset_password(&state, &request.token, &request.password, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -210,40 +164,26 @@ pub struct TokenRequest {
 
 /// The caller's live personal API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "auth", security(("bearer" = [])), responses((status = 200, body = Vec<ApiTokenInfo>), (status = 401, body = ErrorBody)))]
-async fn list_api_tokens(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<Json<Vec<ApiTokenInfo>>, ApiError> {
+async fn list_api_tokens(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<ApiTokenInfo>>, ApiError> {
     Ok(Json(super::api_tokens::list(&state.db, &user).await?))
 }
 
 /// Makes a personal API token. Its secret is in this answer only; the server keeps its hash.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "auth", request_body = TokenRequest, security(("bearer" = [])),
     responses((status = 201, body = NewApiToken, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_api_token(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(request): Body<TokenRequest>,
-) -> Result<Response, ApiError> {
-    let made =
-        super::api_tokens::create(&state.db, &user, &request.name, request.expires_in_days).await?;
-    Ok(created(
-        format!("/api/v1/me/tokens/{}", made.token.id),
-        made,
-    ))
+async fn create_api_token(State(state): State<AppState>, ApiUser(user): ApiUser, Body(request): Body<TokenRequest>) -> Result<Response, ApiError> {
+    let made = super::api_tokens::create(&state.db, &user, &request.name, request.expires_in_days).await?;
+    Ok(created(format!("/api/v1/me/tokens/{}", made.token.id), made))
 }
 
 /// Revokes one of the caller's tokens; it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "auth", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_api_token(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+async fn revoke_api_token(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     super::api_tokens::revoke(&state.db, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
 
 #[derive(Deserialize, IntoParams)]
 pub struct UserSearch {
@@ -254,14 +194,8 @@ pub struct UserSearch {
 /// Every account, or those whose email contains `search` (admins).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserSearch), security(("bearer" = [])),
     responses((status = 200, body = Vec<UserSummary>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_users(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(q): Query<UserSearch>,
-) -> Result<Json<Vec<UserSummary>>, ApiError> {
-    Ok(Json(
-        super::service::list_users(&state, &user, q.search.as_deref().unwrap_or("")).await?,
-    ))
+async fn list_users(State(state): State<AppState>, ApiUser(user): ApiUser, Query(q): Query<UserSearch>) -> Result<Json<Vec<UserSummary>>, ApiError> {
+    Ok(Json(super::service::list_users(&state, &user, q.search.as_deref().unwrap_or("")).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -274,12 +208,7 @@ pub struct UserChange {
 /// Changes another account's role or deactivates it (admins). Takes effect on its next request.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserChange, security(("bearer" = [])),
     responses((status = 200, body = UserSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_user(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    Body(change): Body<UserChange>,
-) -> Result<Json<UserSummary>, ApiError> {
+async fn update_user(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, Body(change): Body<UserChange>) -> Result<Json<UserSummary>, ApiError> {
     let mut summary = None;
     if let Some(role) = change.role {
         summary = Some(super::service::change_role(&state, &user, id, role).await?);
@@ -287,7 +216,6 @@ async fn update_user(
     if let Some(active) = change.active {
         summary = Some(super::service::set_user_active(&state, &user, id, active).await?);
     }
-    summary
-        .map(Json)
-        .ok_or_else(|| AppError::field("role", "change the role or active, or both").into())
+    summary.map(Json).ok_or_else(|| AppError::field("role", "change the role or active, or both").into())
 }
+

@@ -3,10 +3,7 @@ use super::{
     api::{AddComment, DeleteComment, EditComment, get_timeline},
     model::{Activity, Comment, TimelineEntry},
 };
-use crate::{
-    auth::components::field_message, error::AppError, layout::TwoStep,
-    people::components::PersonLink, time::Timestamp,
-};
+use crate::{auth::components::field_message, error::AppError, layout::TwoStep, people::components::PersonLink, time::Timestamp};
 use leptos::prelude::*;
 
 const TEXTAREA: &str = "w-full rounded border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900";
@@ -21,34 +18,13 @@ pub fn Timeline(issue_id: i64, #[prop(into)] changes: Signal<usize>) -> impl Int
     let edit = ServerAction::<EditComment>::new();
     let delete = ServerAction::<DeleteComment>::new();
     let entries = Resource::new(
-        move || {
-            (
-                changes.get(),
-                add.version().get() + edit.version().get() + delete.version().get(),
-            )
-        },
+        move || (changes.get(), add.version().get() + edit.version().get() + delete.version().get()),
         move |_| get_timeline(issue_id),
     );
-    let row_error = Signal::derive(move || {
-        edit.value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| delete.value().get().and_then(Result::err))
-    });
+    let row_error = Signal::derive(move || edit.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err)));
     let drafts = Drafts::default();
-    let shown = move || {
-        entries
-            .get()
-            .and_then(Result::ok)
-            .map(super::model::fold_filing)
-            .unwrap_or_default()
-    };
-    let failed = move || {
-        entries
-            .get()
-            .and_then(Result::err)
-            .map(|err| err.to_string())
-    };
+    let shown = move || entries.get().and_then(Result::ok).map(super::model::fold_filing).unwrap_or_default();
+    let failed = move || entries.get().and_then(Result::err).map(|err| err.to_string());
     // A link to a change (`#comment-12`, from a notification) scrolls to it once it is shown:
     // after navigating in the app, the entries arrive after the address changed.
     #[cfg(feature = "hydrate")]
@@ -57,10 +33,7 @@ pub fn Timeline(issue_id: i64, #[prop(into)] changes: Signal<usize>) -> impl Int
             return scrolled.unwrap_or(false);
         }
         let hash = window().location().hash().unwrap_or_default();
-        let target = hash
-            .strip_prefix('#')
-            .filter(|id| !id.is_empty())
-            .map(str::to_owned);
+        let target = hash.strip_prefix('#').filter(|id| !id.is_empty()).map(str::to_owned);
         if let Some(id) = target {
             request_animation_frame(move || {
                 if let Some(element) = document().get_element_by_id(&id) {
@@ -91,15 +64,7 @@ pub fn Timeline(issue_id: i64, #[prop(into)] changes: Signal<usize>) -> impl Int
 }
 
 /// What identifies an entry's rendering: a comment is drawn again only when it changed.
-fn entry_key(
-    entry: &TimelineEntry,
-) -> (
-    bool,
-    i64,
-    Option<chrono::DateTime<chrono::Utc>>,
-    bool,
-    Option<String>,
-) {
+fn entry_key(entry: &TimelineEntry) -> (bool, i64, Option<chrono::DateTime<chrono::Utc>>, bool, Option<String>) {
     match entry {
         TimelineEntry::Comment(c) => (true, c.id, c.edited_at, c.deleted, None),
         TimelineEntry::Activity(a) => (false, a.id, None, false, a.to.clone()),
@@ -145,24 +110,8 @@ fn ActivityLine(activity: Activity) -> impl IntoView {
 }
 
 #[component]
-fn CommentCard(
-    comment: Comment,
-    edit: ServerAction<EditComment>,
-    delete: ServerAction<DeleteComment>,
-    drafts: Drafts,
-) -> impl IntoView {
-    let Comment {
-        id,
-        issue_id,
-        author,
-        body,
-        body_html,
-        created_at,
-        edited_at,
-        deleted,
-        can_edit,
-        can_delete,
-    } = comment;
+fn CommentCard(comment: Comment, edit: ServerAction<EditComment>, delete: ServerAction<DeleteComment>, drafts: Drafts) -> impl IntoView {
+    let Comment { id, issue_id, author, body, body_html, created_at, edited_at, deleted, can_edit, can_delete } = comment;
     if deleted {
         return view! {
             <li class="rounded border border-dashed border-slate-300 p-3 text-sm italic text-slate-500 dark:border-slate-700" id=format!("comment-{id}") data-comment-id=id>
@@ -173,23 +122,12 @@ fn CommentCard(
     }
     // A successful save of this comment closes its editor.
     Effect::new(move |_| {
-        if edit
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|c| c.id == id)
-        {
+        if edit.value().get().and_then(Result::ok).is_some_and(|c| c.id == id) {
             drafts.close(id);
         }
     });
     let body = StoredValue::new(body);
-    let toggle = move |_| {
-        if drafts.editing(id) {
-            drafts.close(id)
-        } else {
-            drafts.set(id, body.get_value())
-        }
-    };
+    let toggle = move |_| if drafts.editing(id) { drafts.close(id) } else { drafts.set(id, body.get_value()) };
     view! {
         <li class="rounded border border-slate-200 target:ring-2 target:ring-amber-400 dark:border-slate-800" id=format!("comment-{id}") data-comment-id=id>
             <div class="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-200 bg-slate-50 px-3 py-1.5 text-sm dark:border-slate-800 dark:bg-slate-900">
@@ -233,12 +171,7 @@ fn CommentCard(
 fn NewComment(issue_id: i64, add: ServerAction<AddComment>) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let textarea = NodeRef::<leptos::html::Textarea>::new();
-    let picker = crate::notifications::components::MentionPicker::new(
-        "comment",
-        Some(issue_id),
-        draft,
-        textarea,
-    );
+    let picker = crate::notifications::components::MentionPicker::new("comment", Some(issue_id), draft, textarea);
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) {

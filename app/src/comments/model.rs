@@ -35,17 +35,9 @@ pub struct Comment {
 pub fn fold_filing(entries: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
     let mut folded: Vec<TimelineEntry> = Vec::with_capacity(entries.len());
     for entry in entries {
-        if let (Some(TimelineEntry::Activity(filed)), TimelineEntry::Activity(tags)) =
-            (folded.last_mut(), &entry)
-        {
-            let same_moment =
-                filed.actor.id == tags.actor.id && (tags.at - filed.at).num_seconds().abs() < 2;
-            if filed.kind == EventKind::Created
-                && filed.from.is_none()
-                && tags.kind == EventKind::Tags
-                && tags.from.is_none()
-                && same_moment
-            {
+        if let (Some(TimelineEntry::Activity(filed)), TimelineEntry::Activity(tags)) = (folded.last_mut(), &entry) {
+            let same_moment = filed.actor.id == tags.actor.id && (tags.at - filed.at).num_seconds().abs() < 2;
+            if filed.kind == EventKind::Created && filed.from.is_none() && tags.kind == EventKind::Tags && tags.from.is_none() && same_moment {
                 filed.from = Some(String::new());
                 filed.to = tags.to.clone();
                 continue;
@@ -78,20 +70,10 @@ impl TimelineEntry {
 mod tests {
     use super::*;
 
-    fn activity(
-        id: i64,
-        kind: EventKind,
-        from: Option<&str>,
-        to: Option<&str>,
-        second: i64,
-    ) -> Activity {
+    fn activity(id: i64, kind: EventKind, from: Option<&str>, to: Option<&str>, second: i64) -> Activity {
         Activity {
             id,
-            actor: crate::people::model::Person {
-                id: 7,
-                handle: "ana".into(),
-                display_name: "Ana".into(),
-            },
+            actor: crate::people::model::Person { id: 7, handle: "ana".into(), display_name: "Ana".into() },
             kind,
             from: from.map(str::to_owned),
             to: to.map(str::to_owned),
@@ -104,27 +86,14 @@ mod tests {
         let entries = vec![
             TimelineEntry::Activity(activity(1, EventKind::Created, None, Some("Title"), 0)),
             TimelineEntry::Activity(activity(2, EventKind::Tags, None, Some("ui, docs"), 0)),
-            TimelineEntry::Activity(activity(
-                3,
-                EventKind::Tags,
-                Some("ui, docs"),
-                Some("ui"),
-                60,
-            )),
+            TimelineEntry::Activity(activity(3, EventKind::Tags, Some("ui, docs"), Some("ui"), 60)),
         ];
         let folded = fold_filing(entries);
         assert_eq!(folded.len(), 2);
-        let TimelineEntry::Activity(first) = &folded[0] else {
-            panic!("an activity")
-        };
+        let TimelineEntry::Activity(first) = &folded[0] else { panic!("an activity") };
         assert_eq!(first.describe(), "filed the issue with tags ui, docs");
-        let TimelineEntry::Activity(later) = &folded[1] else {
-            panic!("an activity")
-        };
+        let TimelineEntry::Activity(later) = &folded[1] else { panic!("an activity") };
         assert_eq!(later.describe(), "changed the tags from ui, docs to ui");
-        assert_eq!(
-            activity(1, EventKind::Created, None, Some("Title"), 0).describe(),
-            "filed the issue"
-        );
+        assert_eq!(activity(1, EventKind::Created, None, Some("Title"), 0).describe(), "filed the issue");
     }
 }

@@ -31,12 +31,7 @@ pub struct CommentBody {
 /// Comments on an issue (its reporter, maintainers and admins).
 #[utoipa::path(post, path = "/api/v1/issues/{id}/comments", tag = "comments", params(("id" = i64, Path)), request_body = CommentBody, security(("bearer" = [])),
     responses((status = 201, body = Comment, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn add_comment(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    Body(c): Body<CommentBody>,
-) -> Result<Response, ApiError> {
+async fn add_comment(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, Body(c): Body<CommentBody>) -> Result<Response, ApiError> {
     let comment = super::service::add_comment(&state.db, &state.events, &user, id, &c.body).await?;
     Ok(created(format!("/api/v1/comments/{}", comment.id), comment))
 }
@@ -44,38 +39,22 @@ async fn add_comment(
 /// Edits one's own comment.
 #[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "comments", params(("id" = i64, Path)), request_body = CommentBody, security(("bearer" = [])),
     responses((status = 200, body = Comment), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn edit_comment(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    Body(c): Body<CommentBody>,
-) -> Result<Json<Comment>, ApiError> {
-    Ok(Json(
-        super::service::edit_comment(&state.db, &state.events, &user, id, &c.body).await?,
-    ))
+async fn edit_comment(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, Body(c): Body<CommentBody>) -> Result<Json<Comment>, ApiError> {
+    Ok(Json(super::service::edit_comment(&state.db, &state.events, &user, id, &c.body).await?))
 }
 
 /// Deletes a comment (its author, or an admin).
 #[utoipa::path(delete, path = "/api/v1/comments/{id}", tag = "comments", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_comment(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+async fn delete_comment(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     super::service::delete_comment(&state.db, &state.events, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+
 /// The issue's timeline: comments and every recorded change, oldest first.
 #[utoipa::path(get, path = "/api/v1/issues/{id}/activity", tag = "issues", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<TimelineEntry>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_timeline(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
-    Ok(Json(
-        super::service::get_timeline(&state.db, &user, id).await?,
-    ))
+async fn get_timeline(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
+    Ok(Json(super::service::get_timeline(&state.db, &user, id).await?))
 }

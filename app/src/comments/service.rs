@@ -3,21 +3,21 @@
 //! delete any. Each change lands with its history row in one transaction.
 use super::model::{COMMENT_MAX_BYTES, Comment, TimelineEntry};
 use crate::{
+    people::service::mentionable,
     activity::{model::Change, service::record},
     attachments::service::inline_images,
     auth::model::CurrentUser,
     error::AppError,
     issues::service::{announce, visible_issue},
-    people::service::mentionable,
     people::{model::Person, service::person},
-    server::entities::{comments, issues, users},
     server::events::Events,
+    server::entities::{comments, issues, users},
     server::markdown::{self, Page},
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionSession, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait, sea_query::Expr,
 };
 
 /// A comment body: markdown, not blank, at most 64 KiB, without control characters but tab
@@ -30,10 +30,7 @@ pub fn parse_body(raw: &str) -> Result<String, AppError> {
         return Err(AppError::field("body", "the comment is longer than 64 KiB"));
     }
     if let Some(control) = crate::text::stray_control(raw) {
-        return Err(AppError::field(
-            "body",
-            format!("the comment contains a control character ({control})"),
-        ));
+        return Err(AppError::field("body", format!("the comment contains a control character ({control})")));
     }
     Ok(crate::text::stored(raw))
 }
@@ -45,11 +42,7 @@ fn to_dto(comment: comments::Model, author: Person, viewer: &CurrentUser, page: 
         id: comment.id,
         issue_id: comment.issue_id,
         author,
-        body_html: if deleted {
-            String::new()
-        } else {
-            markdown::render(&comment.body, page)
-        },
+        body_html: if deleted { String::new() } else { markdown::render(&comment.body, page) },
         body: if deleted { String::new() } else { comment.body },
         created_at: comment.created_at,
         edited_at: comment.edited_at,
@@ -60,11 +53,7 @@ fn to_dto(comment: comments::Model, author: Person, viewer: &CurrentUser, page: 
 }
 
 /// An issue's comments and recorded changes, oldest first, for someone who may see the issue.
-pub async fn get_timeline(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    issue_id: i64,
-) -> Result<Vec<TimelineEntry>, AppError> {
+pub async fn get_timeline(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<Vec<TimelineEntry>, AppError> {
     visible_issue(db, actor, issue_id).await?;
     let comments = comments::Entity::find()
         .filter(comments::Column::IssueId.eq(issue_id))
@@ -74,18 +63,10 @@ pub async fn get_timeline(
         .await?;
     let history = crate::activity::service::timeline(db, issue_id).await?;
     // One page: its comments share the images and the highlighting allowance.
-    let page = Page::new(inline_images(db, issue_id).await?)
-        .with_people(mentionable(db, comments.iter().map(|(c, _)| c.body.as_str())).await?);
+    let page = Page::new(inline_images(db, issue_id).await?).with_people(mentionable(db, comments.iter().map(|(c, _)| c.body.as_str())).await?);
     let mut entries: Vec<TimelineEntry> = comments
         .into_iter()
-        .map(|(comment, author)| {
-            TimelineEntry::Comment(to_dto(
-                comment,
-                author.map_or_else(|| Person::unknown(0), Person::from),
-                actor,
-                &page,
-            ))
-        })
+        .map(|(comment, author)| TimelineEntry::Comment(to_dto(comment, author.map_or_else(|| Person::unknown(0), Person::from), actor, &page)))
         .chain(history.into_iter().map(TimelineEntry::Activity))
         .collect();
     // Stable: an event and a comment in the same instant keep the order they were read in.
@@ -105,13 +86,7 @@ async fn touch(txn: &impl ConnectionTrait, issue_id: i64) -> Result<(), AppError
 }
 
 /// Adds a comment to an issue `actor` may see.
-pub async fn add_comment(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    issue_id: i64,
-    body: &str,
-) -> Result<Comment, AppError> {
+pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = parse_body(body)?;
     let txn = crate::server::db::begin_write(db).await?;
     let issue = visible_issue(&txn, actor, issue_id).await?;
@@ -128,25 +103,14 @@ pub async fn add_comment(
     .await?;
     let told = record(&txn, issue_id, actor.id, Change::CommentAdded { body }).await?;
     touch(&txn, issue_id).await?;
-    let page = Page::new(inline_images(&txn, issue_id).await?)
-        .with_people(mentionable(&txn, [comment.body.as_str()]).await?);
+    let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
-    announce(
-        events,
-        &issue,
-        issue.version,
-        crate::live::IssueChange::Comment,
-        &told,
-    );
+    announce(events, &issue, issue.version, crate::live::IssueChange::Comment, &told);
     Ok(to_dto(comment, person(db, actor.id).await?, actor, &page))
 }
 
 /// A live comment on an issue `actor` may see; anything else is 404.
-async fn visible_comment(
-    txn: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    comment_id: i64,
-) -> Result<(comments::Model, issues::Model), AppError> {
+async fn visible_comment(txn: &impl ConnectionTrait, actor: &CurrentUser, comment_id: i64) -> Result<(comments::Model, issues::Model), AppError> {
     let comment = comments::Entity::find_by_id(comment_id)
         .filter(comments::Column::DeletedAt.is_null())
         .one(txn)
@@ -157,13 +121,7 @@ async fn visible_comment(
 }
 
 /// Changes a comment's text (its author only); the timeline marks it edited.
-pub async fn edit_comment(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    comment_id: i64,
-    body: &str,
-) -> Result<Comment, AppError> {
+pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, comment_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = parse_body(body)?;
     let txn = crate::server::db::begin_write(db).await?;
     let (comment, issue) = visible_comment(&txn, actor, comment_id).await?;
@@ -175,37 +133,16 @@ pub async fn edit_comment(
     active.body = Set(body.clone());
     active.edited_at = Set(Some(Utc::now()));
     let comment = active.update(&txn).await?;
-    let told = record(
-        &txn,
-        issue_id,
-        actor.id,
-        Change::CommentEdited {
-            from: before,
-            to: body,
-        },
-    )
-    .await?;
+    let told = record(&txn, issue_id, actor.id, Change::CommentEdited { from: before, to: body }).await?;
     touch(&txn, issue_id).await?;
-    let page = Page::new(inline_images(&txn, issue_id).await?)
-        .with_people(mentionable(&txn, [comment.body.as_str()]).await?);
+    let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
-    announce(
-        events,
-        &issue,
-        issue.version,
-        crate::live::IssueChange::Comment,
-        &told,
-    );
+    announce(events, &issue, issue.version, crate::live::IssueChange::Comment, &told);
     Ok(to_dto(comment, person(db, actor.id).await?, actor, &page))
 }
 
 /// Deletes a comment (its author, or an admin): the timeline keeps a placeholder, the history keeps the text.
-pub async fn delete_comment(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    comment_id: i64,
-) -> Result<(), AppError> {
+pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, comment_id: i64) -> Result<(), AppError> {
     let txn = crate::server::db::begin_write(db).await?;
     let (comment, issue) = visible_comment(&txn, actor, comment_id).await?;
     let own = comment.author_id == actor.id;
@@ -217,28 +154,14 @@ pub async fn delete_comment(
     active.body = Set(String::new());
     active.deleted_at = Set(Some(Utc::now()));
     active.update(&txn).await?;
-    let told = record(
-        &txn,
-        issue_id,
-        actor.id,
-        Change::CommentDeleted { body: before },
-    )
-    .await?;
+    let told = record(&txn, issue_id, actor.id, Change::CommentDeleted { body: before }).await?;
     if !own {
         // Removing someone else's words is an administrative act.
-        let event =
-            crate::audit_log::Event::new(actor, crate::audit_log::AuditAction::CommentDeleted)
-                .target(format!("comment {comment_id} on issue {issue_id}"));
+        let event = crate::audit_log::Event::new(actor, crate::audit_log::AuditAction::CommentDeleted).target(format!("comment {comment_id} on issue {issue_id}"));
         crate::audit_log::append(&txn, event).await?;
     }
     touch(&txn, issue_id).await?;
     txn.commit().await?;
-    announce(
-        events,
-        &issue,
-        issue.version,
-        crate::live::IssueChange::Comment,
-        &told,
-    );
+    announce(events, &issue, issue.version, crate::live::IssueChange::Comment, &told);
     Ok(())
 }

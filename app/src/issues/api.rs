@@ -25,44 +25,20 @@ pub async fn similar_issues(title: String) -> Result<Vec<super::model::LookAlike
 /// What changed since `since` among the issues the signed-in user may see (for catching up after
 /// a dropped connection).
 #[server]
-pub async fn changed_since(
-    since: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<super::model::ChangedIssue>, AppError> {
+pub async fn changed_since(since: chrono::DateTime<chrono::Utc>) -> Result<Vec<super::model::ChangedIssue>, AppError> {
     signed_in(async |state, user| super::list::changed_since(&state.db, &user, since).await).await
 }
 
 /// Moves an issue to another workflow stage (maintainers and admins), if it is still at `version`.
 #[server]
-pub async fn transition_issue(
-    issue_id: i64,
-    status: Status,
-    version: i64,
-) -> Result<IssueSummary, AppError> {
-    signed_in(async |state, user| {
-        super::service::transition(&state.db, &state.events, &user, issue_id, version, status).await
-    })
-    .await
+pub async fn transition_issue(issue_id: i64, status: Status, version: i64) -> Result<IssueSummary, AppError> {
+    signed_in(async |state, user| super::service::transition(&state.db, &state.events, &user, issue_id, version, status).await).await
 }
 
 /// Sets an issue's severity (maintainers and admins), if it is still at `version`.
 #[server]
-pub async fn change_severity(
-    issue_id: i64,
-    severity: Severity,
-    version: i64,
-) -> Result<IssueSummary, AppError> {
-    signed_in(async |state, user| {
-        super::service::change_severity(
-            &state.db,
-            &state.events,
-            &user,
-            issue_id,
-            version,
-            severity,
-        )
-        .await
-    })
-    .await
+pub async fn change_severity(issue_id: i64, severity: Severity, version: i64) -> Result<IssueSummary, AppError> {
+    signed_in(async |state, user| super::service::change_severity(&state.db, &state.events, &user, issue_id, version, severity).await).await
 }
 
 /// Gives an issue to a maintainer or admin by account id, or to nobody (maintainers and admins),
@@ -71,7 +47,8 @@ pub async fn change_severity(
 pub async fn assign_issue(
     issue_id: i64,
     version: i64,
-    #[server(default)] assignee_id: Option<i64>,
+    #[server(default)]
+    assignee_id: Option<i64>,
 ) -> Result<IssueSummary, AppError> {
     signed_in(async |state, user| {
         let assignee = assignee_id.map(super::assign::Assignee::Id);
@@ -93,26 +70,14 @@ pub async fn list_assignable() -> Result<Vec<crate::people::model::Person>, AppE
 /// Applies one change to many issues (the list's selection), each in its own transaction; what
 /// was refused is listed with its reason.
 #[server(input = leptos::server_fn::codec::Json)]
-pub async fn bulk_triage(
-    change: super::model::BulkChange,
-    items: Vec<super::model::BulkItem>,
-) -> Result<super::model::BulkOutcome, AppError> {
-    signed_in(async |state, user| {
-        super::bulk::bulk_change(&state.db, &state.events, &user, &change, &items).await
-    })
-    .await
+pub async fn bulk_triage(change: super::model::BulkChange, items: Vec<super::model::BulkItem>) -> Result<super::model::BulkOutcome, AppError> {
+    signed_in(async |state, user| super::bulk::bulk_change(&state.db, &state.events, &user, &change, &items).await).await
 }
 
 /// The people the search box suggests after `assignee:` or `reporter:` (`key`), for what was typed.
 #[server]
-pub async fn query_people(
-    key: String,
-    typed: String,
-) -> Result<Vec<crate::people::model::Person>, AppError> {
-    signed_in(async |state, user| {
-        crate::people::service::for_query(&state.db, &user, &key, &typed).await
-    })
-    .await
+pub async fn query_people(key: String, typed: String) -> Result<Vec<crate::people::model::Person>, AppError> {
+    signed_in(async |state, user| crate::people::service::for_query(&state.db, &user, &key, &typed).await).await
 }
 
 /// Files an issue as the signed-in user and opens it.
@@ -133,14 +98,7 @@ pub async fn create_issue(
 ) -> Result<IssueDetail, AppError> {
     signed_in(async |state, user| {
         let assignee = assignee_id.map(super::assign::Assignee::Id);
-        let filing = super::service::Filing {
-            title: &title,
-            description: &description,
-            severity,
-            tag_ids: &tags,
-            assignee: assignee.as_ref(),
-            template_id,
-        };
+        let filing = super::service::Filing { title: &title, description: &description, severity, tag_ids: &tags, assignee: assignee.as_ref(), template_id };
         let issue = super::service::create_issue(&state.db, &state.events, &user, filing).await?;
         leptos_axum::redirect(&format!("/issues/{}", issue.summary.id));
         Ok(issue)
@@ -159,35 +117,16 @@ pub async fn get_issue(issue_id: i64) -> Result<IssueDetail, AppError> {
 #[server]
 pub async fn preview_description(
     markdown: String,
-    #[server(default)] issue_id: Option<i64>,
+    #[server(default)]
+    issue_id: Option<i64>,
 ) -> Result<String, AppError> {
-    signed_in(async |state, user| {
-        super::service::preview_description(&state.db, &user, issue_id, &markdown).await
-    })
-    .await
+    signed_in(async |state, user| super::service::preview_description(&state.db, &user, issue_id, &markdown).await).await
 }
 
 /// Edits an issue's title and description, if it is still at `version`.
 #[server]
-pub async fn update_issue(
-    issue_id: i64,
-    version: i64,
-    title: String,
-    description: String,
-) -> Result<IssueDetail, AppError> {
-    signed_in(async |state, user| {
-        super::service::update_issue(
-            &state.db,
-            &state.events,
-            &user,
-            issue_id,
-            version,
-            &title,
-            &description,
-        )
-        .await
-    })
-    .await
+pub async fn update_issue(issue_id: i64, version: i64, title: String, description: String) -> Result<IssueDetail, AppError> {
+    signed_in(async |state, user| super::service::update_issue(&state.db, &state.events, &user, issue_id, version, &title, &description).await).await
 }
 
 /// Deletes an issue (admins only); it can be restored.
@@ -204,10 +143,7 @@ pub async fn delete_issue(issue_id: i64) -> Result<(), AppError> {
 /// Restores a deleted issue (admins only).
 #[server]
 pub async fn restore_issue(issue_id: i64) -> Result<(), AppError> {
-    signed_in(async |state, user| {
-        super::service::restore_issue(&state.db, &state.events, &user, issue_id).await
-    })
-    .await
+    signed_in(async |state, user| super::service::restore_issue(&state.db, &state.events, &user, issue_id).await).await
 }
 
 /// Replaces an issue's tags (maintainers and admins), if it is still at `version`.
@@ -215,11 +151,8 @@ pub async fn restore_issue(issue_id: i64) -> Result<(), AppError> {
 pub async fn set_issue_tags(
     issue_id: i64,
     version: i64,
-    #[server(default)] tags: Vec<i64>,
+    #[server(default)]
+    tags: Vec<i64>,
 ) -> Result<IssueSummary, AppError> {
-    signed_in(async |state, user| {
-        super::service::set_issue_tags(&state.db, &state.events, &user, issue_id, version, &tags)
-            .await
-    })
-    .await
+    signed_in(async |state, user| super::service::set_issue_tags(&state.db, &state.events, &user, issue_id, version, &tags).await).await
 }

@@ -16,23 +16,9 @@ enum Choice {
 /// assigned, then the people.
 fn choices(people: &[Person], needle: &str, assigned: bool) -> Vec<Choice> {
     let needle = needle.trim().trim_start_matches('@').to_lowercase();
-    let matches = |p: &Person| {
-        needle.is_empty()
-            || p.display_name.to_lowercase().contains(&needle)
-            || p.handle.contains(&needle)
-    };
-    let nobody = (assigned && (needle.is_empty() || "unassign nobody".contains(&needle)))
-        .then_some(Choice::Nobody);
-    nobody
-        .into_iter()
-        .chain(
-            people
-                .iter()
-                .filter(|p| matches(p))
-                .cloned()
-                .map(Choice::Someone),
-        )
-        .collect()
+    let matches = |p: &Person| needle.is_empty() || p.display_name.to_lowercase().contains(&needle) || p.handle.contains(&needle);
+    let nobody = (assigned && (needle.is_empty() || "unassign nobody".contains(&needle))).then_some(Choice::Nobody);
+    nobody.into_iter().chain(people.iter().filter(|p| matches(p)).cloned().map(Choice::Someone)).collect()
 }
 
 /// The assignee with a picker and "Assign to me" for triagers; read-only for everyone else.
@@ -47,20 +33,14 @@ pub fn AssigneeControl(
     me: Signal<Option<i64>>,
     action: ServerAction<AssignIssue>,
 ) -> impl IntoView {
-    let shown = move || {
-        match assignee.get() {
+    let shown = move || match assignee.get() {
         Some(person) => view! {
             <span class="inline-flex items-center gap-1"><Avatar person=person.clone() decorative=true/><span>{person.display_name}</span></span>
         }.into_any(),
         None => view! { <span class="text-slate-500 dark:text-slate-400">"Nobody"</span> }.into_any(),
-    }
     };
     let assign = move |assignee_id: Option<i64>| {
-        action.dispatch(AssignIssue {
-            issue_id,
-            version: version.get_untracked(),
-            assignee_id,
-        });
+        action.dispatch(AssignIssue { issue_id, version: version.get_untracked(), assignee_id });
     };
     let not_mine = move || me.get().is_some() && assignee.get().map(|p| p.id) != me.get();
     view! {
@@ -83,25 +63,14 @@ pub fn AssigneeControl(
 
 /// The button showing the assignee, and the list that opens from it.
 #[component]
-fn Picker(
-    assignee: Signal<Option<Person>>,
-    assign: impl Fn(Option<i64>) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn Picker(assignee: Signal<Option<Person>>, assign: impl Fn(Option<i64>) + Copy + Send + Sync + 'static) -> impl IntoView {
     let open = RwSignal::new(false);
     let needle = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
     let people = RwSignal::new(None::<Vec<Person>>);
     let button = NodeRef::<html::Button>::new();
     let input = NodeRef::<html::Input>::new();
-    let shown = Memo::new(move |_| {
-        people.with(|p| {
-            choices(
-                p.as_deref().unwrap_or_default(),
-                &needle.get(),
-                assignee.with(Option::is_some),
-            )
-        })
-    });
+    let shown = Memo::new(move |_| people.with(|p| choices(p.as_deref().unwrap_or_default(), &needle.get(), assignee.with(Option::is_some))));
     let close = move |refocus: bool| {
         open.set(false);
         needle.set(String::new());
@@ -148,9 +117,7 @@ fn Picker(
             "Home" => active.set(0),
             "End" if count > 0 => active.set(count - 1),
             "Enter" => {
-                if let Some(choice) =
-                    shown.with_untracked(|s| s.get(active.get_untracked()).cloned())
-                {
+                if let Some(choice) = shown.with_untracked(|s| s.get(active.get_untracked()).cloned()) {
                     choose(choice);
                 }
             }
@@ -229,11 +196,7 @@ mod tests {
     use super::*;
 
     fn person(id: i64, handle: &str, name: &str) -> Person {
-        Person {
-            id,
-            handle: handle.into(),
-            display_name: name.into(),
-        }
+        Person { id, handle: handle.into(), display_name: name.into() }
     }
 
     #[test]

@@ -14,13 +14,7 @@ use std::collections::HashSet;
 /// Applies `change` to each of `items` as `actor`. The request as a whole is refused (nothing
 /// changes) when the actor may not make the change at all (403), names no issue or more than
 /// [`BULK_MOST`] (422 on `items`), or names a tag or an assignee that cannot be used (422).
-pub async fn bulk_change(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    change: &BulkChange,
-    items: &[BulkItem],
-) -> Result<BulkOutcome, AppError> {
+pub async fn bulk_change(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, change: &BulkChange, items: &[BulkItem]) -> Result<BulkOutcome, AppError> {
     match change {
         BulkChange::Delete => access::require_admin(actor)?,
         _ => access::require_triager(actor)?,
@@ -29,27 +23,15 @@ pub async fn bulk_change(
         return Err(AppError::field("items", "choose at least one issue"));
     }
     if items.len() > BULK_MOST {
-        return Err(AppError::field(
-            "items",
-            format!(
-                "at most {BULK_MOST} issues at once; this names {}",
-                items.len()
-            ),
-        ));
+        return Err(AppError::field("items", format!("at most {BULK_MOST} issues at once; this names {}", items.len())));
     }
     // Checked once, before any issue changes.
     let assignee = match change {
-        BulkChange::Assign {
-            assignee: Some(handle),
-        } => super::assign::resolve(db, Some(&Assignee::Handle(handle.clone())))
-            .await?
-            .map(Assignee::Id),
+        BulkChange::Assign { assignee: Some(handle) } => super::assign::resolve(db, Some(&Assignee::Handle(handle.clone()))).await?.map(Assignee::Id),
         _ => None,
     };
     if let BulkChange::AddTag { tag_id } | BulkChange::RemoveTag { tag_id } = change {
-        super::tagging::resolve(db, &[*tag_id])
-            .await
-            .map_err(|e| e.renamed_field("tags", "tag_id"))?;
+        super::tagging::resolve(db, &[*tag_id]).await.map_err(|e| e.renamed_field("tags", "tag_id"))?;
     }
     // Each issue's notice waits for the others: open pages hear of the whole change at once.
     let events = &events.holding();
@@ -58,30 +40,14 @@ pub async fn bulk_change(
     for item in items.iter().filter(|item| seen.insert(item.id)) {
         let (id, version) = (item.id, item.version);
         let result = match change {
-            BulkChange::Status { status } => {
-                service::transition(db, events, actor, id, version, *status)
-                    .await
-                    .map(Some)
-            }
-            BulkChange::Severity { severity } => {
-                service::change_severity(db, events, actor, id, version, *severity)
-                    .await
-                    .map(Some)
-            }
-            BulkChange::Assign { .. } => {
-                service::assign(db, events, actor, id, version, assignee.clone())
-                    .await
-                    .map(Some)
-            }
+            BulkChange::Status { status } => service::transition(db, events, actor, id, version, *status).await.map(Some),
+            BulkChange::Severity { severity } => service::change_severity(db, events, actor, id, version, *severity).await.map(Some),
+            BulkChange::Assign { .. } => service::assign(db, events, actor, id, version, assignee.clone()).await.map(Some),
             BulkChange::AddTag { tag_id } | BulkChange::RemoveTag { tag_id } => {
                 let adding = matches!(change, BulkChange::AddTag { .. });
-                retag(db, events, actor, item, *tag_id, adding)
-                    .await
-                    .map(Some)
+                retag(db, events, actor, item, *tag_id, adding).await.map(Some)
             }
-            BulkChange::Delete => service::delete_issue_at(db, events, actor, id, version)
-                .await
-                .map(|()| None),
+            BulkChange::Delete => service::delete_issue_at(db, events, actor, id, version).await.map(|()| None),
         };
         match result {
             Ok(Some(summary)) if summary.version == version => outcome.unchanged.push(id),
@@ -103,15 +69,8 @@ async fn retag(
     tag_id: i64,
     adding: bool,
 ) -> Result<super::model::IssueSummary, AppError> {
-    let current = super::tagging::tags_of(db, &[item.id])
-        .await?
-        .remove(&item.id)
-        .unwrap_or_default();
-    let mut ids: Vec<i64> = current
-        .iter()
-        .map(|tag| tag.id)
-        .filter(|id| *id != tag_id)
-        .collect();
+    let current = super::tagging::tags_of(db, &[item.id]).await?.remove(&item.id).unwrap_or_default();
+    let mut ids: Vec<i64> = current.iter().map(|tag| tag.id).filter(|id| *id != tag_id).collect();
     if adding {
         ids.push(tag_id);
     }
@@ -129,17 +88,9 @@ fn refusal(id: i64, error: AppError) -> BulkRefusal {
         _ => "unavailable",
     };
     let reason = match error {
-        AppError::Validation(fields) => fields
-            .into_iter()
-            .map(|f| f.message)
-            .collect::<Vec<_>>()
-            .join("; "),
+        AppError::Validation(fields) => fields.into_iter().map(|f| f.message).collect::<Vec<_>>().join("; "),
         AppError::NotFound => "there is no such issue, or it was deleted".to_owned(),
         other => other.to_string(),
     };
-    BulkRefusal {
-        id,
-        code: code.to_owned(),
-        reason,
-    }
+    BulkRefusal { id, code: code.to_owned(), reason }
 }

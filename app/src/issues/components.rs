@@ -36,39 +36,15 @@ fn choice(href: String, current: bool, label: String) -> impl IntoView {
 /// What the status menu offers, with each entry's label and the filter it shows.
 fn status_choices(current: &IssueFilter, is_admin: bool) -> Vec<(String, bool, String)> {
     let mut entries = vec![
-        (
-            list_href(current, |f| {
-                (f.open, f.status, f.deleted) = (true, None, false)
-            }),
-            current.open && current.status.is_none() && !current.deleted,
-            "Open (not done)".to_owned(),
-        ),
-        (
-            list_href(current, |f| {
-                (f.open, f.status, f.deleted) = (false, None, false)
-            }),
-            !current.open && current.status.is_none() && !current.deleted,
-            "Any status".to_owned(),
-        ),
+        (list_href(current, |f| (f.open, f.status, f.deleted) = (true, None, false)), current.open && current.status.is_none() && !current.deleted, "Open (not done)".to_owned()),
+        (list_href(current, |f| (f.open, f.status, f.deleted) = (false, None, false)), !current.open && current.status.is_none() && !current.deleted, "Any status".to_owned()),
     ];
     for status in Status::ALL {
         let chosen = current.status == Some(*status) && !current.deleted;
-        entries.push((
-            list_href(current, |f| {
-                (f.open, f.status, f.deleted) = (false, Some(*status), false)
-            }),
-            chosen,
-            status.label().to_owned(),
-        ));
+        entries.push((list_href(current, |f| (f.open, f.status, f.deleted) = (false, Some(*status), false)), chosen, status.label().to_owned()));
     }
     if is_admin {
-        entries.push((
-            list_href(current, |f| {
-                (f.open, f.status, f.deleted) = (false, None, true)
-            }),
-            current.deleted,
-            "Deleted issues".to_owned(),
-        ));
+        entries.push((list_href(current, |f| (f.open, f.status, f.deleted) = (false, None, true)), current.deleted, "Deleted issues".to_owned()));
     }
     entries
 }
@@ -87,17 +63,9 @@ fn assignee_choices(current: &IssueFilter, can_be_assigned: bool) -> Vec<(String
         .map(|assignee| {
             let label = match &assignee {
                 None => "Anyone or nobody".to_owned(),
-                Some(_) => assignee_words(&IssueFilter {
-                    assignee: assignee.clone(),
-                    ..IssueFilter::default()
-                })
-                .unwrap_or_default(),
+                Some(_) => assignee_words(&IssueFilter { assignee: assignee.clone(), ..IssueFilter::default() }).unwrap_or_default(),
             };
-            (
-                list_href(current, |f| f.assignee = assignee.clone()),
-                current.assignee == assignee,
-                label,
-            )
+            (list_href(current, |f| f.assignee = assignee.clone()), current.assignee == assignee, label)
         })
         .collect()
 }
@@ -126,12 +94,7 @@ fn status_words(filter: &IssueFilter) -> Option<String> {
 /// says as it is typed, and choosing in one rewrites the box's query. On a phone the menus fold
 /// behind one button.
 #[component]
-pub fn FilterBar(
-    typed: SearchText,
-    tags: Vec<Tag>,
-    show_reporter: bool,
-    is_admin: bool,
-) -> impl IntoView {
+pub fn FilterBar(typed: SearchText, tags: Vec<Tag>, show_reporter: bool, is_admin: bool) -> impl IntoView {
     let filter = typed.shown;
     let tags = StoredValue::new(tags);
     let unfolded = RwSignal::new(false);
@@ -151,17 +114,16 @@ pub fn FilterBar(
         .count()
     };
     // A menu's label: its choice, else the keys of its kind left in the query, else "Any".
-    let label =
-        move |name: &'static str, control: Control, chosen: fn(&IssueFilter) -> Option<String>| {
-            move || {
-                let f = filter.get();
-                let words = chosen(&f).unwrap_or_else(|| match f.typed_keys(control) {
-                    keys if keys.is_empty() => "Any".to_owned(),
-                    keys => keys.join(", "),
-                });
-                format!("{name}: {words}")
-            }
-        };
+    let label = move |name: &'static str, control: Control, chosen: fn(&IssueFilter) -> Option<String>| {
+        move || {
+            let f = filter.get();
+            let words = chosen(&f).unwrap_or_else(|| match f.typed_keys(control) {
+                keys if keys.is_empty() => "Any".to_owned(),
+                keys => keys.join(", "),
+            });
+            format!("{name}: {words}")
+        }
+    };
     view! {
         <div class="my-4 flex flex-col gap-2" data-testid="filters">
             <div class="flex flex-wrap items-center gap-2">
@@ -254,23 +216,12 @@ impl SearchText {
     /// The box's text, following the view: a new view (a menu, the back button) shows its whole
     /// query, and nothing else touches what is typed.
     pub fn new(filter: Memo<IssueFilter>) -> Self {
-        let q = RwSignal::new(
-            filter
-                .with_untracked(IssueFilter::as_query)
-                .unwrap_or_default(),
-        );
+        let q = RwSignal::new(filter.with_untracked(IssueFilter::as_query).unwrap_or_default());
         Effect::new(move |_| q.set(filter.with(IssueFilter::as_query).unwrap_or_default()));
         let deleted = Memo::new(move |_| filter.with(|f| f.deleted));
         let shown = Memo::new(move |_| {
-            let typed = IssueFilter {
-                q: q.with(|q| super::model::clean_search(q)),
-                deleted: deleted.get(),
-                ..IssueFilter::default()
-            };
-            typed
-                .normalized()
-                .or_else(|| filter.with(IssueFilter::normalized))
-                .unwrap_or_else(|| filter.get())
+            let typed = IssueFilter { q: q.with(|q| super::model::clean_search(q)), deleted: deleted.get(), ..IssueFilter::default() };
+            typed.normalized().or_else(|| filter.with(IssueFilter::normalized)).unwrap_or_else(|| filter.get())
         });
         SearchText { q, shown, deleted }
     }
@@ -288,11 +239,7 @@ fn SearchForm(typed: SearchText, tags: StoredValue<Vec<Tag>>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         picker.close();
-        let next = IssueFilter {
-            q: super::model::clean_search(&q.get_untracked()),
-            deleted: typed.deleted.get_untracked(),
-            ..IssueFilter::default()
-        };
+        let next = IssueFilter { q: super::model::clean_search(&q.get_untracked()), deleted: typed.deleted.get_untracked(), ..IssueFilter::default() };
         navigate(&format!("/issues{}", next.to_query()), Default::default());
     };
     view! {
@@ -355,18 +302,11 @@ pub enum RowAction {
     Restore(ServerAction<RestoreIssue>),
 }
 
-fn issue_row(
-    issue: IssueSummary,
-    filter: &IssueFilter,
-    action: Option<RowAction>,
-    selection: Option<Selection>,
-) -> impl IntoView {
+fn issue_row(issue: IssueSummary, filter: &IssueFilter, action: Option<RowAction>, selection: Option<Selection>) -> impl IntoView {
     let (id, status, version) = (issue.id, issue.status, issue.version);
     let reporter_href = list_href(filter, |f| f.reporter = Some(issue.reporter.handle.clone()));
     let reporter_title = format!("Show issues filed by @{}", issue.reporter.handle);
-    let assignee = issue
-        .assignee
-        .map(|person| view! { <crate::people::components::Avatar person/> });
+    let assignee = issue.assignee.map(|person| view! { <crate::people::components::Avatar person/> });
     let tags = issue
         .tags
         .into_iter()
@@ -424,20 +364,9 @@ fn issue_row(
 
 /// "51-100 of 187", and links to the neighbouring pages; both links always hold their place.
 #[component]
-fn Pager(
-    filter: IssueFilter,
-    page_len: usize,
-    offset: u64,
-    total: u64,
-    prev: Option<String>,
-    next: Option<String>,
-) -> impl IntoView {
+fn Pager(filter: IssueFilter, page_len: usize, offset: u64, total: u64, prev: Option<String>, next: Option<String>) -> impl IntoView {
     let link = |before: Option<String>, after: Option<String>| {
-        let target = IssueFilter {
-            before,
-            after,
-            ..filter.first_page()
-        };
+        let target = IssueFilter { before, after, ..filter.first_page() };
         format!("/issues{}", target.to_query())
     };
     let range = format!("{}–{} of {}", offset + 1, offset + page_len as u64, total);
@@ -464,13 +393,7 @@ fn Pager(
 /// The matching issues with their count, or the empty state. A table on wide screens, cards on
 /// narrow ones (style/main.css), with fixed column widths so pages do not shift.
 #[component]
-pub fn IssueTable(
-    page: IssuePage,
-    filter: IssueFilter,
-    action: Option<RowAction>,
-    can_triage: bool,
-    #[prop(default = None)] selection: Option<Selection>,
-) -> impl IntoView {
+pub fn IssueTable(page: IssuePage, filter: IssueFilter, action: Option<RowAction>, can_triage: bool, #[prop(default = None)] selection: Option<Selection>) -> impl IntoView {
     if page.items.is_empty() {
         return view! { <EmptyState narrowed=filter.narrows() can_triage/> }.into_any();
     }

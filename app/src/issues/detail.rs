@@ -2,19 +2,13 @@
 //! or a save reloads the data, never the page's parts, so a half-typed comment, an open editor
 //! or an open menu keeps its text and focus while colleagues work on the same issue.
 use super::{
-    api::{
-        AssignIssue, ChangeSeverity, DeleteIssue, SetIssueTags, TransitionIssue, UpdateIssue,
-        get_issue,
-    },
+    api::{AssignIssue, ChangeSeverity, DeleteIssue, SetIssueTags, TransitionIssue, UpdateIssue, get_issue},
     assignee::AssigneeControl,
     components::{SeverityBadge, Timestamp},
     model::IssueDetail,
     triage::{SeverityMenu, TagMenu, TransitionControl},
 };
-use crate::{
-    auth::components::FormError, domain::Status, error::AppError, people::components::PersonLink,
-    tags::api::list_tags,
-};
+use crate::{auth::components::FormError, domain::Status, error::AppError, people::components::PersonLink, tags::api::list_tags};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -39,16 +33,12 @@ pub fn IssueDetailPage() -> impl IntoView {
     provide_context(uploads);
     // Every change made on this page; the issue reloads after each.
     let saved = Signal::derive(move || {
-        actions.transition.version().get()
-            + actions.severity.version().get()
-            + actions.update.version().get()
-            + actions.tags.version().get()
+        actions.transition.version().get() + actions.severity.version().get() + actions.update.version().get() + actions.tags.version().get()
             + actions.assign.version().get()
     });
     // Each of those, each upload and each change arriving live adds a line to the timeline.
     let uploaded = uploads.uploaded;
-    let timeline_changes =
-        Signal::derive(move || saved.get() + uploaded.get() as usize + live.get() as usize);
+    let timeline_changes = Signal::derive(move || saved.get() + uploaded.get() as usize + live.get() as usize);
     // Bumped to load the latest saved version without touching what the user is typing.
     let reload = RwSignal::new(0u32);
     let issue = Resource::new(
@@ -61,9 +51,7 @@ pub fn IssueDetailPage() -> impl IntoView {
         },
     );
     let triage_error = Signal::derive(move || {
-        let failed = |result: Option<Result<super::model::IssueSummary, AppError>>| {
-            result.and_then(Result::err)
-        };
+        let failed = |result: Option<Result<super::model::IssueSummary, AppError>>| result.and_then(Result::err);
         failed(actions.transition.value().get())
             .or_else(|| failed(actions.severity.value().get()))
             .or_else(|| failed(actions.tags.value().get()))
@@ -105,17 +93,10 @@ impl Actions {
 /// `]` next stage and `[` previous stage (for triagers), and `s` severity, `t` tags, `a`
 /// assignee, `r` reply, `e` edit; ignored while typing in a field.
 fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions: Actions) {
-    let Actions {
-        transition, assign, ..
-    } = actions;
+    let Actions { transition, assign, .. } = actions;
     let auth = crate::auth::components::use_auth();
     let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
-        if crate::keys::typing_in_field(&ev)
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.alt_key()
-            || transition.pending().get_untracked()
-        {
+        if crate::keys::typing_in_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || transition.pending().get_untracked() {
             return;
         }
         // Each opens what the page already has (and finds nothing where the person may not use it).
@@ -125,19 +106,8 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions:
             }
             return;
         }
-        let can_triage = auth
-            .user
-            .get_untracked()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|u| u.can_triage());
-        let Some(summary) = issue
-            .get_untracked()
-            .and_then(Result::ok)
-            .map(|d| d.summary)
-        else {
-            return;
-        };
+        let can_triage = auth.user.get_untracked().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage());
+        let Some(summary) = issue.get_untracked().and_then(Result::ok).map(|d| d.summary) else { return };
         let next = match ev.key().as_str() {
             "]" => summary.status.forward(),
             "[" => summary.status.backward(),
@@ -145,29 +115,16 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions:
         };
         if let (true, Some(status)) = (can_triage, next) {
             ev.prevent_default();
-            transition.dispatch(TransitionIssue {
-                issue_id: summary.id,
-                status,
-                version: summary.version,
-            });
+            transition.dispatch(TransitionIssue { issue_id: summary.id, status, version: summary.version });
         }
     });
     on_cleanup(move || shortcuts.remove());
     // The same, and the moves, in the command palette; only what the person may do.
     crate::palette::Offered::offer(move || {
         use crate::palette::Action;
-        let Some(summary) = issue.get().and_then(Result::ok).map(|d| d.summary) else {
-            return Vec::new();
-        };
-        let Some(user) = auth.user.get().and_then(Result::ok).flatten() else {
-            return Vec::new();
-        };
-        let control = |control: &'static Control| Action {
-            label: control.label.to_owned(),
-            run: Callback::new(move |()| {
-                control.open();
-            }),
-        };
+        let Some(summary) = issue.get().and_then(Result::ok).map(|d| d.summary) else { return Vec::new() };
+        let Some(user) = auth.user.get().and_then(Result::ok).flatten() else { return Vec::new() };
+        let control = |control: &'static Control| Action { label: control.label.to_owned(), run: Callback::new(move |()| { control.open(); }) };
         let allowed = |who: Who| match who {
             Who::Anyone => true,
             Who::Triager => user.can_triage(),
@@ -176,38 +133,13 @@ fn keyboard_transitions(issue: Resource<Result<IssueDetail, AppError>>, actions:
         };
         let mut actions = Vec::new();
         if user.can_triage() {
-            for status in [summary.status.forward(), summary.status.backward()]
-                .into_iter()
-                .flatten()
-            {
+            for status in [summary.status.forward(), summary.status.backward()].into_iter().flatten() {
                 let (issue_id, version) = (summary.id, summary.version);
-                actions.push(Action {
-                    label: format!("Move to {}", status.label()),
-                    run: Callback::new(move |()| {
-                        transition.dispatch(TransitionIssue {
-                            issue_id,
-                            status,
-                            version,
-                        });
-                    }),
-                });
+                actions.push(Action { label: format!("Move to {}", status.label()), run: Callback::new(move |()| { transition.dispatch(TransitionIssue { issue_id, status, version }); }) });
             }
-            if summary
-                .assignee
-                .as_ref()
-                .is_none_or(|person| person.id != user.id)
-            {
+            if summary.assignee.as_ref().is_none_or(|person| person.id != user.id) {
                 let (issue_id, version, me) = (summary.id, summary.version, user.id);
-                actions.push(Action {
-                    label: "Assign to me".to_owned(),
-                    run: Callback::new(move |()| {
-                        assign.dispatch(AssignIssue {
-                            issue_id,
-                            version,
-                            assignee_id: Some(me),
-                        });
-                    }),
-                });
+                actions.push(Action { label: "Assign to me".to_owned(), run: Callback::new(move |()| { assign.dispatch(AssignIssue { issue_id, version, assignee_id: Some(me) }); }) });
             }
         }
         actions.extend(CONTROLS.iter().filter(|c| allowed(c.who)).map(control));
@@ -239,65 +171,19 @@ struct Control {
 impl Control {
     /// Focuses or presses the control; whether the page has it.
     fn open(&self) -> bool {
-        if self.focus {
-            crate::keys::focus(self.selector)
-        } else {
-            crate::keys::press(self.selector)
-        }
+        if self.focus { crate::keys::focus(self.selector) } else { crate::keys::press(self.selector) }
     }
 }
 
 const CONTROLS: &[Control] = &[
-    Control {
-        key: Some("s"),
-        label: "Set severity",
-        selector: "[data-testid=severity-select]",
-        focus: true,
-        who: Who::Triager,
-    },
-    Control {
-        key: Some("t"),
-        label: "Add or remove tags",
-        selector: "[data-testid=tag-menu-button] > summary",
-        focus: false,
-        who: Who::Triager,
-    },
-    Control {
-        key: Some("a"),
-        label: "Assign",
-        selector: "[data-testid=assignee-button]",
-        focus: false,
-        who: Who::Triager,
-    },
-    Control {
-        key: None,
-        label: "Watch, unwatch or unmute",
-        selector: "[data-testid=watch-control] button",
-        focus: false,
-        who: Who::Anyone,
-    },
-    Control {
-        key: Some("r"),
-        label: "Comment",
-        selector: "#new-comment",
-        focus: true,
-        who: Who::Anyone,
-    },
-    Control {
-        key: Some("e"),
-        label: "Edit",
-        selector: "[data-testid=edit-issue]",
-        focus: false,
-        who: Who::Editor,
-    },
+    Control { key: Some("s"), label: "Set severity", selector: "[data-testid=severity-select]", focus: true, who: Who::Triager },
+    Control { key: Some("t"), label: "Add or remove tags", selector: "[data-testid=tag-menu-button] > summary", focus: false, who: Who::Triager },
+    Control { key: Some("a"), label: "Assign", selector: "[data-testid=assignee-button]", focus: false, who: Who::Triager },
+    Control { key: None, label: "Watch, unwatch or unmute", selector: "[data-testid=watch-control] button", focus: false, who: Who::Anyone },
+    Control { key: Some("r"), label: "Comment", selector: "#new-comment", focus: true, who: Who::Anyone },
+    Control { key: Some("e"), label: "Edit", selector: "[data-testid=edit-issue]", focus: false, who: Who::Editor },
     // The page's own two steps: this opens the question, and a second choice deletes.
-    Control {
-        key: None,
-        label: "Delete issue",
-        selector: "[data-testid=delete-issue] button",
-        focus: false,
-        who: Who::Admin,
-    },
+    Control { key: None, label: "Delete issue", selector: "[data-testid=delete-issue] button", focus: false, who: Who::Admin },
 ];
 
 /// Decides once per issue what the page is; inside the transition, so the server waits for the
@@ -320,14 +206,8 @@ fn IssueBody(
     // Once shown, the issue stays as last loaded when a reload fails (it was deleted, or access
     // ended): the page then turns to the outcome, and nothing in the parts being taken down sees
     // the issue vanish first.
-    let detail = Memo::new(move |shown: Option<&Option<IssueDetail>>| {
-        issue
-            .get()
-            .and_then(Result::ok)
-            .or_else(|| shown.cloned().flatten())
-    });
-    move || {
-        match outcome.get() {
+    let detail = Memo::new(move |shown: Option<&Option<IssueDetail>>| issue.get().and_then(Result::ok).or_else(|| shown.cloned().flatten()));
+    move || match outcome.get() {
         None => ().into_any(),
         Some(Outcome::SignIn) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
         Some(Outcome::NotFound) => view! {
@@ -339,48 +219,28 @@ fn IssueBody(
         Some(Outcome::Failed(message)) => view! { <p role="alert">{message}</p> }.into_any(),
         Some(Outcome::Shown(id)) => view! { <IssueView id detail actions reload timeline_changes/> }.into_any(),
     }
-    }
 }
 
 /// The issue itself. Every value reads the latest load; the parts are never rebuilt.
 #[component]
-fn IssueView(
-    id: i64,
-    detail: Memo<Option<IssueDetail>>,
-    actions: Actions,
-    reload: RwSignal<u32>,
-    timeline_changes: Signal<usize>,
-) -> impl IntoView {
+fn IssueView(id: i64, detail: Memo<Option<IssueDetail>>, actions: Actions, reload: RwSignal<u32>, timeline_changes: Signal<usize>) -> impl IntoView {
     let auth = crate::auth::components::use_auth();
     let user = move || auth.user.get().and_then(Result::ok).flatten();
     let can_triage = Memo::new(move |_| user().is_some_and(|u| u.can_triage()));
     let is_admin = Memo::new(move |_| user().is_some_and(|u| u.is_admin()));
-    let field = move |read: fn(&IssueDetail) -> String| {
-        Memo::new(move |_| detail.with(|d| d.as_ref().map(read).unwrap_or_default()))
-    };
+    let field = move |read: fn(&IssueDetail) -> String| Memo::new(move |_| detail.with(|d| d.as_ref().map(read).unwrap_or_default()));
     let title = field(|d| d.summary.title.clone());
-    let reporter =
-        Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.summary.reporter.clone())));
+    let reporter = Memo::new(move |_| detail.with(|d| d.as_ref().map(|d| d.summary.reporter.clone())));
     let description_html = field(|d| d.description_html.clone());
-    let template = Memo::new(move |_| {
-        detail.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.template.as_ref().map(|t| t.name.clone()))
-        })
-    });
+    let template = Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.template.as_ref().map(|t| t.name.clone()))));
     let summary = move || detail.get().map(|d| d.summary);
     let status = Signal::derive(move || summary().map_or(Status::Open, |s| s.status));
-    let severity =
-        Memo::new(move |_| summary().map_or(crate::domain::Severity::Medium, |s| s.severity));
+    let severity = Memo::new(move |_| summary().map_or(crate::domain::Severity::Medium, |s| s.severity));
     let version = Signal::derive(move || summary().map_or(0, |s| s.version));
     let tags = Signal::derive(move || summary().map(|s| s.tags).unwrap_or_default());
-    let assignee =
-        Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.summary.assignee.clone())));
+    let assignee = Memo::new(move |_| detail.with(|d| d.as_ref().and_then(|d| d.summary.assignee.clone())));
     let me = Signal::derive(move || user().map(|u| u.id));
-    let created_at = detail
-        .get_untracked()
-        .map(|d| d.summary.created_at)
-        .unwrap_or_default();
+    let created_at = detail.get_untracked().map(|d| d.summary.created_at).unwrap_or_default();
     let all_tags = Resource::new(|| (), |_| list_tags());
     view! {
         <Title text=move || format!("#{id} {}", title.get())/>
@@ -452,23 +312,14 @@ fn DeleteButton(issue_id: i64, action: ServerAction<DeleteIssue>) -> impl IntoVi
 /// types stays put when the issue changes underneath; a stale save says so and offers the
 /// latest version to review before saving again.
 #[component]
-fn EditIssue(
-    detail: Memo<Option<IssueDetail>>,
-    update: ServerAction<UpdateIssue>,
-    reload: RwSignal<u32>,
-) -> impl IntoView {
+fn EditIssue(detail: Memo<Option<IssueDetail>>, update: ServerAction<UpdateIssue>, reload: RwSignal<u32>) -> impl IntoView {
     let auth = crate::auth::components::use_auth();
     let editing = RwSignal::new(false);
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let issue_id = detail.get_untracked().map(|d| d.summary.id);
-    let picker = crate::notifications::components::MentionPicker::new(
-        "edit-description",
-        issue_id,
-        description,
-        textarea,
-    );
+    let picker = crate::notifications::components::MentionPicker::new("edit-description", issue_id, description, textarea);
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     let stale = move || matches!(error.get(), Some(AppError::StaleVersion { .. }));
     // A successful save closes the editor.
@@ -500,8 +351,7 @@ fn EditIssue(
         editing.set(true);
     };
     let latest = move || current().map(|d| d.summary.version);
-    let changed_underneath =
-        move || editing.get() && base.get().is_some() && latest() != base.get();
+    let changed_underneath = move || editing.get() && base.get().is_some() && latest() != base.get();
     view! {
         <Show when=move || may_edit() && !editing.get()>
             <button type="button" class="float-right text-sm text-indigo-600 underline dark:text-indigo-400" on:click=open data-testid="edit-issue" title="Edit (e)">"Edit"</button>

@@ -12,8 +12,8 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType,
-    Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, Order, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, RelationTrait, Select, Statement,
     sea_query::{Alias, Expr, ExprTrait},
 };
 
@@ -28,26 +28,13 @@ pub struct Cursor {
 
 impl Cursor {
     fn of(sort: IssueSort, issue: &IssueSummary) -> Cursor {
-        let at = if sort == IssueSort::Updated {
-            issue.updated_at
-        } else {
-            issue.created_at
-        };
-        Cursor {
-            rank: issue.severity.rank(),
-            at,
-            id: issue.id,
-        }
+        let at = if sort == IssueSort::Updated { issue.updated_at } else { issue.created_at };
+        Cursor { rank: issue.severity.rank(), at, id: issue.id }
     }
 
     /// `rank.nanoseconds.id`: opaque to users, stable in a URL.
     pub fn encode(self) -> String {
-        format!(
-            "{}.{}.{}",
-            self.rank,
-            self.at.timestamp_nanos_opt().unwrap_or_default(),
-            self.id
-        )
+        format!("{}.{}.{}", self.rank, self.at.timestamp_nanos_opt().unwrap_or_default(), self.id)
     }
 
     /// A cursor from a URL; anything malformed is `None`, and the list starts from the top.
@@ -82,10 +69,7 @@ struct SummaryRow {
 pub fn fts5_query(search: &str) -> Option<String> {
     // The words of a term as one quoted FTS5 phrase (`"a b"`); tokens hold only letters and digits.
     fn phrase(text: &str) -> Option<String> {
-        let words: Vec<&str> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         (!words.is_empty()).then(|| format!("\"{}\"", words.join(" ")))
     }
     let mut terms: Vec<(bool, String)> = Vec::new(); // (negated, phrase) or (false, "OR")
@@ -136,11 +120,7 @@ pub fn fts5_query(search: &str) -> Option<String> {
 
 /// A condition with one bound value, written with `?` and numbered for PostgreSQL.
 fn condition(backend: DbBackend, sql: &str, value: String) -> Expr {
-    let sql = if backend == DbBackend::Postgres {
-        sql.replace('?', "$1")
-    } else {
-        sql.to_owned()
-    };
+    let sql = if backend == DbBackend::Postgres { sql.replace('?', "$1") } else { sql.to_owned() };
     Expr::cust_with_values(sql, [value])
 }
 
@@ -149,12 +129,7 @@ fn rank_column() -> Expr {
 }
 
 /// The condition one key puts on `issues`, as the list's controls and the query language share it.
-pub(super) fn key_condition(
-    backend: DbBackend,
-    actor: &CurrentUser,
-    key: &Key,
-    now: DateTime<Utc>,
-) -> Condition {
+pub(super) fn key_condition(backend: DbBackend, actor: &CurrentUser, key: &Key, now: DateTime<Utc>) -> Condition {
     let one = |expr: Expr| Condition::all().add(expr);
     let time = |column: issues::Column, op: Op, when: When| -> Condition {
         let at = Expr::col((issues::Entity, column));
@@ -172,9 +147,7 @@ pub(super) fn key_condition(
                     Op::Le => one(at.gte(point)),
                     Op::Gt => one(at.lt(point)),
                     Op::Ge => one(at.lte(point)),
-                    Op::Eq => Condition::all()
-                        .add(at.clone().gt(point - chrono::Duration::days(1)))
-                        .add(at.lte(point)),
+                    Op::Eq => Condition::all().add(at.clone().gt(point - chrono::Duration::days(1))).add(at.lte(point)),
                 };
             }
         };
@@ -188,9 +161,7 @@ pub(super) fn key_condition(
     };
     match key {
         // Listed rather than "not done", so the database can seek the status indexes.
-        Key::Open(true) => one(issues::Column::Status
-            .is_in(Status::ALL.iter().copied().filter(|s| *s != Status::Done))
-            .into()),
+        Key::Open(true) => one(issues::Column::Status.is_in(Status::ALL.iter().copied().filter(|s| *s != Status::Done)).into()),
         Key::Open(false) => one(issues::Column::Status.eq(Status::Done).into()),
         Key::Status(status) => one(issues::Column::Status.eq(*status).into()),
         Key::Severity(Op::Eq, severity) => one(issues::Column::Severity.eq(*severity).into()),
@@ -224,9 +195,7 @@ pub(super) fn key_condition(
         Key::Assignee(AssigneeFilter::Handle(handle)) => one(condition(
             backend,
             r#""issues"."assignee_id" = (SELECT "users"."id" FROM "users" WHERE "users"."handle" = ?)"#,
-            crate::text::cleaned(handle)
-                .trim_start_matches('@')
-                .to_lowercase(),
+            crate::text::cleaned(handle).trim_start_matches('@').to_lowercase(),
         )),
         Key::Created(op, when) => time(issues::Column::CreatedAt, *op, *when),
         Key::Updated(op, when) => time(issues::Column::UpdatedAt, *op, *when),
@@ -243,29 +212,18 @@ pub fn typed_query(filter: &IssueFilter) -> Result<Query, AppError> {
 
 /// `filter` with the order its query asks for (`sort:updated` wins over the control).
 fn resolved(filter: &IssueFilter, query: &Query) -> IssueFilter {
-    IssueFilter {
-        sort: query.sort.unwrap_or(filter.sort),
-        ..filter.clone()
-    }
+    IssueFilter { sort: query.sort.unwrap_or(filter.sort), ..filter.clone() }
 }
 
 /// The issues `actor` may see, narrowed by `filter` and its typed query (without its page):
 /// reporters see only their own.
-fn filtered(
-    backend: DbBackend,
-    actor: &CurrentUser,
-    filter: &IssueFilter,
-    query: &Query,
-) -> Select<issues::Entity> {
+fn filtered(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query: &Query) -> Select<issues::Entity> {
     // Deleted issues are listed only to those who may see them, and only when they ask.
-    let mut select =
-        issues::Entity::find().filter(if filter.deleted && access::sees_deleted(actor) {
-            IssueScope::of(actor)
-                .condition()
-                .add(issues::Column::DeletedAt.is_not_null())
-        } else {
-            access::visible_issues(actor)
-        });
+    let mut select = issues::Entity::find().filter(if filter.deleted && access::sees_deleted(actor) {
+        IssueScope::of(actor).condition().add(issues::Column::DeletedAt.is_not_null())
+    } else {
+        access::visible_issues(actor)
+    });
     let now = Utc::now();
     for key in filter.control_keys() {
         select = select.filter(key_condition(backend, actor, &key, now));
@@ -275,11 +233,7 @@ fn filtered(
         select = select.filter(match (negated, key) {
             (false, _) => condition,
             // Not assigned to someone includes not assigned at all.
-            (true, Key::Assignee(AssigneeFilter::Me | AssigneeFilter::Handle(_))) => {
-                Condition::any()
-                    .add(issues::Column::AssigneeId.is_null())
-                    .add(condition.not())
-            }
+            (true, Key::Assignee(AssigneeFilter::Me | AssigneeFilter::Handle(_))) => Condition::any().add(issues::Column::AssigneeId.is_null()).add(condition.not()),
             (true, _) => condition.not(),
         });
     }
@@ -306,29 +260,14 @@ enum Direction {
 }
 
 /// The query for one page (one row more than fits, to know whether another follows).
-fn page_select(
-    backend: DbBackend,
-    actor: &CurrentUser,
-    filter: &IssueFilter,
-    query: &Query,
-) -> (Select<issues::Entity>, Direction) {
-    let (cursor, direction) = match (
-        filter.after.as_deref().and_then(Cursor::decode),
-        filter.before.as_deref().and_then(Cursor::decode),
-    ) {
+fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query: &Query) -> (Select<issues::Entity>, Direction) {
+    let (cursor, direction) = match (filter.after.as_deref().and_then(Cursor::decode), filter.before.as_deref().and_then(Cursor::decode)) {
         (Some(after), _) => (Some(after), Direction::Forward),
         (None, Some(before)) => (Some(before), Direction::Backward),
         (None, None) => (None, Direction::Forward),
     };
-    let time = if filter.sort == IssueSort::Updated {
-        issues::Column::UpdatedAt
-    } else {
-        issues::Column::CreatedAt
-    };
-    let mut keys = vec![
-        Expr::col((issues::Entity, time)),
-        Expr::col((issues::Entity, issues::Column::Id)),
-    ];
+    let time = if filter.sort == IssueSort::Updated { issues::Column::UpdatedAt } else { issues::Column::CreatedAt };
+    let mut keys = vec![Expr::col((issues::Entity, time)), Expr::col((issues::Entity, issues::Column::Id))];
     if filter.sort == IssueSort::Severity {
         keys.insert(0, rank_column());
     }
@@ -340,17 +279,9 @@ fn page_select(
         }
         // A row comparison, so the database seeks into the index instead of counting past rows.
         let (left, right) = (Expr::tuple(keys.clone()), Expr::tuple(values));
-        query = query.filter(if direction == Direction::Forward {
-            left.lt(right)
-        } else {
-            left.gt(right)
-        });
+        query = query.filter(if direction == Direction::Forward { left.lt(right) } else { left.gt(right) });
     }
-    let order = if direction == Direction::Forward {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
+    let order = if direction == Direction::Forward { Order::Desc } else { Order::Asc };
     for key in keys {
         query = query.order_by(key, order.clone());
     }
@@ -379,15 +310,8 @@ fn page_select(
     (query, direction)
 }
 
-fn count_select(
-    backend: DbBackend,
-    actor: &CurrentUser,
-    filter: &IssueFilter,
-    query: &Query,
-) -> Select<issues::Entity> {
-    filtered(backend, actor, filter, query)
-        .select_only()
-        .column_as(Expr::cust("COUNT(*)"), "n")
+fn count_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, query: &Query) -> Select<issues::Entity> {
+    filtered(backend, actor, filter, query).select_only().column_as(Expr::cust("COUNT(*)"), "n")
 }
 
 /// The SQL for a page and for its total, as the list runs them; for reading query plans.
@@ -395,49 +319,23 @@ fn count_select(
 pub fn statements(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter) -> [Statement; 2] {
     let query = typed_query(filter).unwrap_or_default();
     let filter = resolved(filter, &query);
-    [
-        page_select(backend, actor, &filter, &query)
-            .0
-            .build(backend),
-        count_select(backend, actor, &filter, &query).build(backend),
-    ]
+    [page_select(backend, actor, &filter, &query).0.build(backend), count_select(backend, actor, &filter, &query).build(backend)]
 }
 
 /// How many issues `actor` may see match `filter` (its page aside): a saved view's count.
-pub async fn count(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    filter: &IssueFilter,
-) -> Result<u64, AppError> {
+pub async fn count(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<u64, AppError> {
     let query = typed_query(filter)?;
-    let total: i64 = count_select(
-        db.get_database_backend(),
-        actor,
-        &resolved(filter, &query),
-        &query,
-    )
-    .into_tuple()
-    .one(db)
-    .await?
-    .unwrap_or(0);
+    let total: i64 = count_select(db.get_database_backend(), actor, &resolved(filter, &query), &query).into_tuple().one(db).await?.unwrap_or(0);
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
 /// One page of the issues `actor` may see that match `filter`, in its order, with the total
 /// and the cursors of the neighbouring pages. Two queries, plus one for the page's tags.
-pub async fn list_issues(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    filter: &IssueFilter,
-) -> Result<IssuePage, AppError> {
+pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {
     let backend = db.get_database_backend();
     let query = typed_query(filter)?;
     let filter = &resolved(filter, &query);
-    let total: i64 = count_select(backend, actor, filter, &query)
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
+    let total: i64 = count_select(backend, actor, filter, &query).into_tuple().one(db).await?.unwrap_or(0);
     let (select, direction) = page_select(backend, actor, filter, &query);
     let mut rows = select.into_model::<SummaryRow>().all(db).await?;
     let more = rows.len() as u64 > PAGE_SIZE;
@@ -447,8 +345,7 @@ pub async fn list_issues(
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = super::tagging::tags_of(db, &ids).await?;
-    let assignees =
-        crate::people::service::by_ids(db, rows.iter().filter_map(|r| r.assignee_id)).await?;
+    let assignees = crate::people::service::by_ids(db, rows.iter().filter_map(|r| r.assignee_id)).await?;
     let items: Vec<IssueSummary> = rows
         .into_iter()
         .map(|row| IssueSummary {
@@ -457,11 +354,7 @@ pub async fn list_issues(
             title: row.title,
             severity: row.severity,
             status: row.status,
-            reporter: Person {
-                id: row.reporter_id,
-                handle: row.reporter_handle,
-                display_name: row.reporter_name,
-            },
+            reporter: Person { id: row.reporter_id, handle: row.reporter_handle, display_name: row.reporter_name },
             assignee: row.assignee_id.and_then(|id| assignees.get(&id).cloned()),
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -483,11 +376,7 @@ pub async fn list_issues(
     Ok(IssuePage {
         offset,
         next: if has_next { cursor(items.last()) } else { None },
-        prev: if has_prev {
-            cursor(items.first())
-        } else {
-            None
-        },
+        prev: if has_prev { cursor(items.first()) } else { None },
         items,
         total: u64::try_from(total).unwrap_or(0),
     })
@@ -495,62 +384,29 @@ pub async fn list_issues(
 
 /// How many issues matching `filter` come before `first` in the list's order: where a page
 /// that is not the first starts ("51-100 of 187"). Only asked for pages after the first.
-async fn offset_of(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    filter: &IssueFilter,
-    query: &Query,
-    first: &IssueSummary,
-) -> Result<u64, AppError> {
+async fn offset_of(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter, query: &Query, first: &IssueSummary) -> Result<u64, AppError> {
     let backend = db.get_database_backend();
     let cursor = Cursor::of(filter.sort, first);
-    let time = if filter.sort == IssueSort::Updated {
-        issues::Column::UpdatedAt
-    } else {
-        issues::Column::CreatedAt
-    };
-    let mut keys = vec![
-        Expr::col((issues::Entity, time)),
-        Expr::col((issues::Entity, issues::Column::Id)),
-    ];
+    let time = if filter.sort == IssueSort::Updated { issues::Column::UpdatedAt } else { issues::Column::CreatedAt };
+    let mut keys = vec![Expr::col((issues::Entity, time)), Expr::col((issues::Entity, issues::Column::Id))];
     let mut values = vec![Expr::val(cursor.at), Expr::val(cursor.id)];
     if filter.sort == IssueSort::Severity {
         keys.insert(0, rank_column());
         values.insert(0, Expr::val(cursor.rank));
     }
-    let before: i64 = count_select(backend, actor, filter, query)
-        .filter(Expr::tuple(keys).gt(Expr::tuple(values)))
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
+    let before: i64 = count_select(backend, actor, filter, query).filter(Expr::tuple(keys).gt(Expr::tuple(values))).into_tuple().one(db).await?.unwrap_or(0);
     Ok(u64::try_from(before).unwrap_or(0))
 }
 
 /// The issues `actor` may see that changed after `since` (deleted ones included, flagged), oldest
 /// change first, at most 500: what a client that was disconnected fetches to catch up.
-pub async fn changed_since(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    since: DateTime<Utc>,
-) -> Result<Vec<super::model::ChangedIssue>, AppError> {
+pub async fn changed_since(db: &impl ConnectionTrait, actor: &CurrentUser, since: DateTime<Utc>) -> Result<Vec<super::model::ChangedIssue>, AppError> {
     // Deleted ones too: the client drops them from what it shows.
-    let query = issues::Entity::find()
-        .filter(IssueScope::of(actor).condition())
-        .filter(issues::Column::UpdatedAt.gt(since));
-    let rows = query
-        .order_by_asc(issues::Column::UpdatedAt)
-        .limit(500)
-        .all(db)
-        .await?;
+    let query = issues::Entity::find().filter(IssueScope::of(actor).condition()).filter(issues::Column::UpdatedAt.gt(since));
+    let rows = query.order_by_asc(issues::Column::UpdatedAt).limit(500).all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|i| super::model::ChangedIssue {
-            issue_id: i.id,
-            version: i.version,
-            updated_at: i.updated_at,
-            deleted: i.deleted_at.is_some(),
-        })
+        .map(|i| super::model::ChangedIssue { issue_id: i.id, version: i.version, updated_at: i.updated_at, deleted: i.deleted_at.is_some() })
         .collect())
 }
 
@@ -561,18 +417,12 @@ mod tests {
 
     #[test]
     fn plain_words_must_all_appear() {
-        assert_eq!(
-            fts5_query("crash on save").as_deref(),
-            Some(r#""crash" AND "on" AND "save""#)
-        );
+        assert_eq!(fts5_query("crash on save").as_deref(), Some(r#""crash" AND "on" AND "save""#));
     }
 
     #[test]
     fn quotes_or_and_minus_work_as_on_the_web() {
-        assert_eq!(
-            fts5_query(r#""stack overflow" or panic -windows"#).as_deref(),
-            Some(r#""stack overflow" OR "panic" NOT "windows""#)
-        );
+        assert_eq!(fts5_query(r#""stack overflow" or panic -windows"#).as_deref(), Some(r#""stack overflow" OR "panic" NOT "windows""#));
     }
 
     #[test]
@@ -597,19 +447,12 @@ mod tests {
             assert_eq!(fts5_query(hostile).as_deref(), expected, "{hostile:?}");
         }
         assert_eq!(fts5_query("%_ -x"), None);
-        assert_eq!(
-            fts5_query(r#"unbalanced "quote here"#).as_deref(),
-            Some(r#""unbalanced" AND "quote here""#)
-        );
+        assert_eq!(fts5_query(r#"unbalanced "quote here"#).as_deref(), Some(r#""unbalanced" AND "quote here""#));
     }
 
     #[test]
     fn a_cursor_survives_the_url_and_rejects_garbage() {
-        let cursor = Cursor {
-            rank: 3,
-            at: DateTime::from_timestamp_nanos(1_764_140_000_123_456_789),
-            id: 42,
-        };
+        let cursor = Cursor { rank: 3, at: DateTime::from_timestamp_nanos(1_764_140_000_123_456_789), id: 42 };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         for bad in ["", "1.2", "a.b.c", "1.2.3.4", "99999999.1.1"] {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
@@ -623,20 +466,11 @@ mod tests {
         let mut rest = query;
         let mut excluding = false;
         loop {
-            let inner = rest
-                .strip_prefix('"')
-                .ok_or_else(|| format!("no phrase at {rest:?}"))?;
-            let end = inner
-                .find('"')
-                .ok_or_else(|| format!("an unclosed phrase at {rest:?}"))?;
+            let inner = rest.strip_prefix('"').ok_or_else(|| format!("no phrase at {rest:?}"))?;
+            let end = inner.find('"').ok_or_else(|| format!("an unclosed phrase at {rest:?}"))?;
             let phrase = &inner[..end];
-            if !phrase
-                .split(' ')
-                .all(|word| !word.is_empty() && word.chars().all(char::is_alphanumeric))
-            {
-                return Err(format!(
-                    "{phrase:?} is not alphanumeric words one space apart"
-                ));
+            if !phrase.split(' ').all(|word| !word.is_empty() && word.chars().all(char::is_alphanumeric)) {
+                return Err(format!("{phrase:?} is not alphanumeric words one space apart"));
             }
             phrases.push(phrase);
             rest = &inner[end + 1..];
@@ -648,15 +482,8 @@ mod tests {
                     excluding = true;
                     after
                 }
-                (None, false) => rest
-                    .strip_prefix(" AND ")
-                    .or_else(|| rest.strip_prefix(" OR "))
-                    .ok_or_else(|| format!("no operator at {rest:?}"))?,
-                (None, true) => {
-                    return Err(format!(
-                        "a phrase must follow an exclusion with NOT, not {rest:?}"
-                    ));
-                }
+                (None, false) => rest.strip_prefix(" AND ").or_else(|| rest.strip_prefix(" OR ")).ok_or_else(|| format!("no operator at {rest:?}"))?,
+                (None, true) => return Err(format!("a phrase must follow an exclusion with NOT, not {rest:?}")),
             };
         }
     }

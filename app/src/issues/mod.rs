@@ -2,9 +2,9 @@
 #[cfg(feature = "ssr")]
 pub mod alike;
 pub mod api;
+pub mod assignee;
 #[cfg(feature = "ssr")]
 pub mod assign;
-pub mod assignee;
 pub mod badges;
 #[cfg(feature = "ssr")]
 pub mod bulk;

@@ -69,22 +69,12 @@ pub struct BulkItem {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum BulkChange {
     /// Moves each to `status`, by the workflow's rules.
-    Status {
-        status: Status,
-    },
-    Severity {
-        severity: Severity,
-    },
-    AddTag {
-        tag_id: i64,
-    },
-    RemoveTag {
-        tag_id: i64,
-    },
+    Status { status: Status },
+    Severity { severity: Severity },
+    AddTag { tag_id: i64 },
+    RemoveTag { tag_id: i64 },
     /// Gives each to the maintainer or admin with this handle, or to nobody.
-    Assign {
-        assignee: Option<String>,
-    },
+    Assign { assignee: Option<String> },
     /// Deletes each (admins only); they can be restored.
     Delete,
 }
@@ -116,10 +106,7 @@ pub struct BulkOutcome {
 impl BulkOutcome {
     /// "3 changed; 1 refused", for the page.
     pub fn summary(&self) -> String {
-        let mut parts = vec![format!(
-            "{} changed",
-            self.changed.len() + self.deleted.len()
-        )];
+        let mut parts = vec![format!("{} changed", self.changed.len() + self.deleted.len())];
         if !self.unchanged.is_empty() {
             parts.push(format!("{} already so", self.unchanged.len()));
         }
@@ -180,8 +167,7 @@ pub enum IssueSort {
 
 impl IssueSort {
     /// Every order, as offered in the list's menu.
-    pub const ALL: &'static [IssueSort] =
-        &[IssueSort::Newest, IssueSort::Updated, IssueSort::Severity];
+    pub const ALL: &'static [IssueSort] = &[IssueSort::Newest, IssueSort::Updated, IssueSort::Severity];
 
     /// The form used in the URL.
     pub fn as_str(self) -> &'static str {
@@ -244,16 +230,8 @@ impl IssueFilter {
     /// typed. What a saved view keeps and the search box shows; `None` when nothing narrows or
     /// orders the list.
     pub fn as_query(&self) -> Option<String> {
-        let keys = self
-            .control_keys()
-            .into_iter()
-            .map(|key| (false, key))
-            .collect();
-        let controls = super::query::Query {
-            keys,
-            sort: (self.sort != IssueSort::default()).then_some(self.sort),
-            text: self.q.clone(),
-        };
+        let keys = self.control_keys().into_iter().map(|key| (false, key)).collect();
+        let controls = super::query::Query { keys, sort: (self.sort != IssueSort::default()).then_some(self.sort), text: self.q.clone() };
         Some(controls.to_string()).filter(|text| !text.is_empty())
     }
 
@@ -265,10 +243,7 @@ impl IssueFilter {
             keys.push(Key::Open(true));
         }
         keys.extend(self.status.map(Key::Status));
-        keys.extend(
-            self.severity
-                .map(|severity| Key::Severity(Op::Eq, severity)),
-        );
+        keys.extend(self.severity.map(|severity| Key::Severity(Op::Eq, severity)));
         keys.extend(self.tag.clone().map(Key::Tag));
         keys.extend(self.reporter.clone().map(Key::Reporter));
         keys.extend(self.assignee.clone().map(Key::Assignee));
@@ -280,31 +255,12 @@ impl IssueFilter {
     /// into its control, the rest left as typed. `None` when the query does not read.
     pub fn normalized(&self) -> Option<IssueFilter> {
         let query = super::query::parse(&self.as_query().unwrap_or_default()).ok()?;
-        let alone = |control: Control| {
-            query
-                .keys
-                .iter()
-                .filter(|(_, key)| control.reads(key))
-                .count()
-                == 1
-        };
-        let mut shown = IssueFilter {
-            sort: query.sort.unwrap_or_default(),
-            deleted: self.deleted,
-            after: self.after.clone(),
-            before: self.before.clone(),
-            ..IssueFilter::default()
-        };
-        let mut rest = super::query::Query {
-            text: query.text.clone(),
-            ..Default::default()
-        };
+        let alone = |control: Control| query.keys.iter().filter(|(_, key)| control.reads(key)).count() == 1;
+        let mut shown = IssueFilter { sort: query.sort.unwrap_or_default(), deleted: self.deleted, after: self.after.clone(), before: self.before.clone(), ..IssueFilter::default() };
+        let mut rest = super::query::Query { text: query.text.clone(), ..Default::default() };
         for (negated, key) in query.keys.iter().cloned() {
             use super::query::{Key, Op};
-            let lifted = !negated
-                && Control::ALL
-                    .iter()
-                    .any(|control| control.reads(&key) && alone(*control));
+            let lifted = !negated && Control::ALL.iter().any(|control| control.reads(&key) && alone(*control));
             match (lifted, key) {
                 (true, Key::Open(true)) => shown.open = true,
                 (true, Key::Status(status)) => shown.status = Some(status),
@@ -322,25 +278,15 @@ impl IssueFilter {
     /// The keys of `control` left in the typed query (those it cannot show alone), as typed
     /// there without the key's name: what its menu's label says.
     pub fn typed_keys(&self, control: Control) -> Vec<String> {
-        let Some(query) = self.q.as_deref().and_then(|q| super::query::parse(q).ok()) else {
-            return Vec::new();
-        };
+        let Some(query) = self.q.as_deref().and_then(|q| super::query::parse(q).ok()) else { return Vec::new() };
         query
             .keys
             .into_iter()
             .filter(|(_, key)| control.reads(key))
             .map(|(negated, key)| {
-                let printed = super::query::Query {
-                    keys: vec![(negated, key)],
-                    ..Default::default()
-                }
-                .to_string();
+                let printed = super::query::Query { keys: vec![(negated, key)], ..Default::default() }.to_string();
                 let (name, value) = printed.split_once(':').unwrap_or(("", &printed));
-                if name.starts_with('-') {
-                    format!("not {value}")
-                } else {
-                    value.to_owned()
-                }
+                if name.starts_with('-') { format!("not {value}") } else { value.to_owned() }
             })
             .collect()
     }
@@ -362,24 +308,13 @@ impl IssueFilter {
             _ => self.q.clone(),
         };
         let folded = IssueFilter { q, ..self.clone() }.as_query();
-        IssueFilter {
-            q: folded,
-            deleted: self.deleted,
-            after: self.after.clone(),
-            before: self.before.clone(),
-            ..IssueFilter::default()
-        }
-        .to_query()
+        IssueFilter { q: folded, deleted: self.deleted, after: self.after.clone(), before: self.before.clone(), ..IssueFilter::default() }.to_query()
     }
 
     /// Reads the filter from query parameters. A value the list does not know is
     /// dropped rather than failing the page, so an old or hand-edited link still opens.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
-        let text = |key: &str| {
-            get(key)
-                .map(|v| crate::text::cleaned(&v))
-                .filter(|v| !v.is_empty())
-        };
+        let text = |key: &str| get(key).map(|v| crate::text::cleaned(&v)).filter(|v| !v.is_empty());
         IssueFilter {
             open: get("is").is_some_and(|v| v.trim().eq_ignore_ascii_case("open")),
             status: get("status").and_then(|v| v.parse().ok()),
@@ -388,11 +323,7 @@ impl IssueFilter {
             reporter: text("reporter").map(|v| v.trim_start_matches('@').to_lowercase()),
             assignee: text("assignee").and_then(|v| AssigneeFilter::parse(&v)),
             q: get("q").and_then(|v| clean_search(&v)),
-            sort: IssueSort::ALL
-                .iter()
-                .copied()
-                .find(|s| get("sort").as_deref() == Some(s.as_str()))
-                .unwrap_or_default(),
+            sort: IssueSort::ALL.iter().copied().find(|s| get("sort").as_deref() == Some(s.as_str())).unwrap_or_default(),
             deleted: get("deleted").as_deref() == Some("1"),
             after: text("after"),
             before: text("before"),
@@ -412,12 +343,7 @@ impl IssueFilter {
             query.append_pair("severity", severity.as_str());
         }
         let assignee = self.assignee.as_ref().map(AssigneeFilter::to_param);
-        for (key, value) in [
-            ("tag", &self.tag),
-            ("reporter", &self.reporter),
-            ("assignee", &assignee),
-            ("q", &self.q),
-        ] {
+        for (key, value) in [("tag", &self.tag), ("reporter", &self.reporter), ("assignee", &assignee), ("q", &self.q)] {
             if let Some(value) = value {
                 query.append_pair(key, value);
             }
@@ -434,32 +360,17 @@ impl IssueFilter {
             }
         }
         let query = query.finish();
-        if query.is_empty() {
-            query
-        } else {
-            format!("?{query}")
-        }
+        if query.is_empty() { query } else { format!("?{query}") }
     }
 
     /// The same view from its first page: what a change of filter or order starts from.
     pub fn first_page(&self) -> Self {
-        IssueFilter {
-            after: None,
-            before: None,
-            ..self.clone()
-        }
+        IssueFilter { after: None, before: None, ..self.clone() }
     }
 
     /// Whether any filter narrows the list (the order and the page do not).
     pub fn narrows(&self) -> bool {
-        self.open
-            || self.status.is_some()
-            || self.severity.is_some()
-            || self.tag.is_some()
-            || self.reporter.is_some()
-            || self.assignee.is_some()
-            || self.q.is_some()
-            || self.deleted
+        self.open || self.status.is_some() || self.severity.is_some() || self.tag.is_some() || self.reporter.is_some() || self.assignee.is_some() || self.q.is_some() || self.deleted
     }
 }
 
@@ -474,24 +385,14 @@ pub enum Control {
 }
 
 impl Control {
-    pub const ALL: [Control; 5] = [
-        Control::Status,
-        Control::Severity,
-        Control::Tag,
-        Control::Reporter,
-        Control::Assignee,
-    ];
+    pub const ALL: [Control; 5] = [Control::Status, Control::Severity, Control::Tag, Control::Reporter, Control::Assignee];
 
     /// Whether `key` is this control's.
     pub fn reads(self, key: &super::query::Key) -> bool {
         use super::query::Key;
         matches!(
             (self, key),
-            (Control::Status, Key::Open(_) | Key::Status(_))
-                | (Control::Severity, Key::Severity(..))
-                | (Control::Tag, Key::Tag(_))
-                | (Control::Reporter, Key::Reporter(_))
-                | (Control::Assignee, Key::Assignee(_))
+            (Control::Status, Key::Open(_) | Key::Status(_)) | (Control::Severity, Key::Severity(..)) | (Control::Tag, Key::Tag(_)) | (Control::Reporter, Key::Reporter(_)) | (Control::Assignee, Key::Assignee(_))
         )
     }
 
@@ -527,9 +428,7 @@ impl AssigneeFilter {
             "" | "@" => None,
             "me" => Some(AssigneeFilter::Me),
             "none" => Some(AssigneeFilter::Nobody),
-            other => Some(AssigneeFilter::Handle(
-                other.trim_start_matches('@').to_owned(),
-            )),
+            other => Some(AssigneeFilter::Handle(other.trim_start_matches('@').to_owned())),
         }
     }
 
@@ -538,9 +437,7 @@ impl AssigneeFilter {
         match self {
             AssigneeFilter::Me => "me".to_owned(),
             AssigneeFilter::Nobody => "none".to_owned(),
-            AssigneeFilter::Handle(handle) if matches!(handle.as_str(), "me" | "none") => {
-                format!("@{handle}")
-            }
+            AssigneeFilter::Handle(handle) if matches!(handle.as_str(), "me" | "none") => format!("@{handle}"),
             AssigneeFilter::Handle(handle) => handle.clone(),
         }
     }
@@ -549,11 +446,7 @@ impl AssigneeFilter {
 /// A search as the list uses it: trimmed, without control characters (which no database
 /// wants in a query), at most [`SEARCH_MAX_CHARS`] long, and `None` when nothing is left.
 pub fn clean_search(raw: &str) -> Option<String> {
-    let cleaned: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(SEARCH_MAX_CHARS)
-        .collect();
+    let cleaned: String = raw.chars().map(|c| if c.is_control() { ' ' } else { c }).take(SEARCH_MAX_CHARS).collect();
     let cleaned = cleaned.trim();
     (!cleaned.is_empty()).then(|| cleaned.to_owned())
 }
@@ -564,78 +457,36 @@ mod tests {
 
     #[test]
     fn the_controls_become_one_query_the_search_box_reads() {
-        let filter = parse(
-            "?is=open&status=IN_PROGRESS&severity=HIGH&tag=needs%20info&reporter=ana&assignee=me&sort=updated&q=crash",
-        );
+        let filter = parse("?is=open&status=IN_PROGRESS&severity=HIGH&tag=needs%20info&reporter=ana&assignee=me&sort=updated&q=crash");
         let text = filter.as_query().unwrap();
-        assert_eq!(
-            text,
-            r#"is:open status:in_progress severity:high tag:"needs info" reporter:ana assignee:me sort:updated crash"#
-        );
+        assert_eq!(text, r#"is:open status:in_progress severity:high tag:"needs info" reporter:ana assignee:me sort:updated crash"#);
         let read = crate::issues::query::parse(&text).unwrap();
         assert_eq!(read.keys.len(), 6, "{read:?}");
-        assert_eq!(
-            (read.sort, read.text.as_deref()),
-            (Some(IssueSort::Updated), Some("crash"))
-        );
+        assert_eq!((read.sort, read.text.as_deref()), (Some(IssueSort::Updated), Some("crash")));
         assert_eq!(IssueFilter::default().as_query(), None);
-        assert_eq!(
-            parse("?assignee=%40me").as_query().as_deref(),
-            Some("assignee:@me")
-        );
+        assert_eq!(parse("?assignee=%40me").as_query().as_deref(), Some("assignee:@me"));
     }
 
     #[test]
     fn a_typed_query_moves_the_controls_and_keeps_what_they_cannot_show() {
-        let typed = |q: &str| {
-            IssueFilter {
-                q: Some(q.to_owned()),
-                ..Default::default()
-            }
-            .normalized()
-        };
+        let typed = |q: &str| IssueFilter { q: Some(q.to_owned()), ..Default::default() }.normalized();
         let shown = typed("crash severity:high tag:ui -tag:docs assignee:me sort:updated").unwrap();
-        assert_eq!(
-            (shown.severity, shown.assignee.clone(), shown.sort),
-            (
-                Some(Severity::High),
-                Some(AssigneeFilter::Me),
-                IssueSort::Updated
-            )
-        );
+        assert_eq!((shown.severity, shown.assignee.clone(), shown.sort), (Some(Severity::High), Some(AssigneeFilter::Me), IssueSort::Updated));
         assert_eq!(shown.tag, None, "two tag keys stay in the query");
         assert_eq!(shown.q.as_deref(), Some("tag:ui -tag:docs crash"));
-        assert_eq!(
-            shown.typed_keys(Control::Tag),
-            vec!["ui".to_owned(), "not docs".to_owned()]
-        );
+        assert_eq!(shown.typed_keys(Control::Tag), vec!["ui".to_owned(), "not docs".to_owned()]);
         let ranged = typed("severity:>=high is:open").unwrap();
         assert_eq!((ranged.severity, ranged.open), (None, true));
-        assert_eq!(
-            ranged.typed_keys(Control::Severity),
-            vec![">=high".to_owned()]
-        );
-        assert_eq!(
-            typed("severity:urgent"),
-            None,
-            "a query that does not read moves nothing"
-        );
+        assert_eq!(ranged.typed_keys(Control::Severity), vec![">=high".to_owned()]);
+        assert_eq!(typed("severity:urgent"), None, "a query that does not read moves nothing");
         // Links made before the query language still read, their parameters as keys.
         let old = parse("?status=TRIAGED&q=crash").normalized().unwrap();
-        assert_eq!(
-            (old.status, old.q.as_deref()),
-            (Some(Status::Triaged), Some("crash"))
-        );
+        assert_eq!((old.status, old.q.as_deref()), (Some(Status::Triaged), Some("crash")));
     }
 
     #[test]
     fn a_control_rewrites_the_query_and_drops_the_keys_it_replaces() {
-        let shown = IssueFilter {
-            q: Some("severity:>=high tag:ui crash".into()),
-            ..Default::default()
-        }
-        .normalized()
-        .unwrap();
+        let shown = IssueFilter { q: Some("severity:>=high tag:ui crash".into()), ..Default::default() }.normalized().unwrap();
         assert_eq!(shown.tag.as_deref(), Some("ui"));
         let link = |change: &dyn Fn(&mut IssueFilter)| {
             let mut next = shown.clone();
@@ -643,37 +494,19 @@ mod tests {
             next.link_from(&shown)
         };
         let q = |url: String| parse(&url).q;
-        assert_eq!(
-            q(link(&|f| f.severity = Some(Severity::Low))).as_deref(),
-            Some("severity:low tag:ui crash"),
-            "the range it replaces is gone"
-        );
-        assert_eq!(
-            q(link(&|f| f.tag = None)).as_deref(),
-            Some("severity:>=high crash")
-        );
-        assert_eq!(
-            q(link(&|f| f.sort = IssueSort::Severity)).as_deref(),
-            Some("tag:ui sort:severity severity:>=high crash")
-        );
+        assert_eq!(q(link(&|f| f.severity = Some(Severity::Low))).as_deref(), Some("severity:low tag:ui crash"), "the range it replaces is gone");
+        assert_eq!(q(link(&|f| f.tag = None)).as_deref(), Some("severity:>=high crash"));
+        assert_eq!(q(link(&|f| f.sort = IssueSort::Severity)).as_deref(), Some("tag:ui sort:severity severity:>=high crash"));
         let deleted = link(&|f| f.deleted = true);
         assert!(deleted.ends_with("&deleted=1"), "{deleted}");
     }
 
     fn query<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |key| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| (*v).to_owned())
-        }
+        move |key| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| (*v).to_owned())
     }
 
     fn parse(url: &str) -> IssueFilter {
-        let pairs: Vec<(String, String)> =
-            form_urlencoded::parse(url.trim_start_matches('?').as_bytes())
-                .into_owned()
-                .collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(url.trim_start_matches('?').as_bytes()).into_owned().collect();
         IssueFilter::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
     }
 
@@ -705,69 +538,34 @@ mod tests {
         assert_eq!(assignee("@Ana"), Some(AssigneeFilter::Handle("ana".into())));
         assert_eq!(assignee("@me"), Some(AssigneeFilter::Handle("me".into())));
         assert_eq!(assignee(""), None);
-        for filter in [
-            AssigneeFilter::Me,
-            AssigneeFilter::Nobody,
-            AssigneeFilter::Handle("me".into()),
-            AssigneeFilter::Handle("ana".into()),
-        ] {
-            let url = IssueFilter {
-                assignee: Some(filter.clone()),
-                ..Default::default()
-            }
-            .to_query();
+        for filter in [AssigneeFilter::Me, AssigneeFilter::Nobody, AssigneeFilter::Handle("me".into()), AssigneeFilter::Handle("ana".into())] {
+            let url = IssueFilter { assignee: Some(filter.clone()), ..Default::default() }.to_query();
             assert_eq!(parse(&url).assignee, Some(filter), "{url}");
         }
     }
 
     #[test]
     fn unknown_values_in_the_url_are_dropped() {
-        let filter = IssueFilter::from_query(query(&[
-            ("severity", "urgent"),
-            ("status", "open"),
-            ("sort", "x"),
-            ("q", "  "),
-            ("tag", ""),
-        ]));
-        assert_eq!(
-            filter,
-            IssueFilter {
-                status: Some(Status::Open),
-                ..Default::default()
-            }
-        );
+        let filter = IssueFilter::from_query(query(&[("severity", "urgent"), ("status", "open"), ("sort", "x"), ("q", "  "), ("tag", "")]));
+        assert_eq!(filter, IssueFilter { status: Some(Status::Open), ..Default::default() });
     }
 
     #[test]
     fn the_default_view_has_an_empty_query() {
         assert_eq!(IssueFilter::default().to_query(), "");
-        assert!(
-            !IssueFilter {
-                sort: IssueSort::Updated,
-                after: Some("1.2.3".into()),
-                ..Default::default()
-            }
-            .narrows()
-        );
+        assert!(!IssueFilter { sort: IssueSort::Updated, after: Some("1.2.3".into()), ..Default::default() }.narrows());
     }
 
     #[test]
     fn a_search_loses_control_characters_and_stops_at_its_limit() {
         assert_eq!(clean_search(" a\0b\u{7}c "), Some("a b c".to_owned()));
-        assert_eq!(
-            clean_search(&"x".repeat(10_000)).map(|q| q.chars().count()),
-            Some(SEARCH_MAX_CHARS)
-        );
+        assert_eq!(clean_search(&"x".repeat(10_000)).map(|q| q.chars().count()), Some(SEARCH_MAX_CHARS));
         assert_eq!(clean_search("\n\t"), None);
     }
 
     #[test]
     fn changing_the_filter_starts_from_the_first_page() {
-        let paged = IssueFilter {
-            after: Some("1.2.3".into()),
-            before: Some("4.5.6".into()),
-            ..Default::default()
-        };
+        let paged = IssueFilter { after: Some("1.2.3".into()), before: Some("4.5.6".into()), ..Default::default() };
         assert_eq!(paged.first_page(), IssueFilter::default());
     }
 }

@@ -4,11 +4,6 @@ use super::{
     components::{FilterBar, IssueTable, RowAction, SearchText},
     model::IssueFilter,
 };
-use crate::templates::{
-    api::{get_template, list_templates},
-    model::{BLANK, Template},
-    pages::TemplatePicker,
-};
 use crate::{
     auth::components::{Field, FormError},
     domain::Severity,
@@ -16,6 +11,11 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use crate::templates::{
+    api::{get_template, list_templates},
+    model::{BLANK, Template},
+    pages::TemplatePicker,
+};
 use leptos_router::hooks::use_query_map;
 
 /// The issue list: filters from the URL, rendered on the server, then live in the browser.
@@ -33,23 +33,11 @@ pub fn IssueListPage() -> impl IntoView {
     let live = crate::live::use_live();
     // Any change the user may see reloads the list: rows appear, change and leave the filter.
     let page = Resource::new(
-        move || {
-            (
-                filter.get(),
-                transition.version().get() + restore.version().get() + bulk.version().get(),
-                live.changes.get(),
-            )
-        },
+        move || (filter.get(), transition.version().get() + restore.version().get() + bulk.version().get(), live.changes.get()),
         |(filter, _, _)| list_issues(filter),
     );
     let selection = super::selection::Selection::new(page);
-    let can_triage = Signal::derive(move || {
-        auth.user
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|u| u.can_triage())
-    });
+    let can_triage = Signal::derive(move || auth.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage()));
     selection.shortcuts(can_triage);
     selection.offer_bulk(bulk, can_triage);
     // The people the bar assigns to, for those who triage: asked once the page runs in the
@@ -130,11 +118,7 @@ enum Start {
     Pick(Vec<Template>),
     /// The form, from the template if one was named and found; `missing` names one that was not.
     /// With the tags to choose from, so the form renders at once.
-    Form {
-        template: Option<Template>,
-        missing: Option<String>,
-        tags: Vec<crate::tags::model::Tag>,
-    },
+    Form { template: Option<Template>, missing: Option<String>, tags: Vec<crate::tags::model::Tag> },
 }
 
 /// What `/issues/new?template=<key>` starts from: with no key, the picker when templates exist.
@@ -150,11 +134,7 @@ async fn start(key: Option<String>) -> Start {
             _ => (None, Some(key)),
         },
     };
-    Start::Form {
-        template,
-        missing,
-        tags: list_tags().await.unwrap_or_default(),
-    }
+    Start::Form { template, missing, tags: list_tags().await.unwrap_or_default() }
 }
 
 /// File a new issue: first a template when there are any (or `?template=` names one), then
@@ -210,12 +190,7 @@ impl FormState {
         let error = Signal::derive(move || action.value().get().and_then(Result::err));
         let markdown = RwSignal::new(String::new());
         let textarea = NodeRef::<leptos::html::Textarea>::new();
-        let picker = crate::notifications::components::MentionPicker::new(
-            "description",
-            None,
-            markdown,
-            textarea,
-        );
+        let picker = crate::notifications::components::MentionPicker::new("description", None, markdown, textarea);
         let previewing = RwSignal::new(false);
         let preview = LocalResource::new(move || {
             let markdown = previewing.get().then(|| markdown.get());
@@ -226,50 +201,20 @@ impl FormState {
                 }
             }
         });
-        FormState {
-            action,
-            pending: action.pending(),
-            error,
-            markdown,
-            textarea,
-            picker,
-            previewing,
-            preview,
-            look_alike: LookAlikeSearch::new(),
-        }
+        FormState { action, pending: action.pending(), error, markdown, textarea, picker, previewing, preview, look_alike: LookAlikeSearch::new() }
     }
 }
 
 /// The filing form, filled in from `template` when there is one.
 #[component]
-fn IssueForm(
-    template: Option<Template>,
-    tags: Vec<crate::tags::model::Tag>,
-    form: FormState,
-) -> impl IntoView {
-    let FormState {
-        action,
-        pending,
-        error,
-        markdown,
-        textarea,
-        picker,
-        previewing,
-        preview,
-        look_alike,
-    } = form;
+fn IssueForm(template: Option<Template>, tags: Vec<crate::tags::model::Tag>, form: FormState) -> impl IntoView {
+    let FormState { action, pending, error, markdown, textarea, picker, previewing, preview, look_alike } = form;
     // The description starts from the template's body (the form is made again only when
     // another template is chosen).
-    let body = template
-        .as_ref()
-        .map(|t| t.body.clone())
-        .unwrap_or_default();
+    let body = template.as_ref().map(|t| t.body.clone()).unwrap_or_default();
     markdown.set(body.clone());
     let severity = template.as_ref().map_or(Severity::Medium, |t| t.severity);
-    let chosen_tags = template
-        .as_ref()
-        .map(|t| t.tags.clone())
-        .unwrap_or_default();
+    let chosen_tags = template.as_ref().map(|t| t.tags.clone()).unwrap_or_default();
     let tab = "rounded-t px-3 py-1 text-sm aria-selected:bg-slate-200 aria-selected:font-medium dark:aria-selected:bg-slate-800";
     view! {
         <ActionForm action attr:class="mt-4 flex max-w-3xl flex-col gap-4">
@@ -369,17 +314,13 @@ impl LookAlikeSearch {
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let answer = super::api::similar_issues(title.clone())
-                        .await
-                        .unwrap_or_default();
+                    let answer = super::api::similar_issues(title.clone()).await.unwrap_or_default();
                     if latest.try_with_value(|latest| *latest == title) == Some(true) {
                         found.try_set(answer);
                     }
                 });
             };
-            waiting.try_set_value(
-                leptos::leptos_dom::helpers::set_timeout_with_handle(ask, Self::PAUSE).ok(),
-            );
+            waiting.try_set_value(leptos::leptos_dom::helpers::set_timeout_with_handle(ask, Self::PAUSE).ok());
         });
         LookAlikeSearch { typed, found }
     }

@@ -18,38 +18,23 @@ pub struct PersonIssues {
 
 /// The list's filter for the open issues assigned to `handle`.
 fn open_assigned_to(handle: &str) -> IssueFilter {
-    IssueFilter {
-        open: true,
-        assignee: Some(AssigneeFilter::Handle(handle.to_owned())),
-        ..IssueFilter::default()
-    }
+    IssueFilter { open: true, assignee: Some(AssigneeFilter::Handle(handle.to_owned())), ..IssueFilter::default() }
 }
 
 /// The person with `handle` and their open assigned issues as `actor` may see them; an unknown
 /// handle is 404.
 #[cfg(feature = "ssr")]
-pub async fn person_issues(
-    db: &impl sea_orm::ConnectionTrait,
-    actor: &crate::auth::model::CurrentUser,
-    handle: &str,
-) -> Result<PersonIssues, AppError> {
-    let handle =
-        crate::people::model::Handle::parse("handle", handle).map_err(|_| AppError::NotFound)?;
-    let user = crate::people::service::by_handle(db, &handle)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn person_issues(db: &impl sea_orm::ConnectionTrait, actor: &crate::auth::model::CurrentUser, handle: &str) -> Result<PersonIssues, AppError> {
+    let handle = crate::people::model::Handle::parse("handle", handle).map_err(|_| AppError::NotFound)?;
+    let user = crate::people::service::by_handle(db, &handle).await?.ok_or(AppError::NotFound)?;
     let assigned = super::list::list_issues(db, actor, &open_assigned_to(handle.as_str())).await?;
-    Ok(PersonIssues {
-        person: user.into(),
-        assigned,
-    })
+    Ok(PersonIssues { person: user.into(), assigned })
 }
 
 /// A person's name and their open assigned issues that the signed-in user may see.
 #[server]
 pub async fn get_person(handle: String) -> Result<PersonIssues, AppError> {
-    crate::auth::api::signed_in(async |state, user| person_issues(&state.db, &user, &handle).await)
-        .await
+    crate::auth::api::signed_in(async |state, user| person_issues(&state.db, &user, &handle).await).await
 }
 
 /// `/u/<handle>`.
@@ -58,10 +43,7 @@ pub fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let handle = Memo::new(move |_| params.read().get("handle").unwrap_or_default());
     let live = crate::live::use_live();
-    let found = Resource::new(
-        move || (handle.get(), live.changes.get()),
-        |(handle, _)| get_person(handle),
-    );
+    let found = Resource::new(move || (handle.get(), live.changes.get()), |(handle, _)| get_person(handle));
     view! {
         <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -101,13 +101,7 @@ const KEYS: &str = "is, status, severity, tag, assignee, reporter, created, upda
 enum Term<'a> {
     /// A word or a quoted phrase, for full-text search.
     Text(&'a str),
-    Key {
-        negated: bool,
-        key: &'a str,
-        op: Op,
-        value: String,
-        value_at: usize,
-    },
+    Key { negated: bool, key: &'a str, op: Op, value: String, value_at: usize },
 }
 
 fn spaces<'a>(input: &mut &'a str) -> ModalResult<&'a str> {
@@ -115,13 +109,7 @@ fn spaces<'a>(input: &mut &'a str) -> ModalResult<&'a str> {
 }
 
 fn key_name<'a>(input: &mut &'a str) -> ModalResult<&'a str> {
-    (
-        take_while(1.., |c: char| c.is_ascii_alphabetic() || c == '_'),
-        ':',
-    )
-        .take()
-        .map(|s: &str| &s[..s.len() - 1])
-        .parse_next(input)
+    (take_while(1.., |c: char| c.is_ascii_alphabetic() || c == '_'), ':').take().map(|s: &str| &s[..s.len() - 1]).parse_next(input)
 }
 
 fn op(input: &mut &str) -> ModalResult<Op> {
@@ -163,43 +151,21 @@ fn terms(source: &str) -> Result<Vec<(usize, Term<'_>)>, QueryError> {
             let op = op(&mut after_sign).unwrap_or(Op::Eq);
             let value_at = column(after_sign);
             let value = if after_sign.starts_with('"') {
-                quoted(&mut after_sign)
-                    .map_err(|_| QueryError {
-                        column: value_at,
-                        message: "a closing quote (\")".to_owned(),
-                    })?
-                    .to_owned()
+                quoted(&mut after_sign).map_err(|_| QueryError { column: value_at, message: "a closing quote (\")".to_owned() })?.to_owned()
             } else {
                 let value = bare(&mut after_sign).unwrap_or_default();
                 if let Some(quote) = value.find('"') {
-                    return Err(QueryError {
-                        column: value_at + value[..quote].chars().count(),
-                        message:
-                            "no quote inside a value; quote the whole value (tag:\"needs info\")"
-                                .to_owned(),
-                    });
+                    return Err(QueryError { column: value_at + value[..quote].chars().count(), message: "no quote inside a value; quote the whole value (tag:\"needs info\")".to_owned() });
                 }
                 value.to_owned()
             };
-            found.push((
-                at,
-                Term::Key {
-                    negated,
-                    key,
-                    op,
-                    value,
-                    value_at,
-                },
-            ));
+            found.push((at, Term::Key { negated, key, op, value, value_at }));
             input = after_sign;
             continue;
         }
         let mut rest = after_sign;
         if rest.starts_with('"') {
-            quoted(&mut rest).map_err(|_| QueryError {
-                column: at,
-                message: "a closing quote (\") for this phrase".to_owned(),
-            })?;
+            quoted(&mut rest).map_err(|_| QueryError { column: at, message: "a closing quote (\") for this phrase".to_owned() })?;
         } else {
             let _ = bare(&mut rest);
         }
@@ -209,18 +175,13 @@ fn terms(source: &str) -> Result<Vec<(usize, Term<'_>)>, QueryError> {
 }
 
 fn expected(column: usize, message: impl Into<String>) -> QueryError {
-    QueryError {
-        column,
-        message: message.into(),
-    }
+    QueryError { column, message: message.into() }
 }
 
 /// A closed set's value in any letter case, with spaces or hyphens for underscores (`in-progress`).
 fn one_of_set<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, value: &str) -> Option<T> {
     let value = value.replace(['-', ' '], "_");
-    all.iter()
-        .copied()
-        .find(|v| name(*v).eq_ignore_ascii_case(&value))
+    all.iter().copied().find(|v| name(*v).eq_ignore_ascii_case(&value))
 }
 
 fn when(value: &str) -> Option<When> {
@@ -228,15 +189,9 @@ fn when(value: &str) -> Option<When> {
         return days.parse().ok().filter(|d| *d <= 36_500).map(When::Days);
     }
     if let Some(weeks) = value.strip_suffix(['w', 'W']) {
-        return weeks
-            .parse::<u32>()
-            .ok()
-            .filter(|w| *w <= 5_200)
-            .map(|w| When::Days(w * 7));
+        return weeks.parse::<u32>().ok().filter(|w| *w <= 5_200).map(|w| When::Days(w * 7));
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .ok()
-        .map(When::Day)
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok().map(When::Day)
 }
 
 /// The longest query read, in characters; the rest is ignored.
@@ -244,11 +199,7 @@ pub const QUERY_MAX_CHARS: usize = 1024;
 
 /// Parses and checks `source`. Control characters count as spaces (no database wants them).
 pub fn parse(source: &str) -> Result<Query, QueryError> {
-    let source: String = source
-        .chars()
-        .take(QUERY_MAX_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let source: String = source.chars().take(QUERY_MAX_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
     let mut query = Query::default();
     let mut text: Vec<&str> = Vec::new();
     for (at, term) in terms(&source)? {
@@ -257,13 +208,7 @@ pub fn parse(source: &str) -> Result<Query, QueryError> {
                 text.push(words);
                 continue;
             }
-            Term::Key {
-                negated,
-                key,
-                op,
-                value,
-                value_at,
-            } => (negated, key, op, value, value_at),
+            Term::Key { negated, key, op, value, value_at } => (negated, key, op, value, value_at),
         };
         let name = key.to_ascii_lowercase();
         if value.trim().is_empty() {
@@ -271,10 +216,7 @@ pub fn parse(source: &str) -> Result<Query, QueryError> {
         }
         let ordered = matches!(name.as_str(), "severity" | "created" | "updated");
         if op != Op::Eq && !ordered {
-            return Err(expected(
-                at,
-                format!("{name}: takes no comparison; only severity, created and updated do"),
-            ));
+            return Err(expected(at, format!("{name}: takes no comparison; only severity, created and updated do")));
         }
         let lower = value.trim().to_lowercase();
         let parsed = match name.as_str() {
@@ -283,29 +225,14 @@ pub fn parse(source: &str) -> Result<Query, QueryError> {
                 "closed" | "done" => Key::Open(false),
                 _ => return Err(expected(value_at, "open or closed after is:")),
             },
-            "status" => Key::Status(one_of_set(Status::ALL, Status::as_str, &lower).ok_or_else(
-                || expected(value_at, "a status: open, triaged, in_progress or done"),
-            )?),
-            "severity" => Key::Severity(
-                op,
-                one_of_set(Severity::ALL, Severity::as_str, &lower).ok_or_else(|| {
-                    expected(value_at, "a severity: low, medium, high or critical")
-                })?,
-            ),
+            "status" => Key::Status(one_of_set(Status::ALL, Status::as_str, &lower).ok_or_else(|| expected(value_at, "a status: open, triaged, in_progress or done"))?),
+            "severity" => Key::Severity(op, one_of_set(Severity::ALL, Severity::as_str, &lower).ok_or_else(|| expected(value_at, "a severity: low, medium, high or critical"))?),
             "tag" => Key::Tag(crate::text::cleaned(&value).to_lowercase()),
-            "assignee" => Key::Assignee(
-                AssigneeFilter::parse(&value)
-                    .ok_or_else(|| expected(value_at, "me, none or a handle after assignee:"))?,
-            ),
+            "assignee" => Key::Assignee(AssigneeFilter::parse(&value).ok_or_else(|| expected(value_at, "me, none or a handle after assignee:"))?),
             "reporter" => Key::Reporter(lower.trim_start_matches('@').to_owned()),
             "created" | "updated" => {
-                let point = when(&lower)
-                    .ok_or_else(|| expected(value_at, "a date (2026-11-01) or an age (7d, 2w)"))?;
-                if name == "created" {
-                    Key::Created(op, point)
-                } else {
-                    Key::Updated(op, point)
-                }
+                let point = when(&lower).ok_or_else(|| expected(value_at, "a date (2026-11-01) or an age (7d, 2w)"))?;
+                if name == "created" { Key::Created(op, point) } else { Key::Updated(op, point) }
             }
             "sort" => {
                 if negated {
@@ -315,24 +242,12 @@ pub fn parse(source: &str) -> Result<Query, QueryError> {
                     "newest" | "created" => IssueSort::Newest,
                     "updated" => IssueSort::Updated,
                     "severity" => IssueSort::Severity,
-                    _ => {
-                        return Err(expected(
-                            value_at,
-                            "newest, updated or severity after sort:",
-                        ));
-                    }
+                    _ => return Err(expected(value_at, "newest, updated or severity after sort:")),
                 };
                 query.sort = Some(sort);
                 continue;
             }
-            _ => {
-                return Err(expected(
-                    at,
-                    format!(
-                        "\"{name}:\" is not a key (the keys are {KEYS}); put it in quotes to search for it"
-                    ),
-                ));
-            }
+            _ => return Err(expected(at, format!("\"{name}:\" is not a key (the keys are {KEYS}); put it in quotes to search for it"))),
         };
         query.keys.push((negated, parsed));
     }
@@ -343,11 +258,7 @@ pub fn parse(source: &str) -> Result<Query, QueryError> {
 
 /// A value as the query prints it: quoted when it holds a space or a quote-worthy character.
 fn value(text: &str) -> String {
-    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c == '"') {
-        format!("\"{}\"", text.replace('"', ""))
-    } else {
-        text.to_owned()
-    }
+    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c == '"') { format!("\"{}\"", text.replace('"', "")) } else { text.to_owned() }
 }
 
 impl fmt::Display for Query {
@@ -359,15 +270,9 @@ impl fmt::Display for Query {
             parts.push(match key {
                 Key::Open(open) => format!("{sign}is:{}", if *open { "open" } else { "closed" }),
                 Key::Status(status) => format!("{sign}status:{}", status.as_str().to_lowercase()),
-                Key::Severity(op, severity) => format!(
-                    "{sign}severity:{}{}",
-                    op.as_str(),
-                    severity.as_str().to_lowercase()
-                ),
+                Key::Severity(op, severity) => format!("{sign}severity:{}{}", op.as_str(), severity.as_str().to_lowercase()),
                 Key::Tag(tag) => format!("{sign}tag:{}", value(tag)),
-                Key::Assignee(assignee) => {
-                    format!("{sign}assignee:{}", value(&assignee.to_param()))
-                }
+                Key::Assignee(assignee) => format!("{sign}assignee:{}", value(&assignee.to_param())),
                 Key::Reporter(reporter) => format!("{sign}reporter:{}", value(reporter)),
                 Key::Created(op, when) => format!("{sign}created:{}{when}", op.as_str()),
                 Key::Updated(op, when) => format!("{sign}updated:{}{when}", op.as_str()),
@@ -400,13 +305,7 @@ mod tests {
                 (true, Key::Tag("docs".into())),
                 (false, Key::Assignee(AssigneeFilter::Me)),
                 (false, Key::Reporter("ana@example.com".into())),
-                (
-                    false,
-                    Key::Created(
-                        Op::Gt,
-                        When::Day(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
-                    )
-                ),
+                (false, Key::Created(Op::Gt, When::Day(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()))),
                 (false, Key::Updated(Op::Lt, When::Days(7))),
             ]
         );
@@ -416,47 +315,20 @@ mod tests {
 
     #[test]
     fn values_are_case_insensitive() {
-        assert_eq!(
-            parse("STATUS:In-Progress Severity:CRITICAL").unwrap().keys,
-            vec![
-                (false, Key::Status(Status::InProgress)),
-                (false, Key::Severity(Op::Eq, Severity::Critical))
-            ]
-        );
-        assert_eq!(
-            parse("tag:\"Needs Info\"").unwrap().keys,
-            vec![(false, Key::Tag("needs info".into()))]
-        );
+        assert_eq!(parse("STATUS:In-Progress Severity:CRITICAL").unwrap().keys, vec![(false, Key::Status(Status::InProgress)), (false, Key::Severity(Op::Eq, Severity::Critical))]);
+        assert_eq!(parse("tag:\"Needs Info\"").unwrap().keys, vec![(false, Key::Tag("needs info".into()))]);
     }
 
     #[test]
     fn errors_say_where_and_what_was_expected() {
         let error = |q: &str| parse(q).unwrap_err();
-        assert_eq!(
-            error("crash colour:red"),
-            QueryError {
-                column: 7,
-                message: format!(
-                    "\"colour:\" is not a key (the keys are {KEYS}); put it in quotes to search for it"
-                )
-            }
-        );
-        assert_eq!(
-            error("severity:urgent").to_string(),
-            "at column 10: a severity: low, medium, high or critical"
-        );
+        assert_eq!(error("crash colour:red"), QueryError { column: 7, message: format!("\"colour:\" is not a key (the keys are {KEYS}); put it in quotes to search for it") });
+        assert_eq!(error("severity:urgent").to_string(), "at column 10: a severity: low, medium, high or critical");
         assert_eq!(error("is:open updated:<yesterday").column, 18);
         assert_eq!(error("tag:").message, "a value after tag:");
-        assert_eq!(
-            error("tag:>ui").message,
-            "tag: takes no comparison; only severity, created and updated do"
-        );
+        assert_eq!(error("tag:>ui").message, "tag: takes no comparison; only severity, created and updated do");
         assert_eq!(error("say \"hello").column, 5);
-        assert_eq!(
-            error("é tag:\"x").column,
-            7,
-            "columns count characters, not bytes"
-        );
+        assert_eq!(error("é tag:\"x").column, 7, "columns count characters, not bytes");
     }
 
     #[test]
@@ -464,11 +336,7 @@ mod tests {
         let query = parse("  crash   on save ").unwrap();
         assert!(query.keys.is_empty());
         assert_eq!(query.text.as_deref(), Some("crash on save"));
-        assert_eq!(
-            parse("\"title:crash\"").unwrap().text.as_deref(),
-            Some("\"title:crash\""),
-            "a quoted key is searched for"
-        );
+        assert_eq!(parse("\"title:crash\"").unwrap().text.as_deref(), Some("\"title:crash\""), "a quoted key is searched for");
         assert_eq!(parse("").unwrap(), Query::default());
     }
 

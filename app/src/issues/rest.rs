@@ -74,39 +74,21 @@ pub struct ListParams {
 /// list page. Reporters see their own.
 #[utoipa::path(get, path = "/api/v1/issues", tag = "issues", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = IssuePage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn list_issues(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(raw): Query<HashMap<String, String>>,
-) -> Result<Json<IssuePage>, ApiError> {
+async fn list_issues(State(state): State<AppState>, ApiUser(user): ApiUser, Query(raw): Query<HashMap<String, String>>) -> Result<Json<IssuePage>, ApiError> {
     let get = |key: &str| raw.get(key).cloned();
     // The page forgives a value it does not know; the API names it.
-    let errors = [
-        ("is", vec!["open"]),
-        (
-            "status",
-            Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        ),
-        (
-            "severity",
-            Severity::ALL.iter().map(|s| s.as_str()).collect(),
-        ),
-        ("sort", vec!["newest", "updated", "severity"]),
-    ]
-    .into_iter()
-    .filter_map(|(key, allowed)| {
-        let value = get(key)?;
-        (!allowed.iter().any(|a| a.eq_ignore_ascii_case(value.trim())))
-            .then(|| AppError::field(key, format!("must be one of {}", allowed.join(", "))))
-    });
+    let errors = [("is", vec!["open"]), ("status", Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()), ("severity", Severity::ALL.iter().map(|s| s.as_str()).collect()), ("sort", vec!["newest", "updated", "severity"])]
+        .into_iter()
+        .filter_map(|(key, allowed)| {
+            let value = get(key)?;
+            (!allowed.iter().any(|a| a.eq_ignore_ascii_case(value.trim()))).then(|| AppError::field(key, format!("must be one of {}", allowed.join(", "))))
+        });
     let errors: Vec<_> = errors.map(Some).collect();
     if !errors.is_empty() {
         return Err(AppError::merge_fields(errors).into());
     }
     let filter = IssueFilter::from_query(get);
-    Ok(Json(
-        super::list::list_issues(&state.db, &user, &filter).await?,
-    ))
+    Ok(Json(super::list::list_issues(&state.db, &user, &filter).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -132,38 +114,18 @@ pub struct NewIssue {
 /// Files an issue. Its `Location` is the new issue.
 #[utoipa::path(post, path = "/api/v1/issues", tag = "issues", request_body = NewIssue, security(("bearer" = [])),
     responses((status = 201, body = IssueDetail, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_issue(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(new): Body<NewIssue>,
-) -> Result<Response, ApiError> {
+async fn create_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Body(new): Body<NewIssue>) -> Result<Response, ApiError> {
     let assignee = new.assignee.map(super::assign::Assignee::Handle);
-    let filing = super::service::Filing {
-        title: &new.title,
-        description: &new.description,
-        severity: new.severity,
-        tag_ids: &new.tag_ids,
-        assignee: assignee.as_ref(),
-        template_id: new.template_id,
-    };
+    let filing = super::service::Filing { title: &new.title, description: &new.description, severity: new.severity, tag_ids: &new.tag_ids, assignee: assignee.as_ref(), template_id: new.template_id };
     let detail = super::service::create_issue(&state.db, &state.events, &user, filing).await?;
-    Ok(created(
-        format!("/api/v1/issues/{}", detail.summary.id),
-        detail,
-    ))
+    Ok(created(format!("/api/v1/issues/{}", detail.summary.id), detail))
 }
 
 /// One issue with its description (markdown and sanitized HTML). The `ETag` is its version.
 #[utoipa::path(get, path = "/api/v1/issues/{id}", tag = "issues", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = IssueDetail, headers(("ETag" = String))), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_issue(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<Response, ApiError> {
-    Ok(issue_response(
-        super::service::get_issue(&state.db, &user, id).await?,
-    ))
+async fn get_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<Response, ApiError> {
+    Ok(issue_response(super::service::get_issue(&state.db, &user, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -180,36 +142,15 @@ pub struct IssueEdit {
 #[utoipa::path(patch, path = "/api/v1/issues/{id}", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "The version read, e.g. \"3\"")),
     request_body = IssueEdit, security(("bearer" = [])),
     responses((status = 200, body = IssueDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_issue(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    headers: HeaderMap,
-    Body(edit): Body<IssueEdit>,
-) -> Result<Response, ApiError> {
+async fn update_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(edit): Body<IssueEdit>) -> Result<Response, ApiError> {
     let version = version(&headers, edit.version)?;
-    Ok(issue_response(
-        super::service::update_issue(
-            &state.db,
-            &state.events,
-            &user,
-            id,
-            version,
-            &edit.title,
-            &edit.description,
-        )
-        .await?,
-    ))
+    Ok(issue_response(super::service::update_issue(&state.db, &state.events, &user, id, version, &edit.title, &edit.description).await?))
 }
 
 /// Deletes an issue (admins); it can be restored.
 #[utoipa::path(delete, path = "/api/v1/issues/{id}", tag = "issues", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_issue(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+async fn delete_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     super::service::delete_issue(&state.db, &state.events, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -217,11 +158,7 @@ async fn delete_issue(
 /// Restores a deleted issue (admins).
 #[utoipa::path(post, path = "/api/v1/issues/{id}/restore", tag = "issues", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn restore_issue(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+async fn restore_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     super::service::restore_issue(&state.db, &state.events, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -237,17 +174,9 @@ pub struct Transition {
 /// DONE back to OPEN. Any other move is 422 naming it.
 #[utoipa::path(post, path = "/api/v1/issues/{id}/transitions", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = Transition, security(("bearer" = [])),
     responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn transition_issue(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    headers: HeaderMap,
-    Body(t): Body<Transition>,
-) -> Result<Json<IssueSummary>, ApiError> {
+async fn transition_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(t): Body<Transition>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, t.version)?;
-    Ok(Json(
-        super::service::transition(&state.db, &state.events, &user, id, version, t.status).await?,
-    ))
+    Ok(Json(super::service::transition(&state.db, &state.events, &user, id, version, t.status).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -260,18 +189,9 @@ pub struct SeverityChange {
 /// Sets an issue's severity (maintainers and admins).
 #[utoipa::path(put, path = "/api/v1/issues/{id}/severity", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = SeverityChange, security(("bearer" = [])),
     responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn change_severity(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    headers: HeaderMap,
-    Body(c): Body<SeverityChange>,
-) -> Result<Json<IssueSummary>, ApiError> {
+async fn change_severity(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<SeverityChange>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, c.version)?;
-    Ok(Json(
-        super::service::change_severity(&state.db, &state.events, &user, id, version, c.severity)
-            .await?,
-    ))
+    Ok(Json(super::service::change_severity(&state.db, &state.events, &user, id, version, c.severity).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -284,18 +204,9 @@ pub struct TagsChange {
 /// Replaces an issue's tags (maintainers and admins).
 #[utoipa::path(put, path = "/api/v1/issues/{id}/tags", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = TagsChange, security(("bearer" = [])),
     responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_issue_tags(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    headers: HeaderMap,
-    Body(c): Body<TagsChange>,
-) -> Result<Json<IssueSummary>, ApiError> {
+async fn set_issue_tags(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<TagsChange>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, c.version)?;
-    Ok(Json(
-        super::service::set_issue_tags(&state.db, &state.events, &user, id, version, &c.tag_ids)
-            .await?,
-    ))
+    Ok(Json(super::service::set_issue_tags(&state.db, &state.events, &user, id, version, &c.tag_ids).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -310,32 +221,18 @@ pub struct AssigneeChange {
 /// as the assignee is 422 naming `assignee`.
 #[utoipa::path(put, path = "/api/v1/issues/{id}/assignee", tag = "issues", params(("id" = i64, Path), ("If-Match" = Option<String>, Header)), request_body = AssigneeChange, security(("bearer" = [])),
     responses((status = 200, body = IssueSummary), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn assign_issue(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    headers: HeaderMap,
-    Body(c): Body<AssigneeChange>,
-) -> Result<Json<IssueSummary>, ApiError> {
+async fn assign_issue(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, headers: HeaderMap, Body(c): Body<AssigneeChange>) -> Result<Json<IssueSummary>, ApiError> {
     let version = version(&headers, c.version)?;
     let assignee = c.assignee.map(super::assign::Assignee::Handle);
-    Ok(Json(
-        super::service::assign(&state.db, &state.events, &user, id, version, assignee).await?,
-    ))
+    Ok(Json(super::service::assign(&state.db, &state.events, &user, id, version, assignee).await?))
 }
 
 /// A person's name and handle, with the open issues assigned to them that the caller may see
 /// (a reporter, only their own). An unknown handle is 404.
 #[utoipa::path(get, path = "/api/v1/people/{handle}", tag = "people", params(("handle" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = super::person::PersonIssues), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_person(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    axum::extract::Path(handle): axum::extract::Path<String>,
-) -> Result<Json<super::person::PersonIssues>, ApiError> {
-    Ok(Json(
-        super::person::person_issues(&state.db, &user, &handle).await?,
-    ))
+async fn get_person(State(state): State<AppState>, ApiUser(user): ApiUser, axum::extract::Path(handle): axum::extract::Path<String>) -> Result<Json<super::person::PersonIssues>, ApiError> {
+    Ok(Json(super::person::person_issues(&state.db, &user, &handle).await?))
 }
 
 /// One change for many issues, each named with the version the caller last saw.
@@ -352,19 +249,6 @@ pub struct BulkRequest {
 /// version, a workflow rule, an issue that is gone); a refusal never undoes the others.
 #[utoipa::path(post, path = "/api/v1/issues/bulk", tag = "issues", request_body = BulkRequest, security(("bearer" = [])),
     responses((status = 200, body = super::model::BulkOutcome), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn bulk_change(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(request): Body<BulkRequest>,
-) -> Result<Json<super::model::BulkOutcome>, ApiError> {
-    Ok(Json(
-        super::bulk::bulk_change(
-            &state.db,
-            &state.events,
-            &user,
-            &request.change,
-            &request.items,
-        )
-        .await?,
-    ))
+async fn bulk_change(State(state): State<AppState>, ApiUser(user): ApiUser, Body(request): Body<BulkRequest>) -> Result<Json<super::model::BulkOutcome>, ApiError> {
+    Ok(Json(super::bulk::bulk_change(&state.db, &state.events, &user, &request.change, &request.items).await?))
 }

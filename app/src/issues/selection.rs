@@ -34,12 +34,7 @@ impl Selection {
                 shown.set(page.items.iter().map(|i| (i.id, i.version)).collect());
             }
         });
-        Selection {
-            picked: RwSignal::new(Vec::new()),
-            cursor: RwSignal::new(None),
-            anchor: RwSignal::new(None),
-            shown,
-        }
+        Selection { picked: RwSignal::new(Vec::new()), cursor: RwSignal::new(None), anchor: RwSignal::new(None), shown }
     }
 
     fn rows(self) -> Vec<(i64, i64)> {
@@ -56,13 +51,7 @@ impl Selection {
 
     /// How many picked rows are on the page.
     pub fn count(self) -> usize {
-        self.shown.with(|rows| {
-            self.picked.with(|p| {
-                p.iter()
-                    .filter(|id| rows.iter().any(|(row, _)| row == *id))
-                    .count()
-            })
-        })
+        self.shown.with(|rows| self.picked.with(|p| p.iter().filter(|id| rows.iter().any(|(row, _)| row == *id)).count()))
     }
 
     /// Picks or drops row `id`; with `range`, picks every row from the anchor to it.
@@ -83,22 +72,19 @@ impl Selection {
                 return;
             }
         }
-        self.picked
-            .update(|picked| match picked.iter().position(|p| *p == id) {
-                Some(at) => {
-                    picked.remove(at);
-                }
-                None => picked.push(id),
-            });
+        self.picked.update(|picked| match picked.iter().position(|p| *p == id) {
+            Some(at) => {
+                picked.remove(at);
+            }
+            None => picked.push(id),
+        });
         self.anchor.set(Some(id));
     }
 
     /// Picks every row on the page, or none when all already are.
     pub fn toggle_page(self) {
         let rows: Vec<i64> = self.rows().into_iter().map(|(id, _)| id).collect();
-        let all = self
-            .picked
-            .with_untracked(|p| rows.iter().all(|id| p.contains(id)));
+        let all = self.picked.with_untracked(|p| rows.iter().all(|id| p.contains(id)));
         self.picked.set(if all { Vec::new() } else { rows });
     }
 
@@ -109,11 +95,7 @@ impl Selection {
     /// The picked rows on the page, with the versions shown, for a bulk change.
     fn items(self) -> Vec<BulkItem> {
         let picked = self.picked.get_untracked();
-        self.rows()
-            .into_iter()
-            .filter(|(id, _)| picked.contains(id))
-            .map(|(id, version)| BulkItem { id, version })
-            .collect()
+        self.rows().into_iter().filter(|(id, _)| picked.contains(id)).map(|(id, version)| BulkItem { id, version }).collect()
     }
 
     /// Moves the cursor `step` rows (from before the first row when there is none) and puts the
@@ -123,10 +105,7 @@ impl Selection {
         if rows.is_empty() {
             return;
         }
-        let at = self
-            .cursor
-            .get_untracked()
-            .and_then(|id| rows.iter().position(|(row, _)| *row == id));
+        let at = self.cursor.get_untracked().and_then(|id| rows.iter().position(|(row, _)| *row == id));
         let next = match at {
             None if step > 0 => 0,
             None => rows.len() - 1,
@@ -157,9 +136,7 @@ impl Selection {
                 "k" => self.step(-1),
                 "o" | "Enter" => match self.cursor.get_untracked() {
                     // Enter on the focused title opens it already.
-                    Some(id) if key == "o" => {
-                        navigate(&format!("/issues/{id}"), Default::default())
-                    }
+                    Some(id) if key == "o" => navigate(&format!("/issues/{id}"), Default::default()),
                     _ => return,
                 },
                 "x" | "X" if can_triage.get_untracked() => match self.cursor.get_untracked() {
@@ -187,25 +164,11 @@ impl Selection {
             let noun = if count == 1 { "issue" } else { "issues" };
             let apply = move |change: BulkChange| {
                 Callback::new(move |()| {
-                    bulk.dispatch(BulkTriage {
-                        change: change.clone(),
-                        items: self.items(),
-                    });
+                    bulk.dispatch(BulkTriage { change: change.clone(), items: self.items() });
                 })
             };
-            let moves = Status::ALL.iter().map(|status| Action {
-                label: format!("Move {count} selected {noun} to {}", status.label()),
-                run: apply(BulkChange::Status { status: *status }),
-            });
-            let severities = Severity::ALL.iter().map(|severity| Action {
-                label: format!(
-                    "Set severity of {count} selected {noun} to {}",
-                    severity.label()
-                ),
-                run: apply(BulkChange::Severity {
-                    severity: *severity,
-                }),
-            });
+            let moves = Status::ALL.iter().map(|status| Action { label: format!("Move {count} selected {noun} to {}", status.label()), run: apply(BulkChange::Status { status: *status }) });
+            let severities = Severity::ALL.iter().map(|severity| Action { label: format!("Set severity of {count} selected {noun} to {}", severity.label()), run: apply(BulkChange::Severity { severity: *severity }) });
             moves.chain(severities).collect()
         });
     }
@@ -217,12 +180,7 @@ fn focus_title(id: i64) {
 }
 
 /// A menu of the bar: a select whose choice applies at once, then shows its prompt again.
-fn bar_select(
-    label: &'static str,
-    prompt: &'static str,
-    options: Vec<(String, String)>,
-    apply: impl Fn(String) + 'static,
-) -> impl IntoView {
+fn bar_select(label: &'static str, prompt: &'static str, options: Vec<(String, String)>, apply: impl Fn(String) + 'static) -> impl IntoView {
     let select = NodeRef::<leptos::html::Select>::new();
     view! {
         <select node_ref=select class="field-input w-auto py-1 text-sm" aria-label=label
@@ -244,50 +202,26 @@ fn bar_select(
 /// The bar over the list while issues are selected: status, severity, tags, assignee and (for
 /// admins) delete, each applied to every selected issue; then what changed and what was refused.
 #[component]
-pub fn BulkBar(
-    selection: Selection,
-    bulk: ServerAction<BulkTriage>,
-    tags: Vec<Tag>,
-    people: Signal<Vec<Person>>,
-    is_admin: bool,
-) -> impl IntoView {
+pub fn BulkBar(selection: Selection, bulk: ServerAction<BulkTriage>, tags: Vec<Tag>, people: Signal<Vec<Person>>, is_admin: bool) -> impl IntoView {
     let apply = move |change: BulkChange| {
         let items = selection.items();
         if !items.is_empty() {
             bulk.dispatch(BulkTriage { change, items });
         }
     };
-    let statuses: Vec<(String, String)> = Status::ALL
-        .iter()
-        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
-        .collect();
-    let severities: Vec<(String, String)> = Severity::ALL
-        .iter()
-        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
-        .collect();
-    let tag_options: Vec<(String, String)> = tags
-        .iter()
-        .map(|t| (t.id.to_string(), t.name.clone()))
-        .collect();
+    let statuses: Vec<(String, String)> = Status::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
+    let severities: Vec<(String, String)> = Severity::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
+    let tag_options: Vec<(String, String)> = tags.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
     let options = StoredValue::new((statuses, severities, tag_options));
     let owners = move || -> Vec<(String, String)> {
         let people = people.get();
-        std::iter::once(("-".to_owned(), "Nobody".to_owned()))
-            .chain(people.iter().map(|p| {
-                (
-                    p.handle.clone(),
-                    format!("{} (@{})", p.display_name, p.handle),
-                )
-            }))
-            .collect()
+        std::iter::once(("-".to_owned(), "Nobody".to_owned())).chain(people.iter().map(|p| (p.handle.clone(), format!("{} (@{})", p.display_name, p.handle)))).collect()
     };
     let outcome = move || bulk.value().get();
     // What changed leaves the selection; what was refused stays, to try again.
     Effect::new(move |_| {
         if let Some(Ok(done)) = bulk.value().get() {
-            selection
-                .picked
-                .update(|picked| picked.retain(|id| done.refused.iter().any(|r| r.id == *id)));
+            selection.picked.update(|picked| picked.retain(|id| done.refused.iter().any(|r| r.id == *id)));
         }
     });
     view! {

@@ -1,19 +1,15 @@
 //! The rules and database access for issues: the only place that decides what a caller sees.
 use super::model::{IssueDetail, IssueSummary};
 use crate::{
+    people::service::mentionable,
     access,
-    activity::{
-        model::Change,
-        notify::{Cast, Told},
-        service::{record, record_filing},
-    },
+    activity::{model::Change, notify::{Cast, Told}, service::{record, record_filing}},
     audit_log::AuditAction,
     auth::model::CurrentUser,
     domain::{Severity, Status},
     error::AppError,
     live::IssueChange,
     people::model::Person,
-    people::service::mentionable,
     server::entities::{issue_tags, issues, users},
     server::events::{Events, Notice},
     server::markdown::{self, Page},
@@ -21,8 +17,7 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -30,36 +25,14 @@ use sea_orm::{
 /// or back, or Done back to New; any other move is 422 naming it.
 /// Maintainers and admins move any issue; a reporter gets 403 on their own issue and 404
 /// on anyone else's (nothing is revealed). The change and its event row land together.
-pub async fn transition(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    issue_id: i64,
-    version: i64,
-    status: Status,
-) -> Result<IssueSummary, AppError> {
+pub async fn transition(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, version: i64, status: Status) -> Result<IssueSummary, AppError> {
     apply_triage(db, events, actor, issue_id, version, Triage::Status(status)).await
 }
 
 /// Sets issue `issue_id`'s severity as `actor`, if it is still at `version`, with the same
 /// permissions as [`transition`].
-pub async fn change_severity(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    issue_id: i64,
-    version: i64,
-    severity: Severity,
-) -> Result<IssueSummary, AppError> {
-    apply_triage(
-        db,
-        events,
-        actor,
-        issue_id,
-        version,
-        Triage::Severity(severity),
-    )
-    .await
+pub async fn change_severity(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, version: i64, severity: Severity) -> Result<IssueSummary, AppError> {
+    apply_triage(db, events, actor, issue_id, version, Triage::Severity(severity)).await
 }
 
 /// Gives issue `issue_id` to `assignee` (or to nobody) as `actor`, if it is still at
@@ -73,15 +46,7 @@ pub async fn assign(
     version: i64,
     assignee: Option<super::assign::Assignee>,
 ) -> Result<IssueSummary, AppError> {
-    apply_triage(
-        db,
-        events,
-        actor,
-        issue_id,
-        version,
-        Triage::Assignee(assignee),
-    )
-    .await
+    apply_triage(db, events, actor, issue_id, version, Triage::Assignee(assignee)).await
 }
 
 /// A triage change: a new status, a new severity or a new owner.
@@ -109,49 +74,28 @@ async fn apply_triage(
             if !issue.status.can_move_to(next) {
                 return Err(AppError::field(
                     "status",
-                    format!(
-                        "an issue cannot move from {} to {}",
-                        issue.status.label(),
-                        next.label()
-                    ),
+                    format!("an issue cannot move from {} to {}", issue.status.label(), next.label()),
                 ));
             }
-            Change::Status {
-                from: issue.status,
-                to: next,
-            }
+            Change::Status { from: issue.status, to: next }
         }
-        Triage::Severity(next) => Change::Severity {
-            from: issue.severity,
-            to: *next,
-        },
+        Triage::Severity(next) => Change::Severity { from: issue.severity, to: *next },
         Triage::Assignee(assignee) => {
             let to = super::assign::resolve(&txn, assignee.as_ref()).await?;
             if to == issue.assignee_id {
                 // Already so: nothing to record, nobody to tell.
                 return load_detail(&txn, issue_id).await.map(|d| d.summary);
             }
-            Change::Assigned {
-                from: issue.assignee_id,
-                to,
-            }
+            Change::Assigned { from: issue.assignee_id, to }
         }
     };
     let update = at_version(issue_id, version);
-    apply(
-        &txn,
-        version,
-        match &recorded {
-            Change::Status { to, .. } => update.col_expr(issues::Column::Status, Expr::value(*to)),
-            Change::Severity { to, .. } => {
-                update.col_expr(issues::Column::Severity, Expr::value(*to))
-            }
-            Change::Assigned { to, .. } => {
-                update.col_expr(issues::Column::AssigneeId, Expr::value(*to))
-            }
-            _ => update,
-        },
-    )
+    apply(&txn, version, match &recorded {
+        Change::Status { to, .. } => update.col_expr(issues::Column::Status, Expr::value(*to)),
+        Change::Severity { to, .. } => update.col_expr(issues::Column::Severity, Expr::value(*to)),
+        Change::Assigned { to, .. } => update.col_expr(issues::Column::AssigneeId, Expr::value(*to)),
+        _ => update,
+    })
     .await?;
     let told = record(&txn, issue_id, actor.id, recorded).await?;
     let summary = load_detail(&txn, issue_id).await?.summary;
@@ -162,18 +106,11 @@ async fn apply_triage(
 
 /// Issue `issue_id` for a triage change by `actor` at `version`: maintainers and admins may;
 /// a reporter gets 403 on their own issue and 404 on anyone else's; a stale version is 409.
-async fn for_triage(
-    txn: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    issue_id: i64,
-    version: i64,
-) -> Result<issues::Model, AppError> {
+async fn for_triage(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, version: i64) -> Result<issues::Model, AppError> {
     let issue = visible_issue(txn, actor, issue_id).await?;
     access::require_triager(actor)?;
     if issue.version != version {
-        return Err(AppError::StaleVersion {
-            current_version: issue.version,
-        });
+        return Err(AppError::StaleVersion { current_version: issue.version });
     }
     Ok(issue)
 }
@@ -188,16 +125,10 @@ impl IssueTitle {
             return Err(AppError::field("title", "a title is required"));
         }
         if title.chars().count() > super::model::TITLE_MAX_CHARS {
-            return Err(AppError::field(
-                "title",
-                format!("use at most {} characters", super::model::TITLE_MAX_CHARS),
-            ));
+            return Err(AppError::field("title", format!("use at most {} characters", super::model::TITLE_MAX_CHARS)));
         }
         if title.chars().any(char::is_control) {
-            return Err(AppError::field(
-                "title",
-                "the title contains control characters",
-            ));
+            return Err(AppError::field("title", "the title contains control characters"));
         }
         Ok(IssueTitle(crate::text::stored(title)))
     }
@@ -206,28 +137,17 @@ impl IssueTitle {
 /// A markdown description of at most 64 KiB, without control characters but tab and line ends.
 pub fn parse_description(raw: &str) -> Result<String, AppError> {
     if raw.len() > super::model::DESCRIPTION_MAX_BYTES {
-        return Err(AppError::field(
-            "description",
-            "the description is longer than 64 KiB",
-        ));
+        return Err(AppError::field("description", "the description is longer than 64 KiB"));
     }
     if let Some(control) = crate::text::stray_control(raw) {
-        return Err(AppError::field(
-            "description",
-            format!("the description contains a control character ({control})"),
-        ));
+        return Err(AppError::field("description", format!("the description contains a control character ({control})")));
     }
     Ok(crate::text::stored(raw))
 }
 
 /// `markdown` rendered exactly as a saved description of issue `issue_id` (or of a new issue)
 /// would be, for the editor's preview: the issue's pictures show inline.
-pub async fn preview_description(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    issue_id: Option<i64>,
-    markdown: &str,
-) -> Result<String, AppError> {
+pub async fn preview_description(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: Option<i64>, markdown: &str) -> Result<String, AppError> {
     let markdown = parse_description(markdown)?;
     let page = match issue_id {
         Some(issue_id) => {
@@ -250,21 +170,11 @@ fn parse_content(title: &str, description: &str) -> Result<(String, String), App
 
 /// The live issue `issue_id` if `actor` may see it: triagers any, reporters their own.
 /// Anything else is 404, so a reporter learns nothing about other issues.
-pub(crate) async fn visible_issue(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    issue_id: i64,
-) -> Result<issues::Model, AppError> {
+pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<issues::Model, AppError> {
     access::visible_issue(db, actor, issue_id).await
 }
 
-fn detail(
-    issue: issues::Model,
-    reporter: Person,
-    assignee: Option<Person>,
-    tags: Vec<Tag>,
-    page: &Page,
-) -> IssueDetail {
+fn detail(issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, page: &Page) -> IssueDetail {
     IssueDetail {
         template: None,
         description_html: markdown::render(&issue.description, page),
@@ -287,15 +197,8 @@ fn detail(
 
 /// An issue as stored, whoever asks; callers check visibility first.
 async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDetail, AppError> {
-    let (issue, reporter) = issues::Entity::find_by_id(issue_id)
-        .find_also_related(users::Entity)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let tags = super::tagging::tags_of(db, &[issue_id])
-        .await?
-        .remove(&issue_id)
-        .unwrap_or_default();
+    let (issue, reporter) = issues::Entity::find_by_id(issue_id).find_also_related(users::Entity).one(db).await?.ok_or(AppError::NotFound)?;
+    let tags = super::tagging::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
     let comment_count = crate::server::entities::comments::Entity::find()
         .filter(crate::server::entities::comments::Column::IssueId.eq(issue_id))
         .filter(crate::server::entities::comments::Column::DeletedAt.is_null())
@@ -304,18 +207,12 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
     let page = Page::new(crate::attachments::service::inline_images(db, issue_id).await?)
         .with_people(mentionable(db, [issue.description.as_str()]).await?);
     let assignee = match issue.assignee_id {
-        Some(id) => users::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(Person::from),
+        Some(id) => users::Entity::find_by_id(id).one(db).await?.map(Person::from),
         None => None,
     };
     let reporter = reporter.map(Person::from).ok_or(AppError::NotFound)?;
     let template = crate::templates::service::named(db, issue.template_id).await?;
-    let mut detail = IssueDetail {
-        template,
-        ..detail(issue, reporter, assignee, tags, &page)
-    };
+    let mut detail = IssueDetail { template, ..detail(issue, reporter, assignee, tags, &page) };
     detail.summary.comment_count = i64::try_from(comment_count).unwrap_or(i64::MAX);
     Ok(detail)
 }
@@ -335,20 +232,8 @@ pub struct Filing<'a> {
 
 /// Files an issue for `actor`; the issue, its `created` event and its assignment land together.
 /// Only maintainers and admins may name an assignee (403 otherwise).
-pub async fn create_issue(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    filing: Filing<'_>,
-) -> Result<IssueDetail, AppError> {
-    let Filing {
-        title,
-        description,
-        severity,
-        tag_ids,
-        assignee,
-        template_id,
-    } = filing;
+pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, filing: Filing<'_>) -> Result<IssueDetail, AppError> {
+    let Filing { title, description, severity, tag_ids, assignee, template_id } = filing;
     if assignee.is_some() {
         access::require_triager(actor)?;
     }
@@ -357,24 +242,13 @@ pub async fn create_issue(
     let template = crate::templates::service::for_filing(db, template_id).await;
     let ((title, description), tags, template) = match (content, tags, template) {
         (Ok(content), Ok(tags), Ok(template)) => (content, tags, template),
-        (content, tags, template) => {
-            return Err(AppError::merge_fields([
-                content.err(),
-                tags.err(),
-                template.err(),
-            ]));
-        }
+        (content, tags, template) => return Err(AppError::merge_fields([content.err(), tags.err(), template.err()])),
     };
     let owner = super::assign::named(assignee)?;
     // Everyone the filing concerns, read once before writing: the reporter, the owner and the
     // people the description mentions.
     let handles = markdown::mentioned(&description);
-    let cast = Cast::load(
-        db,
-        [Some(actor.id), owner.0].into_iter().flatten(),
-        handles.into_iter().chain(owner.1.clone()),
-    )
-    .await?;
+    let cast = Cast::load(db, [Some(actor.id), owner.0].into_iter().flatten(), handles.into_iter().chain(owner.1.clone())).await?;
     let owner = super::assign::resolve_read(&cast, owner)?;
     let now = Utc::now();
     let txn = crate::server::db::begin_write(db).await?;
@@ -397,16 +271,10 @@ pub async fn create_issue(
     let mut with = Vec::new();
     if !tags.is_empty() {
         link_tags(&txn, issue.id, &tags).await?;
-        with.push(Change::Tags {
-            from: Vec::new(),
-            to: names(&tags),
-        });
+        with.push(Change::Tags { from: Vec::new(), to: names(&tags) });
     }
     if let Some(owner) = owner {
-        with.push(Change::Assigned {
-            from: None,
-            to: Some(owner),
-        });
+        with.push(Change::Assigned { from: None, to: Some(owner) });
     }
     let told = record_filing(&txn, &issue, actor.id, with, &cast).await?;
     txn.commit().await?;
@@ -417,18 +285,11 @@ pub async fn create_issue(
     let person = |id: i64| cast.account(id).cloned().map(Person::from);
     let reporter = person(actor.id).ok_or(AppError::NotFound)?;
     let assignee = owner.and_then(person);
-    Ok(IssueDetail {
-        template,
-        ..detail(issue, reporter, assignee, tags, &page)
-    })
+    Ok(IssueDetail { template, ..detail(issue, reporter, assignee, tags, &page) })
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).
-pub async fn get_issue(
-    db: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    issue_id: i64,
-) -> Result<IssueDetail, AppError> {
+pub async fn get_issue(db: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64) -> Result<IssueDetail, AppError> {
     visible_issue(db, actor, issue_id).await?;
     load_detail(db, issue_id).await
 }
@@ -451,45 +312,18 @@ pub async fn update_issue(
         return Err(AppError::Forbidden);
     }
     if issue.version != version {
-        return Err(AppError::StaleVersion {
-            current_version: issue.version,
-        });
+        return Err(AppError::StaleVersion { current_version: issue.version });
     }
     let update = at_version(issue_id, version)
         .col_expr(issues::Column::Title, Expr::value(title.clone()))
-        .col_expr(
-            issues::Column::Description,
-            Expr::value(description.clone()),
-        );
+        .col_expr(issues::Column::Description, Expr::value(description.clone()));
     apply(&txn, version, update).await?;
     let mut told = Told::nobody();
     if issue.title != title {
-        told = told.and(
-            record(
-                &txn,
-                issue_id,
-                actor.id,
-                Change::Title {
-                    from: issue.title.clone(),
-                    to: title.clone(),
-                },
-            )
-            .await?,
-        );
+        told = told.and(record(&txn, issue_id, actor.id, Change::Title { from: issue.title.clone(), to: title.clone() }).await?);
     }
     if issue.description != description {
-        told = told.and(
-            record(
-                &txn,
-                issue_id,
-                actor.id,
-                Change::Description {
-                    from: issue.description.clone(),
-                    to: description.clone(),
-                },
-            )
-            .await?,
-        );
+        told = told.and(record(&txn, issue_id, actor.id, Change::Description { from: issue.description.clone(), to: description.clone() }).await?);
     }
     txn.commit().await?;
     announce(events, &issue, version + 1, IssueChange::Updated, &told);
@@ -497,33 +331,17 @@ pub async fn update_issue(
 }
 
 /// Hides an issue from every list, page and count (admins only); it can be restored.
-pub async fn delete_issue(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    issue_id: i64,
-) -> Result<(), AppError> {
+pub async fn delete_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
     set_deleted(db, events, actor, issue_id, None, true).await
 }
 
 /// [`delete_issue`], if the issue is still at `version` (a bulk change's check).
-pub async fn delete_issue_at(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    issue_id: i64,
-    version: i64,
-) -> Result<(), AppError> {
+pub async fn delete_issue_at(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64, version: i64) -> Result<(), AppError> {
     set_deleted(db, events, actor, issue_id, Some(version), true).await
 }
 
 /// Brings a deleted issue back (admins only).
-pub async fn restore_issue(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    events: &Events,
-    actor: &CurrentUser,
-    issue_id: i64,
-) -> Result<(), AppError> {
+pub async fn restore_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<(), AppError> {
     set_deleted(db, events, actor, issue_id, None, false).await
 }
 
@@ -539,114 +357,48 @@ async fn set_deleted(
         // Reporters learn nothing about issues that are not theirs.
         let scope = access::IssueScope::of(actor);
         let seen = scope == access::IssueScope::Every
-            || issues::Entity::find_by_id(issue_id)
-                .one(db)
-                .await?
-                .is_some_and(|i| scope.covers(i.reporter_id));
+            || issues::Entity::find_by_id(issue_id).one(db).await?.is_some_and(|i| scope.covers(i.reporter_id));
         return Err(if seen { forbidden } else { AppError::NotFound });
     }
     let txn = crate::server::db::begin_write(db).await?;
-    let issue = issues::Entity::find_by_id(issue_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let issue = issues::Entity::find_by_id(issue_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if let Some(expected) = expected_version
         && expected != issue.version
     {
-        return Err(AppError::StaleVersion {
-            current_version: issue.version,
-        });
+        return Err(AppError::StaleVersion { current_version: issue.version });
     }
     if issue.deleted_at.is_some() == deleted {
-        return Err(AppError::Conflict(if deleted {
-            "the issue is already deleted".into()
-        } else {
-            "the issue is not deleted".into()
-        }));
+        return Err(AppError::Conflict(if deleted { "the issue is already deleted".into() } else { "the issue is not deleted".into() }));
     }
     let now = Utc::now();
-    let update = at_version(issue_id, issue.version).col_expr(
-        issues::Column::DeletedAt,
-        Expr::value(deleted.then_some(now)),
-    );
+    let update = at_version(issue_id, issue.version).col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)));
     apply(&txn, issue.version, update).await?;
-    let told = record(
-        &txn,
-        issue_id,
-        actor.id,
-        if deleted {
-            Change::Deleted
-        } else {
-            Change::Restored
-        },
-    )
-    .await?;
-    let action = if deleted {
-        AuditAction::IssueDeleted
-    } else {
-        AuditAction::IssueRestored
-    };
-    let event = crate::audit_log::Event::new(actor, action)
-        .target(format!("issue {issue_id}"))
-        .details(serde_json::json!({ "title": issue.title }));
+    let told = record(&txn, issue_id, actor.id, if deleted { Change::Deleted } else { Change::Restored }).await?;
+    let action = if deleted { AuditAction::IssueDeleted } else { AuditAction::IssueRestored };
+    let event = crate::audit_log::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
     crate::audit_log::append(&txn, event).await?;
     txn.commit().await?;
-    announce(
-        events,
-        &issue,
-        issue.version + 1,
-        if deleted {
-            IssueChange::Deleted
-        } else {
-            IssueChange::Restored
-        },
-        &told,
-    );
+    announce(events, &issue, issue.version + 1, if deleted { IssueChange::Deleted } else { IssueChange::Restored }, &told);
     Ok(())
 }
 
-async fn link_tags(
-    txn: &impl ConnectionTrait,
-    issue_id: i64,
-    tags: &[Tag],
-) -> Result<(), AppError> {
-    issue_tags::Entity::insert_many(tags.iter().map(|tag| issue_tags::ActiveModel {
-        issue_id: Set(issue_id),
-        tag_id: Set(tag.id),
-    }))
-    .exec_without_returning(txn)
-    .await?;
+async fn link_tags(txn: &impl ConnectionTrait, issue_id: i64, tags: &[Tag]) -> Result<(), AppError> {
+    issue_tags::Entity::insert_many(tags.iter().map(|tag| issue_tags::ActiveModel { issue_id: Set(issue_id), tag_id: Set(tag.id) }))
+        .exec_without_returning(txn)
+        .await?;
     Ok(())
 }
 
 /// Records that an issue's tags went from `from` to `to` and bumps its version, inside the
 /// caller's transaction (the tag rows themselves are the caller's to change).
-pub(crate) async fn record_tag_change(
-    txn: &impl ConnectionTrait,
-    actor: &CurrentUser,
-    issue_id: i64,
-    from: &[Tag],
-    to: &[Tag],
-) -> Result<Told, AppError> {
+pub(crate) async fn record_tag_change(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, from: &[Tag], to: &[Tag]) -> Result<Told, AppError> {
     issues::Entity::update_many()
-        .col_expr(
-            issues::Column::Version,
-            Expr::col(issues::Column::Version).add(1),
-        )
+        .col_expr(issues::Column::Version, Expr::col(issues::Column::Version).add(1))
         .col_expr(issues::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(issues::Column::Id.eq(issue_id))
         .exec(txn)
         .await?;
-    record(
-        txn,
-        issue_id,
-        actor.id,
-        Change::Tags {
-            from: names(from),
-            to: names(to),
-        },
-    )
-    .await
+    record(txn, issue_id, actor.id, Change::Tags { from: names(from), to: names(to) }).await
 }
 
 /// The tags' names, as the history records them.
@@ -665,17 +417,11 @@ fn at_version(issue_id: i64, version: i64) -> sea_orm::UpdateMany<issues::Entity
 }
 
 /// Runs a versioned update; no row changed means someone else saved first.
-async fn apply(
-    txn: &impl ConnectionTrait,
-    version: i64,
-    update: sea_orm::UpdateMany<issues::Entity>,
-) -> Result<(), AppError> {
+async fn apply(txn: &impl ConnectionTrait, version: i64, update: sea_orm::UpdateMany<issues::Entity>) -> Result<(), AppError> {
     if update.exec(txn).await?.rows_affected == 1 {
         Ok(())
     } else {
-        Err(AppError::StaleVersion {
-            current_version: version + 1,
-        })
+        Err(AppError::StaleVersion { current_version: version + 1 })
     }
 }
 
@@ -692,30 +438,15 @@ pub async fn set_issue_tags(
     let txn = crate::server::db::begin_write(db).await?;
     let issue = for_triage(&txn, actor, issue_id, version).await?;
     let next = super::tagging::resolve(&txn, tag_ids).await?;
-    let current = super::tagging::tags_of(&txn, &[issue_id])
-        .await?
-        .remove(&issue_id)
-        .unwrap_or_default();
+    let current = super::tagging::tags_of(&txn, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
     let mut told = Told::nobody();
     if current != next {
         apply(&txn, version, at_version(issue_id, version)).await?;
-        issue_tags::Entity::delete_many()
-            .filter(issue_tags::Column::IssueId.eq(issue_id))
-            .exec(&txn)
-            .await?;
+        issue_tags::Entity::delete_many().filter(issue_tags::Column::IssueId.eq(issue_id)).exec(&txn).await?;
         if !next.is_empty() {
             link_tags(&txn, issue_id, &next).await?;
         }
-        told = record(
-            &txn,
-            issue_id,
-            actor.id,
-            Change::Tags {
-                from: names(&current),
-                to: names(&next),
-            },
-        )
-        .await?;
+        told = record(&txn, issue_id, actor.id, Change::Tags { from: names(&current), to: names(&next) }).await?;
     }
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
@@ -727,27 +458,7 @@ pub async fn set_issue_tags(
 
 /// Tells open sockets that `issue` changed and is now at `version`, and the people the change
 /// notified that their inbox changed, once the change has committed.
-pub(crate) fn announce(
-    events: &Events,
-    issue: &issues::Model,
-    version: i64,
-    change: IssueChange,
-    told: &Told,
-) {
-    let inboxes = told
-        .people()
-        .chunks(crate::server::events::INBOX_CHUNK)
-        .map(|user_ids| Notice::Inbox {
-            user_ids: user_ids.to_vec(),
-        });
-    events.publish_all(
-        std::iter::once(Notice::Issue {
-            issue_id: issue.id,
-            reporter_id: issue.reporter_id,
-            version,
-            change,
-        })
-        .chain(inboxes)
-        .collect(),
-    );
+pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: IssueChange, told: &Told) {
+    let inboxes = told.people().chunks(crate::server::events::INBOX_CHUNK).map(|user_ids| Notice::Inbox { user_ids: user_ids.to_vec() });
+    events.publish_all(std::iter::once(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change }).chain(inboxes).collect());
 }

@@ -23,40 +23,17 @@ pub struct QueryPicker {
 
 impl QueryPicker {
     /// A list for the box at `input`, whose text is `text`, suggesting from `tags`.
-    pub fn new(
-        text: RwSignal<String>,
-        input: NodeRef<leptos::html::Input>,
-        tags: StoredValue<Vec<Tag>>,
-    ) -> QueryPicker {
+    pub fn new(text: RwSignal<String>, input: NodeRef<leptos::html::Input>, tags: StoredValue<Vec<Tag>>) -> QueryPicker {
         let typing = RwSignal::new(None::<Typing>);
         let people = RwSignal::new(Vec::new());
         let found = Memo::new(move |_| {
-            let Some(typing) = typing.get() else {
-                return Vec::new();
-            };
-            let names: Vec<String> =
-                tags.with_value(|tags| tags.iter().map(|tag| tag.name.clone()).collect());
-            let word = text.with(|text| {
-                text.get(typing.start..typing.end)
-                    .unwrap_or_default()
-                    .to_owned()
-            });
+            let Some(typing) = typing.get() else { return Vec::new() };
+            let names: Vec<String> = tags.with_value(|tags| tags.iter().map(|tag| tag.name.clone()).collect());
+            let word = text.with(|text| text.get(typing.start..typing.end).unwrap_or_default().to_owned());
             // A word typed out in full needs no suggestion.
-            people
-                .with(|people| suggestions(&typing, &names, people))
-                .into_iter()
-                .filter(|s| s.text.trim_end() != word)
-                .collect()
+            people.with(|people| suggestions(&typing, &names, people)).into_iter().filter(|s| s.text.trim_end() != word).collect()
         });
-        QueryPicker {
-            text,
-            input,
-            typing,
-            active: RwSignal::new(None),
-            people,
-            asked: StoredValue::new(0),
-            found,
-        }
+        QueryPicker { text, input, typing, active: RwSignal::new(None), people, asked: StoredValue::new(0), found }
     }
 
     fn open(self) -> bool {
@@ -71,20 +48,14 @@ impl QueryPicker {
 
     /// After each input or caret move: what is the word at the caret asking for?
     pub fn follow(self) {
-        let Some(input) = self.input.get_untracked() else {
-            return;
-        };
+        let Some(input) = self.input.get_untracked() else { return };
         let caret = input.selection_start().ok().flatten().unwrap_or(0);
-        let found = self
-            .text
-            .with_untracked(|text| typing_at(text, crate::people::model::byte_offset(text, caret)));
+        let found = self.text.with_untracked(|text| typing_at(text, crate::people::model::byte_offset(text, caret)));
         if found == self.typing.get_untracked() {
             return;
         }
         let people_for = |typing: &Option<Typing>| match typing.as_ref().map(|t| &t.wants) {
-            Some(Wants::Value { key, typed, .. }) if key == "assignee" || key == "reporter" => {
-                Some((key.clone(), typed.clone()))
-            }
+            Some(Wants::Value { key, typed, .. }) if key == "assignee" || key == "reporter" => Some((key.clone(), typed.clone())),
             _ => None,
         };
         let wanted = people_for(&found);
@@ -104,9 +75,7 @@ impl QueryPicker {
             return;
         };
         leptos::task::spawn_local(async move {
-            let people = super::api::query_people(key, typed)
-                .await
-                .unwrap_or_default();
+            let people = super::api::query_people(key, typed).await.unwrap_or_default();
             // The page may be gone, or a newer request sent, by the time the answer comes.
             if self.asked.try_get_value() == Some(asked) {
                 self.people.try_set(people);
@@ -123,9 +92,7 @@ impl QueryPicker {
         let active = self.active.get_untracked();
         match event.key().as_str() {
             "ArrowDown" => self.active.set(Some(active.map_or(0, |a| (a + 1) % count))),
-            "ArrowUp" => self
-                .active
-                .set(Some(active.map_or(count - 1, |a| (a + count - 1) % count))),
+            "ArrowUp" => self.active.set(Some(active.map_or(count - 1, |a| (a + count - 1) % count))),
             // Enter with no option chosen searches, as the box always did.
             "Enter" if active.is_none() => return,
             "Enter" | "Tab" => self.choose(active.unwrap_or(0)),
@@ -140,15 +107,9 @@ impl QueryPicker {
 
     /// Puts suggestion `index` in place of the word being typed, and the caret after it.
     fn choose(self, index: usize) {
-        let Some(typing) = self.typing.get_untracked() else {
-            return;
-        };
-        let Some(suggestion) = self.found.with_untracked(|found| found.get(index).cloned()) else {
-            return;
-        };
-        let (text, caret) = self
-            .text
-            .with_untracked(|text| apply(text, &typing, &suggestion));
+        let Some(typing) = self.typing.get_untracked() else { return };
+        let Some(suggestion) = self.found.with_untracked(|found| found.get(index).cloned()) else { return };
+        let (text, caret) = self.text.with_untracked(|text| apply(text, &typing, &suggestion));
         let caret_units = text[..caret].encode_utf16().count() as u32;
         self.text.set(text.clone());
         if let Some(input) = self.input.get_untracked() {
@@ -167,10 +128,7 @@ impl QueryPicker {
 
     /// The option the arrow keys are on, for the box's `aria-activedescendant`.
     pub fn active_option(self) -> Option<String> {
-        self.active
-            .get()
-            .filter(|_| self.open())
-            .map(|index| format!("{LIST_ID}-{index}"))
+        self.active.get().filter(|_| self.open()).map(|index| format!("{LIST_ID}-{index}"))
     }
 
     /// Whether the list shows, for the box's `aria-expanded`.

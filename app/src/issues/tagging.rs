@@ -10,10 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use std::collections::{BTreeSet, HashMap};
 
 /// The tags each of `issue_ids` carries, by name; one query for a whole page of issues.
-pub async fn tags_of(
-    db: &impl ConnectionTrait,
-    issue_ids: &[i64],
-) -> Result<HashMap<i64, Vec<Tag>>, AppError> {
+pub async fn tags_of(db: &impl ConnectionTrait, issue_ids: &[i64]) -> Result<HashMap<i64, Vec<Tag>>, AppError> {
     let mut by_issue: HashMap<i64, Vec<Tag>> = HashMap::new();
     if issue_ids.is_empty() {
         return Ok(by_issue);
@@ -47,10 +44,7 @@ pub async fn resolve(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Tag>,
         .map(Tag::from)
         .collect();
     if let Some(missing) = wanted.iter().find(|id| !found.iter().any(|t| t.id == **id)) {
-        return Err(AppError::field(
-            "tags",
-            format!("there is no tag #{missing}"),
-        ));
+        return Err(AppError::field("tags", format!("there is no tag #{missing}")));
     }
     Ok(found)
 }

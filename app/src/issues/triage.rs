@@ -64,11 +64,7 @@ pub fn SeverityMenu(
     let on_change = move |ev: leptos::ev::Event| {
         if let Ok(chosen) = event_target_value(&ev).parse::<Severity>() {
             if chosen != severity.get_untracked() {
-                action.dispatch(ChangeSeverity {
-                    issue_id,
-                    severity: chosen,
-                    version: version.get_untracked(),
-                });
+                action.dispatch(ChangeSeverity { issue_id, severity: chosen, version: version.get_untracked() });
             }
         }
     };
@@ -95,20 +91,11 @@ pub fn TagMenu(
     let filter = RwSignal::new(String::new());
     let all = StoredValue::new(all);
     let toggle = move |tag_id: i64, on: bool| {
-        let mut ids: Vec<i64> = chosen
-            .get_untracked()
-            .iter()
-            .map(|t| t.id)
-            .filter(|id| *id != tag_id)
-            .collect();
+        let mut ids: Vec<i64> = chosen.get_untracked().iter().map(|t| t.id).filter(|id| *id != tag_id).collect();
         if on {
             ids.push(tag_id);
         }
-        action.dispatch(SetIssueTags {
-            issue_id,
-            version: version.get_untracked(),
-            tags: ids,
-        });
+        action.dispatch(SetIssueTags { issue_id, version: version.get_untracked(), tags: ids });
     };
     let label = Signal::derive(move || match chosen.with(Vec::len) {
         0 => "Tags".to_owned(),
@@ -150,15 +137,9 @@ pub fn TagMenu(
 
 /// The workflow menu of one row of the list: the next step first, then the way back.
 #[component]
-pub fn RowTransitionMenu(
-    issue_id: i64,
-    status: Status,
-    version: i64,
-    action: ServerAction<TransitionIssue>,
-) -> impl IntoView {
+pub fn RowTransitionMenu(issue_id: i64, status: Status, version: i64, action: ServerAction<TransitionIssue>) -> impl IntoView {
     let open = RwSignal::new(false);
-    let moves =
-        move || std::iter::once(status.primary_move()).chain(status.other_moves().map(|s| (s, "")));
+    let moves = move || std::iter::once(status.primary_move()).chain(status.other_moves().map(|s| (s, "")));
     view! {
         <Menu label=status.primary_move().1 aria_label=format!("{} (issue #{issue_id})", status.primary_move().1) button_class="row-menu-button" align_right=true lazy=true open>
             {move || moves().map(|(target, words)| {

@@ -24,11 +24,11 @@ impl Batch {
         }
     }
 
-    fn absorb(&mut self, heard: Heard<'_>) {
+    fn absorb(&mut self, heard: &Batch) {
         match (&mut *self, heard) {
             (Batch::Everything, _) => {}
-            (_, Heard::Everything) => *self = Batch::Everything,
-            (Batch::Issues(ids), Heard::Issues(more)) => {
+            (_, Batch::Everything) => *self = Batch::Everything,
+            (Batch::Issues(ids), Batch::Issues(more)) => {
                 for id in more {
                     if !ids.contains(id) {
                         ids.push(*id);
@@ -37,13 +37,6 @@ impl Batch {
             }
         }
     }
-}
-
-/// What a notice said changed.
-#[derive(Debug, Clone, Copy)]
-pub enum Heard<'a> {
-    Issues(&'a [i64]),
-    Everything,
 }
 
 /// The decision on hearing a notice.
@@ -66,7 +59,7 @@ pub struct Coalescer {
 
 impl Coalescer {
     /// A notice arrived at `now` (ms).
-    pub fn heard(&mut self, now: f64, heard: Heard<'_>) -> Step {
+    pub fn heard(&mut self, now: f64, heard: &Batch) -> Step {
         if let Some(held) = &mut self.held {
             held.absorb(heard);
             return Step::Joined;
@@ -101,12 +94,12 @@ mod tests {
     fn the_first_notice_reloads_at_once() {
         let mut page = Coalescer::default();
         assert_eq!(
-            page.heard(0.0, Heard::Issues(&[7])),
+            page.heard(0.0, &Batch::Issues(vec![7])),
             Step::Reload(Batch::Issues(vec![7]))
         );
         // Long after, again at once.
         assert_eq!(
-            page.heard(5_000.0, Heard::Issues(&[8])),
+            page.heard(5_000.0, &Batch::Issues(vec![8])),
             Step::Reload(Batch::Issues(vec![8]))
         );
     }
@@ -115,16 +108,16 @@ mod tests {
     fn a_burst_is_one_more_reload_a_second_later_with_everything_it_named() {
         let mut page = Coalescer::default();
         assert!(matches!(
-            page.heard(100.0, Heard::Issues(&[1])),
+            page.heard(100.0, &Batch::Issues(vec![1])),
             Step::Reload(_)
         ));
         assert_eq!(
-            page.heard(150.0, Heard::Issues(&[2, 3])),
+            page.heard(150.0, &Batch::Issues(vec![2, 3])),
             Step::WakeAt(1_100.0)
         );
         for n in 0..300 {
             assert_eq!(
-                page.heard(200.0 + f64::from(n), Heard::Issues(&[3, 4])),
+                page.heard(200.0 + f64::from(n), &Batch::Issues(vec![3, 4])),
                 Step::Joined
             );
         }
@@ -132,7 +125,7 @@ mod tests {
         assert_eq!(page.due(1_101.0), None, "one wake-up, one reload");
         // The next notice waits for the window after that reload.
         assert_eq!(
-            page.heard(1_500.0, Heard::Issues(&[5])),
+            page.heard(1_500.0, &Batch::Issues(vec![5])),
             Step::WakeAt(2_100.0)
         );
     }
@@ -140,10 +133,10 @@ mod tests {
     #[test]
     fn everything_swallows_the_issues_named_around_it() {
         let mut page = Coalescer::default();
-        page.heard(0.0, Heard::Issues(&[1]));
-        page.heard(10.0, Heard::Issues(&[2]));
-        page.heard(20.0, Heard::Everything);
-        page.heard(30.0, Heard::Issues(&[3]));
+        page.heard(0.0, &Batch::Issues(vec![1]));
+        page.heard(10.0, &Batch::Issues(vec![2]));
+        page.heard(20.0, &Batch::Everything);
+        page.heard(30.0, &Batch::Issues(vec![3]));
         let batch = page.due(1_000.0).unwrap();
         assert_eq!(batch, Batch::Everything);
         assert!(batch.touches(42));
@@ -163,7 +156,7 @@ mod tests {
                 reloads.push(at);
                 wake = None;
             }
-            match page.heard(now, Heard::Issues(&[i64::from(tick)])) {
+            match page.heard(now, &Batch::Issues(vec![i64::from(tick)])) {
                 Step::Reload(_) => reloads.push(now),
                 Step::WakeAt(at) => wake = Some(at),
                 Step::Joined => {}

@@ -35,17 +35,10 @@ pub enum LiveMessage {
     /// The first message on a socket: it is open and filtered for its user.
     Hello { at: DateTime<Utc> },
     /// An issue the user may see changed and is now at `version`.
-    Issue {
-        issue_id: i64,
-        version: i64,
-        change: IssueChange,
-    },
+    Issue { issue_id: i64, version: i64, change: IssueChange },
     /// Several issues the user may see changed the same way in one operation (a bulk change):
     /// one message for all of them.
-    Issues {
-        change: IssueChange,
-        issues: Vec<IssueVersion>,
-    },
+    Issues { change: IssueChange, issues: Vec<IssueVersion> },
     /// Reload everything shown: many things changed, notices may have been missed, or the
     /// user's role changed.
     Resync,
@@ -63,30 +56,15 @@ mod tests {
 
     #[test]
     fn every_message_is_the_json_clients_read() {
-        let at = DateTime::parse_from_rfc3339("2026-01-02T03:04:05.678Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-01-02T03:04:05.678Z").unwrap().with_timezone(&Utc);
         let cases = [
+            (LiveMessage::Hello { at }, json!({ "type": "hello", "at": "2026-01-02T03:04:05.678Z" })),
             (
-                LiveMessage::Hello { at },
-                json!({ "type": "hello", "at": "2026-01-02T03:04:05.678Z" }),
-            ),
-            (
-                LiveMessage::Issue {
-                    issue_id: 7,
-                    version: 3,
-                    change: IssueChange::Updated,
-                },
+                LiveMessage::Issue { issue_id: 7, version: 3, change: IssueChange::Updated },
                 json!({ "type": "issue", "issue_id": 7, "version": 3, "change": "updated" }),
             ),
             (
-                LiveMessage::Issues {
-                    change: IssueChange::Updated,
-                    issues: vec![IssueVersion {
-                        issue_id: 7,
-                        version: 4,
-                    }],
-                },
+                LiveMessage::Issues { change: IssueChange::Updated, issues: vec![IssueVersion { issue_id: 7, version: 4 }] },
                 json!({ "type": "issues", "change": "updated", "issues": [{ "issue_id": 7, "version": 4 }] }),
             ),
             (LiveMessage::Resync, json!({ "type": "resync" })),
@@ -94,16 +72,8 @@ mod tests {
             (LiveMessage::Inbox, json!({ "type": "inbox" })),
         ];
         for (message, wire) in cases {
-            assert_eq!(
-                serde_json::to_value(&message).unwrap(),
-                wire,
-                "{message:?} as written"
-            );
-            assert_eq!(
-                serde_json::from_value::<LiveMessage>(wire).unwrap(),
-                message,
-                "{message:?} as read"
-            );
+            assert_eq!(serde_json::to_value(&message).unwrap(), wire, "{message:?} as written");
+            assert_eq!(serde_json::from_value::<LiveMessage>(wire).unwrap(), message, "{message:?} as read");
         }
     }
 
@@ -119,10 +89,7 @@ mod tests {
         ];
         for (change, name) in names {
             assert_eq!(serde_json::to_value(change).unwrap(), json!(name));
-            assert_eq!(
-                serde_json::from_value::<IssueChange>(json!(name)).unwrap(),
-                change
-            );
+            assert_eq!(serde_json::from_value::<IssueChange>(json!(name)).unwrap(), change);
         }
     }
 

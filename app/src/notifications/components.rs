@@ -1,7 +1,5 @@
 //! The bell in the header and the watch control on an issue's page.
-use super::api::{
-    SetIssueWatching, issue_watching, read_issue_notifications, unread_notifications,
-};
+use super::api::{SetIssueWatching, issue_watching, read_issue_notifications, unread_notifications};
 use crate::{auth::components::use_auth, domain::WatchState, live::use_live};
 use leptos::prelude::*;
 
@@ -13,9 +11,7 @@ pub fn Bell() -> impl IntoView {
     let auth = use_auth();
     // Keyed on what changes who is signed in, not on the user resource itself: the key must be
     // the same on the server and in the browser for the page to hydrate.
-    let signings = move || {
-        auth.log_in.version().get() + auth.sign_up.version().get() + auth.log_out.version().get()
-    };
+    let signings = move || auth.log_in.version().get() + auth.sign_up.version().get() + auth.log_out.version().get();
     let count = Resource::new(
         move || (signings(), live.inbox.get()),
         move |_| async move {
@@ -60,10 +56,7 @@ pub fn Bell() -> impl IntoView {
 pub fn WatchControl(issue_id: i64) -> impl IntoView {
     let live = use_live();
     let set = ServerAction::<SetIssueWatching>::new();
-    let watching = Resource::new(
-        move || set.version().get(),
-        move |_| issue_watching(issue_id),
-    );
+    let watching = Resource::new(move || set.version().get(), move |_| issue_watching(issue_id));
     let changes = live.changes_to(Memo::new(move |_| Some(issue_id)));
     Effect::new(move |_| {
         changes.track();
@@ -117,54 +110,27 @@ pub struct MentionPicker {
 impl MentionPicker {
     /// A picker for the textarea at `textarea`, whose text is `text`, on issue `issue_id` (none
     /// while filing). `name` makes the list's id unique on the page.
-    pub fn new(
-        name: &str,
-        issue_id: Option<i64>,
-        text: RwSignal<String>,
-        textarea: NodeRef<leptos::html::Textarea>,
-    ) -> MentionPicker {
+    pub fn new(name: &str, issue_id: Option<i64>, text: RwSignal<String>, textarea: NodeRef<leptos::html::Textarea>) -> MentionPicker {
         let typing = RwSignal::new(None::<(usize, String)>);
         let typed = Memo::new(move |_| typing.get().map(|(_, typed)| typed));
-        let people = Resource::new(
-            move || typed.get(),
-            move |typed| async move {
-                match typed {
-                    Some(typed) => super::api::mention_candidates(issue_id, typed)
-                        .await
-                        .unwrap_or_default(),
-                    None => Vec::new(),
-                }
-            },
-        );
-        MentionPicker {
-            text,
-            textarea,
-            typing,
-            active: RwSignal::new(0),
-            people,
-            list_id: StoredValue::new(format!("mentions-{name}")),
-        }
+        let people = Resource::new(move || typed.get(), move |typed| async move {
+            match typed {
+                Some(typed) => super::api::mention_candidates(issue_id, typed).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        });
+        MentionPicker { text, textarea, typing, active: RwSignal::new(0), people, list_id: StoredValue::new(format!("mentions-{name}")) }
     }
 
     fn open(self) -> bool {
-        self.typing.with(Option::is_some)
-            && self
-                .people
-                .with(|p| p.as_ref().is_some_and(|p| !p.is_empty()))
+        self.typing.with(Option::is_some) && self.people.with(|p| p.as_ref().is_some_and(|p| !p.is_empty()))
     }
 
     /// After each input or caret move: is an `@handle` being typed at the caret?
     pub fn follow(self) {
-        let Some(textarea) = self.textarea.get_untracked() else {
-            return;
-        };
+        let Some(textarea) = self.textarea.get_untracked() else { return };
         let caret = textarea.selection_start().ok().flatten().unwrap_or(0);
-        let found = self.text.with_untracked(|text| {
-            crate::people::model::mention_before(
-                text,
-                crate::people::model::byte_offset(text, caret),
-            )
-        });
+        let found = self.text.with_untracked(|text| crate::people::model::mention_before(text, crate::people::model::byte_offset(text, caret)));
         if found != self.typing.get_untracked() {
             self.active.set(0);
             self.typing.set(found);
@@ -176,17 +142,12 @@ impl MentionPicker {
         if !self.open() {
             return;
         }
-        let count = self
-            .people
-            .with_untracked(|p| p.as_ref().map_or(0, Vec::len));
+        let count = self.people.with_untracked(|p| p.as_ref().map_or(0, Vec::len));
         match event.key().as_str() {
             "ArrowDown" => self.active.update(|a| *a = (*a + 1) % count),
             "ArrowUp" => self.active.update(|a| *a = (*a + count - 1) % count),
             "Enter" | "Tab" => {
-                let chosen = self.people.with_untracked(|p| {
-                    p.as_ref()
-                        .and_then(|p| p.get(self.active.get_untracked()).cloned())
-                });
+                let chosen = self.people.with_untracked(|p| p.as_ref().and_then(|p| p.get(self.active.get_untracked()).cloned()));
                 if let Some(person) = chosen {
                     self.choose(&person.handle);
                 }
@@ -202,9 +163,7 @@ impl MentionPicker {
 
     /// Puts `@handle ` in place of what was typed, and the caret after it.
     fn choose(self, handle: &str) {
-        let Some((at, typed)) = self.typing.get_untracked() else {
-            return;
-        };
+        let Some((at, typed)) = self.typing.get_untracked() else { return };
         let inserted = format!("@{handle} ");
         let mut caret_units = 0u32;
         self.text.update(|text| {
@@ -228,9 +187,9 @@ impl MentionPicker {
 
     /// The option the arrow keys are on, for the textarea's `aria-activedescendant`.
     pub fn active_option(self) -> Option<String> {
-        self.open()
-            .then(|| format!("{}-{}", self.list_id.get_value(), self.active.get()))
+        self.open().then(|| format!("{}-{}", self.list_id.get_value(), self.active.get()))
     }
+
 }
 
 /// The suggestion list of a [`MentionPicker`], shown under its textarea while an `@` is typed.

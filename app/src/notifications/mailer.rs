@@ -16,10 +16,7 @@ use crate::{
     },
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr};
 use std::collections::{BTreeMap, HashMap};
 
 /// The audience of unsubscribe tokens.
@@ -41,24 +38,14 @@ fn site(state: &AppState) -> String {
 
 /// A signed token that sets `kind` to in-app only for account `user_id`, and only that.
 pub fn unsubscribe_token(state: &AppState, user_id: i64, kind: NotificationKind) -> String {
-    tokens::seal(
-        &state.settings.secret_key,
-        UNSUBSCRIBE,
-        &(user_id, kind),
-        UNSUBSCRIBE_TTL_SECS,
-    )
+    tokens::seal(&state.settings.secret_key, UNSUBSCRIBE, &(user_id, kind), UNSUBSCRIBE_TTL_SECS)
 }
 
 /// Follows an unsubscribe link: the kind it names now arrives in the app only. A token that
 /// was edited, or has expired, is refused with 422.
 pub async fn unsubscribe(state: &AppState, token: &str) -> Result<NotificationKind, AppError> {
     let (user_id, kind): (i64, NotificationKind) =
-        tokens::open(&state.settings.secret_key, UNSUBSCRIBE, token).ok_or_else(|| {
-            AppError::field(
-                "token",
-                "this unsubscribe link is not valid; change your settings in the app instead",
-            )
-        })?;
+        tokens::open(&state.settings.secret_key, UNSUBSCRIBE, token).ok_or_else(|| AppError::field("token", "this unsubscribe link is not valid; change your settings in the app instead"))?;
     set_delivery(&state.db, user_id, kind, Delivery::InApp).await?;
     Ok(kind)
 }
@@ -81,10 +68,7 @@ struct Line {
 }
 
 fn issue_line(site: &str, issue: &issues::Model) -> (String, String) {
-    (
-        format!("#{} {}", issue.id, issue.title),
-        format!("{site}/issues/{}", issue.id),
-    )
+    (format!("#{} {}", issue.id, issue.title), format!("{site}/issues/{}", issue.id))
 }
 
 fn link(site: &str, row: &notifications::Model) -> String {
@@ -122,13 +106,7 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
         settings = escape_html(&settings),
         unsubscribe = escape_html(&unsubscribe),
     );
-    Letter {
-        subject: format!("{issue_text}: {what}"),
-        text,
-        html,
-        unsubscribe: Some(one_click),
-        issue_id: Some(line.issue.id),
-    }
+    Letter { subject: format!("{issue_text}: {what}"), text, html, unsubscribe: Some(one_click), issue_id: Some(line.issue.id) }
 }
 
 /// One digest mail for `lines` (newest first), grouped per issue.
@@ -139,56 +117,23 @@ fn digest(state: &AppState, lines: &[Line]) -> Letter {
         by_issue.entry(line.issue.id).or_default().push(line);
     }
     let settings = format!("{site}/settings/notifications");
-    let mut text = format!(
-        "{} notifications about {} issues since your last digest.\n",
-        lines.len(),
-        by_issue.len()
-    );
-    let mut html = format!(
-        "<p>{} notifications about {} issues since your last digest.</p>",
-        lines.len(),
-        by_issue.len()
-    );
+    let mut text = format!("{} notifications about {} issues since your last digest.\n", lines.len(), by_issue.len());
+    let mut html = format!("<p>{} notifications about {} issues since your last digest.</p>", lines.len(), by_issue.len());
     for group in by_issue.values() {
         let (issue_text, href) = issue_line(&site, &group[0].issue);
         text.push_str(&format!("\n{issue_text}\n{href}\n"));
-        html.push_str(&format!(
-            "<h3><a href=\"{}\">{}</a></h3><ul>",
-            escape_html(&href),
-            escape_html(&issue_text)
-        ));
+        html.push_str(&format!("<h3><a href=\"{}\">{}</a></h3><ul>", escape_html(&href), escape_html(&issue_text)));
         for line in group {
-            let what = format!(
-                "{} {} ({})",
-                line.actor,
-                action(line.row.kind, &line.row.detail),
-                line.row.created_at.format("%b %-d, %H:%M UTC")
-            );
+            let what = format!("{} {} ({})", line.actor, action(line.row.kind, &line.row.detail), line.row.created_at.format("%b %-d, %H:%M UTC"));
             text.push_str(&format!("  - {what}\n"));
-            html.push_str(&format!(
-                "<li><a href=\"{}\">{}</a></li>",
-                escape_html(&link(&site, &line.row)),
-                escape_html(&what)
-            ));
+            html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_html(&link(&site, &line.row)), escape_html(&what)));
         }
         html.push_str("</ul>");
     }
-    text.push_str(&format!(
-        "\nYou are getting this daily digest because you chose it. Change that: {settings}\n"
-    ));
+    text.push_str(&format!("\nYou are getting this daily digest because you chose it. Change that: {settings}\n"));
     html.push_str(&format!("<p style=\"color:#64748b;font-size:12px\">You are getting this daily digest because you chose it. <a href=\"{}\">Change that</a></p>", escape_html(&settings)));
-    let subject = format!(
-        "Your daily digest: {} notifications about {} issues",
-        lines.len(),
-        by_issue.len()
-    );
-    Letter {
-        subject,
-        text,
-        html,
-        unsubscribe: None,
-        issue_id: None,
-    }
+    let subject = format!("Your daily digest: {} notifications about {} issues", lines.len(), by_issue.len());
+    Letter { subject, text, html, unsubscribe: None, issue_id: None }
 }
 
 /// `letter` to `user`, as the outbox takes it.
@@ -207,41 +152,21 @@ fn outgoing(user: &users::Model, letter: Letter, purpose: MailPurpose) -> Outgoi
 
 /// The notifications in `rows` with what a mail needs, grouped by the person they are for;
 /// ones about issues the person may no longer see are left out.
-async fn gather(
-    db: &impl ConnectionTrait,
-    rows: Vec<notifications::Model>,
-) -> Result<Vec<(users::Model, Vec<Line>)>, AppError> {
-    let mut ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|row| [row.user_id, row.actor_id])
-        .collect();
+async fn gather(db: &impl ConnectionTrait, rows: Vec<notifications::Model>) -> Result<Vec<(users::Model, Vec<Line>)>, AppError> {
+    let mut ids: Vec<i64> = rows.iter().flat_map(|row| [row.user_id, row.actor_id]).collect();
     ids.sort_unstable();
     ids.dedup();
-    let (people, issues) =
-        accounts_and_issues(db, ids, rows.iter().map(|row| row.issue_id)).await?;
+    let (people, issues) = accounts_and_issues(db, ids, rows.iter().map(|row| row.issue_id)).await?;
     let mut by_user: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
     for row in rows {
-        let (Some(user), Some(issue)) = (people.get(&row.user_id), issues.get(&row.issue_id))
-        else {
-            continue;
-        };
+        let (Some(user), Some(issue)) = (people.get(&row.user_id), issues.get(&row.issue_id)) else { continue };
         if !may_hear(user, issue) {
             continue;
         }
-        let actor = people
-            .get(&row.actor_id)
-            .map(|a| a.display_name.clone())
-            .unwrap_or_else(|| "Someone".into());
-        by_user.entry(row.user_id).or_default().push(Line {
-            issue: issue.clone(),
-            actor,
-            row,
-        });
+        let actor = people.get(&row.actor_id).map(|a| a.display_name.clone()).unwrap_or_else(|| "Someone".into());
+        by_user.entry(row.user_id).or_default().push(Line { issue: issue.clone(), actor, row });
     }
-    Ok(by_user
-        .into_iter()
-        .filter_map(|(user_id, lines)| Some((people.get(&user_id)?.clone(), lines)))
-        .collect())
+    Ok(by_user.into_iter().filter_map(|(user_id, lines)| Some((people.get(&user_id)?.clone(), lines))).collect())
 }
 
 /// The accounts with `user_ids` and the issues with `issue_ids`, by id: what deciding who may
@@ -251,45 +176,20 @@ async fn accounts_and_issues(
     user_ids: impl IntoIterator<Item = i64>,
     issue_ids: impl IntoIterator<Item = i64>,
 ) -> Result<(HashMap<i64, users::Model>, HashMap<i64, issues::Model>), sea_orm::DbErr> {
-    let people = users::Entity::find()
-        .filter(users::Column::Id.is_in(user_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    let issues = issues::Entity::find()
-        .filter(issues::Column::Id.is_in(issue_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
+    let people = users::Entity::find().filter(users::Column::Id.is_in(user_ids)).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let issues = issues::Entity::find().filter(issues::Column::Id.is_in(issue_ids)).all(db).await?.into_iter().map(|i| (i.id, i)).collect();
     Ok((people, issues))
 }
 
 /// Clears the flag on `ids` that `column` is, in `txn`.
-async fn clear(
-    txn: &impl ConnectionTrait,
-    ids: Vec<i64>,
-    column: notifications::Column,
-) -> Result<(), AppError> {
-    notifications::Entity::update_many()
-        .col_expr(column, Expr::value(false))
-        .filter(notifications::Column::Id.is_in(ids))
-        .exec(txn)
-        .await?;
+async fn clear(txn: &impl ConnectionTrait, ids: Vec<i64>, column: notifications::Column) -> Result<(), AppError> {
+    notifications::Entity::update_many().col_expr(column, Expr::value(false)).filter(notifications::Column::Id.is_in(ids)).exec(txn).await?;
     Ok(())
 }
 
 /// Turns the notifications due by mail at once into outbox mail; returns how many mails.
 pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
-    let rows = notifications::Entity::find()
-        .filter(notifications::Column::EmailDue.eq(true))
-        .order_by_asc(notifications::Column::Id)
-        .limit(BATCH)
-        .all(&state.db)
-        .await?;
+    let rows = notifications::Entity::find().filter(notifications::Column::EmailDue.eq(true)).order_by_asc(notifications::Column::Id).limit(BATCH).all(&state.db).await?;
     if rows.is_empty() {
         return Ok(0);
     }
@@ -299,9 +199,7 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
     let mut mails = Vec::new();
     if email_enabled(state) {
         for (user, lines) in gather(&state.db, rows).await? {
-            mails.extend(lines.iter().map(|line| {
-                outgoing(&user, single(state, &user, line), MailPurpose::Notification)
-            }));
+            mails.extend(lines.iter().map(|line| outgoing(&user, single(state, &user, line), MailPurpose::Notification)));
         }
     }
     let txn = crate::server::db::begin_write(&state.db).await?;
@@ -351,11 +249,7 @@ pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usi
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         clear(&txn, ids, notifications::Column::DigestDue).await?;
         if email_enabled(state) {
-            let digests: Vec<OutgoingMail> = gather(&txn, rows)
-                .await?
-                .into_iter()
-                .map(|(user, lines)| outgoing(&user, digest(state, &lines), MailPurpose::Digest))
-                .collect();
+            let digests: Vec<OutgoingMail> = gather(&txn, rows).await?.into_iter().map(|(user, lines)| outgoing(&user, digest(state, &lines), MailPurpose::Digest)).collect();
             sent += digests.len();
             enqueue_all(&txn, &state.settings.mail, digests).await?;
         }
@@ -371,23 +265,17 @@ pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usi
 /// was deactivated, or may no longer see the issue (it was deleted, or they lost the role that
 /// showed it). The sender calls it just before sending, so a mail retried for hours is checked
 /// against the accounts and issues as they are then, not as they were when it was queued.
-pub async fn withheld(
-    db: &sea_orm::DatabaseConnection,
-    mails: Vec<(i64, i64, i64)>,
-) -> Result<std::collections::HashSet<i64>, sea_orm::DbErr> {
+pub async fn withheld(db: &sea_orm::DatabaseConnection, mails: Vec<(i64, i64, i64)>) -> Result<std::collections::HashSet<i64>, sea_orm::DbErr> {
     if mails.is_empty() {
         return Ok(Default::default());
     }
-    let (people, issues) =
-        accounts_and_issues(db, mails.iter().map(|m| m.1), mails.iter().map(|m| m.2)).await?;
+    let (people, issues) = accounts_and_issues(db, mails.iter().map(|m| m.1), mails.iter().map(|m| m.2)).await?;
     Ok(mails
         .into_iter()
-        .filter(
-            |(_, user_id, issue_id)| match (people.get(user_id), issues.get(issue_id)) {
-                (Some(user), Some(issue)) => !may_hear(user, issue),
-                _ => true,
-            },
-        )
+        .filter(|(_, user_id, issue_id)| match (people.get(user_id), issues.get(issue_id)) {
+            (Some(user), Some(issue)) => !may_hear(user, issue),
+            _ => true,
+        })
         .map(|(id, ..)| id)
         .collect())
 }

@@ -96,10 +96,7 @@ pub fn summarize(notifications: &[Notification]) -> String {
             continue;
         }
         seen.push(notification.kind);
-        let count = notifications
-            .iter()
-            .filter(|n| n.kind == notification.kind)
-            .count();
+        let count = notifications.iter().filter(|n| n.kind == notification.kind).count();
         parts.push(match (notification.kind, count) {
             (NotificationKind::Comment, 1) => "a new comment".to_owned(),
             (NotificationKind::Comment, n) => format!("{n} new comments"),
@@ -107,24 +104,13 @@ pub fn summarize(notifications: &[Notification]) -> String {
             (NotificationKind::Mention, n) => format!("mentioned you {n} times"),
             (NotificationKind::Assigned, _) => "assigned to you".to_owned(),
             // The newest says where it stands now.
-            (NotificationKind::Status, _) => {
-                notification
-                    .action
-                    .replacen("changed the status", "status changed", 1)
-            }
-            (NotificationKind::Severity, _) => {
-                notification
-                    .action
-                    .replacen("changed the severity", "severity changed", 1)
-            }
+            (NotificationKind::Status, _) => notification.action.replacen("changed the status", "status changed", 1),
+            (NotificationKind::Severity, _) => notification.action.replacen("changed the severity", "severity changed", 1),
         });
     }
     let line = parts.join(", ");
     let mut chars = line.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -137,11 +123,7 @@ mod tests {
             kind,
             reason: NotificationReason::Watching,
             action: action(kind, detail),
-            actor: Person {
-                id: 2,
-                handle: "ana".into(),
-                display_name: "Ana".into(),
-            },
+            actor: Person { id: 2, handle: "ana".into(), display_name: "Ana".into() },
             at: Utc::now(),
             read: false,
             link: "/issues/1".into(),
@@ -157,22 +139,10 @@ mod tests {
             note(NotificationKind::Status, "Triaged"),
             note(NotificationKind::Comment, ""),
         ];
-        assert_eq!(
-            summarize(&group),
-            "3 new comments, status changed to In progress"
-        );
+        assert_eq!(summarize(&group), "3 new comments, status changed to In progress");
         assert_eq!(summarize(&group[1..2]), "Status changed to In progress");
-        assert_eq!(
-            summarize(&[note(NotificationKind::Mention, "")]),
-            "Mentioned you"
-        );
-        assert_eq!(
-            summarize(&[
-                note(NotificationKind::Severity, "High"),
-                note(NotificationKind::Assigned, "")
-            ]),
-            "Severity changed to High, assigned to you"
-        );
+        assert_eq!(summarize(&[note(NotificationKind::Mention, "")]), "Mentioned you");
+        assert_eq!(summarize(&[note(NotificationKind::Severity, "High"), note(NotificationKind::Assigned, "")]), "Severity changed to High, assigned to you");
         assert_eq!(summarize(&[]), "");
     }
 }

@@ -1,9 +1,6 @@
 //! The inbox page, the notification settings page, and the page an unsubscribe link opens.
 use super::{
-    api::{
-        MarkNotificationsRead, SetNotificationDelivery, Unsubscribe, get_inbox,
-        get_notification_settings,
-    },
+    api::{MarkNotificationsRead, SetNotificationDelivery, Unsubscribe, get_inbox, get_notification_settings},
     model::InboxGroup,
 };
 use crate::{
@@ -24,14 +21,7 @@ pub fn InboxPage() -> impl IntoView {
     let unread_only = Memo::new(move |_| query.read().get("unread").is_some_and(|v| v == "1"));
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let inbox = Resource::new(
-        move || {
-            (
-                unread_only.get(),
-                live.inbox.get(),
-                live.changes.get(),
-                mark.version().get(),
-            )
-        },
+        move || (unread_only.get(), live.inbox.get(), live.changes.get(), mark.version().get()),
         |(unread_only, ..)| get_inbox(unread_only),
     );
     let tab = move |selected: bool| {
@@ -82,11 +72,7 @@ pub fn InboxPage() -> impl IntoView {
 /// One issue's notifications: the line that sums them up, and each of them.
 #[component]
 fn Group(group: InboxGroup, mark: ServerAction<MarkNotificationsRead>) -> impl IntoView {
-    let newest = group
-        .notifications
-        .first()
-        .map(|n| n.link.clone())
-        .unwrap_or_else(|| format!("/issues/{}", group.issue_id));
+    let newest = group.notifications.first().map(|n| n.link.clone()).unwrap_or_else(|| format!("/issues/{}", group.issue_id));
     let unread = group.unread;
     view! {
         <li class="rounded border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid="inbox-group">
@@ -166,12 +152,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn DeliverySelect(
-    id: String,
-    kind: NotificationKind,
-    delivery: Delivery,
-    set: ServerAction<SetNotificationDelivery>,
-) -> impl IntoView {
+fn DeliverySelect(id: String, kind: NotificationKind, delivery: Delivery, set: ServerAction<SetNotificationDelivery>) -> impl IntoView {
     view! {
         <select id=id class="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
             on:change=move |event| {

@@ -38,14 +38,8 @@ pub struct InboxQuery {
 /// The caller's notifications, newest first, grouped per issue.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(InboxQuery), security(("bearer" = [])),
     responses((status = 200, body = Inbox), (status = 401, body = ErrorBody)))]
-async fn list_notifications(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(query): Query<InboxQuery>,
-) -> Result<Json<Inbox>, ApiError> {
-    Ok(Json(
-        super::service::inbox(&state.db, &user, query.unread).await?,
-    ))
+async fn list_notifications(State(state): State<AppState>, ApiUser(user): ApiUser, Query(query): Query<InboxQuery>) -> Result<Json<Inbox>, ApiError> {
+    Ok(Json(super::service::inbox(&state.db, &user, query.unread).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -65,50 +59,30 @@ pub struct Marked {
 /// Marks the caller's notifications read: the ones named, or all.
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", request_body = MarkRead, security(("bearer" = [])),
     responses((status = 200, body = Marked), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn mark_read(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(body): Body<MarkRead>,
-) -> Result<Json<Marked>, ApiError> {
-    let marked =
-        super::service::mark_read(&state.db, &state.events, &user, body.ids.as_deref()).await?;
+async fn mark_read(State(state): State<AppState>, ApiUser(user): ApiUser, Body(body): Body<MarkRead>) -> Result<Json<Marked>, ApiError> {
+    let marked = super::service::mark_read(&state.db, &state.events, &user, body.ids.as_deref()).await?;
     Ok(Json(Marked { marked }))
 }
 
 /// How the caller hears about each kind of notification.
 #[utoipa::path(get, path = "/api/v1/notifications/settings", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, body = NotificationSettings), (status = 401, body = ErrorBody)))]
-async fn get_settings(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<Json<NotificationSettings>, ApiError> {
-    Ok(Json(
-        super::service::settings(&state.db, &user, super::mailer::email_enabled(&state)).await?,
-    ))
+async fn get_settings(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<NotificationSettings>, ApiError> {
+    Ok(Json(super::service::settings(&state.db, &user, super::mailer::email_enabled(&state)).await?))
 }
 
 /// Sets how the caller hears about one kind of notification.
 #[utoipa::path(put, path = "/api/v1/notifications/settings", tag = "notifications", request_body = KindSetting, security(("bearer" = [])),
     responses((status = 200, body = NotificationSettings), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_settings(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(setting): Body<KindSetting>,
-) -> Result<Json<NotificationSettings>, ApiError> {
+async fn set_settings(State(state): State<AppState>, ApiUser(user): ApiUser, Body(setting): Body<KindSetting>) -> Result<Json<NotificationSettings>, ApiError> {
     super::service::set_delivery(&state.db, user.id, setting.kind, setting.delivery).await?;
-    Ok(Json(
-        super::service::settings(&state.db, &user, super::mailer::email_enabled(&state)).await?,
-    ))
+    Ok(Json(super::service::settings(&state.db, &user, super::mailer::email_enabled(&state)).await?))
 }
 
 /// Whether the caller watches an issue.
 #[utoipa::path(get, path = "/api/v1/issues/{id}/watch", tag = "notifications", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Watching), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_watching(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<Json<Watching>, ApiError> {
+async fn get_watching(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<Json<Watching>, ApiError> {
     Ok(Json(super::service::watching(&state.db, &user, id).await?))
 }
 
@@ -122,15 +96,8 @@ pub struct WatchChoice {
 /// Watches, unwatches or mutes an issue for the caller.
 #[utoipa::path(put, path = "/api/v1/issues/{id}/watch", tag = "notifications", params(("id" = i64, Path)), request_body = WatchChoice, security(("bearer" = [])),
     responses((status = 200, body = Watching), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn set_watching(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    Body(choice): Body<WatchChoice>,
-) -> Result<Json<Watching>, ApiError> {
-    Ok(Json(
-        super::service::set_watching(&state.db, &user, id, choice.state).await?,
-    ))
+async fn set_watching(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, Body(choice): Body<WatchChoice>) -> Result<Json<Watching>, ApiError> {
+    Ok(Json(super::service::set_watching(&state.db, &user, id, choice.state).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -149,10 +116,7 @@ pub struct Unsubscribed {
 /// signed token names the account and the kind, which then arrives in the app only.
 #[utoipa::path(post, path = "/api/v1/unsubscribe", tag = "notifications", params(UnsubscribeQuery),
     responses((status = 200, body = Unsubscribed), (status = 422, body = ErrorBody)))]
-async fn unsubscribe(
-    State(state): State<AppState>,
-    Query(query): Query<UnsubscribeQuery>,
-) -> Result<Json<Unsubscribed>, ApiError> {
+async fn unsubscribe(State(state): State<AppState>, Query(query): Query<UnsubscribeQuery>) -> Result<Json<Unsubscribed>, ApiError> {
     let kind = super::mailer::unsubscribe(&state, &query.token).await?;
     Ok(Json(Unsubscribed { kind }))
 }

@@ -34,24 +34,10 @@ pub struct MailQuery {
 /// The newest 200 mails in the outbox, or those in one status (admins). Bodies are left out.
 #[utoipa::path(get, path = "/api/v1/admin/mail", tag = "users", params(MailQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<OutboxMail>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn list_mail(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(raw): Query<HashMap<String, String>>,
-) -> Result<Json<Vec<OutboxMail>>, ApiError> {
-    let status = match raw
-        .get("status")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
+async fn list_mail(State(state): State<AppState>, ApiUser(user): ApiUser, Query(raw): Query<HashMap<String, String>>) -> Result<Json<Vec<OutboxMail>>, ApiError> {
+    let status = match raw.get("status").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => None,
-        Some(status) => Some(
-            status
-                .parse::<MailStatus>()
-                .map_err(|_| AppError::field("status", "choose queued, sent or failed"))?,
-        ),
+        Some(status) => Some(status.parse::<MailStatus>().map_err(|_| AppError::field("status", "choose queued, sent or failed"))?),
     };
-    Ok(Json(
-        super::service::list_mail(&state.db, &user, status).await?,
-    ))
+    Ok(Json(super::service::list_mail(&state.db, &user, status).await?))
 }

@@ -1,8 +1,5 @@
 //! Opening the database: SQLite by default, PostgreSQL for production and several instances.
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use std::time::Duration;
 
 /// Opens a pool on `url` and applies the settings each backend needs.
@@ -42,11 +39,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// could not wait and would fail with "database is locked" when overlapping writes meet.
 /// PostgreSQL starts as usual, and inside a transaction it is a savepoint as always.
 pub async fn begin_write<C: TransactionTrait + ?Sized>(db: &C) -> Result<C::Transaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    db.begin_with_options(TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() }).await
 }
 
 /// Runs `inserts` in one round trip to the database, in order: on a write transaction each
@@ -54,10 +47,7 @@ pub async fn begin_write<C: TransactionTrait + ?Sized>(db: &C) -> Result<C::Tran
 /// tables sends them together. PostgreSQL gets one statement, the earlier inserts as
 /// data-modifying `WITH` parts; SQLite gets them `;`-separated with their values bound in turn.
 /// Values stay bound parameters on both. Empty lists send nothing.
-pub async fn insert_together(
-    db: &impl ConnectionTrait,
-    inserts: Vec<sea_orm::sea_query::InsertStatement>,
-) -> Result<(), DbErr> {
+pub async fn insert_together(db: &impl ConnectionTrait, inserts: Vec<sea_orm::sea_query::InsertStatement>) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     let mut sql = String::new();
     let mut values = Vec::new();
@@ -89,10 +79,7 @@ pub async fn insert_together(
         }
     }
     if count > 0 {
-        db.execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend, sql, values,
-        ))
-        .await?;
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values)).await?;
     }
     Ok(())
 }
@@ -130,13 +117,7 @@ mod tests {
 
     #[test]
     fn placeholders_move_up_by_the_values_before_them() {
-        assert_eq!(
-            renumbered(
-                r#"INSERT INTO "t" ("a", "b") VALUES ($1, $2), ($3, $10)"#,
-                4
-            ),
-            r#"INSERT INTO "t" ("a", "b") VALUES ($5, $6), ($7, $14)"#
-        );
+        assert_eq!(renumbered(r#"INSERT INTO "t" ("a", "b") VALUES ($1, $2), ($3, $10)"#, 4), r#"INSERT INTO "t" ("a", "b") VALUES ($5, $6), ($7, $14)"#);
         assert_eq!(renumbered("SELECT $1", 0), "SELECT $1");
         assert_eq!(renumbered("a $ b", 3), "a $ b");
     }

@@ -34,10 +34,7 @@ pub enum Notice {
         change: IssueChange,
     },
     /// Several issues changed the same way in one operation (at most [`ISSUES_CHUNK`] a notice).
-    Issues {
-        change: IssueChange,
-        issues: Vec<IssueRef>,
-    },
+    Issues { change: IssueChange, issues: Vec<IssueRef> },
     /// An account's role, status or sessions changed: its sockets check themselves again.
     Account { user_id: i64 },
     /// These people's inboxes changed (at most [`INBOX_CHUNK`] a notice).
@@ -68,22 +65,14 @@ pub struct Events {
 impl Events {
     /// A hub for one process (SQLite).
     pub fn in_process() -> Events {
-        Events {
-            local: broadcast::channel(BUFFER).0,
-            postgres: None,
-            held: None,
-        }
+        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None }
     }
 
     /// A hub across instances on `db` (reached at `url`): a background task LISTENs on a
     /// connection of its own, outside the pool, and hands each notice to this process's
     /// sockets; it reconnects by itself if the connection drops.
     pub async fn on_postgres(db: &DatabaseConnection, url: &str) -> Result<Events, sqlx::Error> {
-        let events = Events {
-            local: broadcast::channel(BUFFER).0,
-            postgres: Some(db.clone()),
-            held: None,
-        };
+        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None };
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // Weak: once every handle on the hub is gone (the server stopped), the listener stops too.
@@ -93,14 +82,12 @@ impl Events {
                 let received = listener.try_recv().await;
                 let Some(local) = local.upgrade() else { return };
                 match received {
-                    Ok(Some(notification)) => {
-                        match serde_json::from_str::<Notice>(notification.payload()) {
-                            Ok(notice) => {
-                                let _ = local.send(notice);
-                            }
-                            Err(err) => tracing::warn!(error = %err, "unreadable event notice"),
+                    Ok(Some(notification)) => match serde_json::from_str::<Notice>(notification.payload()) {
+                        Ok(notice) => {
+                            let _ = local.send(notice);
                         }
-                    }
+                        Err(err) => tracing::warn!(error = %err, "unreadable event notice"),
+                    },
                     // The connection dropped and was re-established: notices may have been
                     // missed, so every socket is told to resync.
                     Ok(None) => {
@@ -135,26 +122,20 @@ impl Events {
     /// A hub that keeps what is published on it until [`Events::release`]: for an operation on
     /// many issues, whose notices go out together, folded into few.
     pub fn holding(&self) -> Events {
-        Events {
-            held: Some(Arc::default()),
-            ..self.clone()
-        }
+        Events { held: Some(Arc::default()), ..self.clone() }
     }
 
     /// Sends what this holding hub kept, folded by [`coalesced`].
     pub fn release(self) {
         let Some(held) = self.held else { return };
-        let notices =
-            std::mem::take(&mut *held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let notices = std::mem::take(&mut *held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
         Events { held: None, ..self }.publish_all(coalesced(notices));
     }
 
     /// Sends `notices` like [`Events::publish`], in order; on PostgreSQL in one statement.
     pub fn publish_all(&self, notices: Vec<Notice>) {
         if let Some(held) = &self.held {
-            held.lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .extend(notices);
+            held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(notices);
             return;
         }
         match &self.postgres {
@@ -168,20 +149,10 @@ impl Events {
             Some(db) => {
                 let db = db.clone();
                 tokio::spawn(async move {
-                    let calls: Vec<String> = (0..notices.len())
-                        .map(|n| format!("pg_notify($1, ${})", n + 2))
-                        .collect();
+                    let calls: Vec<String> = (0..notices.len()).map(|n| format!("pg_notify($1, ${})", n + 2)).collect();
                     let mut values: Vec<sea_orm::Value> = vec![CHANNEL.into()];
-                    values.extend(notices.iter().map(|notice| {
-                        serde_json::to_string(notice)
-                            .expect("a notice serialises")
-                            .into()
-                    }));
-                    let statement = Statement::from_sql_and_values(
-                        DatabaseBackend::Postgres,
-                        format!("SELECT {}", calls.join(", ")),
-                        values,
-                    );
+                    values.extend(notices.iter().map(|notice| serde_json::to_string(notice).expect("a notice serialises").into()));
+                    let statement = Statement::from_sql_and_values(DatabaseBackend::Postgres, format!("SELECT {}", calls.join(", ")), values);
                     if let Err(err) = db.execute_raw(statement).await {
                         tracing::warn!(error = %err, "publishing an event notice");
                     }

@@ -22,24 +22,12 @@ impl JobLock {
     /// Takes the advisory lock `key` for the rest of the transaction `txn`, without waiting:
     /// `false` while another instance holds it. SQLite has no such lock and answers `true`;
     /// there a write transaction already waits for the one before it.
-    pub async fn try_take_across_instances(
-        txn: &impl ConnectionTrait,
-        key: i64,
-    ) -> Result<bool, DbErr> {
+    pub async fn try_take_across_instances(txn: &impl ConnectionTrait, key: i64) -> Result<bool, DbErr> {
         if txn.get_database_backend() != DatabaseBackend::Postgres {
             return Ok(true);
         }
         let sql = "SELECT pg_try_advisory_xact_lock($1) AS locked";
-        let row = txn
-            .query_one_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                sql,
-                [key.into()],
-            ))
-            .await?;
-        Ok(row
-            .map(|r| r.try_get::<bool>("", "locked"))
-            .transpose()?
-            .unwrap_or(false))
+        let row = txn.query_one_raw(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [key.into()])).await?;
+        Ok(row.map(|r| r.try_get::<bool>("", "locked")).transpose()?.unwrap_or(false))
     }
 }

@@ -46,11 +46,7 @@ pub struct Page {
 impl Page {
     /// A page that shows `images` inline; its highlighting allowance starts now.
     pub fn new(images: InlineImages) -> Page {
-        Page {
-            images,
-            highlight_until: Instant::now() + highlight::PAGE_BUDGET,
-            people: HashSet::new(),
-        }
+        Page { images, highlight_until: Instant::now() + highlight::PAGE_BUDGET, people: HashSet::new() }
     }
 
     /// The same page, with mentions of these handles shown as links.

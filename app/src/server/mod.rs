@@ -9,8 +9,8 @@ pub mod markdown;
 pub mod request_id;
 pub mod rest;
 pub mod security;
-pub mod state;
 pub mod storage;
+pub mod state;
 pub mod tokens;
 
 pub use state::{AppState, OidcSettings, Settings};

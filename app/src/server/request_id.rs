@@ -9,9 +9,7 @@ tokio::task_local! {
 /// The current request's id, or a fresh one when called outside a request
 /// (a spawned task or a background job), so that an error is always traceable in the log.
 pub fn current() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| fresh())
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| fresh())
 }
 
 /// A new random request id.
@@ -19,10 +17,7 @@ pub fn fresh() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     // Unique enough to find a log line: the clock's nanoseconds mixed with a process-wide counter.
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("{:x}{:04x}", nanos as u64, n & 0xffff)
 }
@@ -46,9 +41,7 @@ impl From<sea_orm::DbErr> for AppError {
         if unreachable(&err) {
             tracing::warn!(error = %err, request_id = %current(), "the database cannot be reached");
             metrics::counter!("database_unavailable_total").increment(1);
-            return AppError::Unavailable {
-                retry_after_secs: UNAVAILABLE_RETRY_AFTER_SECS,
-            };
+            return AppError::Unavailable { retry_after_secs: UNAVAILABLE_RETRY_AFTER_SECS };
         }
         AppError::internal("a database call", err)
     }
@@ -65,15 +58,9 @@ pub fn unreachable(err: &sea_orm::DbErr) -> bool {
         _ => return false,
     };
     match &**sqlx_error {
-        sqlx::Error::Io(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed
-        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed | sqlx::Error::Tls(_) => true,
         // PostgreSQL's connection exceptions (08…) and "shutting down / starting up" (57P…).
-        sqlx::Error::Database(db) => db
-            .code()
-            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
         _ => false,
     }
 }

@@ -57,13 +57,7 @@ pub enum ErrorCode {
 impl ErrorBody {
     /// An error with no field errors.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ErrorBody {
-            error: ErrorDetail {
-                code,
-                message: message.into(),
-                fields: Vec::new(),
-            },
-        }
+        ErrorBody { error: ErrorDetail { code, message: message.into(), fields: Vec::new() } }
     }
 
     /// This body as a JSON response with `status`.
@@ -112,12 +106,8 @@ fn code(err: &AppError) -> ErrorCode {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = ErrorBody::from(&self.0).into_response_with(status_of(&self.0));
-        if let AppError::RateLimited { retry_after_secs }
-        | AppError::Unavailable { retry_after_secs } = self.0
-        {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = self.0 {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
     }
@@ -137,24 +127,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Body(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedType(
-                "send the body as JSON (Content-Type: application/json)".to_owned(),
-            )
-            .into()),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedType("send the body as JSON (Content-Type: application/json)".to_owned()).into()),
             Err(JsonRejection::JsonDataError(err)) => {
                 let text = err.body_text();
-                let detail = text
-                    .split_once("target type: ")
-                    .map_or(text.as_str(), |(_, d)| d);
+                let detail = text.split_once("target type: ").map_or(text.as_str(), |(_, d)| d);
                 Err(AppError::field(&field_of(detail), detail.to_owned()).into())
             }
-            Err(JsonRejection::BytesRejection(err))
-                if err.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                Err(AppError::TooLarge {
-                    limit_bytes: MAX_BODY_BYTES as u64,
-                }
-                .into())
+            Err(JsonRejection::BytesRejection(err)) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge { limit_bytes: MAX_BODY_BYTES as u64 }.into())
             }
             Err(_) => Err(AppError::field("body", "the body is not valid JSON").into()),
         }
@@ -172,14 +152,7 @@ fn field_of(detail: &str) -> String {
         return rest.split('`').next().unwrap_or("body").to_owned();
     }
     match detail.split_once(": ") {
-        Some((path, _))
-            if !path.is_empty()
-                && path.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']'
-                }) =>
-        {
-            path.to_owned()
-        }
+        Some((path, _)) if !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']') => path.to_owned(),
         _ => "body".to_owned(),
     }
 }
@@ -191,9 +164,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(id) = axum::extract::Path::<i64>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::NotFound)?;
+        let axum::extract::Path(id) = axum::extract::Path::<i64>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
         Ok(Id(id))
     }
 }
@@ -205,12 +176,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 
@@ -219,23 +185,10 @@ pub fn version(headers: &HeaderMap, in_body: Option<i64>) -> Result<i64, ApiErro
     if let Some(version) = in_body {
         return Ok(version);
     }
-    let header = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'));
+    let header = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().trim_start_matches("W/").trim_matches('"'));
     match header {
-        Some(value) => value.parse().map_err(|_| {
-            AppError::field(
-                "version",
-                "If-Match must hold the issue's version, e.g. \"3\"",
-            )
-            .into()
-        }),
-        None => Err(AppError::field(
-            "version",
-            "name the version you read, in If-Match or in the body",
-        )
-        .into()),
+        Some(value) => value.parse().map_err(|_| AppError::field("version", "If-Match must hold the issue's version, e.g. \"3\"").into()),
+        None => Err(AppError::field("version", "name the version you read, in If-Match or in the body").into()),
     }
 }
 
@@ -247,12 +200,7 @@ pub fn etag(version: i64) -> HeaderValue {
 /// `201 Created` with `body`, and `location` naming what was made.
 pub fn created<T: Serialize>(location: String, body: T) -> Response {
     let location = HeaderValue::from_str(&location).expect("a path of digits");
-    (
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(body),
-    )
-        .into_response()
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response()
 }
 
 #[cfg(test)]
@@ -261,23 +209,9 @@ mod tests {
 
     #[test]
     fn serde_errors_name_their_field() {
-        assert_eq!(
-            field_of("missing field `title` at line 1 column 2"),
-            "title"
-        );
-        assert_eq!(
-            field_of("severity: unknown variant `HUGE`, expected one of `LOW`"),
-            "severity"
-        );
-        assert_eq!(
-            field_of("invalid type: string \"x\", expected i64 at line 1"),
-            "body"
-        );
-        assert_eq!(
-            field_of(
-                "unknown field `id`, expected one of `title`, `description` at line 1 column 9"
-            ),
-            "id"
-        );
+        assert_eq!(field_of("missing field `title` at line 1 column 2"), "title");
+        assert_eq!(field_of("severity: unknown variant `HUGE`, expected one of `LOW`"), "severity");
+        assert_eq!(field_of("invalid type: string \"x\", expected i64 at line 1"), "body");
+        assert_eq!(field_of("unknown field `id`, expected one of `title`, `description` at line 1 column 9"), "id");
     }
 }

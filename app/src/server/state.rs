@@ -78,10 +78,6 @@ pub struct OidcSettings {
 impl Settings {
     /// The name of the session cookie; `__Host-` pins it to this exact origin over HTTPS.
     pub fn cookie_name(&self) -> &'static str {
-        if self.secure {
-            "__Host-tracker_session"
-        } else {
-            "tracker_session"
-        }
+        if self.secure { "__Host-tracker_session" } else { "tracker_session" }
     }
 }

@@ -23,20 +23,14 @@ pub struct Upload {
 impl Upload {
     /// Starts writing `key`; at most `limit` bytes will be accepted.
     pub fn start(store: Arc<dyn ObjectStore>, key: &str, limit: u64) -> Upload {
-        Upload {
-            writer: BufWriter::with_capacity(store, Path::from(key), PART_BYTES),
-            written: 0,
-            limit,
-        }
+        Upload { writer: BufWriter::with_capacity(store, Path::from(key), PART_BYTES), written: 0, limit }
     }
 
     /// Appends a chunk; one byte over the limit is [`AppError::TooLarge`].
     pub async fn write(&mut self, chunk: bytes::Bytes) -> Result<(), AppError> {
         self.written += chunk.len() as u64;
         if self.written > self.limit {
-            return Err(AppError::TooLarge {
-                limit_bytes: self.limit,
-            });
+            return Err(AppError::TooLarge { limit_bytes: self.limit });
         }
         self.writer.put(chunk).await.map_err(storage_error)
     }

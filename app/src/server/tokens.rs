@@ -1,6 +1,6 @@
 //! Session tokens: HS256 JWTs that name a server-side session row.
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use secrecy::{ExposeSecret, SecretSlice};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 
 /// Who issues tokens, and for what; both are checked on every token.
@@ -21,13 +21,7 @@ pub struct Claims {
 }
 
 /// Signs a token for `session_id` of `user_id`, valid until `expires_at` (seconds since the epoch).
-pub fn issue(
-    secret: &SecretSlice<u8>,
-    user_id: i64,
-    session_id: &str,
-    issued_at: i64,
-    expires_at: i64,
-) -> String {
+pub fn issue(secret: &SecretSlice<u8>, user_id: i64, session_id: &str, issued_at: i64, expires_at: i64) -> String {
     let claims = Claims {
         sub: user_id.to_string(),
         sid: session_id.to_owned(),
@@ -36,12 +30,7 @@ pub fn issue(
         iat: issued_at,
         exp: expires_at,
     };
-    encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(secret.expose_secret()),
-    )
-    .expect("HS256 signing cannot fail")
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.expose_secret())).expect("HS256 signing cannot fail")
 }
 
 /// The claims of a token signed with `secret` by HS256, for this issuer and audience, not expired.
@@ -52,13 +41,7 @@ pub fn verify(secret: &SecretSlice<u8>, token: &str) -> Option<Claims> {
     validation.set_audience(&[AUDIENCE]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.leeway = 0;
-    decode::<Claims>(
-        token,
-        &DecodingKey::from_secret(secret.expose_secret()),
-        &validation,
-    )
-    .ok()
-    .map(|data| data.claims)
+    decode::<Claims>(token, &DecodingKey::from_secret(secret.expose_secret()), &validation).ok().map(|data| data.claims)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -70,44 +53,24 @@ struct SealedClaims<T> {
 }
 
 /// Signs `value` for `audience`, valid for `ttl_secs`: a tamper-proof value a client can carry.
-pub fn seal<T: Serialize>(
-    secret: &SecretSlice<u8>,
-    audience: &str,
-    value: &T,
-    ttl_secs: i64,
-) -> String {
+pub fn seal<T: Serialize>(secret: &SecretSlice<u8>, audience: &str, value: &T, ttl_secs: i64) -> String {
     let claims = SealedClaims {
         iss: ISSUER.to_owned(),
         aud: audience.to_owned(),
         exp: chrono::Utc::now().timestamp() + ttl_secs,
         data: value,
     };
-    encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(secret.expose_secret()),
-    )
-    .expect("HS256 signing cannot fail")
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.expose_secret())).expect("HS256 signing cannot fail")
 }
 
 /// The value sealed by [`seal`] for `audience`, if the seal is intact and not expired.
-pub fn open<T: serde::de::DeserializeOwned>(
-    secret: &SecretSlice<u8>,
-    audience: &str,
-    sealed: &str,
-) -> Option<T> {
+pub fn open<T: serde::de::DeserializeOwned>(secret: &SecretSlice<u8>, audience: &str, sealed: &str) -> Option<T> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[ISSUER]);
     validation.set_audience(&[audience]);
     validation.set_required_spec_claims(&["exp", "iss", "aud"]);
     validation.leeway = 0;
-    decode::<SealedClaims<T>>(
-        sealed,
-        &DecodingKey::from_secret(secret.expose_secret()),
-        &validation,
-    )
-    .ok()
-    .map(|data| data.claims.data)
+    decode::<SealedClaims<T>>(sealed, &DecodingKey::from_secret(secret.expose_secret()), &validation).ok().map(|data| data.claims.data)
 }
 
 #[cfg(test)]
@@ -128,17 +91,8 @@ mod tests {
     #[test]
     fn a_token_verifies_with_its_key_only() {
         let token = issue(&key(), 7, "s1", now(), now() + 60);
-        assert_eq!(
-            verify(&key(), &token).map(|c| (c.sub, c.sid)),
-            Some(("7".into(), "s1".into()))
-        );
-        assert_eq!(
-            verify(
-                &b"another-key-another-key-another-k".to_vec().into(),
-                &token
-            ),
-            None
-        );
+        assert_eq!(verify(&key(), &token).map(|c| (c.sub, c.sid)), Some(("7".into(), "s1".into())));
+        assert_eq!(verify(&b"another-key-another-key-another-k".to_vec().into(), &token), None);
     }
 
     #[test]
@@ -158,12 +112,7 @@ mod tests {
         ));
         let none = format!("{}.{payload}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#));
         assert_eq!(verify(&key(), &none), None);
-        let hs512 = encode(
-            &Header::new(Algorithm::HS512),
-            &verify_shape(),
-            &EncodingKey::from_secret(KEY),
-        )
-        .unwrap();
+        let hs512 = encode(&Header::new(Algorithm::HS512), &verify_shape(), &EncodingKey::from_secret(KEY)).unwrap();
         assert_eq!(verify(&key(), &hs512), None);
     }
 
@@ -171,33 +120,16 @@ mod tests {
     fn a_token_for_another_audience_or_issuer_is_refused() {
         let mut claims = verify_shape();
         claims.aud = "somebody-else".into();
-        let token = encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &EncodingKey::from_secret(KEY),
-        )
-        .unwrap();
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(KEY)).unwrap();
         assert_eq!(verify(&key(), &token), None);
         let mut claims = verify_shape();
         claims.iss = "evil".into();
-        let token = encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &EncodingKey::from_secret(KEY),
-        )
-        .unwrap();
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(KEY)).unwrap();
         assert_eq!(verify(&key(), &token), None);
     }
 
     fn verify_shape() -> Claims {
-        Claims {
-            sub: "7".into(),
-            sid: "s1".into(),
-            iss: ISSUER.into(),
-            aud: AUDIENCE.into(),
-            iat: now(),
-            exp: now() + 60,
-        }
+        Claims { sub: "7".into(), sid: "s1".into(), iss: ISSUER.into(), aud: AUDIENCE.into(), iat: now(), exp: now() + 60 }
     }
 
     /// A change to a token: one bit flipped, the end cut off, or something added.
@@ -212,13 +144,7 @@ mod tests {
         prop_oneof![
             (any::<prop::sample::Index>(), 0..8u8).prop_map(|(at, bit)| Mutation::Flip { at, bit }),
             any::<prop::sample::Index>().prop_map(Mutation::Truncate),
-            prop_oneof![
-                Just("=".to_owned()),
-                Just(".".to_owned()),
-                "[A-Za-z0-9_=.-]{1,8}",
-                ".{1,4}"
-            ]
-            .prop_map(Mutation::Append),
+            prop_oneof![Just("=".to_owned()), Just(".".to_owned()), "[A-Za-z0-9_=.-]{1,8}", ".{1,4}"].prop_map(Mutation::Append),
         ]
     }
 
@@ -242,36 +168,17 @@ mod tests {
         use base64::Engine as _;
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let header = prop::sample::select(vec![
-            r#"{"alg":"HS256","typ":"JWT"}"#,
-            r#"{"alg":"none","typ":"JWT"}"#,
-            r#"{"alg":"NONE"}"#,
-            r#"{"alg":"HS512"}"#,
-            r#"{"alg":"RS256"}"#,
-            r#"{"alg":"HS256","kid":"../../dev/null"}"#,
-            r#"{"alg":"HS256","crit":["x"]}"#,
-            "{}",
-            "",
+            r#"{"alg":"HS256","typ":"JWT"}"#, r#"{"alg":"none","typ":"JWT"}"#, r#"{"alg":"NONE"}"#, r#"{"alg":"HS512"}"#, r#"{"alg":"RS256"}"#,
+            r#"{"alg":"HS256","kid":"../../dev/null"}"#, r#"{"alg":"HS256","crit":["x"]}"#, "{}", "",
         ]);
         let payload = prop_oneof![
             Just(serde_json::to_string(&verify_shape()).unwrap()),
-            Just(format!(
-                r#"{{"iss":"{ISSUER}","aud":"a","exp":{},"data":1}}"#,
-                now() + 60
-            )),
+            Just(format!(r#"{{"iss":"{ISSUER}","aud":"a","exp":{},"data":1}}"#, now() + 60)),
             any::<String>(),
         ];
-        let signature = prop_oneof![
-            Just(Vec::new()),
-            prop::collection::vec(any::<u8>(), 32),
-            prop::collection::vec(any::<u8>(), 0..80)
-        ];
+        let signature = prop_oneof![Just(Vec::new()), prop::collection::vec(any::<u8>(), 32), prop::collection::vec(any::<u8>(), 0..80)];
         (header, payload, signature).prop_map(move |(header, payload, signature)| {
-            format!(
-                "{}.{}.{}",
-                b64.encode(header),
-                b64.encode(payload),
-                b64.encode(signature)
-            )
+            format!("{}.{}.{}", b64.encode(header), b64.encode(payload), b64.encode(signature))
         })
     }
 

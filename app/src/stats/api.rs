@@ -10,12 +10,8 @@ use crate::auth::api::signed_in;
 #[server]
 pub async fn get_dashboard(days: u32) -> Result<DashboardView, AppError> {
     signed_in(async |state, user| {
-        let numbers =
-            super::service::get_dashboard(&state.db, &user, days, chrono::Utc::now()).await?;
-        Ok(DashboardView {
-            charts: super::options::chart_options(&numbers),
-            numbers,
-        })
+        let numbers = super::service::get_dashboard(&state.db, &user, days, chrono::Utc::now()).await?;
+        Ok(DashboardView { charts: super::options::chart_options(&numbers), numbers })
     })
     .await
 }
@@ -23,8 +19,5 @@ pub async fn get_dashboard(days: u32) -> Result<DashboardView, AppError> {
 /// Runs the statistics job now (admins); 409 while a run is under way.
 #[server]
 pub async fn run_stats() -> Result<RunSummary, AppError> {
-    signed_in(async |state, user| {
-        super::service::run_stats(&state.db, &state.stats_job, &user).await
-    })
-    .await
+    signed_in(async |state, user| super::service::run_stats(&state.db, &state.stats_job, &user).await).await
 }

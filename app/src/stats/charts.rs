@@ -43,27 +43,18 @@ fn when_loaded(then: impl FnOnce() + 'static, attempts_left: u32) {
     if echarts_loaded() {
         then();
     } else if attempts_left > 0 {
-        set_timeout(
-            move || when_loaded(then, attempts_left - 1),
-            Duration::from_millis(50),
-        );
+        set_timeout(move || when_loaded(then, attempts_left - 1), Duration::from_millis(50));
     } else {
         leptos::logging::warn!("the chart script did not load; the numbers are in the tables");
     }
 }
 
 fn prefers_dark() -> RwSignal<bool> {
-    let query = window()
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten();
+    let query = window().match_media("(prefers-color-scheme: dark)").ok().flatten();
     let dark = RwSignal::new(query.as_ref().is_some_and(|q| q.matches()));
     if let Some(query) = query {
-        let on_change = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
-            move |e: web_sys::MediaQueryListEvent| dark.set(e.matches()),
-        );
-        let _ =
-            query.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        let on_change = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(move |e: web_sys::MediaQueryListEvent| dark.set(e.matches()));
+        let _ = query.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
         let callback: js_sys::Function = on_change.into_js_value().unchecked_into();
         on_cleanup(move || {
             let _ = query.remove_event_listener_with_callback("change", &callback);
@@ -87,9 +78,7 @@ pub fn draw(id: &'static str, option: Signal<Option<String>>) {
                         if let Some((old, _)) = slot.take() {
                             dispose(&old);
                         }
-                        let Some(element) = document().get_element_by_id(id) else {
-                            return;
-                        };
+                        let Some(element) = document().get_element_by_id(id) else { return };
                         let echarts = init(&element, if dark { "dark" } else { "" });
                         show(&echarts, &option);
                         *slot = Some((echarts, dark));

@@ -18,69 +18,24 @@ pub fn chart_options(data: &Dashboard) -> ChartOptions {
         Chart::new()
             .background_color("transparent")
             .tooltip(Tooltip::new().trigger(Trigger::Axis))
-            .grid(
-                Grid::new()
-                    .left(8)
-                    .right(16)
-                    .top(32)
-                    .bottom(8)
-                    .contain_label(true),
-            )
+            .grid(Grid::new().left(8).right(16).top(32).bottom(8).contain_label(true))
     };
     let trend = base()
         .legend(Legend::new().top(0))
-        .x_axis(
-            Axis::new().type_(AxisType::Category).data(
-                data.trend
-                    .iter()
-                    .map(|d| d.day.format("%m-%d").to_string())
-                    .collect(),
-            ),
-        )
+        .x_axis(Axis::new().type_(AxisType::Category).data(data.trend.iter().map(|d| d.day.format("%m-%d").to_string()).collect()))
         .y_axis(Axis::new().type_(AxisType::Value).min_interval(1))
-        .series(
-            Line::new()
-                .name("Created")
-                .data(data.trend.iter().map(|d| d.created).collect()),
-        )
-        .series(
-            Line::new()
-                .name("Resolved")
-                .data(data.trend.iter().map(|d| d.resolved).collect()),
-        );
+        .series(Line::new().name("Created").data(data.trend.iter().map(|d| d.created).collect()))
+        .series(Line::new().name("Resolved").data(data.trend.iter().map(|d| d.resolved).collect()));
     ChartOptions {
-        open_by_severity: json(bars(
-            base(),
-            data.open_by_severity.iter().map(|(s, n)| (s.label(), *n)),
-            &SEVERITY_COLOURS,
-            "Open",
-        )),
-        by_status: json(bars(
-            base(),
-            data.by_status.iter().map(|(s, n)| (s.label(), *n)),
-            &STATUS_COLOURS,
-            "Issues",
-        )),
+        open_by_severity: json(bars(base(), data.open_by_severity.iter().map(|(s, n)| (s.label(), *n)), &SEVERITY_COLOURS, "Open")),
+        by_status: json(bars(base(), data.by_status.iter().map(|(s, n)| (s.label(), *n)), &STATUS_COLOURS, "Issues")),
         trend: json(trend),
     }
 }
 
-fn bars<'a>(
-    base: Chart,
-    values: impl Iterator<Item = (&'a str, i64)>,
-    colours: &[&str],
-    name: &str,
-) -> Chart {
+fn bars<'a>(base: Chart, values: impl Iterator<Item = (&'a str, i64)>, colours: &[&str], name: &str) -> Chart {
     let (labels, values): (Vec<&str>, Vec<i64>) = values.unzip();
-    let points = values
-        .into_iter()
-        .zip(colours)
-        .map(|(n, colour)| {
-            DataPointItem::new(n)
-                .item_style(ItemStyle::new().color(*colour))
-                .into()
-        })
-        .collect::<Vec<DataPoint>>();
+    let points = values.into_iter().zip(colours).map(|(n, colour)| DataPointItem::new(n).item_style(ItemStyle::new().color(*colour)).into()).collect::<Vec<DataPoint>>();
     base.x_axis(Axis::new().type_(AxisType::Category).data(labels))
         .y_axis(Axis::new().type_(AxisType::Value).min_interval(1))
         .series(Bar::new().name(name).data(points))

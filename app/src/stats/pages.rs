@@ -12,8 +12,7 @@ use leptos_router::hooks::use_query_map;
 /// ECharts, from the npm package `cargo xtask setup` installs (see `cargo-leptos.toml`).
 pub const ECHARTS_SCRIPT: &str = "/vendor/echarts.min.js";
 
-const CARD: &str =
-    "rounded border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
+const CARD: &str = "rounded border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
 const TH: &str = "py-1 pr-4 text-left font-medium";
 const TD: &str = "py-1 pr-4 tabular-nums";
 
@@ -23,24 +22,12 @@ const TD: &str = "py-1 pr-4 tabular-nums";
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
-    let days = Memo::new(move |_| {
-        query
-            .read()
-            .get("days")
-            .and_then(|d| d.parse::<u32>().ok())
-            .filter(|d| WINDOWS.contains(d))
-            .unwrap_or(WINDOWS[0])
-    });
+    let days = Memo::new(move |_| query.read().get("days").and_then(|d| d.parse::<u32>().ok()).filter(|d| WINDOWS.contains(d)).unwrap_or(WINDOWS[0]));
     let recompute = ServerAction::<RunStats>::new();
     let live = crate::live::use_live();
-    let dashboard = Resource::new(
-        move || (days.get(), live.changes.get(), recompute.version().get()),
-        |(days, _, _)| get_dashboard(days),
-    );
-    let charts =
-        Signal::derive(move || dashboard.get().and_then(Result::ok).map(|view| view.charts));
-    let chart =
-        move |pick: fn(ChartOptions) -> String| Signal::derive(move || charts.get().map(pick));
+    let dashboard = Resource::new(move || (days.get(), live.changes.get(), recompute.version().get()), |(days, _, _)| get_dashboard(days));
+    let charts = Signal::derive(move || dashboard.get().and_then(Result::ok).map(|view| view.charts));
+    let chart = move |pick: fn(ChartOptions) -> String| Signal::derive(move || charts.get().map(pick));
     view! {
         <Title text="Dashboard"/>
         <script src=ECHARTS_SCRIPT defer></script>
@@ -79,11 +66,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// A chart: an empty box on the server, drawn by ECharts once the page runs in the browser.
 #[component]
-fn ChartFigure(
-    id: &'static str,
-    caption: &'static str,
-    option: Signal<Option<String>>,
-) -> impl IntoView {
+fn ChartFigure(id: &'static str, caption: &'static str, option: Signal<Option<String>>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     super::charts::draw(id, option);
     #[cfg(not(feature = "hydrate"))]
@@ -103,24 +86,13 @@ fn Numbers(data: Dashboard, recompute: ServerAction<RunStats>) -> impl IntoView 
         Scope::Everyone => "Every live issue.",
         Scope::Own => "Your own issues.",
     };
-    let computed = data
-        .computed_at
-        .map(|at| view! { " Today counts live; earlier days as of " <Timestamp at/> "." });
+    let computed = data.computed_at.map(|at| view! { " Today counts live; earlier days as of " <Timestamp at/> "." });
     let open_total: i64 = data.open_by_severity.iter().map(|(_, n)| n).sum();
-    let recompute_error = Signal::derive(move || {
-        recompute
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    });
+    let recompute_error = Signal::derive(move || recompute.value().get().and_then(Result::err).map(|e| e.to_string()));
     let trend_rows = data.trend.iter().rev().map(|d| view! {
         <tr><td class=TD>{d.day.to_string()}</td><td class=TD>{d.created}</td><td class=TD>{d.resolved}</td></tr>
     }).collect_view();
-    let (created_total, resolved_total) = data
-        .trend
-        .iter()
-        .fold((0, 0), |(c, r), d| (c + d.created, r + d.resolved));
+    let (created_total, resolved_total) = data.trend.iter().fold((0, 0), |(c, r), d| (c + d.created, r + d.resolved));
     view! {
         <div class="mt-4 flex flex-wrap items-baseline gap-2 text-sm text-slate-600 dark:text-slate-400">
             <p>{scope_note} " Days are UTC days." {computed}</p>
@@ -212,12 +184,8 @@ fn wait(seconds: Option<i64>, issues: i64) -> String {
 
 fn severity_class(severity: Severity) -> &'static str {
     match severity {
-        Severity::Critical => {
-            "rounded bg-red-100 px-1 text-red-800 dark:bg-red-950 dark:text-red-300"
-        }
-        Severity::High => {
-            "rounded bg-orange-100 px-1 text-orange-800 dark:bg-orange-950 dark:text-orange-300"
-        }
+        Severity::Critical => "rounded bg-red-100 px-1 text-red-800 dark:bg-red-950 dark:text-red-300",
+        Severity::High => "rounded bg-orange-100 px-1 text-orange-800 dark:bg-orange-950 dark:text-orange-300",
         _ => "rounded bg-slate-100 px-1 dark:bg-slate-800",
     }
 }

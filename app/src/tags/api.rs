@@ -21,26 +21,17 @@ pub async fn list_tag_usage() -> Result<Vec<TagUsage>, AppError> {
 /// Adds a tag (maintainers and admins).
 #[server]
 pub async fn create_tag(name: String, colour: String) -> Result<Tag, AppError> {
-    signed_in(async |state, user| {
-        super::service::create_tag(&state.db, &user, &name, &colour).await
-    })
-    .await
+    signed_in(async |state, user| super::service::create_tag(&state.db, &user, &name, &colour).await).await
 }
 
 /// Renames or recolours a tag (maintainers and admins).
 #[server]
 pub async fn update_tag(tag_id: i64, name: String, colour: String) -> Result<Tag, AppError> {
-    signed_in(async |state, user| {
-        super::service::update_tag(&state.db, &state.events, &user, tag_id, &name, &colour).await
-    })
-    .await
+    signed_in(async |state, user| super::service::update_tag(&state.db, &state.events, &user, tag_id, &name, &colour).await).await
 }
 
 /// Deletes a tag and takes it off every issue (maintainers and admins).
 #[server]
 pub async fn delete_tag(tag_id: i64) -> Result<(), AppError> {
-    signed_in(async |state, user| {
-        super::service::delete_tag(&state.db, &state.events, &user, tag_id).await
-    })
-    .await
+    signed_in(async |state, user| super::service::delete_tag(&state.db, &state.events, &user, tag_id).await).await
 }

@@ -32,14 +32,9 @@ pub fn TagChip(tag: Tag, #[prop(optional)] href: Option<String>) -> impl IntoVie
 
 /// Checkboxes for choosing tags, posted as `tags[]`. The chosen ones start checked.
 #[component]
-pub fn TagPicker(
-    all: Vec<Tag>,
-    chosen: Vec<Tag>,
-    #[prop(default = "Tags")] legend: &'static str,
-) -> impl IntoView {
+pub fn TagPicker(all: Vec<Tag>, chosen: Vec<Tag>, #[prop(default = "Tags")] legend: &'static str) -> impl IntoView {
     if all.is_empty() {
-        return view! { <p class="text-sm text-slate-500 dark:text-slate-400">"No tags yet."</p> }
-            .into_any();
+        return view! { <p class="text-sm text-slate-500 dark:text-slate-400">"No tags yet."</p> }.into_any();
     }
     view! {
         <fieldset class="flex flex-col gap-1">
@@ -62,10 +57,7 @@ pub fn TagPicker(
 
 /// A `<select>` of the palette's colours.
 #[component]
-pub fn ColourSelect(
-    #[prop(default = TagColour::Gray)] selected: TagColour,
-    id: String,
-) -> impl IntoView {
+pub fn ColourSelect(#[prop(default = TagColour::Gray)] selected: TagColour, id: String) -> impl IntoView {
     view! {
         <select id=id name="colour" class="rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900">
             {TagColour::ALL.iter().map(|c| view! { <option value=c.as_str() selected=*c == selected>{c.label()}</option> }).collect_view()}

@@ -32,11 +32,7 @@ pub fn TagsPage() -> impl IntoView {
         }
     });
     let row_error = Signal::derive(move || {
-        update
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| delete.value().get().and_then(Result::err))
+        update.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err))
     });
     view! {
         <Title text="Tags"/>
@@ -68,11 +64,7 @@ pub fn TagsPage() -> impl IntoView {
 }
 
 #[component]
-fn TagTable(
-    tags: Vec<TagUsage>,
-    update: ServerAction<UpdateTag>,
-    delete: ServerAction<DeleteTag>,
-) -> impl IntoView {
+fn TagTable(tags: Vec<TagUsage>, update: ServerAction<UpdateTag>, delete: ServerAction<DeleteTag>) -> impl IntoView {
     if tags.is_empty() {
         return view! { <p class="mt-6 text-slate-500" data-testid="empty-state">"No tags yet. Add the first one above."</p> }.into_any();
     }

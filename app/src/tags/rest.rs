@@ -22,10 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Every tag.
 #[utoipa::path(get, path = "/api/v1/tags", tag = "tags", security(("bearer" = [])), responses((status = 200, body = Vec<Tag>), (status = 401, body = ErrorBody)))]
-async fn list_tags(
-    State(state): State<AppState>,
-    ApiUser(_): ApiUser,
-) -> Result<Json<Vec<Tag>>, ApiError> {
+async fn list_tags(State(state): State<AppState>, ApiUser(_): ApiUser) -> Result<Json<Vec<Tag>>, ApiError> {
     Ok(Json(super::service::list_tags(&state.db).await?))
 }
 
@@ -40,11 +37,7 @@ pub struct TagFields {
 /// Adds a tag (maintainers and admins).
 #[utoipa::path(post, path = "/api/v1/tags", tag = "tags", request_body = TagFields, security(("bearer" = [])),
     responses((status = 201, body = Tag, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_tag(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(t): Body<TagFields>,
-) -> Result<Response, ApiError> {
+async fn create_tag(State(state): State<AppState>, ApiUser(user): ApiUser, Body(t): Body<TagFields>) -> Result<Response, ApiError> {
     let tag = super::service::create_tag(&state.db, &user, &t.name, t.colour.as_str()).await?;
     Ok(created(format!("/api/v1/tags/{}", tag.id), tag))
 }
@@ -52,33 +45,15 @@ async fn create_tag(
 /// Renames or recolours a tag (maintainers and admins).
 #[utoipa::path(patch, path = "/api/v1/tags/{id}", tag = "tags", params(("id" = i64, Path)), request_body = TagFields, security(("bearer" = [])),
     responses((status = 200, body = Tag), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_tag(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    Body(t): Body<TagFields>,
-) -> Result<Json<Tag>, ApiError> {
-    Ok(Json(
-        super::service::update_tag(
-            &state.db,
-            &state.events,
-            &user,
-            id,
-            &t.name,
-            t.colour.as_str(),
-        )
-        .await?,
-    ))
+async fn update_tag(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, Body(t): Body<TagFields>) -> Result<Json<Tag>, ApiError> {
+    Ok(Json(super::service::update_tag(&state.db, &state.events, &user, id, &t.name, t.colour.as_str()).await?))
 }
 
 /// Deletes a tag and takes it off every issue (maintainers and admins).
 #[utoipa::path(delete, path = "/api/v1/tags/{id}", tag = "tags", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn delete_tag(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+async fn delete_tag(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     super::service::delete_tag(&state.db, &state.events, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+

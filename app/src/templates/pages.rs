@@ -8,17 +8,12 @@ use crate::{
     domain::Severity,
     error::AppError,
     issues::badges::SeverityBadge,
-    tags::{
-        api::list_tags,
-        components::{TagChip, TagPicker},
-        model::Tag,
-    },
+    tags::{api::list_tags, components::{TagChip, TagPicker}, model::Tag},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const INPUT: &str =
-    "rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
+const INPUT: &str = "rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900";
 
 /// Templates: make one, edit it, move it up or down the picker, archive it.
 #[component]
@@ -28,24 +23,14 @@ pub fn TemplatesPage() -> impl IntoView {
     let archive = ServerAction::<ArchiveTemplate>::new();
     let reorder = ServerAction::<ReorderTemplates>::new();
     let templates = Resource::new(
-        move || {
-            create.version().get()
-                + update.version().get()
-                + archive.version().get()
-                + reorder.version().get()
-        },
+        move || create.version().get() + update.version().get() + archive.version().get() + reorder.version().get(),
         |_| list_templates(false),
     );
     let tags = Resource::new(|| (), |_| list_tags());
     let auth = crate::auth::components::use_auth();
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
     let row_error = Signal::derive(move || {
-        update
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| archive.value().get().and_then(Result::err))
-            .or_else(|| reorder.value().get().and_then(Result::err))
+        update.value().get().and_then(Result::err).or_else(|| archive.value().get().and_then(Result::err)).or_else(|| reorder.value().get().and_then(Result::err))
     });
     // A template made empties the form for the next one; a refused one keeps what was typed.
     let create_form = NodeRef::<leptos::html::Form>::new();
@@ -93,22 +78,11 @@ pub fn TemplatesPage() -> impl IntoView {
 
 /// A template's fields, empty or filled with `template`'s; ids start with `prefix`.
 #[component]
-fn TemplateFields(
-    prefix: String,
-    template: Option<Template>,
-    all_tags: Vec<Tag>,
-    #[prop(into)] error: Signal<Option<AppError>>,
-) -> impl IntoView {
+fn TemplateFields(prefix: String, template: Option<Template>, all_tags: Vec<Tag>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let id = move |field: &str| format!("template-{prefix}-{field}");
     let (name, about, severity, tags, body) = match template {
         Some(t) => (t.name, t.about, t.severity, t.tags, t.body),
-        None => (
-            String::new(),
-            String::new(),
-            Severity::Medium,
-            Vec::new(),
-            String::new(),
-        ),
+        None => (String::new(), String::new(), Severity::Medium, Vec::new(), String::new()),
     };
     let message = move |field: &'static str| move || field_message(&error.get(), field);
     view! {
@@ -182,12 +156,7 @@ fn TemplateRow(
 ) -> impl IntoView {
     let id = template.id;
     let name = template.name.clone();
-    let (slug, about, severity, tags) = (
-        template.slug.clone(),
-        template.about.clone(),
-        template.severity,
-        template.tags.clone(),
-    );
+    let (slug, about, severity, tags) = (template.slug.clone(), template.about.clone(), template.severity, template.tags.clone());
     let link = format!("/issues/new?template={slug}");
     let archive_label = format!("Archive {name}");
     let edit_error = Signal::derive(move || update.value().get().and_then(Result::err));

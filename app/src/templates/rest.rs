@@ -37,24 +37,14 @@ pub struct ListParams {
 /// The templates in use, in the picker's order; or the archived ones.
 #[utoipa::path(get, path = "/api/v1/templates", tag = "templates", params(ListParams), security(("bearer" = [])),
     responses((status = 200, body = Vec<Template>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_templates(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(params): Query<ListParams>,
-) -> Result<Json<Vec<Template>>, ApiError> {
-    Ok(Json(
-        super::service::list_templates(&state.db, &user, params.archived).await?,
-    ))
+async fn list_templates(State(state): State<AppState>, ApiUser(user): ApiUser, Query(params): Query<ListParams>) -> Result<Json<Vec<Template>>, ApiError> {
+    Ok(Json(super::service::list_templates(&state.db, &user, params.archived).await?))
 }
 
 /// A template in use, by id or slug.
 #[utoipa::path(get, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = String, Path, description = "The template's id or slug")), security(("bearer" = [])),
     responses((status = 200, body = Template), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_template(
-    State(state): State<AppState>,
-    ApiUser(_): ApiUser,
-    Path(key): Path<String>,
-) -> Result<Json<Template>, ApiError> {
+async fn get_template(State(state): State<AppState>, ApiUser(_): ApiUser, Path(key): Path<String>) -> Result<Json<Template>, ApiError> {
     Ok(Json(super::service::find_template(&state.db, &key).await?))
 }
 
@@ -77,53 +67,29 @@ pub struct TemplateFields {
 
 impl TemplateFields {
     fn fields(&self) -> super::service::TemplateFields<'_> {
-        super::service::TemplateFields {
-            name: &self.name,
-            about: &self.about,
-            severity: self.severity,
-            tag_ids: &self.tag_ids,
-            body: &self.body,
-        }
+        super::service::TemplateFields { name: &self.name, about: &self.about, severity: self.severity, tag_ids: &self.tag_ids, body: &self.body }
     }
 }
 
 /// Makes a template, last in the order (maintainers and admins).
 #[utoipa::path(post, path = "/api/v1/templates", tag = "templates", request_body = TemplateFields, security(("bearer" = [])),
     responses((status = 201, body = Template, headers(("Location" = String))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn create_template(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(t): Body<TemplateFields>,
-) -> Result<Response, ApiError> {
+async fn create_template(State(state): State<AppState>, ApiUser(user): ApiUser, Body(t): Body<TemplateFields>) -> Result<Response, ApiError> {
     let template = super::service::create_template(&state.db, &user, t.fields()).await?;
-    Ok(created(
-        format!("/api/v1/templates/{}", template.id),
-        template,
-    ))
+    Ok(created(format!("/api/v1/templates/{}", template.id), template))
 }
 
 /// Edits a template in use (maintainers and admins); its slug stays.
 #[utoipa::path(patch, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = i64, Path)), request_body = TemplateFields, security(("bearer" = [])),
     responses((status = 200, body = Template), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_template(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-    Body(t): Body<TemplateFields>,
-) -> Result<Json<Template>, ApiError> {
-    Ok(Json(
-        super::service::update_template(&state.db, &user, id, t.fields()).await?,
-    ))
+async fn update_template(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id, Body(t): Body<TemplateFields>) -> Result<Json<Template>, ApiError> {
+    Ok(Json(super::service::update_template(&state.db, &user, id, t.fields()).await?))
 }
 
 /// Archives a template (maintainers and admins): no longer offered, still named by its issues.
 #[utoipa::path(delete, path = "/api/v1/templates/{id}", tag = "templates", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn archive_template(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
+async fn archive_template(State(state): State<AppState>, ApiUser(user): ApiUser, Id(id): Id) -> Result<StatusCode, ApiError> {
     super::service::archive_template(&state.db, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -138,12 +104,6 @@ pub struct TemplateOrder {
 /// Puts the templates in use in a new order (maintainers and admins).
 #[utoipa::path(put, path = "/api/v1/templates/order", tag = "templates", request_body = TemplateOrder, security(("bearer" = [])),
     responses((status = 200, body = Vec<Template>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn reorder_templates(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Body(order): Body<TemplateOrder>,
-) -> Result<Json<Vec<Template>>, ApiError> {
-    Ok(Json(
-        super::service::reorder_templates(&state.db, &user, &order.ids).await?,
-    ))
+async fn reorder_templates(State(state): State<AppState>, ApiUser(user): ApiUser, Body(order): Body<TemplateOrder>) -> Result<Json<Vec<Template>>, ApiError> {
+    Ok(Json(super::service::reorder_templates(&state.db, &user, &order.ids).await?))
 }

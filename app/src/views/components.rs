@@ -17,22 +17,8 @@ pub fn ViewList(#[prop(into)] query: Signal<Option<String>>) -> impl IntoView {
     let auth = crate::auth::components::use_auth();
     // Counted again on every change the user may see; the server serves a count from memory
     // for a few seconds, so a burst of changes costs the database one count per view.
-    let views = Resource::new(
-        move || {
-            (
-                save.version().get(),
-                delete.version().get(),
-                live.changes.get(),
-            )
-        },
-        |_| list_views(),
-    );
-    let error = Signal::derive(move || {
-        save.value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| delete.value().get().and_then(Result::err))
-    });
+    let views = Resource::new(move || (save.version().get(), delete.version().get(), live.changes.get()), |_| list_views());
+    let error = Signal::derive(move || save.value().get().and_then(Result::err).or_else(|| delete.value().get().and_then(Result::err)));
     let naming = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(_))) {
@@ -79,19 +65,11 @@ pub fn ViewList(#[prop(into)] query: Signal<Option<String>>) -> impl IntoView {
 
 /// One view: its name and count as a link to its query, and a delete button when the user may.
 #[component]
-fn ViewLink(
-    view: SavedView,
-    query: Signal<Option<String>>,
-    delete: ServerAction<DeleteView>,
-) -> impl IntoView {
+fn ViewLink(view: SavedView, query: Signal<Option<String>>, delete: ServerAction<DeleteView>) -> impl IntoView {
     let href = format!("/issues?q={}", encode(&view.query));
     let this = view.query.clone();
     let current = move || query.get().as_deref() == Some(this.as_str());
-    let counted = format!(
-        "{} {} you can see",
-        view.count,
-        if view.count == 1 { "issue" } else { "issues" }
-    );
+    let counted = format!("{} {} you can see", view.count, if view.count == 1 { "issue" } else { "issues" });
     let delete_label = format!("Delete the view {}", view.name);
     view! {
         <li class="flex min-w-0 max-w-full items-center" data-view=view.name.clone()>

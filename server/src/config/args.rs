@@ -51,12 +51,7 @@ pub struct ConfigArgs {
     #[arg(long, env = "OIDC_CLIENT_ID", global = true)]
     pub oidc_client_id: Option<String>,
     /// Single sign-on: the client secret
-    #[arg(
-        long,
-        env = "OIDC_CLIENT_SECRET",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "OIDC_CLIENT_SECRET", global = true, hide_env_values = true)]
     pub oidc_client_secret: Option<SecretString>,
     /// Single sign-on: the provider [default: https://accounts.google.com]
     #[arg(long, env = "OIDC_ISSUER_URL", global = true)]
@@ -107,12 +102,7 @@ pub struct ConfigArgs {
     #[arg(long, env = "S3_ACCESS_KEY_ID", global = true, hide_env_values = true)]
     pub s3_access_key_id: Option<SecretString>,
     /// The bucket's secret access key
-    #[arg(
-        long,
-        env = "S3_SECRET_ACCESS_KEY",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", global = true, hide_env_values = true)]
     pub s3_secret_access_key: Option<SecretString>,
     /// Email: `smtps://user:password@host:465`, `smtp://user:password@host:587?tls=required`
     /// (STARTTLS) or `smtp://host:25` (a relay, no password) [default: email off]
@@ -139,17 +129,12 @@ impl ConfigArgs {
         let command = ConfigArgs::command().mut_args(|arg| arg.env(None));
         let mut argv = vec!["server".to_owned()];
         for arg in ConfigArgs::command().get_arguments() {
-            let (Some(env), Some(long)) = (arg.get_env().and_then(|e| e.to_str()), arg.get_long())
-            else {
-                continue;
-            };
+            let (Some(env), Some(long)) = (arg.get_env().and_then(|e| e.to_str()), arg.get_long()) else { continue };
             if let Some(value) = lookup(env) {
                 argv.push(format!("--{long}={value}"));
             }
         }
-        let matches = command
-            .try_get_matches_from(argv)
-            .map_err(|e| invalid("settings", e.to_string()))?;
+        let matches = command.try_get_matches_from(argv).map_err(|e| invalid("settings", e.to_string()))?;
         ConfigArgs::from_arg_matches(&matches).map_err(|e| invalid("settings", e.to_string()))
     }
 }

@@ -21,14 +21,8 @@ pub(super) fn mail_config(args: &ConfigArgs) -> Result<Option<MailConfig>, Confi
         };
     };
     let smtp = SmtpUrl::parse(url.expose_secret()).map_err(|reason| invalid("SMTP_URL", reason))?;
-    let from = given(&args.mail_from).ok_or_else(|| {
-        invalid(
-            "MAIL_FROM",
-            "is required when SMTP_URL is set (Tracker <tracker@example.com>)",
-        )
-    })?;
-    let from =
-        app::server::mail::parse_sender(from).map_err(|reason| invalid("MAIL_FROM", reason))?;
+    let from = given(&args.mail_from).ok_or_else(|| invalid("MAIL_FROM", "is required when SMTP_URL is set (Tracker <tracker@example.com>)"))?;
+    let from = app::server::mail::parse_sender(from).map_err(|reason| invalid("MAIL_FROM", reason))?;
     Ok(Some(MailConfig { smtp, from }))
 }
 
@@ -37,9 +31,7 @@ pub(super) fn mail_timing(args: &ConfigArgs) -> Result<MailTiming, ConfigError> 
     let mut timing = MailTiming::default();
     let positive = |setting: &'static str, value: &Option<String>| match given(value) {
         None => Ok(None),
-        Some(raw) => number::<u64>(raw, |n| *n > 0)
-            .map(Some)
-            .ok_or_else(|| invalid(setting, format!("'{raw}' is not a positive whole number"))),
+        Some(raw) => number::<u64>(raw, |n| *n > 0).map(Some).ok_or_else(|| invalid(setting, format!("'{raw}' is not a positive whole number"))),
     };
     if let Some(ms) = positive("MAIL_POLL_MS", &args.mail_poll_ms)? {
         timing.poll = Duration::from_millis(ms);

@@ -10,8 +10,7 @@ use app::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
 use text::{Rng, Vocabulary};
 
@@ -23,18 +22,9 @@ pub const MAINTAINER: &str = "bench.maintainer1@bench.test";
 const MAINTAINERS: usize = 5;
 const REPORTERS: usize = 40;
 const TAGS: &[(&str, TagColour)] = &[
-    ("bug", TagColour::Red),
-    ("ui", TagColour::Violet),
-    ("auth", TagColour::Amber),
-    ("export", TagColour::Teal),
-    ("performance", TagColour::Orange),
-    ("api", TagColour::Blue),
-    ("docs", TagColour::Gray),
-    ("security", TagColour::Pink),
-    ("regression", TagColour::Red),
-    ("mobile", TagColour::Sky),
-    ("billing", TagColour::Green),
-    ("search", TagColour::Amber),
+    ("bug", TagColour::Red), ("ui", TagColour::Violet), ("auth", TagColour::Amber), ("export", TagColour::Teal),
+    ("performance", TagColour::Orange), ("api", TagColour::Blue), ("docs", TagColour::Gray), ("security", TagColour::Pink),
+    ("regression", TagColour::Red), ("mobile", TagColour::Sky), ("billing", TagColour::Green), ("search", TagColour::Amber),
 ];
 /// What was inserted, and the ids the benchmark needs.
 pub struct Seeded {
@@ -65,44 +55,29 @@ fn per_statement(columns: usize) -> usize {
     10_000 / columns
 }
 
-async fn insert_batches<A: ActiveModelTrait + Send>(
-    db: &impl ConnectionTrait,
-    rows: Vec<A>,
-    columns: usize,
-) -> Result<usize, DbErr> {
+async fn insert_batches<A: ActiveModelTrait + Send>(db: &impl ConnectionTrait, rows: Vec<A>, columns: usize) -> Result<usize, DbErr> {
     let count = rows.len();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(per_statement(columns)).collect();
-        A::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
+        A::Entity::insert_many(chunk).exec_without_returning(db).await?;
     }
     Ok(count)
 }
 
 /// Fills an empty database with `count` issues and everything around them; every account gets
 /// the password behind `password_hash`. Refuses a database that already has issues.
-pub async fn seed(
-    db: &DatabaseConnection,
-    count: usize,
-    password_hash: &str,
-) -> Result<Seeded, DbErr> {
+pub async fn seed(db: &DatabaseConnection, count: usize, password_hash: &str) -> Result<Seeded, DbErr> {
     if issues::Entity::find().count(db).await? > 0 {
-        return Err(DbErr::Custom(
-            "seed-bench needs a database without issues".into(),
-        ));
+        return Err(DbErr::Custom("seed-bench needs a database without issues".into()));
     }
     let now = Utc::now();
     let mut rng = Rng::new(0x5EED);
     let vocabulary = Vocabulary::new();
     let txn = db.begin().await?;
     let mut accounts = vec![("bench.admin@bench.test".to_owned(), Role::Admin)];
-    accounts.extend(
-        (1..=MAINTAINERS).map(|n| (format!("bench.maintainer{n}@bench.test"), Role::Maintainer)),
-    );
-    accounts
-        .extend((1..=REPORTERS).map(|n| (format!("bench.reporter{n}@bench.test"), Role::Reporter)));
+    accounts.extend((1..=MAINTAINERS).map(|n| (format!("bench.maintainer{n}@bench.test"), Role::Maintainer)));
+    accounts.extend((1..=REPORTERS).map(|n| (format!("bench.reporter{n}@bench.test"), Role::Reporter)));
     let mut user_ids = Vec::new();
     let mut handles = Vec::new();
     for (email, role) in &accounts {
@@ -123,21 +98,10 @@ pub async fn seed(
         user_ids.push(user.id);
         handles.push(user.handle);
     }
-    let maintainer = CurrentUser {
-        id: user_ids[1],
-        email: MAINTAINER.to_owned(),
-        role: Role::Maintainer,
-        credential: Credential::Session(String::new()),
-    };
+    let maintainer = CurrentUser { id: user_ids[1], email: MAINTAINER.to_owned(), role: Role::Maintainer, credential: Credential::Session(String::new()) };
     let mut tag_ids = Vec::new();
     for (name, colour) in TAGS {
-        let tag = tags::ActiveModel {
-            name: Set((*name).to_owned()),
-            name_key: Set((*name).to_owned()),
-            colour: Set(*colour),
-            created_at: Set(now),
-            ..Default::default()
-        };
+        let tag = tags::ActiveModel { name: Set((*name).to_owned()), name_key: Set((*name).to_owned()), colour: Set(*colour), created_at: Set(now), ..Default::default() };
         tag_ids.push(tag.insert(&txn).await?.id);
     }
     txn.commit().await?;
@@ -151,9 +115,7 @@ pub async fn seed(
         let reporter = user_ids[1 + MAINTAINERS + rng.below(REPORTERS)];
         let triager = user_ids[1 + rng.below(MAINTAINERS)];
         // Oldest first, so ids and creation times rise together as they do in real use.
-        let created = now - span
-            + Duration::seconds(span.num_seconds() * n as i64 / count.max(1) as i64)
-            + Duration::seconds(rng.below(600) as i64);
+        let created = now - span + Duration::seconds(span.num_seconds() * n as i64 / count.max(1) as i64) + Duration::seconds(rng.below(600) as i64);
         let created = created.min(now);
         let severity = Severity::ALL[rng.weighted(&[30, 40, 20, 10])];
         let status = Status::ALL[rng.weighted(&[40, 20, 15, 25])];
@@ -169,56 +131,23 @@ pub async fn seed(
             row.id = Set(event_id);
             row
         };
-        let mut history = vec![event(
-            Change::Created {
-                title: title.clone(),
-            },
-            reporter,
-            created,
-        )];
-        let chosen: Vec<usize> = (0..rng.weighted(&[35, 35, 20, 10]))
-            .map(|_| rng.below(tag_ids.len()))
-            .collect();
+        let mut history = vec![event(Change::Created { title: title.clone() }, reporter, created)];
+        let chosen: Vec<usize> = (0..rng.weighted(&[35, 35, 20, 10])).map(|_| rng.below(tag_ids.len())).collect();
         let mut chosen_ids: Vec<i64> = chosen.iter().map(|i| tag_ids[*i]).collect();
         chosen_ids.sort_unstable();
         chosen_ids.dedup();
         if !chosen_ids.is_empty() {
-            let names = chosen_ids
-                .iter()
-                .map(|t| {
-                    TAGS[tag_ids.iter().position(|x| x == t).unwrap_or(0)]
-                        .0
-                        .to_owned()
-                })
-                .collect();
-            history.push(event(
-                Change::Tags {
-                    from: Vec::new(),
-                    to: names,
-                },
-                reporter,
-                created,
-            ));
+            let names = chosen_ids.iter().map(|t| TAGS[tag_ids.iter().position(|x| x == t).unwrap_or(0)].0.to_owned()).collect();
+            history.push(event(Change::Tags { from: Vec::new(), to: names }, reporter, created));
         }
         if rng.below(5) == 0 {
             let from = Severity::ALL[rng.below(4)];
             let when = later(&mut rng);
-            history.push(event(
-                Change::Severity { from, to: severity },
-                triager,
-                when,
-            ));
+            history.push(event(Change::Severity { from, to: severity }, triager, when));
         }
         for step in 1..=status as usize {
             let when = later(&mut rng);
-            history.push(event(
-                Change::Status {
-                    from: Status::ALL[step - 1],
-                    to: Status::ALL[step],
-                },
-                triager,
-                when,
-            ));
+            history.push(event(Change::Status { from: Status::ALL[step - 1], to: Status::ALL[step] }, triager, when));
         }
         for _ in 0..rng.weighted(&[30, 30, 20, 10, 10]) {
             comment_id += 1;
@@ -251,14 +180,7 @@ pub async fn seed(
             template_id: Set(None),
         });
         rows.events.extend(history);
-        rows.issue_tags.extend(
-            chosen_ids
-                .into_iter()
-                .map(|tag_id| issue_tags::ActiveModel {
-                    issue_id: Set(id),
-                    tag_id: Set(tag_id),
-                }),
-        );
+        rows.issue_tags.extend(chosen_ids.into_iter().map(|tag_id| issue_tags::ActiveModel { issue_id: Set(id), tag_id: Set(tag_id) }));
         if rows.issues.len() == 5_000 || n + 1 == count {
             let batch = std::mem::take(&mut rows);
             let txn = db.begin().await?;
@@ -278,49 +200,17 @@ pub async fn seed(
         db.execute_unprepared("VACUUM ANALYZE").await?;
     } else {
         // No ANALYZE: the app never runs it on SQLite, so the planner sees what it sees in use.
-        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
-            .await?;
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
     }
-    Ok(Seeded {
-        users: accounts.len(),
-        tags: TAGS.len(),
-        issues: count,
-        comments: comment_total,
-        events: event_total,
-        issue_tags: tag_total,
-        maintainer,
-        assignee: user_ids[2],
-        mentioned: vec![handles[3].clone(), handles[0].clone()],
-    })
+    Ok(Seeded { users: accounts.len(), tags: TAGS.len(), issues: count, comments: comment_total, events: event_total, issue_tags: tag_total, maintainer, assignee: user_ids[2], mentioned: vec![handles[3].clone(), handles[0].clone()] })
 }
 
 /// The list views the benchmark loads, by name: the page (S1), a filtered list and a search (S2).
 pub fn bench_filters() -> Vec<(&'static str, IssueFilter)> {
     vec![
-        (
-            "page",
-            IssueFilter {
-                status: Some(Status::Open),
-                sort: IssueSort::Severity,
-                ..Default::default()
-            },
-        ),
-        (
-            "filter",
-            IssueFilter {
-                status: Some(Status::Open),
-                severity: Some(Severity::High),
-                tag: Some("regression".into()),
-                ..Default::default()
-            },
-        ),
-        (
-            "search",
-            IssueFilter {
-                q: Some("timeout session".into()),
-                ..Default::default()
-            },
-        ),
+        ("page", IssueFilter { status: Some(Status::Open), sort: IssueSort::Severity, ..Default::default() }),
+        ("filter", IssueFilter { status: Some(Status::Open), severity: Some(Severity::High), tag: Some("regression".into()), ..Default::default() }),
+        ("search", IssueFilter { q: Some("timeout session".into()), ..Default::default() }),
     ]
 }
 
@@ -328,10 +218,7 @@ pub fn bench_filters() -> Vec<(&'static str, IssueFilter)> {
 /// server functions it calls (they carry a hash of where the app was built) and, for each list
 /// view, its URL, its filter and the SQL the list runs for it (page, then total).
 pub fn manifest(backend: DbBackend, seeded: &Seeded, seconds: f64) -> serde_json::Value {
-    use app::{
-        auth::api::LogIn,
-        issues::api::{CreateIssue, ListIssues, SimilarIssues, TransitionIssue},
-    };
+    use app::{auth::api::LogIn, issues::api::{CreateIssue, ListIssues, SimilarIssues, TransitionIssue}};
     use leptos::server_fn::ServerFn;
     let views: serde_json::Map<String, serde_json::Value> = bench_filters()
         .into_iter()

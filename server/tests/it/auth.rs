@@ -1,16 +1,11 @@
 //! Accounts, sessions and roles, through the real server functions on both databases.
-use crate::common::{
-    PASSWORD, TestApp, TestDb, call, insert_user, new_client, spawn_app, spawn_app_with,
-};
 use app::{
-    auth::api::{
-        ChangePassword, ChangeRole, ListMySessions, ListUsers, LogIn, LogOut, SetUserActive,
-        SignOutOtherSessions, SignUp, WhoAmI,
-    },
+    auth::api::{ChangePassword, ChangeRole, ListMySessions, ListUsers, LogIn, LogOut, SetUserActive, SignOutOtherSessions, SignUp, WhoAmI},
     domain::Role,
     issues::api::ListIssues,
     server::entities::users,
 };
+use crate::common::{PASSWORD, TestApp, TestDb, call, insert_user, new_client, spawn_app, spawn_app_with};
 use leptos::server_fn::ServerFn;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
@@ -46,20 +41,11 @@ async fn after_sign_in_only_same_site_paths_are_followed(db: TestDb) {
     let app = spawn_app(db).await;
     insert_user(app.db(), "rita@example.com", Role::Reporter).await;
 
-    for (next, expected) in [
-        ("/profile", "/profile"),
-        ("//evil.example", "/issues"),
-        ("https://evil.example/x", "/issues"),
-        ("/\\evil.example", "/issues"),
-    ] {
+    for (next, expected) in [("/profile", "/profile"), ("//evil.example", "/issues"), ("https://evil.example/x", "/issues"), ("/\\evil.example", "/issues")] {
         let response = new_client()
             .post(app.url(LogIn::PATH))
             .header("accept", "text/html")
-            .form(&[
-                ("email", "rita@example.com"),
-                ("password", PASSWORD),
-                ("next", next),
-            ])
+            .form(&[("email", "rita@example.com"), ("password", PASSWORD), ("next", next)])
             .send()
             .await
             .unwrap();
@@ -81,11 +67,7 @@ async fn the_forwarded_address_is_used_only_when_configured(db: TestDb) {
             .send()
             .await
             .unwrap();
-        let sessions: Value = call(&client, app, ListMySessions::PATH, &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let sessions: Value = call(&client, app, ListMySessions::PATH, &[]).await.json().await.unwrap();
         assert_eq!(sessions[0]["ip"], expected);
     }
 }
@@ -94,24 +76,14 @@ async fn sign_ups_from_one_address_are_rate_limited(db: TestDb) {
     let app = spawn_app(db).await;
 
     for n in 0..20 {
-        let response = sign_up(
-            &new_client(),
-            &app,
-            &format!("user{n}@example.com"),
-            PASSWORD,
-        )
-        .await;
+        let response = sign_up(&new_client(), &app, &format!("user{n}@example.com"), PASSWORD).await;
         assert_eq!(response.status(), 200, "sign-up {n}");
     }
     let blocked = sign_up(&new_client(), &app, "one.more@example.com", PASSWORD).await;
 
     assert_eq!(blocked.status(), 429);
     assert!(blocked.headers().contains_key("retry-after"));
-    assert_eq!(
-        users::Entity::find().count(app.db()).await.unwrap(),
-        20,
-        "the refused sign-up wrote nothing"
-    );
+    assert_eq!(users::Entity::find().count(app.db()).await.unwrap(), 20, "the refused sign-up wrote nothing");
 }
 
 async fn an_idle_session_lapses_and_activity_renews_it(db: TestDb) {
@@ -119,12 +91,7 @@ async fn an_idle_session_lapses_and_activity_renews_it(db: TestDb) {
     use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
     let app = spawn_app(db).await;
     let (user, client) = app.signed_in("rita@example.com", Role::Reporter).await;
-    let session = sessions::Entity::find()
-        .filter(sessions::Column::UserId.eq(user.id))
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap();
+    let session = sessions::Entity::find().filter(sessions::Column::UserId.eq(user.id)).one(app.db()).await.unwrap().unwrap();
     let now = chrono::Utc::now();
     let mut stale = session.clone().into_active_model();
     stale.last_seen_at = Set(now - chrono::Duration::minutes(10));
@@ -133,28 +100,15 @@ async fn an_idle_session_lapses_and_activity_renews_it(db: TestDb) {
 
     assert_eq!(who(&client, &app).await["email"], "rita@example.com");
 
-    let renewed = sessions::Entity::find_by_id(session.id.clone())
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(
-        renewed.expires_at > now + chrono::Duration::days(13),
-        "activity pushed the idle deadline forward"
-    );
+    let renewed = sessions::Entity::find_by_id(session.id.clone()).one(app.db()).await.unwrap().unwrap();
+    assert!(renewed.expires_at > now + chrono::Duration::days(13), "activity pushed the idle deadline forward");
     let mut lapsed = renewed.into_active_model();
     lapsed.expires_at = Set(now - chrono::Duration::seconds(1));
     lapsed.update(app.db()).await.unwrap();
-    assert_eq!(
-        who(&client, &app).await,
-        Value::Null,
-        "an idle session lapses"
-    );
+    assert_eq!(who(&client, &app).await, Value::Null, "an idle session lapses");
 }
 
-async fn failures_from_one_address_are_limited_across_accounts_and_spoofed_forwarding_does_not_help(
-    db: TestDb,
-) {
+async fn failures_from_one_address_are_limited_across_accounts_and_spoofed_forwarding_does_not_help(db: TestDb) {
     let app = spawn_app(db).await;
     insert_user(app.db(), "victim@example.com", Role::Reporter).await;
 
@@ -162,10 +116,7 @@ async fn failures_from_one_address_are_limited_across_accounts_and_spoofed_forwa
         let response = new_client()
             .post(app.url(LogIn::PATH))
             .header("x-forwarded-for", format!("10.0.0.{attempt}"))
-            .form(&[
-                ("email", format!("guess{attempt}@example.com")),
-                ("password", "wrong password".to_owned()),
-            ])
+            .form(&[("email", format!("guess{attempt}@example.com")), ("password", "wrong password".to_owned())])
             .send()
             .await
             .unwrap();
@@ -179,11 +130,7 @@ async fn failures_from_one_address_are_limited_across_accounts_and_spoofed_forwa
         .await
         .unwrap();
 
-    assert_eq!(
-        blocked.status(),
-        429,
-        "X-Forwarded-For is not trusted unless configured"
-    );
+    assert_eq!(blocked.status(), 429, "X-Forwarded-For is not trusted unless configured");
     assert!(blocked.headers().contains_key("retry-after"));
 }
 
@@ -194,33 +141,15 @@ async fn behind_https_the_cookie_is_secure_host_only_and_hsts_is_sent(db: TestDb
 
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("__Host-tracker_session="), "{cookie}");
-    assert!(
-        cookie.contains("; Secure")
-            && cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Lax")
-            && cookie.contains("Path=/")
-    );
+    assert!(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
     assert!(!cookie.contains("Domain"));
-    assert_eq!(
-        response.headers()["strict-transport-security"],
-        "max-age=31536000; includeSubDomains"
-    );
+    assert_eq!(response.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
 }
 
 /// Signs up through the form, with the name and handle the page suggests from the address.
-async fn sign_up(
-    client: &reqwest::Client,
-    app: &TestApp,
-    email: &str,
-    password: &str,
-) -> reqwest::Response {
+async fn sign_up(client: &reqwest::Client, app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     let handle = app::people::model::Handle::from_email(email);
-    let form = [
-        ("email", email),
-        ("password", password),
-        ("display_name", "New Person"),
-        ("handle", handle.as_str()),
-    ];
+    let form = [("email", email), ("password", password), ("display_name", "New Person"), ("handle", handle.as_str())];
     call(client, app, SignUp::PATH, &form).await
 }
 
@@ -231,13 +160,7 @@ async fn who(client: &reqwest::Client, app: &TestApp) -> Value {
 }
 
 async fn role_in_db(app: &TestApp, email: &str) -> Role {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap()
-        .role
+    users::Entity::find().filter(users::Column::Email.eq(email)).one(app.db()).await.unwrap().unwrap().role
 }
 
 async fn signing_up_creates_a_reporter_and_signs_them_in(db: TestDb) {
@@ -246,10 +169,7 @@ async fn signing_up_creates_a_reporter_and_signs_them_in(db: TestDb) {
     let response = sign_up(&app.client, &app, "new@example.com", "long enough pw").await;
 
     assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("tracker_session="), "{cookie}");
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
@@ -257,12 +177,7 @@ async fn signing_up_creates_a_reporter_and_signs_them_in(db: TestDb) {
     assert!(!cookie.contains("Domain"), "{cookie}");
     assert_eq!(who(&app.client, &app).await["role"], "REPORTER");
     let stored = users::Entity::find().one(app.db()).await.unwrap().unwrap();
-    assert!(
-        stored
-            .hashed_password
-            .unwrap()
-            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
-    );
+    assert!(stored.hashed_password.unwrap().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 }
 
 async fn sign_up_normalises_the_email_and_refuses_a_duplicate_with_409(db: TestDb) {
@@ -274,15 +189,7 @@ async fn sign_up_normalises_the_email_and_refuses_a_duplicate_with_409(db: TestD
     assert_eq!(again.status(), 409);
     assert!(again.text().await.unwrap().contains("already exists"));
     assert_eq!(users::Entity::find().count(app.db()).await.unwrap(), 1);
-    assert_eq!(
-        users::Entity::find()
-            .one(app.db())
-            .await
-            .unwrap()
-            .unwrap()
-            .email,
-        "rita@example.com"
-    );
+    assert_eq!(users::Entity::find().one(app.db()).await.unwrap().unwrap().email, "rita@example.com");
 }
 
 async fn sign_up_names_each_bad_field_and_writes_nothing(db: TestDb) {
@@ -298,12 +205,7 @@ async fn sign_up_names_each_bad_field_and_writes_nothing(db: TestDb) {
         let response = sign_up(&app.client, &app, email, password).await;
         assert_eq!(response.status(), 422, "{email:?}");
         let body: Value = response.json().await.unwrap();
-        let named: Vec<&str> = body["Validation"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["field"].as_str().unwrap())
-            .collect();
+        let named: Vec<&str> = body["Validation"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
         assert_eq!(named, fields);
     }
     assert_eq!(users::Entity::find().count(app.db()).await.unwrap(), 0);
@@ -321,26 +223,8 @@ async fn wrong_password_and_unknown_email_get_the_same_401(db: TestDb) {
     let app = spawn_app(db).await;
     insert_user(app.db(), "rita@example.com", Role::Reporter).await;
 
-    let wrong = call(
-        &app.client,
-        &app,
-        LogIn::PATH,
-        &[
-            ("email", "rita@example.com"),
-            ("password", "not the password"),
-        ],
-    )
-    .await;
-    let unknown = call(
-        &app.client,
-        &app,
-        LogIn::PATH,
-        &[
-            ("email", "nobody@example.com"),
-            ("password", "not the password"),
-        ],
-    )
-    .await;
+    let wrong = call(&app.client, &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", "not the password")]).await;
+    let unknown = call(&app.client, &app, LogIn::PATH, &[("email", "nobody@example.com"), ("password", "not the password")]).await;
 
     assert_eq!(wrong.status(), 401);
     assert_eq!(unknown.status(), 401);
@@ -355,70 +239,23 @@ async fn a_token_stops_working_after_logout(db: TestDb) {
     let api = new_client();
 
     let out = call(&browser, &app, LogOut::PATH, &[]).await;
-    let api_still_in = api
-        .post(app.url(WhoAmI::PATH))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
-    let api_out = api
-        .post(app.url(LogOut::PATH))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    let reuse = api
-        .post(app.url(ListIssues::PATH))
-        .bearer_auth(&token)
-        .form(&[("filter[sort]", "newest")])
-        .send()
-        .await
-        .unwrap();
+    let api_still_in = api.post(app.url(WhoAmI::PATH)).bearer_auth(&token).send().await.unwrap().json::<Value>().await.unwrap();
+    let api_out = api.post(app.url(LogOut::PATH)).bearer_auth(&token).send().await.unwrap();
+    let reuse = api.post(app.url(ListIssues::PATH)).bearer_auth(&token).form(&[("filter[sort]", "newest")]).send().await.unwrap();
 
     assert_eq!(out.status(), 200);
-    assert!(
-        out.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .contains("Max-Age=0")
-    );
-    assert_eq!(
-        who(&browser, &app).await,
-        Value::Null,
-        "the browser's session ended"
-    );
-    assert_eq!(
-        api_still_in["email"], "rita@example.com",
-        "logging out one session leaves the others"
-    );
+    assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(who(&browser, &app).await, Value::Null, "the browser's session ended");
+    assert_eq!(api_still_in["email"], "rita@example.com", "logging out one session leaves the others");
     assert_eq!(api_out.status(), 200);
     assert_eq!(reuse.status(), 401, "the token is dead after its logout");
 }
 
 /// Signs in once more with a bare client and returns the token from its cookie.
 async fn session_token(app: &TestApp, email: &str) -> String {
-    let response = call(
-        &new_client(),
-        app,
-        LogIn::PATH,
-        &[("email", email), ("password", PASSWORD)],
-    )
-    .await;
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_owned()
+    let response = call(&new_client(), app, LogIn::PATH, &[("email", email), ("password", PASSWORD)]).await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
 }
 
 async fn a_bearer_token_works_like_the_cookie(db: TestDb) {
@@ -426,12 +263,7 @@ async fn a_bearer_token_works_like_the_cookie(db: TestDb) {
     insert_user(app.db(), "rita@example.com", Role::Maintainer).await;
     let token = session_token(&app, "rita@example.com").await;
 
-    let response = new_client()
-        .post(app.url(WhoAmI::PATH))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = new_client().post(app.url(WhoAmI::PATH)).bearer_auth(&token).send().await.unwrap();
 
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["email"], "rita@example.com");
@@ -443,32 +275,17 @@ async fn an_odd_cookie_header_still_carries_the_session(db: TestDb) {
     insert_user(app.db(), "rita@example.com", Role::Maintainer).await;
     let token = session_token(&app, "rita@example.com").await;
     let who_with = |cookie: String| {
-        let request = new_client()
-            .post(app.url(WhoAmI::PATH))
-            .header("cookie", cookie);
+        let request = new_client().post(app.url(WhoAmI::PATH)).header("cookie", cookie);
         async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
     };
 
-    let crowded = who_with(format!(
-        "theme=dark;tracker_session={token} ;  lang=\"en gb\"; tracker_session=stale;;x"
-    ))
-    .await;
+    let crowded = who_with(format!("theme=dark;tracker_session={token} ;  lang=\"en gb\"; tracker_session=stale;;x")).await;
     let quoted = who_with(format!("tracker_session=\"{token}\"")).await;
     let stale_first = who_with(format!("tracker_session=stale; tracker_session={token}")).await;
 
-    assert_eq!(
-        crowded["email"], "rita@example.com",
-        "other cookies, spaces and a later duplicate do not hide the session"
-    );
-    assert_eq!(
-        quoted["email"], "rita@example.com",
-        "quotes around the value are not part of it"
-    );
-    assert_eq!(
-        stale_first,
-        Value::Null,
-        "of a duplicate name the first counts"
-    );
+    assert_eq!(crowded["email"], "rita@example.com", "other cookies, spaces and a later duplicate do not hide the session");
+    assert_eq!(quoted["email"], "rita@example.com", "quotes around the value are not part of it");
+    assert_eq!(stale_first, Value::Null, "of a duplicate name the first counts");
 }
 
 async fn forged_and_tampered_tokens_are_refused(db: TestDb) {
@@ -481,12 +298,7 @@ async fn forged_and_tampered_tokens_are_refused(db: TestDb) {
     let none = format!("{}.{payload}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#));
     let mut claims: Value = serde_json::from_slice(&b64.decode(&payload).unwrap()).unwrap();
     claims["sub"] = Value::from("999");
-    let swapped_payload = format!(
-        "{}.{}.{}",
-        token.split('.').next().unwrap(),
-        b64.encode(claims.to_string()),
-        token.split('.').nth(2).unwrap()
-    );
+    let swapped_payload = format!("{}.{}.{}", token.split('.').next().unwrap(), b64.encode(claims.to_string()), token.split('.').nth(2).unwrap());
     let other_key = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &serde_json::from_slice::<Value>(&b64.decode(&payload).unwrap()).unwrap(),
@@ -494,31 +306,10 @@ async fn forged_and_tampered_tokens_are_refused(db: TestDb) {
     )
     .unwrap();
 
-    for forged in [
-        none,
-        swapped_payload,
-        other_key,
-        "garbage".to_owned(),
-        format!("{token}x"),
-    ] {
-        let response = new_client()
-            .post(app.url(WhoAmI::PATH))
-            .bearer_auth(&forged)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.json::<Value>().await.unwrap(),
-            Value::Null,
-            "{forged}"
-        );
-        let list = new_client()
-            .post(app.url(ListIssues::PATH))
-            .bearer_auth(&forged)
-            .form(&[("filter[sort]", "newest")])
-            .send()
-            .await
-            .unwrap();
+    for forged in [none, swapped_payload, other_key, "garbage".to_owned(), format!("{token}x")] {
+        let response = new_client().post(app.url(WhoAmI::PATH)).bearer_auth(&forged).send().await.unwrap();
+        assert_eq!(response.json::<Value>().await.unwrap(), Value::Null, "{forged}");
+        let list = new_client().post(app.url(ListIssues::PATH)).bearer_auth(&forged).form(&[("filter[sort]", "newest")]).send().await.unwrap();
         assert_eq!(list.status(), 401);
     }
 }
@@ -529,23 +320,11 @@ async fn a_role_change_applies_to_the_very_next_request(db: TestDb) {
     let (rita, rita_client) = app.signed_in("rita@example.com", Role::Reporter).await;
     assert_eq!(who(&rita_client, &app).await["role"], "REPORTER");
 
-    let promoted = call(
-        &admin,
-        &app,
-        ChangeRole::PATH,
-        &[("user_id", &rita.id.to_string()), ("role", "MAINTAINER")],
-    )
-    .await;
+    let promoted = call(&admin, &app, ChangeRole::PATH, &[("user_id", &rita.id.to_string()), ("role", "MAINTAINER")]).await;
 
     assert_eq!(promoted.status(), 200);
     assert_eq!(who(&rita_client, &app).await["role"], "MAINTAINER");
-    let demoted = call(
-        &admin,
-        &app,
-        ChangeRole::PATH,
-        &[("user_id", &rita.id.to_string()), ("role", "REPORTER")],
-    )
-    .await;
+    let demoted = call(&admin, &app, ChangeRole::PATH, &[("user_id", &rita.id.to_string()), ("role", "REPORTER")]).await;
     assert_eq!(demoted.status(), 200);
     let as_reporter = call(&rita_client, &app, ListUsers::PATH, &[("search", "")]).await;
     assert_eq!(as_reporter.status(), 403);
@@ -556,38 +335,14 @@ async fn deactivation_ends_every_session_and_blocks_sign_in(db: TestDb) {
     let (_, admin) = app.signed_in("admin@example.com", Role::Admin).await;
     let (rita, rita_client) = app.signed_in("rita@example.com", Role::Reporter).await;
 
-    let response = call(
-        &admin,
-        &app,
-        SetUserActive::PATH,
-        &[("user_id", &rita.id.to_string()), ("active", "false")],
-    )
-    .await;
+    let response = call(&admin, &app, SetUserActive::PATH, &[("user_id", &rita.id.to_string()), ("active", "false")]).await;
 
     assert_eq!(response.status(), 200);
     assert_eq!(who(&rita_client, &app).await, Value::Null);
-    let again = call(
-        &new_client(),
-        &app,
-        LogIn::PATH,
-        &[("email", "rita@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    let again = call(&new_client(), &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(again.status(), 401);
-    call(
-        &admin,
-        &app,
-        SetUserActive::PATH,
-        &[("user_id", &rita.id.to_string()), ("active", "true")],
-    )
-    .await;
-    let back = call(
-        &new_client(),
-        &app,
-        LogIn::PATH,
-        &[("email", "rita@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    call(&admin, &app, SetUserActive::PATH, &[("user_id", &rita.id.to_string()), ("active", "true")]).await;
+    let back = call(&new_client(), &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(back.status(), 200);
 }
 
@@ -595,65 +350,18 @@ async fn changing_the_password_signs_out_other_sessions(db: TestDb) {
     let app = spawn_app(db).await;
     let (_, laptop) = app.signed_in("rita@example.com", Role::Reporter).await;
     let phone = new_client();
-    call(
-        &phone,
-        &app,
-        LogIn::PATH,
-        &[("email", "rita@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    call(&phone, &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", PASSWORD)]).await;
 
-    let wrong = call(
-        &laptop,
-        &app,
-        ChangePassword::PATH,
-        &[
-            ("current_password", "nope nope"),
-            ("new_password", "a brand new one"),
-        ],
-    )
-    .await;
-    let changed = call(
-        &laptop,
-        &app,
-        ChangePassword::PATH,
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", "a brand new one"),
-        ],
-    )
-    .await;
+    let wrong = call(&laptop, &app, ChangePassword::PATH, &[("current_password", "nope nope"), ("new_password", "a brand new one")]).await;
+    let changed = call(&laptop, &app, ChangePassword::PATH, &[("current_password", PASSWORD), ("new_password", "a brand new one")]).await;
 
     assert_eq!(wrong.status(), 422);
     assert!(wrong.text().await.unwrap().contains("current_password"));
     assert_eq!(changed.status(), 200);
-    assert_eq!(
-        who(&phone, &app).await,
-        Value::Null,
-        "the other session ended"
-    );
-    assert_eq!(
-        who(&laptop, &app).await["email"],
-        "rita@example.com",
-        "this session goes on"
-    );
-    let old = call(
-        &new_client(),
-        &app,
-        LogIn::PATH,
-        &[("email", "rita@example.com"), ("password", PASSWORD)],
-    )
-    .await;
-    let new = call(
-        &new_client(),
-        &app,
-        LogIn::PATH,
-        &[
-            ("email", "rita@example.com"),
-            ("password", "a brand new one"),
-        ],
-    )
-    .await;
+    assert_eq!(who(&phone, &app).await, Value::Null, "the other session ended");
+    assert_eq!(who(&laptop, &app).await["email"], "rita@example.com", "this session goes on");
+    let old = call(&new_client(), &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", PASSWORD)]).await;
+    let new = call(&new_client(), &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", "a brand new one")]).await;
     assert_eq!((old.status().as_u16(), new.status().as_u16()), (401, 200));
 }
 
@@ -661,29 +369,11 @@ async fn users_can_list_and_end_their_other_sessions(db: TestDb) {
     let app = spawn_app(db).await;
     let (_, laptop) = app.signed_in("rita@example.com", Role::Reporter).await;
     let phone = new_client();
-    call(
-        &phone,
-        &app,
-        LogIn::PATH,
-        &[("email", "rita@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    call(&phone, &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", PASSWORD)]).await;
 
-    let before: Value = call(&laptop, &app, ListMySessions::PATH, &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ended: Value = call(&laptop, &app, SignOutOtherSessions::PATH, &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let after: Value = call(&laptop, &app, ListMySessions::PATH, &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before: Value = call(&laptop, &app, ListMySessions::PATH, &[]).await.json().await.unwrap();
+    let ended: Value = call(&laptop, &app, SignOutOtherSessions::PATH, &[]).await.json().await.unwrap();
+    let after: Value = call(&laptop, &app, ListMySessions::PATH, &[]).await.json().await.unwrap();
 
     assert_eq!(before.as_array().unwrap().len(), 2);
     assert_eq!(ended, 1);
@@ -697,32 +387,13 @@ async fn repeated_wrong_passwords_are_rate_limited_even_for_the_right_one(db: Te
     insert_user(app.db(), "rita@example.com", Role::Reporter).await;
 
     for attempt in 0..10 {
-        let response = call(
-            &new_client(),
-            &app,
-            LogIn::PATH,
-            &[
-                ("email", "rita@example.com"),
-                ("password", "wrong password"),
-            ],
-        )
-        .await;
+        let response = call(&new_client(), &app, LogIn::PATH, &[("email", "rita@example.com"), ("password", "wrong password")]).await;
         assert_eq!(response.status(), 401, "attempt {attempt}");
     }
-    let right = call(
-        &new_client(),
-        &app,
-        LogIn::PATH,
-        &[("email", "Rita@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    let right = call(&new_client(), &app, LogIn::PATH, &[("email", "Rita@example.com"), ("password", PASSWORD)]).await;
 
     assert_eq!(right.status(), 429);
-    let retry_after: u64 = right.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = right.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "{retry_after}");
 }
 
@@ -730,40 +401,15 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(db: TestDb) {
     let app = spawn_app(db).await;
     let (_, admin) = app.signed_in("admin@example.com", Role::Admin).await;
     let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
-    let form = [
-        ("user_id", rita.id.to_string()),
-        ("role", "ADMIN".to_owned()),
-    ];
+    let form = [("user_id", rita.id.to_string()), ("role", "ADMIN".to_owned())];
 
-    let cross_site = admin
-        .post(app.url(ChangeRole::PATH))
-        .header("sec-fetch-site", "cross-site")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let foreign_origin = admin
-        .post(app.url(ChangeRole::PATH))
-        .header("origin", "https://evil.example")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let same_origin = admin
-        .post(app.url(ChangeRole::PATH))
-        .header("sec-fetch-site", "same-origin")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let cross_site = admin.post(app.url(ChangeRole::PATH)).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
+    let foreign_origin = admin.post(app.url(ChangeRole::PATH)).header("origin", "https://evil.example").form(&form).send().await.unwrap();
+    let same_origin = admin.post(app.url(ChangeRole::PATH)).header("sec-fetch-site", "same-origin").form(&form).send().await.unwrap();
 
     assert_eq!(cross_site.status(), 403);
     assert_eq!(foreign_origin.status(), 403);
-    assert_eq!(
-        same_origin.status(),
-        200,
-        "the same request from the site itself goes through"
-    );
+    assert_eq!(same_origin.status(), 200, "the same request from the site itself goes through");
     assert_eq!(role_in_db(&app, "rita@example.com").await, Role::Admin);
 }
 
@@ -773,61 +419,18 @@ async fn only_admins_manage_users(db: TestDb) {
     let id = target.id.to_string();
 
     for role in [Role::Reporter, Role::Maintainer] {
-        let (_, client) = app
-            .signed_in(
-                &format!("{}@example.com", role.as_str().to_lowercase()),
-                role,
-            )
-            .await;
+        let (_, client) = app.signed_in(&format!("{}@example.com", role.as_str().to_lowercase()), role).await;
         let list = call(&client, &app, ListUsers::PATH, &[("search", "")]).await;
-        let promote = call(
-            &client,
-            &app,
-            ChangeRole::PATH,
-            &[("user_id", &id), ("role", "ADMIN")],
-        )
-        .await;
-        let deactivate = call(
-            &client,
-            &app,
-            SetUserActive::PATH,
-            &[("user_id", &id), ("active", "false")],
-        )
-        .await;
-        assert_eq!(
-            (
-                list.status().as_u16(),
-                promote.status().as_u16(),
-                deactivate.status().as_u16()
-            ),
-            (403, 403, 403),
-            "{role}"
-        );
+        let promote = call(&client, &app, ChangeRole::PATH, &[("user_id", &id), ("role", "ADMIN")]).await;
+        let deactivate = call(&client, &app, SetUserActive::PATH, &[("user_id", &id), ("active", "false")]).await;
+        assert_eq!((list.status().as_u16(), promote.status().as_u16(), deactivate.status().as_u16()), (403, 403, 403), "{role}");
     }
-    let anonymous = call(
-        &new_client(),
-        &app,
-        ChangeRole::PATH,
-        &[("user_id", &id), ("role", "ADMIN")],
-    )
-    .await;
+    let anonymous = call(&new_client(), &app, ChangeRole::PATH, &[("user_id", &id), ("role", "ADMIN")]).await;
     assert_eq!(anonymous.status(), 401);
-    let row = users::Entity::find_by_id(target.id)
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (row.role, row.deactivated_at),
-        (Role::Reporter, None),
-        "the row is unchanged"
-    );
+    let row = users::Entity::find_by_id(target.id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!((row.role, row.deactivated_at), (Role::Reporter, None), "the row is unchanged");
     let (_, admin) = app.signed_in("admin@example.com", Role::Admin).await;
-    let found: Value = call(&admin, &app, ListUsers::PATH, &[("search", "TARGET")])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let found: Value = call(&admin, &app, ListUsers::PATH, &[("search", "TARGET")]).await.json().await.unwrap();
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["email"], "target@example.com");
 }
@@ -836,36 +439,11 @@ async fn admins_cannot_demote_or_deactivate_themselves(db: TestDb) {
     let app = spawn_app(db).await;
     let (me, admin) = app.signed_in("admin@example.com", Role::Admin).await;
 
-    let demote = call(
-        &admin,
-        &app,
-        ChangeRole::PATH,
-        &[("user_id", &me.id.to_string()), ("role", "REPORTER")],
-    )
-    .await;
-    let deactivate = call(
-        &admin,
-        &app,
-        SetUserActive::PATH,
-        &[("user_id", &me.id.to_string()), ("active", "false")],
-    )
-    .await;
-    let missing = call(
-        &admin,
-        &app,
-        ChangeRole::PATH,
-        &[("user_id", "987654"), ("role", "REPORTER")],
-    )
-    .await;
+    let demote = call(&admin, &app, ChangeRole::PATH, &[("user_id", &me.id.to_string()), ("role", "REPORTER")]).await;
+    let deactivate = call(&admin, &app, SetUserActive::PATH, &[("user_id", &me.id.to_string()), ("active", "false")]).await;
+    let missing = call(&admin, &app, ChangeRole::PATH, &[("user_id", "987654"), ("role", "REPORTER")]).await;
 
-    assert_eq!(
-        (
-            demote.status().as_u16(),
-            deactivate.status().as_u16(),
-            missing.status().as_u16()
-        ),
-        (409, 409, 404)
-    );
+    assert_eq!((demote.status().as_u16(), deactivate.status().as_u16(), missing.status().as_u16()), (409, 409, 404));
     assert_eq!(role_in_db(&app, "admin@example.com").await, Role::Admin);
 }
 
@@ -887,40 +465,15 @@ async fn the_admin_command_creates_an_admin_who_can_sign_in(db: TestDb) {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"admin password 1\n")
-            .unwrap();
+        child.stdin.take().unwrap().write_all(b"admin password 1\n").unwrap();
         let output = child.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     }
 
-    assert_eq!(
-        role_in_db(&app, "first.admin@example.com").await,
-        Role::Admin
-    );
-    assert_eq!(
-        role_in_db(&app, "existing@example.com").await,
-        Role::Admin,
-        "an existing account is promoted"
-    );
+    assert_eq!(role_in_db(&app, "first.admin@example.com").await, Role::Admin);
+    assert_eq!(role_in_db(&app, "existing@example.com").await, Role::Admin, "an existing account is promoted");
     let client = new_client();
-    let signed_in = call(
-        &client,
-        &app,
-        LogIn::PATH,
-        &[
-            ("email", "first.admin@example.com"),
-            ("password", "admin password 1"),
-        ],
-    )
-    .await;
+    let signed_in = call(&client, &app, LogIn::PATH, &[("email", "first.admin@example.com"), ("password", "admin password 1")]).await;
     assert_eq!(signed_in.status(), 200);
     assert_eq!(who(&client, &app).await["role"], "ADMIN");
 }

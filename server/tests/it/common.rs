@@ -2,10 +2,7 @@
 
 use app::{
     domain::{Role, Severity, Status},
-    server::{
-        AppState,
-        entities::{issues, users},
-    },
+    server::{AppState, entities::{issues, users}},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
@@ -35,8 +32,7 @@ macro_rules! on_both_databases {
 
 /// The PostgreSQL server tests create their databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://tracker:tracker@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://tracker:tracker@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A database that exists for one test only.
@@ -47,10 +43,7 @@ pub struct TestDb {
 
 enum Guard {
     Sqlite(TempDir),
-    Postgres {
-        admin_url: String,
-        name: String,
-    },
+    Postgres { admin_url: String, name: String },
     /// Another handle on a database some other `TestDb` owns (a second server instance).
     Shared,
 }
@@ -60,10 +53,7 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-        TestDb {
-            url,
-            guard: Guard::Sqlite(dir),
-        }
+        TestDb { url, guard: Guard::Sqlite(dir) }
     }
 
     /// A new, uniquely named PostgreSQL database, dropped when the test ends (even if it fails).
@@ -73,36 +63,18 @@ impl TestDb {
         let admin = Database::connect(&admin_url).await.unwrap_or_else(|e| {
             panic!("PostgreSQL for tests is not reachable ({e}); start it as the README says, or set TEST_POSTGRES_URL")
         });
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!(
-            "tracker_test_{}_{}_{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .expect("create test database");
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let name = format!("tracker_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
         admin.close().await.ok();
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(base, _)| base);
+        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
         let url = format!("{base}/{name}");
-        TestDb {
-            url,
-            guard: Guard::Postgres { admin_url, name },
-        }
+        TestDb { url, guard: Guard::Postgres { admin_url, name } }
     }
 
     /// The same database, for a second server instance; the first handle still owns it.
     pub fn shared(&self) -> TestDb {
-        TestDb {
-            url: self.url.clone(),
-            guard: Guard::Shared,
-        }
+        TestDb { url: self.url.clone(), guard: Guard::Shared }
     }
 
     /// Whether this is the PostgreSQL flavour.
@@ -117,17 +89,10 @@ impl Drop for Guard {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs outside async; a short-lived runtime on its own thread does the cleanup.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 runtime.block_on(async {
                     if let Ok(admin) = Database::connect(&admin_url).await {
-                        let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
-                            .await;
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
                         let _ = admin.close().await;
                     }
                 });
@@ -177,10 +142,7 @@ pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("data directory");
     let data = data_dir.path().to_str().unwrap().to_owned();
     let url = db.url.clone();
-    let extra: Vec<(String, String)> = settings
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
+    let extra: Vec<(String, String)> = settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     // Bound first, so the configuration knows the real address (single sign-on redirects to it).
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -201,22 +163,11 @@ pub async fn spawn_app_with(db: TestDb, settings: &[(&str, &str)]) -> TestApp {
     // The mail sender runs as under `server serve` (and not at all with email off).
     server::jobs::spawn_mail(&state);
     let (shutdown, signal) = oneshot::channel::<()>();
-    tokio::spawn(server::serve(
-        listener,
-        server::router(state.clone()),
-        async move {
-            let _ = signal.await;
-        },
-    ));
+    tokio::spawn(server::serve(listener, server::router(state.clone()), async move {
+        let _ = signal.await;
+    }));
     let client = new_client();
-    TestApp {
-        addr,
-        client,
-        state,
-        shutdown: Some(shutdown),
-        _data_dir: data_dir,
-        _db: db,
-    }
+    TestApp { addr, client, state, shutdown: Some(shutdown), _data_dir: data_dir, _db: db }
 }
 
 /// The server binary with an empty environment: each test sets the variables it means. Under
@@ -247,29 +198,15 @@ pub const PASSWORD: &str = "correct horse battery";
 async fn password_hash() -> String {
     static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     HASH.get_or_init(|| async {
-        app::auth::service::hash_password(
-            app::auth::service::Password::parse("password", PASSWORD).unwrap(),
-        )
-        .await
-        .unwrap()
+        app::auth::service::hash_password(app::auth::service::Password::parse("password", PASSWORD).unwrap()).await.unwrap()
     })
     .await
     .clone()
 }
 
 /// A form-encoded POST to a server function.
-pub async fn call(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(form)
-        .send()
-        .await
-        .expect("request")
+pub async fn call(client: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client.post(app.url(path)).form(form).send().await.expect("request")
 }
 
 impl TestApp {
@@ -277,19 +214,8 @@ impl TestApp {
     pub async fn signed_in(&self, email: &str, role: Role) -> (users::Model, reqwest::Client) {
         let user = insert_user(self.db(), email, role).await;
         let client = new_client();
-        let response = call(
-            &client,
-            self,
-            <app::auth::api::LogIn as leptos::server_fn::ServerFn>::PATH,
-            &[("email", email), ("password", PASSWORD)],
-        )
-        .await;
-        assert_eq!(
-            response.status(),
-            200,
-            "sign-in of {email}: {}",
-            response.text().await.unwrap_or_default()
-        );
+        let response = call(&client, self, <app::auth::api::LogIn as leptos::server_fn::ServerFn>::PATH, &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), 200, "sign-in of {email}: {}", response.text().await.unwrap_or_default());
         (user, client)
     }
 }
@@ -297,9 +223,7 @@ impl TestApp {
 /// Inserts a user with `email`, `role` and [`PASSWORD`]; their handle and name come from the
 /// address (`mo@example.com` is "Mo", `@mo`).
 pub async fn insert_user(db: &DatabaseConnection, email: &str, role: Role) -> users::Model {
-    let (handle, display_name) = app::people::service::identity_for(db, email)
-        .await
-        .expect("a free handle");
+    let (handle, display_name) = app::people::service::identity_for(db, email).await.expect("a free handle");
     users::ActiveModel {
         email: Set(email.to_owned()),
         handle: Set(handle),
@@ -353,21 +277,14 @@ impl Moto {
     /// Starts `moto_server` (or `$MOTO_SERVER`) on a free port and waits until it answers.
     pub async fn start() -> Moto {
         let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".to_owned());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = std::process::Command::new(&program)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("{program} could not start ({e}); install it with `pip install 'moto[server]'` or set MOTO_SERVER"));
-        let moto = Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-        };
+        let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
         for _ in 0..200 {
             if reqwest::get(&moto.endpoint).await.is_ok() {
                 return moto;
@@ -379,16 +296,8 @@ impl Moto {
 
     /// Creates a bucket and returns the settings that point the app at it.
     pub async fn bucket(&self, name: &str) -> Vec<(&'static str, String)> {
-        let created = reqwest::Client::new()
-            .put(format!("{}/{name}", self.endpoint))
-            .send()
-            .await
-            .expect("create bucket");
-        assert!(
-            created.status().is_success(),
-            "create bucket: {}",
-            created.status()
-        );
+        let created = reqwest::Client::new().put(format!("{}/{name}", self.endpoint)).send().await.expect("create bucket");
+        assert!(created.status().is_success(), "create bucket: {}", created.status());
         vec![
             ("S3_BUCKET", name.to_owned()),
             ("S3_ENDPOINT", self.endpoint.clone()),

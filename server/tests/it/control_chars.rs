@@ -5,9 +5,8 @@
 //! database (PostgreSQL refuses NUL outright, so there a NUL that slips through is a 500).
 use crate::common::{TestApp, TestDb, call, insert_issue, spawn_app};
 use app::{
-    attachments::api::*, audit::api::*, auth::api::*, comments::api::*, issues::api::*,
-    issues::person::GetPerson, notifications::api::*, outbox::api::*, stats::api::*, tags::api::*,
-    templates::api::*, views::api::*,
+    attachments::api::*, audit::api::*, auth::api::*, comments::api::*, issues::api::*, issues::person::GetPerson, notifications::api::*,
+    outbox::api::*, stats::api::*, tags::api::*, templates::api::*, views::api::*,
 };
 use app::{
     domain::{Role, Severity, Status},
@@ -33,17 +32,8 @@ struct Fn {
     stored: &'static [&'static str],
 }
 
-const fn f(
-    path: &'static str,
-    form: &'static [(&'static str, &'static str)],
-    text: &'static [&'static str],
-) -> Fn {
-    Fn {
-        path,
-        form,
-        text,
-        stored: &[],
-    }
+const fn f(path: &'static str, form: &'static [(&'static str, &'static str)], text: &'static [&'static str]) -> Fn {
+    Fn { path, form, text, stored: &[] }
 }
 
 impl Fn {
@@ -61,264 +51,83 @@ fn server_fns() -> Vec<Fn> {
         f(WhoAmI::PATH, &[], &[]),
         f(
             SignUp::PATH,
-            &[
-                ("email", "new@example.com"),
-                ("password", "a long enough password"),
-                ("display_name", "New"),
-                ("handle", "new"),
-                ("next", "/"),
-            ],
+            &[("email", "new@example.com"), ("password", "a long enough password"), ("display_name", "New"), ("handle", "new"), ("next", "/")],
             &["email", "password", "display_name", "handle", "next"],
         )
         .storing(&["email", "display_name", "handle"]),
-        f(
-            LogIn::PATH,
-            &[
-                ("email", "nobody@example.com"),
-                ("password", "not the password"),
-                ("next", "/"),
-            ],
-            &["email", "password", "next"],
-        ),
-        f(
-            RequestPasswordReset::PATH,
-            &[("email", "nobody@example.com")],
-            &["email"],
-        ),
-        f(
-            ResetPassword::PATH,
-            &[("token", "x"), ("password", "a long enough password")],
-            &["token", "password"],
-        ),
+        f(LogIn::PATH, &[("email", "nobody@example.com"), ("password", "not the password"), ("next", "/")], &["email", "password", "next"]),
+        f(RequestPasswordReset::PATH, &[("email", "nobody@example.com")], &["email"]),
+        f(ResetPassword::PATH, &[("token", "x"), ("password", "a long enough password")], &["token", "password"]),
         f(LogOut::PATH, &[], &[]),
         f(MyProfile::PATH, &[], &[]),
-        f(
-            UpdateProfile::PATH,
-            &[("display_name", "Ada"), ("handle", "ada")],
-            &["display_name", "handle"],
-        )
-        .storing(&["display_name", "handle"]),
+        f(UpdateProfile::PATH, &[("display_name", "Ada"), ("handle", "ada")], &["display_name", "handle"]).storing(&["display_name", "handle"]),
         f(ListMySessions::PATH, &[], &[]),
         f(SignOutOtherSessions::PATH, &[], &[]),
         f(ListApiTokens::PATH, &[], &[]),
-        f(
-            CreateApiToken::PATH,
-            &[("name", "ci"), ("expires_in_days", "30")],
-            &["name", "expires_in_days"],
-        )
-        .storing(&["name"]),
+        f(CreateApiToken::PATH, &[("name", "ci"), ("expires_in_days", "30")], &["name", "expires_in_days"]).storing(&["name"]),
         f(RevokeApiToken::PATH, &[("token_id", "987654")], &[]),
-        f(
-            ChangePassword::PATH,
-            &[
-                ("current_password", "not the password"),
-                ("new_password", "a long enough password"),
-            ],
-            &["current_password", "new_password"],
-        ),
+        f(ChangePassword::PATH, &[("current_password", "not the password"), ("new_password", "a long enough password")], &["current_password", "new_password"]),
         f(ListUsers::PATH, &[("search", "")], &["search"]),
-        f(
-            ChangeRole::PATH,
-            &[("user_id", "{user}"), ("role", "MAINTAINER")],
-            &["role"],
-        ),
-        f(
-            SetUserActive::PATH,
-            &[("user_id", "{user}"), ("active", "true")],
-            &[],
-        ),
+        f(ChangeRole::PATH, &[("user_id", "{user}"), ("role", "MAINTAINER")], &["role"]),
+        f(SetUserActive::PATH, &[("user_id", "{user}"), ("active", "true")], &[]),
         f(GetDashboard::PATH, &[("days", "30")], &[]),
         f(RunStats::PATH, &[], &[]),
         f(
             ListIssues::PATH,
             &[],
-            &[
-                "filter[tag]",
-                "filter[reporter]",
-                "filter[assignee]",
-                "filter[q]",
-                "filter[status]",
-                "filter[severity]",
-                "filter[sort]",
-                "filter[after]",
-            ],
+            &["filter[tag]", "filter[reporter]", "filter[assignee]", "filter[q]", "filter[status]", "filter[severity]", "filter[sort]", "filter[after]"],
         ),
-        f(
-            ChangedSince::PATH,
-            &[("since", "2026-01-01T00:00:00Z")],
-            &["since"],
-        ),
-        f(
-            TransitionIssue::PATH,
-            &[
-                ("issue_id", "{issue}"),
-                ("status", "TRIAGED"),
-                ("version", "987"),
-            ],
-            &["status"],
-        ),
-        f(
-            ChangeSeverity::PATH,
-            &[
-                ("issue_id", "{issue}"),
-                ("severity", "HIGH"),
-                ("version", "987"),
-            ],
-            &["severity"],
-        ),
-        f(
-            AssignIssue::PATH,
-            &[("issue_id", "{issue}"), ("version", "987")],
-            &[],
-        ),
+        f(ChangedSince::PATH, &[("since", "2026-01-01T00:00:00Z")], &["since"]),
+        f(TransitionIssue::PATH, &[("issue_id", "{issue}"), ("status", "TRIAGED"), ("version", "987")], &["status"]),
+        f(ChangeSeverity::PATH, &[("issue_id", "{issue}"), ("severity", "HIGH"), ("version", "987")], &["severity"]),
+        f(AssignIssue::PATH, &[("issue_id", "{issue}"), ("version", "987")], &[]),
         f(ListAssignable::PATH, &[], &[]),
-        f(
-            CreateIssue::PATH,
-            &[
-                ("title", "Filed"),
-                ("description", "Text"),
-                ("severity", "LOW"),
-            ],
-            &["title", "description", "severity"],
-        )
-        .storing(&["title", "description"]),
+        f(CreateIssue::PATH, &[("title", "Filed"), ("description", "Text"), ("severity", "LOW")], &["title", "description", "severity"]).storing(&["title", "description"]),
         f(GetIssue::PATH, &[("issue_id", "{issue}")], &[]),
-        f(
-            PreviewDescription::PATH,
-            &[("markdown", "Text")],
-            &["markdown"],
-        ),
-        f(
-            UpdateIssue::PATH,
-            &[
-                ("issue_id", "{issue}"),
-                ("version", "1"),
-                ("title", "Edited"),
-                ("description", "Text"),
-            ],
-            &["title", "description"],
-        )
-        .storing(&["title", "description"]),
+        f(PreviewDescription::PATH, &[("markdown", "Text")], &["markdown"]),
+        f(UpdateIssue::PATH, &[("issue_id", "{issue}"), ("version", "1"), ("title", "Edited"), ("description", "Text")], &["title", "description"]).storing(&["title", "description"]),
         f(DeleteIssue::PATH, &[("issue_id", "987654")], &[]),
         f(RestoreIssue::PATH, &[("issue_id", "987654")], &[]),
-        f(
-            SetIssueTags::PATH,
-            &[("issue_id", "{issue}"), ("version", "987")],
-            &[],
-        ),
+        f(SetIssueTags::PATH, &[("issue_id", "{issue}"), ("version", "987")], &[]),
         f(GetPerson::PATH, &[("handle", "ada")], &["handle"]),
-        f(
-            ListAudit::PATH,
-            &[],
-            &[
-                "filter[actor]",
-                "filter[action]",
-                "filter[from]",
-                "filter[to]",
-            ],
-        ),
+        f(ListAudit::PATH, &[], &["filter[actor]", "filter[action]", "filter[from]", "filter[to]"]),
         f(VerifyAudit::PATH, &[], &[]),
         f(GetInbox::PATH, &[("unread_only", "false")], &[]),
         f(UnreadNotifications::PATH, &[], &[]),
         f(MarkNotificationsRead::PATH, &[], &[]),
-        f(
-            ReadIssueNotifications::PATH,
-            &[("issue_id", "{issue}")],
-            &[],
-        ),
+        f(ReadIssueNotifications::PATH, &[("issue_id", "{issue}")], &[]),
         f(GetNotificationSettings::PATH, &[], &[]),
-        f(
-            SetNotificationDelivery::PATH,
-            &[("kind", "COMMENT"), ("delivery", "IN_APP")],
-            &["kind", "delivery"],
-        ),
+        f(SetNotificationDelivery::PATH, &[("kind", "COMMENT"), ("delivery", "IN_APP")], &["kind", "delivery"]),
         f(IssueWatching::PATH, &[("issue_id", "{issue}")], &[]),
-        f(
-            SetIssueWatching::PATH,
-            &[("issue_id", "{issue}"), ("state", "WATCHING")],
-            &["state"],
-        ),
-        f(
-            MentionCandidates::PATH,
-            &[("issue_id", "{issue}"), ("typed", "a")],
-            &["typed"],
-        ),
+        f(SetIssueWatching::PATH, &[("issue_id", "{issue}"), ("state", "WATCHING")], &["state"]),
+        f(MentionCandidates::PATH, &[("issue_id", "{issue}"), ("typed", "a")], &["typed"]),
         f(Unsubscribe::PATH, &[("token", "x")], &["token"]),
         f(ListFailedMail::PATH, &[], &[]),
         f(ListAttachments::PATH, &[("issue_id", "{issue}")], &[]),
         f(DeleteAttachment::PATH, &[("attachment_id", "987654")], &[]),
         f(GetTimeline::PATH, &[("issue_id", "{issue}")], &[]),
-        f(
-            AddComment::PATH,
-            &[("issue_id", "{issue}"), ("body", "Seen")],
-            &["body"],
-        )
-        .storing(&["body"]),
-        f(
-            EditComment::PATH,
-            &[("comment_id", "{comment}"), ("body", "Seen")],
-            &["body"],
-        )
-        .storing(&["body"]),
+        f(AddComment::PATH, &[("issue_id", "{issue}"), ("body", "Seen")], &["body"]).storing(&["body"]),
+        f(EditComment::PATH, &[("comment_id", "{comment}"), ("body", "Seen")], &["body"]).storing(&["body"]),
         f(DeleteComment::PATH, &[("comment_id", "987654")], &[]),
         f(ListTags::PATH, &[], &[]),
         f(ListTagUsage::PATH, &[], &[]),
-        f(
-            CreateTag::PATH,
-            &[("name", "fresh"), ("colour", "RED")],
-            &["name", "colour"],
-        )
-        .storing(&["name"]),
-        f(
-            UpdateTag::PATH,
-            &[("tag_id", "{tag}"), ("name", "renamed"), ("colour", "RED")],
-            &["name", "colour"],
-        )
-        .storing(&["name"]),
+        f(CreateTag::PATH, &[("name", "fresh"), ("colour", "RED")], &["name", "colour"]).storing(&["name"]),
+        f(UpdateTag::PATH, &[("tag_id", "{tag}"), ("name", "renamed"), ("colour", "RED")], &["name", "colour"]).storing(&["name"]),
         f(DeleteTag::PATH, &[("tag_id", "987654")], &[]),
         f(SimilarIssues::PATH, &[("title", "Target")], &["title"]),
-        f(
-            QueryPeople::PATH,
-            &[("key", "reporter"), ("typed", "a")],
-            &["key", "typed"],
-        ),
+        f(QueryPeople::PATH, &[("key", "reporter"), ("typed", "a")], &["key", "typed"]),
         // Its body is JSON, with the assignee's handle its only text: the REST operation of the
         // same service (from the OpenAPI document, below) carries the hostile texts.
         f(BulkTriage::PATH, &[], &[]),
         f(ListTemplates::PATH, &[("archived", "false")], &[]),
         f(GetTemplate::PATH, &[("key", "bug-report")], &["key"]),
-        f(
-            CreateTemplate::PATH,
-            &[
-                ("name", "Bug report"),
-                ("about", "Broken"),
-                ("severity", "LOW"),
-                ("body", "Steps"),
-            ],
-            &["name", "about", "body"],
-        )
-        .storing(&["name", "about", "body"]),
-        f(
-            UpdateTemplate::PATH,
-            &[
-                ("template_id", "987654"),
-                ("name", "Bug"),
-                ("about", "Broken"),
-                ("severity", "LOW"),
-                ("body", "Steps"),
-            ],
-            &["name", "about", "body"],
-        )
-        .storing(&["name", "about", "body"]),
+        f(CreateTemplate::PATH, &[("name", "Bug report"), ("about", "Broken"), ("severity", "LOW"), ("body", "Steps")], &["name", "about", "body"]).storing(&["name", "about", "body"]),
+        f(UpdateTemplate::PATH, &[("template_id", "987654"), ("name", "Bug"), ("about", "Broken"), ("severity", "LOW"), ("body", "Steps")], &["name", "about", "body"])
+            .storing(&["name", "about", "body"]),
         f(ArchiveTemplate::PATH, &[("template_id", "987654")], &[]),
         f(ReorderTemplates::PATH, &[], &[]),
         f(ListViews::PATH, &[], &[]),
-        f(
-            SaveView::PATH,
-            &[("name", "Mine"), ("query", "is:open")],
-            &["name", "query"],
-        )
-        .storing(&["name", "query"]),
+        f(SaveView::PATH, &[("name", "Mine"), ("query", "is:open")], &["name", "query"]).storing(&["name", "query"]),
         f(DeleteView::PATH, &[("view_id", "987654")], &[]),
     ]
 }
@@ -357,153 +166,62 @@ async fn control_characters_never_reach_storage_or_a_500(db: TestDb) {
     let app = spawn_app(db).await;
     let (admin_row, admin) = app.signed_in("ada@example.com", Role::Admin).await;
     let other = crate::common::insert_user(app.db(), "rita@example.com", Role::Reporter).await;
-    let issue = insert_issue(
-        app.db(),
-        &admin_row,
-        "Target",
-        Severity::Low,
-        Status::Open,
-        chrono::Utc::now(),
-    )
-    .await
-    .id;
-    let comment = call(
-        &admin,
-        &app,
-        AddComment::PATH,
-        &[("issue_id", &issue.to_string()), ("body", "First")],
-    )
-    .await;
-    let comment = comment.json::<Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    let tag = call(
-        &admin,
-        &app,
-        CreateTag::PATH,
-        &[("name", "ui"), ("colour", "BLUE")],
-    )
-    .await
-    .json::<Value>()
-    .await
-    .unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    let rows = Rows {
-        issue,
-        comment,
-        tag,
-        user: other.id,
-    };
+    let issue = insert_issue(app.db(), &admin_row, "Target", Severity::Low, Status::Open, chrono::Utc::now()).await.id;
+    let comment = call(&admin, &app, AddComment::PATH, &[("issue_id", &issue.to_string()), ("body", "First")]).await;
+    let comment = comment.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let tag = call(&admin, &app, CreateTag::PATH, &[("name", "ui"), ("colour", "BLUE")]).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let rows = Rows { issue, comment, tag, user: other.id };
     let mut failures = Vec::new();
 
     // Every registered server function is in the list.
-    let registered: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path)
-        .collect();
+    let registered: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
     let listed: BTreeSet<&str> = server_fns().iter().map(|f| f.path).collect();
-    assert_eq!(
-        registered.difference(&listed).collect::<Vec<_>>(),
-        Vec::<&&str>::new(),
-        "server functions missing from the list"
-    );
+    assert_eq!(registered.difference(&listed).collect::<Vec<_>>(), Vec::<&&str>::new(), "server functions missing from the list");
 
     for function in server_fns() {
         for field in function.text {
             for hostile in HOSTILE {
-                let mut form: Vec<(String, String)> = function
-                    .form
-                    .iter()
-                    .map(|(k, v)| ((*k).to_owned(), rows.fill(v)))
-                    .filter(|(k, _)| k != field)
-                    .collect();
+                let mut form: Vec<(String, String)> = function.form.iter().map(|(k, v)| ((*k).to_owned(), rows.fill(v))).filter(|(k, _)| k != field).collect();
                 form.push(((*field).to_owned(), hostile.to_owned()));
                 // Signing up or in gets a client of its own, so the admin's session stays.
                 let signs_in = [SignUp::PATH, LogIn::PATH].contains(&function.path);
-                let client = if signs_in {
-                    crate::common::new_client()
-                } else {
-                    admin.clone()
-                };
-                let response = client
-                    .post(app.url(function.path))
-                    .form(&form)
-                    .send()
-                    .await
-                    .unwrap();
+                let client = if signs_in { crate::common::new_client() } else { admin.clone() };
+                let response = client.post(app.url(function.path)).form(&form).send().await.unwrap();
                 let status = response.status();
                 let answer = response.text().await.unwrap_or_default();
                 let named = status == 422 && answer.contains(&format!("\"field\":\"{field}\""));
                 if status.is_server_error() || (function.stored.contains(field) && !named) {
-                    failures.push(format!(
-                        "{} {field}={hostile:?}: {status} {answer}",
-                        function.path
-                    ));
+                    failures.push(format!("{} {field}={hostile:?}: {status} {answer}", function.path));
                 }
             }
         }
     }
 
-    let spec: Value = app
-        .client
-        .get(app.url("/api-docs/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec: Value = app.client.get(app.url("/api-docs/openapi.json")).send().await.unwrap().json().await.unwrap();
     let mut operations = 0;
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
-            let Ok(method) = method.to_uppercase().parse::<reqwest::Method>() else {
-                continue;
-            };
+            let Ok(method) = method.to_uppercase().parse::<reqwest::Method>() else { continue };
             for attempt in attempts(&spec, operation) {
                 operations += 1;
                 let url = fill_path(path, operation, &rows, attempt.path_param.as_ref());
-                let mut request = admin
-                    .request(method.clone(), app.url(&url))
-                    .header("if-match", "\"1\"")
-                    .query(&attempt.query);
+                let mut request = admin.request(method.clone(), app.url(&url)).header("if-match", "\"1\"").query(&attempt.query);
                 if let Some(body) = &attempt.body {
                     request = request.json(body);
                 }
                 let response = request.send().await.unwrap();
                 if response.status().is_server_error() {
-                    failures.push(format!(
-                        "{method} {url} {}: {} {}",
-                        attempt.what,
-                        response.status(),
-                        response.text().await.unwrap_or_default()
-                    ));
+                    failures.push(format!("{method} {url} {}: {} {}", attempt.what, response.status(), response.text().await.unwrap_or_default()));
                 }
             }
         }
     }
-    assert!(
-        operations > 50,
-        "the OpenAPI document was read: {operations} attempts"
-    );
-    assert!(
-        failures.is_empty(),
-        "{} answers were 5xx, or let a stored text through without a 422 naming it:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(operations > 50, "the OpenAPI document was read: {operations} attempts");
+    assert!(failures.is_empty(), "{} answers were 5xx, or let a stored text through without a 422 naming it:\n{}", failures.len(), failures.join("\n"));
 
     let stored = stored_texts(&app).await;
-    let held: Vec<&String> = stored
-        .iter()
-        .filter(|t| {
-            t.chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        })
-        .collect();
-    assert!(
-        held.is_empty(),
-        "stored text with control characters: {held:?}"
-    );
+    let held: Vec<&String> = stored.iter().filter(|t| t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))).collect();
+    assert!(held.is_empty(), "stored text with control characters: {held:?}");
 }
 
 /// One REST request to make: which input holds the hostile text.
@@ -517,10 +235,7 @@ struct Attempt {
 /// For each string input of `operation` (path and query parameters, JSON body fields) and each
 /// hostile text, a request with that input hostile and every other required one valid.
 fn attempts(spec: &Value, operation: &Value) -> Vec<Attempt> {
-    let params = operation["parameters"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let params = operation["parameters"].as_array().cloned().unwrap_or_default();
     let body_schema = operation["requestBody"]["content"]["application/json"]["schema"].clone();
     let body = (!body_schema.is_null()).then(|| example(spec, &body_schema, 0));
     let mut attempts = Vec::new();
@@ -536,54 +251,28 @@ fn attempts(spec: &Value, operation: &Value) -> Vec<Attempt> {
                 Some("query") => (None, vec![(name.clone(), hostile.to_owned())]),
                 _ => continue,
             };
-            attempts.push(Attempt {
-                what: format!("{name}={hostile:?}"),
-                path_param,
-                query,
-                body: body.clone(),
-            });
+            attempts.push(Attempt { what: format!("{name}={hostile:?}"), path_param, query, body: body.clone() });
         }
         if let Some(Value::Object(fields)) = &body {
             let schema = resolve(spec, &body_schema);
-            for (name, field) in schema["properties"]
-                .as_object()
-                .cloned()
-                .unwrap_or_default()
-            {
+            for (name, field) in schema["properties"].as_object().cloned().unwrap_or_default() {
                 let field = resolve(spec, &field);
                 let mut hostile_body = fields.clone();
                 match type_of(&field).as_str() {
                     "string" => hostile_body.insert(name.clone(), json!(hostile)),
-                    "array" if type_of(&resolve(spec, &field["items"])) == "string" => {
-                        hostile_body.insert(name.clone(), json!([hostile]))
-                    }
+                    "array" if type_of(&resolve(spec, &field["items"])) == "string" => hostile_body.insert(name.clone(), json!([hostile])),
                     _ => continue,
                 };
-                attempts.push(Attempt {
-                    what: format!("body.{name}={hostile:?}"),
-                    path_param: None,
-                    query: vec![],
-                    body: Some(Value::Object(hostile_body)),
-                });
+                attempts.push(Attempt { what: format!("body.{name}={hostile:?}"), path_param: None, query: vec![], body: Some(Value::Object(hostile_body)) });
             }
         }
     }
     attempts
 }
 
-fn fill_path(
-    path: &str,
-    operation: &Value,
-    rows: &Rows,
-    hostile: Option<&(String, String)>,
-) -> String {
+fn fill_path(path: &str, operation: &Value, rows: &Rows, hostile: Option<&(String, String)>) -> String {
     let mut url = path.to_owned();
-    for param in operation["parameters"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|p| p["in"] == "path")
-    {
+    for param in operation["parameters"].as_array().into_iter().flatten().filter(|p| p["in"] == "path") {
         let name = param["name"].as_str().unwrap();
         let value = match hostile {
             Some((hostile_name, value)) if hostile_name == name => urlencoding(value),
@@ -595,15 +284,7 @@ fn fill_path(
 }
 
 fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    text.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 /// `schema`, following a `$ref` into the document's components (and the first of `allOf`/`oneOf`).
@@ -613,10 +294,7 @@ fn resolve(spec: &Value, schema: &Value) -> Value {
         return resolve(spec, &spec["components"]["schemas"][name]);
     }
     for combined in ["allOf", "oneOf", "anyOf"] {
-        if let Some(first) = schema[combined]
-            .as_array()
-            .and_then(|all| all.iter().find(|s| s["type"] != "null"))
-        {
+        if let Some(first) = schema[combined].as_array().and_then(|all| all.iter().find(|s| s["type"] != "null")) {
             return resolve(spec, first);
         }
     }
@@ -627,12 +305,7 @@ fn resolve(spec: &Value, schema: &Value) -> Value {
 fn type_of(schema: &Value) -> String {
     match &schema["type"] {
         Value::String(t) => t.clone(),
-        Value::Array(types) => types
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .unwrap_or("null")
-            .to_owned(),
+        Value::Array(types) => types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null").to_owned(),
         _ if schema["enum"].is_array() => "string".to_owned(),
         _ => String::new(),
     }
@@ -656,12 +329,7 @@ fn example(spec: &Value, schema: &Value, depth: usize) -> Value {
         "boolean" => json!(false),
         "array" => json!([]),
         "object" if depth < 4 => {
-            let required: BTreeSet<&str> = schema["required"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required: BTreeSet<&str> = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
             let mut object = Map::new();
             for (name, field) in schema["properties"].as_object().into_iter().flatten() {
                 if required.contains(name.as_str()) {
@@ -681,33 +349,12 @@ async fn stored_texts(app: &TestApp) -> Vec<String> {
     for issue in issues::Entity::find().all(db).await.unwrap() {
         texts.extend([issue.title, issue.description]);
     }
-    texts.extend(
-        comments::Entity::find()
-            .all(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|c| c.body),
-    );
-    texts.extend(
-        tags::Entity::find()
-            .all(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|t| t.name),
-    );
+    texts.extend(comments::Entity::find().all(db).await.unwrap().into_iter().map(|c| c.body));
+    texts.extend(tags::Entity::find().all(db).await.unwrap().into_iter().map(|t| t.name));
     for user in users::Entity::find().all(db).await.unwrap() {
         texts.extend([user.email, user.handle, user.display_name]);
     }
-    texts.extend(
-        api_tokens::Entity::find()
-            .all(db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|t| t.name),
-    );
+    texts.extend(api_tokens::Entity::find().all(db).await.unwrap().into_iter().map(|t| t.name));
     for view in saved_views::Entity::find().all(db).await.unwrap() {
         texts.extend([view.name, view.query]);
     }

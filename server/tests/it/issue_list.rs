@@ -1,10 +1,10 @@
 //! The issue list page and its server function, rendered from a real database.
-use crate::common::{TestDb, insert_issue, insert_user, spawn_app};
 use app::{
     domain::{Role, Severity, Status},
     issues::api::ListIssues,
 };
 use chrono::{Duration, Utc};
+use crate::common::{TestDb, insert_issue, insert_user, spawn_app};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 
@@ -24,49 +24,15 @@ on_both_databases!(
 async fn a_reporter_sees_only_their_own_issues(db: TestDb) {
     let app = spawn_app(db).await;
     let other = insert_user(app.db(), "other@example.com", Role::Reporter).await;
-    insert_issue(
-        app.db(),
-        &other,
-        "Someone else's secret issue",
-        Severity::High,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
+    insert_issue(app.db(), &other, "Someone else's secret issue", Severity::High, Status::Open, Utc::now()).await;
     let (me, client) = app.signed_in("rita@example.com", Role::Reporter).await;
-    insert_issue(
-        app.db(),
-        &me,
-        "My own issue",
-        Severity::Low,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
+    insert_issue(app.db(), &me, "My own issue", Severity::Low, Status::Open, Utc::now()).await;
 
-    let html = client
-        .get(app.url("/issues"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let json: Value = client
-        .post(app.url(ListIssues::PATH))
-        .form(&[("filter[sort]", "newest")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let html = client.get(app.url("/issues")).send().await.unwrap().text().await.unwrap();
+    let json: Value = client.post(app.url(ListIssues::PATH)).form(&[("filter[sort]", "newest")]).send().await.unwrap().json().await.unwrap();
 
     assert!(html.contains("My own issue"));
-    assert!(
-        !html.contains("secret issue"),
-        "another reporter's issue leaked into the page"
-    );
+    assert!(!html.contains("secret issue"), "another reporter's issue leaked into the page");
     assert_eq!(json["total"], 1);
     assert_eq!(json["items"][0]["title"], "My own issue");
 }
@@ -74,31 +40,16 @@ async fn a_reporter_sees_only_their_own_issues(db: TestDb) {
 async fn an_anonymous_visitor_is_sent_to_sign_in_and_back(db: TestDb) {
     let app = spawn_app(db).await;
 
-    let response = app
-        .client
-        .get(app.url("/issues?severity=HIGH"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.url("/issues?severity=HIGH")).header("accept", "text/html").send().await.unwrap();
 
     assert_eq!(response.status(), 302);
-    assert_eq!(
-        response.headers()["location"],
-        "/login?next=/issues%3Fseverity%3DHIGH"
-    );
+    assert_eq!(response.headers()["location"], "/login?next=/issues%3Fseverity%3DHIGH");
 }
 
 async fn the_list_server_function_refuses_anonymous_callers(db: TestDb) {
     let app = spawn_app(db).await;
 
-    let response = app
-        .client
-        .post(app.url(ListIssues::PATH))
-        .form(&[("filter[sort]", "newest")])
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.post(app.url(ListIssues::PATH)).form(&[("filter[sort]", "newest")]).send().await.unwrap();
 
     assert_eq!(response.status(), 401);
 }
@@ -106,53 +57,27 @@ async fn the_list_server_function_refuses_anonymous_callers(db: TestDb) {
 async fn the_list_is_server_rendered_with_the_seeded_issue(db: TestDb) {
     let app = spawn_app(db).await;
     let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
-    insert_issue(
-        app.db(),
-        &reporter,
-        "Checkout <button> fails",
-        Severity::High,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
+    insert_issue(app.db(), &reporter, "Checkout <button> fails", Severity::High, Status::Open, Utc::now()).await;
     let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
     let response = client.get(app.url("/issues")).send().await.unwrap();
 
     assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let html = response.text().await.unwrap();
     // Rendered in place (not deferred to a script), and the title escaped as text.
     assert!(html.contains("Checkout &lt;button&gt; fails"), "{html}");
     assert!(html.contains(">1 issue<"), "{html}");
-    assert!(
-        html.contains(">Rita<") && html.contains("q=reporter%3Arita"),
-        "the reporter by name, filtering by handle"
-    );
+    assert!(html.contains(">Rita<") && html.contains("q=reporter%3Arita"), "the reporter by name, filtering by handle");
     assert!(!html.contains("rita@example.com"), "never by address");
-    assert!(
-        html.contains("/pkg/tracker.js"),
-        "the page loads the hydration bundle"
-    );
+    assert!(html.contains("/pkg/tracker.js"), "the page loads the hydration bundle");
 }
 
 async fn an_empty_database_shows_the_empty_state(db: TestDb) {
     let app = spawn_app(db).await;
     let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let html = client
-        .get(app.url("/issues"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url("/issues")).send().await.unwrap().text().await.unwrap();
 
     assert!(html.contains("No issues yet."), "{html}");
     assert!(!html.contains("Clear filters"));
@@ -161,34 +86,11 @@ async fn an_empty_database_shows_the_empty_state(db: TestDb) {
 async fn a_severity_filter_in_the_url_narrows_the_list(db: TestDb) {
     let app = spawn_app(db).await;
     let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
-    insert_issue(
-        app.db(),
-        &reporter,
-        "Database is on fire",
-        Severity::Critical,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
-    insert_issue(
-        app.db(),
-        &reporter,
-        "Button slightly misaligned",
-        Severity::Low,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
+    insert_issue(app.db(), &reporter, "Database is on fire", Severity::Critical, Status::Open, Utc::now()).await;
+    insert_issue(app.db(), &reporter, "Button slightly misaligned", Severity::Low, Status::Open, Utc::now()).await;
     let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let html = client
-        .get(app.url("/issues?severity=CRITICAL"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url("/issues?severity=CRITICAL")).send().await.unwrap().text().await.unwrap();
 
     assert!(html.contains("Database is on fire"));
     assert!(!html.contains("Button slightly misaligned"));
@@ -198,25 +100,10 @@ async fn a_severity_filter_in_the_url_narrows_the_list(db: TestDb) {
 async fn a_filter_that_matches_nothing_offers_to_clear_it(db: TestDb) {
     let app = spawn_app(db).await;
     let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
-    insert_issue(
-        app.db(),
-        &reporter,
-        "Only a low one",
-        Severity::Low,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
+    insert_issue(app.db(), &reporter, "Only a low one", Severity::Low, Status::Open, Utc::now()).await;
     let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
-    let html = client
-        .get(app.url("/issues?severity=HIGH&status=DONE"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = client.get(app.url("/issues?severity=HIGH&status=DONE")).send().await.unwrap().text().await.unwrap();
 
     assert!(html.contains("No issues match these filters."), "{html}");
     assert!(html.contains("Clear filters"));
@@ -227,33 +114,9 @@ async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) 
     let app = spawn_app(db).await;
     let reporter = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     let now = Utc::now();
-    insert_issue(
-        app.db(),
-        &reporter,
-        "older",
-        Severity::High,
-        Status::Open,
-        now - Duration::hours(2),
-    )
-    .await;
-    insert_issue(
-        app.db(),
-        &reporter,
-        "newer",
-        Severity::High,
-        Status::Triaged,
-        now - Duration::hours(1),
-    )
-    .await;
-    insert_issue(
-        app.db(),
-        &reporter,
-        "other severity",
-        Severity::Low,
-        Status::Open,
-        now,
-    )
-    .await;
+    insert_issue(app.db(), &reporter, "older", Severity::High, Status::Open, now - Duration::hours(2)).await;
+    insert_issue(app.db(), &reporter, "newer", Severity::High, Status::Triaged, now - Duration::hours(1)).await;
+    insert_issue(app.db(), &reporter, "other severity", Severity::Low, Status::Open, now).await;
     let (_, client) = app.signed_in("mo@example.com", Role::Maintainer).await;
 
     let response = client
@@ -267,12 +130,7 @@ async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) 
     assert_eq!(response.status(), 200);
     let page: Value = response.json().await.unwrap();
     assert_eq!(page["total"], 2);
-    let titles: Vec<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap())
-        .collect();
+    let titles: Vec<&str> = page["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["newer", "older"]);
     assert_eq!(page["items"][0]["status"], "TRIAGED");
     assert_eq!(page["items"][0]["reporter"]["handle"], "rita");
@@ -282,32 +140,14 @@ async fn the_list_server_function_returns_newest_first_with_a_total(db: TestDb) 
 async fn the_root_welcomes_visitors_and_sends_members_to_the_list(db: TestDb) {
     let app = spawn_app(db).await;
 
-    let visitor = app
-        .client
-        .get(app.url("/"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let visitor = app.client.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
     assert_eq!(visitor.status(), 200);
     let page = visitor.text().await.unwrap();
-    assert!(
-        page.contains("Your team&#x27;s issue tracker")
-            || page.contains("Your team's issue tracker"),
-        "{page}"
-    );
-    assert!(
-        page.contains(r#"href="/login""#) && page.contains(r#"href="/signup""#),
-        "{page}"
-    );
+    assert!(page.contains("Your team&#x27;s issue tracker") || page.contains("Your team's issue tracker"), "{page}");
+    assert!(page.contains(r#"href="/login""#) && page.contains(r#"href="/signup""#), "{page}");
 
     let (_, member) = app.signed_in("rita@example.com", Role::Reporter).await;
-    let response = member
-        .get(app.url("/"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response = member.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(response.headers()["location"], "/issues");
 }
@@ -315,12 +155,7 @@ async fn the_root_welcomes_visitors_and_sends_members_to_the_list(db: TestDb) {
 async fn an_unknown_page_is_a_404_with_a_page(db: TestDb) {
     let app = spawn_app(db).await;
 
-    let response = app
-        .client
-        .get(app.url("/definitely/not/here"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.url("/definitely/not/here")).send().await.unwrap();
 
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Page not found"));

@@ -27,42 +27,20 @@ on_both_databases!(
     a_bulk_change_arrives_as_a_few_messages_naming_only_what_each_may_see,
 );
 
-pub type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A session token for `email`, as a native client would hold it.
 pub async fn token(app: &TestApp, email: &str) -> String {
-    let response = crate::common::new_client()
-        .post(app.url(LogIn::PATH))
-        .form(&[("email", email), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let response = crate::common::new_client().post(app.url(LogIn::PATH)).form(&[("email", email), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_owned()
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
 }
 
 pub async fn connect(app: &TestApp, token: &str) -> Socket {
-    let mut request = format!("ws://{}/ws", app.addr)
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("socket opens");
+    let mut request = format!("ws://{}/ws", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("socket opens");
     assert_eq!(next(&mut socket).await["type"], "hello");
     socket
 }
@@ -92,193 +70,63 @@ async fn every_kind_of_change_arrives(db: TestDb) {
     let (_, admin) = app.signed_in("ada@example.com", Role::Admin).await;
     let mut socket = connect(&app, &token(&app, "ada@example.com").await).await;
 
-    let created: Value = call(
-        &admin,
-        &app,
-        CreateIssue::PATH,
-        &[("title", "Live"), ("description", ""), ("severity", "LOW")],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let created: Value = call(&admin, &app, CreateIssue::PATH, &[("title", "Live"), ("description", ""), ("severity", "LOW")]).await.json().await.unwrap();
     let id = created["summary"]["id"].as_i64().unwrap();
     let sid = id.to_string();
     let first = next(&mut socket).await;
-    assert_eq!(
-        (
-            first["type"].as_str(),
-            first["issue_id"].as_i64(),
-            first["version"].as_i64(),
-            first["change"].as_str()
-        ),
-        (Some("issue"), Some(id), Some(1), Some("created"))
-    );
+    assert_eq!((first["type"].as_str(), first["issue_id"].as_i64(), first["version"].as_i64(), first["change"].as_str()), (Some("issue"), Some(id), Some(1), Some("created")));
 
-    call(
-        &admin,
-        &app,
-        TransitionIssue::PATH,
-        &[("issue_id", &sid), ("status", "TRIAGED"), ("version", "1")],
-    )
-    .await;
-    assert_eq!(
-        (next(&mut socket).await["change"].as_str()),
-        Some("updated")
-    );
-    call(
-        &admin,
-        &app,
-        AddComment::PATH,
-        &[("issue_id", &sid), ("body", "hello")],
-    )
-    .await;
+    call(&admin, &app, TransitionIssue::PATH, &[("issue_id", &sid), ("status", "TRIAGED"), ("version", "1")]).await;
+    assert_eq!((next(&mut socket).await["change"].as_str()), Some("updated"));
+    call(&admin, &app, AddComment::PATH, &[("issue_id", &sid), ("body", "hello")]).await;
     assert_eq!(next(&mut socket).await["change"], "comment");
     let part = reqwest::multipart::Part::bytes(b"log\n".to_vec()).file_name("a.log");
-    admin
-        .post(app.url(&format!("/api/v1/issues/{id}/attachments")))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
+    admin.post(app.url(&format!("/api/v1/issues/{id}/attachments"))).multipart(reqwest::multipart::Form::new().part("file", part)).send().await.unwrap();
     assert_eq!(next(&mut socket).await["change"], "attachment");
     call(&admin, &app, DeleteIssue::PATH, &[("issue_id", &sid)]).await;
     let deleted = next(&mut socket).await;
-    assert_eq!(
-        (deleted["change"].as_str(), deleted["version"].as_i64()),
-        (Some("deleted"), Some(3))
-    );
+    assert_eq!((deleted["change"].as_str(), deleted["version"].as_i64()), (Some("deleted"), Some(3)));
     call(&admin, &app, RestoreIssue::PATH, &[("issue_id", &sid)]).await;
     assert_eq!(next(&mut socket).await["change"], "restored");
-    assert!(
-        !deleted.to_string().contains("Live"),
-        "notices carry ids, not content"
-    );
+    assert!(!deleted.to_string().contains("Live"), "notices carry ids, not content");
 }
 
 async fn reporters_hear_only_about_their_own_issues(db: TestDb) {
     let app = spawn_app(db).await;
     let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     let otto = insert_user(app.db(), "otto@example.com", Role::Reporter).await;
-    let hers = insert_issue(
-        app.db(),
-        &rita,
-        "Hers",
-        Severity::Low,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
-    let his = insert_issue(
-        app.db(),
-        &otto,
-        "His",
-        Severity::Low,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
+    let hers = insert_issue(app.db(), &rita, "Hers", Severity::Low, Status::Open, Utc::now()).await;
+    let his = insert_issue(app.db(), &otto, "His", Severity::Low, Status::Open, Utc::now()).await;
     let (_, maintainer) = app.signed_in("mo@example.com", Role::Maintainer).await;
     let mut socket = connect(&app, &token(&app, "rita@example.com").await).await;
 
-    call(
-        &maintainer,
-        &app,
-        TransitionIssue::PATH,
-        &[
-            ("issue_id", &his.id.to_string()),
-            ("status", "TRIAGED"),
-            ("version", "1"),
-        ],
-    )
-    .await;
-    call(
-        &maintainer,
-        &app,
-        TransitionIssue::PATH,
-        &[
-            ("issue_id", &hers.id.to_string()),
-            ("status", "TRIAGED"),
-            ("version", "1"),
-        ],
-    )
-    .await;
+    call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &hers.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
 
     let mut heard = vec![next(&mut socket).await];
     while let notice @ Value::Object(_) = quiet(&mut socket).await {
         heard.push(notice);
     }
     // She watches her own issue, so its triage also tells her that her inbox changed.
-    let about: Vec<Option<i64>> = heard
-        .iter()
-        .filter(|n| n["type"] != "inbox")
-        .map(|n| n["issue_id"].as_i64())
-        .collect();
-    assert_eq!(
-        about,
-        [Some(hers.id)],
-        "nothing about Otto's issue, not even its id: {heard:?}"
-    );
-    assert!(
-        heard
-            .iter()
-            .all(|n| n["type"] == "issue" || n.as_object().is_some_and(|o| o.len() == 1)),
-        "an inbox notice carries nothing else: {heard:?}"
-    );
+    let about: Vec<Option<i64>> = heard.iter().filter(|n| n["type"] != "inbox").map(|n| n["issue_id"].as_i64()).collect();
+    assert_eq!(about, [Some(hers.id)], "nothing about Otto's issue, not even its id: {heard:?}");
+    assert!(heard.iter().all(|n| n["type"] == "issue" || n.as_object().is_some_and(|o| o.len() == 1)), "an inbox notice carries nothing else: {heard:?}");
 }
 
 async fn a_role_change_and_a_deactivation_reach_an_open_socket(db: TestDb) {
     let app = spawn_app(db).await;
     let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     let otto = insert_user(app.db(), "otto@example.com", Role::Reporter).await;
-    let his = insert_issue(
-        app.db(),
-        &otto,
-        "His",
-        Severity::Low,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
+    let his = insert_issue(app.db(), &otto, "His", Severity::Low, Status::Open, Utc::now()).await;
     let (_, admin) = app.signed_in("ada@example.com", Role::Admin).await;
     let mut socket = connect(&app, &token(&app, "rita@example.com").await).await;
 
-    call(
-        &admin,
-        &app,
-        ChangeRole::PATH,
-        &[("user_id", &rita.id.to_string()), ("role", "MAINTAINER")],
-    )
-    .await;
-    assert_eq!(
-        next(&mut socket).await["type"],
-        "resync",
-        "the socket re-reads the role"
-    );
-    call(
-        &admin,
-        &app,
-        TransitionIssue::PATH,
-        &[
-            ("issue_id", &his.id.to_string()),
-            ("status", "TRIAGED"),
-            ("version", "1"),
-        ],
-    )
-    .await;
-    assert_eq!(
-        next(&mut socket).await["issue_id"].as_i64(),
-        Some(his.id),
-        "as a maintainer she now hears about every issue"
-    );
+    call(&admin, &app, ChangeRole::PATH, &[("user_id", &rita.id.to_string()), ("role", "MAINTAINER")]).await;
+    assert_eq!(next(&mut socket).await["type"], "resync", "the socket re-reads the role");
+    call(&admin, &app, TransitionIssue::PATH, &[("issue_id", &his.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
+    assert_eq!(next(&mut socket).await["issue_id"].as_i64(), Some(his.id), "as a maintainer she now hears about every issue");
 
-    call(
-        &admin,
-        &app,
-        SetUserActive::PATH,
-        &[("user_id", &rita.id.to_string()), ("active", "false")],
-    )
-    .await;
+    call(&admin, &app, SetUserActive::PATH, &[("user_id", &rita.id.to_string()), ("active", "false")]).await;
     assert_eq!(next(&mut socket).await["type"], "signed_out");
     assert_eq!(next(&mut socket).await, Value::String("closed".into()));
 }
@@ -286,15 +134,7 @@ async fn a_role_change_and_a_deactivation_reach_an_open_socket(db: TestDb) {
 async fn a_dropped_client_catches_up_on_what_it_missed(db: TestDb) {
     let app = spawn_app(db).await;
     let rita = insert_user(app.db(), "rita@example.com", Role::Reporter).await;
-    let issue = insert_issue(
-        app.db(),
-        &rita,
-        "Moving",
-        Severity::Low,
-        Status::Open,
-        Utc::now() - chrono::Duration::minutes(5),
-    )
-    .await;
+    let issue = insert_issue(app.db(), &rita, "Moving", Severity::Low, Status::Open, Utc::now() - chrono::Duration::minutes(5)).await;
     let (_, maintainer) = app.signed_in("mo@example.com", Role::Maintainer).await;
     let rita_token = token(&app, "rita@example.com").await;
     let mut socket = connect(&app, &rita_token).await;
@@ -302,17 +142,7 @@ async fn a_dropped_client_catches_up_on_what_it_missed(db: TestDb) {
 
     socket.close(None).await.unwrap();
     drop(socket);
-    call(
-        &maintainer,
-        &app,
-        TransitionIssue::PATH,
-        &[
-            ("issue_id", &issue.id.to_string()),
-            ("status", "TRIAGED"),
-            ("version", "1"),
-        ],
-    )
-    .await;
+    call(&maintainer, &app, TransitionIssue::PATH, &[("issue_id", &issue.id.to_string()), ("status", "TRIAGED"), ("version", "1")]).await;
     let _reconnected = connect(&app, &rita_token).await;
     let response = reqwest::Client::new()
         .post(app.url(ChangedSince::PATH))
@@ -324,42 +154,25 @@ async fn a_dropped_client_catches_up_on_what_it_missed(db: TestDb) {
 
     assert_eq!(response.status(), 200);
     let missed: Vec<ChangedIssue> = response.json().await.unwrap();
-    assert_eq!(
-        missed
-            .iter()
-            .map(|c| (c.issue_id, c.version))
-            .collect::<Vec<_>>(),
-        [(issue.id, 2)]
-    );
+    assert_eq!(missed.iter().map(|c| (c.issue_id, c.version)).collect::<Vec<_>>(), [(issue.id, 2)]);
 }
 
 async fn a_socket_from_another_site_is_refused(db: TestDb) {
     let app = spawn_app(db).await;
     insert_user(app.db(), "rita@example.com", Role::Reporter).await;
     let token = token(&app, "rita@example.com").await;
-    let mut request = format!("ws://{}/ws", app.addr)
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "cookie",
-        format!("tracker_session={token}").parse().unwrap(),
-    );
-    request
-        .headers_mut()
-        .insert("origin", "http://evil.example".parse().unwrap());
+    let mut request = format!("ws://{}/ws", app.addr).into_client_request().unwrap();
+    request.headers_mut().insert("cookie", format!("tracker_session={token}").parse().unwrap());
+    request.headers_mut().insert("origin", "http://evil.example".parse().unwrap());
 
     let refused = tokio_tungstenite::connect_async(request).await;
 
     match refused {
-        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-            assert_eq!(response.status(), 403)
-        }
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403),
         other => panic!("expected 403, got {:?}", other.map(|_| ())),
     }
     let anonymous = tokio_tungstenite::connect_async(format!("ws://{}/ws", app.addr)).await;
-    assert!(
-        matches!(anonymous, Err(tokio_tungstenite::tungstenite::Error::Http(ref r)) if r.status() == 401)
-    );
+    assert!(matches!(anonymous, Err(tokio_tungstenite::tungstenite::Error::Http(ref r)) if r.status() == 401));
 }
 
 /// Two server processes on one PostgreSQL database: a change through A reaches B's socket.
@@ -372,27 +185,10 @@ async fn a_change_through_one_instance_reaches_a_client_of_another() {
     let (_, maintainer_on_a) = a.signed_in("mo@example.com", Role::Maintainer).await;
     let mut socket_on_b = connect(&b, &token(&b, "mo@example.com").await).await;
 
-    let created: Value = call(
-        &maintainer_on_a,
-        &a,
-        CreateIssue::PATH,
-        &[
-            ("title", "Across"),
-            ("description", ""),
-            ("severity", "HIGH"),
-        ],
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let created: Value = call(&maintainer_on_a, &a, CreateIssue::PATH, &[("title", "Across"), ("description", ""), ("severity", "HIGH")]).await.json().await.unwrap();
 
     let notice = next(&mut socket_on_b).await;
-    assert_eq!(
-        (notice["type"].as_str(), notice["issue_id"].as_i64()),
-        (Some("issue"), created["summary"]["id"].as_i64()),
-        "{notice}"
-    );
+    assert_eq!((notice["type"].as_str(), notice["issue_id"].as_i64()), (Some("issue"), created["summary"]["id"].as_i64()), "{notice}");
 }
 
 async fn a_bulk_change_arrives_as_a_few_messages_naming_only_what_each_may_see(db: TestDb) {

@@ -11,10 +11,7 @@ use leptos::server_fn::ServerFn;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 use serde_json::Value;
 
-on_both_databases!(
-    issues_that_look_alike_are_suggested_as_the_person_may_see_them,
-    a_title_of_nothing_to_match_or_of_syntax_finds_nothing
-);
+on_both_databases!(issues_that_look_alike_are_suggested_as_the_person_may_see_them, a_title_of_nothing_to_match_or_of_syntax_finds_nothing);
 
 /// The titles suggested to `client` for `title`, in order.
 async fn suggested(client: &reqwest::Client, app: &TestApp, title: &str) -> Vec<String> {
@@ -22,11 +19,7 @@ async fn suggested(client: &reqwest::Client, app: &TestApp, title: &str) -> Vec<
     let status = response.status();
     let body: Value = response.json().await.unwrap();
     assert_eq!(status, 200, "{title}: {body}");
-    body.as_array()
-        .unwrap()
-        .iter()
-        .map(|issue| issue["title"].as_str().unwrap().to_owned())
-        .collect()
+    body.as_array().unwrap().iter().map(|issue| issue["title"].as_str().unwrap().to_owned()).collect()
 }
 
 async fn issues_that_look_alike_are_suggested_as_the_person_may_see_them(db: TestDb) {
@@ -40,25 +33,10 @@ async fn issues_that_look_alike_are_suggested_as_the_person_may_see_them(db: Tes
     };
     file(&rita, "Export crashes when saving on Windows", Status::Open).await;
     file(&rita, "Export crashes on Linux", Status::Triaged).await;
-    file(
-        &otto,
-        "The export crashes while saving a draft on Windows",
-        Status::InProgress,
-    )
-    .await;
+    file(&otto, "The export crashes while saving a draft on Windows", Status::InProgress).await;
     // Done, deleted, too little in common, or nothing at all: never suggested.
-    file(
-        &rita,
-        "Export crashes when saving on Windows (fixed)",
-        Status::Done,
-    )
-    .await;
-    let deleted = file(
-        &rita,
-        "Export crashes when saving on Windows again",
-        Status::Open,
-    )
-    .await;
+    file(&rita, "Export crashes when saving on Windows (fixed)", Status::Done).await;
+    let deleted = file(&rita, "Export crashes when saving on Windows again", Status::Open).await;
     let mut deleted = deleted.into_active_model();
     deleted.deleted_at = Set(Some(Utc::now()));
     deleted.update(app.db()).await.unwrap();
@@ -75,22 +53,11 @@ async fn issues_that_look_alike_are_suggested_as_the_person_may_see_them(db: Tes
     assert_eq!(seen.len(), 4, "{seen:?}");
     let mut best: Vec<&str> = seen[..3].iter().map(String::as_str).collect();
     best.sort_unstable();
-    assert_eq!(
-        best,
-        [
-            "Export crashes when saving on Windows",
-            "Saving fails",
-            "The export crashes while saving a draft on Windows"
-        ],
-        "all four words first: {seen:?}"
-    );
+    assert_eq!(best, ["Export crashes when saving on Windows", "Saving fails", "The export crashes while saving a draft on Windows"], "all four words first: {seen:?}");
     assert_eq!(seen[3], "Export crashes on Linux", "two of four after");
 
     let own = suggested(&rita_client, &app, title).await;
-    assert!(
-        !own.iter().any(|t| t.starts_with("The export")),
-        "a reporter is shown only their own issues: {own:?}"
-    );
+    assert!(!own.iter().any(|t| t.starts_with("The export")), "a reporter is shown only their own issues: {own:?}");
     assert_eq!(own.len(), 3, "{own:?}");
 
     // Never more than five, however many match.
@@ -100,56 +67,19 @@ async fn issues_that_look_alike_are_suggested_as_the_person_may_see_them(db: Tes
     assert_eq!(suggested(&mo_client, &app, title).await.len(), 5);
 
     // Signed out, nothing.
-    let response = call(
-        &crate::common::new_client(),
-        &app,
-        SimilarIssues::PATH,
-        &[("title", title)],
-    )
-    .await;
+    let response = call(&crate::common::new_client(), &app, SimilarIssues::PATH, &[("title", title)]).await;
     assert_eq!(response.status(), 401);
 }
 
 async fn a_title_of_nothing_to_match_or_of_syntax_finds_nothing(db: TestDb) {
     let app = spawn_app(db).await;
     let (rita, client) = app.signed_in("rita@example.com", Role::Reporter).await;
-    insert_issue(
-        app.db(),
-        &rita,
-        "Near the end of the export",
-        Severity::Low,
-        Status::Open,
-        Utc::now(),
-    )
-    .await;
-    for title in [
-        "",
-        "   ",
-        "it is on the",
-        "\"",
-        "-- ;",
-        "NOT",
-        "*",
-        "a OR b",
-        "'||'",
-        "(&|!)",
-    ] {
-        assert_eq!(
-            suggested(&client, &app, title).await,
-            Vec::<String>::new(),
-            "{title:?}"
-        );
+    insert_issue(app.db(), &rita, "Near the end of the export", Severity::Low, Status::Open, Utc::now()).await;
+    for title in ["", "   ", "it is on the", "\"", "-- ;", "NOT", "*", "a OR b", "'||'", "(&|!)"] {
+        assert_eq!(suggested(&client, &app, title).await, Vec::<String>::new(), "{title:?}");
     }
     // What would be syntax in either index is only words.
-    for title in [
-        r#"NEAR("export" end)"#,
-        "export & end | !x",
-        "export:* end*",
-    ] {
-        assert_eq!(
-            suggested(&client, &app, title).await,
-            ["Near the end of the export"],
-            "{title:?}"
-        );
+    for title in [r#"NEAR("export" end)"#, "export & end | !x", "export:* end*"] {
+        assert_eq!(suggested(&client, &app, title).await, ["Near the end of the export"], "{title:?}");
     }
 }

@@ -64,11 +64,7 @@ pub async fn queue(app: &TestApp, mails: impl IntoIterator<Item = OutgoingMail>)
 }
 
 async fn rows_in(app: &TestApp, status: MailStatus) -> u64 {
-    mail_outbox::Entity::find()
-        .filter(mail_outbox::Column::Status.eq(status))
-        .count(app.db())
-        .await
-        .unwrap()
+    mail_outbox::Entity::find().filter(mail_outbox::Column::Status.eq(status)).count(app.db()).await.unwrap()
 }
 
 async fn a_queued_mail_arrives_with_its_recipient_message_id_and_both_bodies(db: TestDb) {
@@ -80,40 +76,19 @@ async fn a_queued_mail_arrives_with_its_recipient_message_id_and_both_bodies(db:
     let received = sink.wait_for(1, Duration::from_secs(20)).await;
     assert_eq!(received.len(), 1);
     let mail = &received[0];
-    let row = mail_outbox::Entity::find()
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap();
+    let row = mail_outbox::Entity::find().one(app.db()).await.unwrap().unwrap();
     assert_eq!(mail.envelope_to, ["rita@example.com"]);
     assert_eq!(mail.envelope_from, "tracker@example.com");
-    assert_eq!(
-        mail.message_id, row.message_id,
-        "the row's stable Message-ID is the one sent"
-    );
-    assert!(
-        row.message_id.starts_with("<outbox-") && row.message_id.ends_with("@127.0.0.1>"),
-        "{}",
-        row.message_id
-    );
+    assert_eq!(mail.message_id, row.message_id, "the row's stable Message-ID is the one sent");
+    assert!(row.message_id.starts_with("<outbox-") && row.message_id.ends_with("@127.0.0.1>"), "{}", row.message_id);
     assert_eq!(mail.subject, "Issue #1 changed");
     assert_eq!(mail.text.trim(), "Plain text of mail 1");
     assert_eq!(mail.html.trim(), "<p>HTML of mail 1</p>");
     assert!(mail.raw.contains("multipart/alternative"), "{}", mail.raw);
-    assert_eq!(
-        mail.list_unsubscribe, None,
-        "no unsubscribe header without a link"
-    );
+    assert_eq!(mail.list_unsubscribe, None, "no unsubscribe header without a link");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let row = mail_outbox::Entity::find()
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (row.status, row.attempts, row.locked_until),
-        (MailStatus::Sent, 1, None)
-    );
+    let row = mail_outbox::Entity::find().one(app.db()).await.unwrap().unwrap();
+    assert_eq!((row.status, row.attempts, row.locked_until), (MailStatus::Sent, 1, None));
     assert!(row.sent_at.is_some());
 }
 
@@ -122,54 +97,23 @@ async fn a_mail_with_an_unsubscribe_link_carries_the_one_click_headers(db: TestD
     let app = app_sending_to(db, &sink.url()).await;
     let link = "https://tracker.example/notifications/unsubscribe?token=abc";
 
-    queue(
-        &app,
-        [OutgoingMail {
-            unsubscribe: Some(link.to_owned()),
-            ..mail_to("rita@example.com", 1)
-        }],
-    )
-    .await;
+    queue(&app, [OutgoingMail { unsubscribe: Some(link.to_owned()), ..mail_to("rita@example.com", 1) }]).await;
 
     let received = sink.wait_for(1, Duration::from_secs(20)).await;
-    assert_eq!(
-        received[0].list_unsubscribe.as_deref(),
-        Some(format!("<{link}>").as_str())
-    );
-    assert_eq!(
-        received[0].list_unsubscribe_post.as_deref(),
-        Some("List-Unsubscribe=One-Click")
-    );
+    assert_eq!(received[0].list_unsubscribe.as_deref(), Some(format!("<{link}>").as_str()));
+    assert_eq!(received[0].list_unsubscribe_post.as_deref(), Some("List-Unsubscribe=One-Click"));
 }
 
 async fn a_title_with_line_breaks_becomes_a_one_line_subject(db: TestDb) {
     let sink = SmtpSink::start().await;
     let app = app_sending_to(db, &sink.url()).await;
 
-    queue(
-        &app,
-        [OutgoingMail {
-            subject: "Crash on save\r\nBcc: everyone@example.com\n\tplease".to_owned(),
-            ..mail_to("rita@example.com", 1)
-        }],
-    )
-    .await;
+    queue(&app, [OutgoingMail { subject: "Crash on save\r\nBcc: everyone@example.com\n\tplease".to_owned(), ..mail_to("rita@example.com", 1) }]).await;
 
     let received = sink.wait_for(1, Duration::from_secs(20)).await;
-    assert_eq!(
-        received[0].subject,
-        "Crash on save Bcc: everyone@example.com please"
-    );
-    assert_eq!(
-        received[0].envelope_to,
-        ["rita@example.com"],
-        "nothing in the title adds a recipient"
-    );
-    assert!(
-        !received[0].raw.lines().any(|line| line.starts_with("Bcc:")),
-        "{}",
-        received[0].raw
-    );
+    assert_eq!(received[0].subject, "Crash on save Bcc: everyone@example.com please");
+    assert_eq!(received[0].envelope_to, ["rita@example.com"], "nothing in the title adds a recipient");
+    assert!(!received[0].raw.lines().any(|line| line.starts_with("Bcc:")), "{}", received[0].raw);
 }
 
 async fn with_email_off_nothing_is_queued(db: TestDb) {
@@ -178,10 +122,7 @@ async fn with_email_off_nothing_is_queued(db: TestDb) {
 
     queue(&app, [mail_to("rita@example.com", 1)]).await;
 
-    assert_eq!(
-        mail_outbox::Entity::find().count(app.db()).await.unwrap(),
-        0
-    );
+    assert_eq!(mail_outbox::Entity::find().count(app.db()).await.unwrap(), 0);
 }
 
 async fn a_mail_undelivered_for_a_day_is_failed_and_shown_to_admins_only(db: TestDb) {
@@ -193,10 +134,7 @@ async fn a_mail_undelivered_for_a_day_is_failed_and_shown_to_admins_only(db: Tes
     // Queued a day and a minute ago, and never delivered since.
     let day_ago = chrono::Utc::now() - chrono::Duration::minutes(24 * 60 + 1);
     mail_outbox::Entity::update_many()
-        .col_expr(
-            mail_outbox::Column::CreatedAt,
-            sea_orm::sea_query::Expr::value(day_ago),
-        )
+        .col_expr(mail_outbox::Column::CreatedAt, sea_orm::sea_query::Expr::value(day_ago))
         .exec(app.db())
         .await
         .unwrap();
@@ -207,69 +145,20 @@ async fn a_mail_undelivered_for_a_day_is_failed_and_shown_to_admins_only(db: Tes
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    let row = mail_outbox::Entity::find()
-        .one(app.db())
-        .await
-        .unwrap()
-        .unwrap();
+    let row = mail_outbox::Entity::find().one(app.db()).await.unwrap().unwrap();
     assert_eq!(row.status, MailStatus::Failed);
-    assert!(
-        row.last_error.as_deref().is_some_and(|e| !e.is_empty()),
-        "the error is kept"
-    );
-    let listed: serde_json::Value = admin
-        .get(app.url("/api/v1/admin/mail?status=failed"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert!(row.last_error.as_deref().is_some_and(|e| !e.is_empty()), "the error is kept");
+    let listed: serde_json::Value = admin.get(app.url("/api/v1/admin/mail?status=failed")).send().await.unwrap().json().await.unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     assert_eq!(listed[0]["to"], "gone@example.com");
     assert_eq!(listed[0]["status"], "FAILED");
-    assert_eq!(
-        reporter
-            .get(app.url("/api/v1/admin/mail?status=failed"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    let bad = admin
-        .get(app.url("/api/v1/admin/mail?status=lost"))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(reporter.get(app.url("/api/v1/admin/mail?status=failed")).send().await.unwrap().status(), 403);
+    let bad = admin.get(app.url("/api/v1/admin/mail?status=lost")).send().await.unwrap();
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("status"));
-    let page = admin
-        .get(app.url("/admin/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("Undelivered mail") && page.contains("gone@example.com"),
-        "the admin page lists it"
-    );
-    let metrics = admin
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        metrics.lines().any(|l| l == "mail_outbox_failed 1"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.lines().any(|l| l == "mail_outbox_queued 0"),
-        "{metrics}"
-    );
+    let page = admin.get(app.url("/admin/audit")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Undelivered mail") && page.contains("gone@example.com"), "the admin page lists it");
+    let metrics = admin.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.lines().any(|l| l == "mail_outbox_failed 1"), "{metrics}");
+    assert!(metrics.lines().any(|l| l == "mail_outbox_queued 0"), "{metrics}");
 }

@@ -3,22 +3,13 @@ use crate::common::TestDb;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};
 
-on_both_databases!(
-    migrations_apply_roll_back_and_reapply,
-    the_schema_refuses_unknown_enum_values,
-    text_stored_earlier_is_brought_to_nfc
-);
+on_both_databases!(migrations_apply_roll_back_and_reapply, the_schema_refuses_unknown_enum_values, text_stored_earlier_is_brought_to_nfc);
 
 async fn migrations_apply_roll_back_and_reapply(db: TestDb) {
     let conn = app::server::db::connect(&db.url).await.unwrap();
 
     Migrator::up(&conn, None).await.unwrap();
-    assert!(
-        Migrator::get_pending_migrations(&conn)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(Migrator::get_pending_migrations(&conn).await.unwrap().is_empty());
     Migrator::down(&conn, None).await.unwrap();
     let backend = conn.get_database_backend();
     let tables_left = conn
@@ -37,10 +28,7 @@ async fn migrations_apply_roll_back_and_reapply(db: TestDb) {
         .unwrap();
     assert_eq!(tables_left, 0);
     Migrator::up(&conn, None).await.unwrap();
-    assert_eq!(
-        Migrator::get_applied_migrations(&conn).await.unwrap().len(),
-        Migrator::migrations().len()
-    );
+    assert_eq!(Migrator::get_applied_migrations(&conn).await.unwrap().len(), Migrator::migrations().len());
 }
 
 async fn the_schema_refuses_unknown_enum_values(db: TestDb) {
@@ -53,18 +41,13 @@ async fn the_schema_refuses_unknown_enum_values(db: TestDb) {
         )
         .await;
     let default_role = conn
-        .execute_unprepared(
-            "INSERT INTO users (email, created_at) VALUES ('y@example.com', CURRENT_TIMESTAMP)",
-        )
+        .execute_unprepared("INSERT INTO users (email, created_at) VALUES ('y@example.com', CURRENT_TIMESTAMP)")
         .await;
 
     assert!(bad_role.is_err(), "a role outside the set is refused");
     assert!(default_role.is_ok());
     let role = conn
-        .query_one_raw(Statement::from_string(
-            conn.get_database_backend(),
-            "SELECT role FROM users WHERE email = 'y@example.com'",
-        ))
+        .query_one_raw(Statement::from_string(conn.get_database_backend(), "SELECT role FROM users WHERE email = 'y@example.com'"))
         .await
         .unwrap()
         .unwrap()
@@ -85,20 +68,10 @@ async fn text_stored_earlier_is_brought_to_nfc(db: TestDb) {
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
     let conn = app::server::db::connect(&db.url).await.unwrap();
     // The schema as it was before the migration, holding text written before the server normalized.
-    let before = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == "m20261204_000014_text_in_nfc")
-        .unwrap();
+    let before = Migrator::migrations().iter().position(|m| m.name() == "m20261204_000014_text_in_nfc").unwrap();
     Migrator::up(&conn, Some(before as u32)).await.unwrap();
     let reporter = crate::common::insert_user(&conn, "jose@example.com", Role::Reporter).await;
-    users::ActiveModel {
-        id: Set(reporter.id),
-        display_name: Set(JOSE_NFD.into()),
-        ..Default::default()
-    }
-    .update(&conn)
-    .await
-    .unwrap();
+    users::ActiveModel { id: Set(reporter.id), display_name: Set(JOSE_NFD.into()), ..Default::default() }.update(&conn).await.unwrap();
     // Only the columns that schema has: an issue's later ones (its template) are not there yet.
     let now = chrono::Utc::now();
     let issue_id = issues::Entity::insert(issues::ActiveModel {
@@ -140,62 +113,24 @@ async fn text_stored_earlier_is_brought_to_nfc(db: TestDb) {
 
     Migrator::up(&conn, None).await.unwrap();
 
-    let user = users::Entity::find_by_id(reporter.id)
-        .one(&conn)
-        .await
-        .unwrap()
-        .unwrap();
+    let user = users::Entity::find_by_id(reporter.id).one(&conn).await.unwrap().unwrap();
     assert_eq!(user.display_name, JOSE_NFC);
-    let issue = issues::Entity::find_by_id(issue_id)
-        .one(&conn)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (issue.title.as_str(), issue.description.as_str()),
-        (
-            format!("{JOSE_NFC} cannot save").as_str(),
-            format!("Reported by {JOSE_NFC}.").as_str()
-        )
-    );
-    let comment = comments::Entity::find_by_id(comment.id)
-        .one(&conn)
-        .await
-        .unwrap()
-        .unwrap();
+    let issue = issues::Entity::find_by_id(issue_id).one(&conn).await.unwrap().unwrap();
+    assert_eq!((issue.title.as_str(), issue.description.as_str()), (format!("{JOSE_NFC} cannot save").as_str(), format!("Reported by {JOSE_NFC}.").as_str()));
+    let comment = comments::Entity::find_by_id(comment.id).one(&conn).await.unwrap().unwrap();
     assert_eq!(comment.body, format!("Thanks, {JOSE_NFC}"));
     let name = async |id: i64| {
-        let t = tags::Entity::find_by_id(id)
-            .one(&conn)
-            .await
-            .unwrap()
-            .unwrap();
+        let t = tags::Entity::find_by_id(id).one(&conn).await.unwrap().unwrap();
         (t.name, t.name_key)
     };
-    assert_eq!(
-        name(alone.id).await,
-        ("Na\u{ef}ve".to_owned(), "na\u{ef}ve".to_owned()),
-        "a tag with no twin is normalized"
-    );
-    assert_eq!(
-        name(clashing.id).await,
-        (JOSE_NFD.to_owned(), JOSE_NFD.to_lowercase()),
-        "a tag with a twin is left for an admin"
-    );
-    assert_eq!(
-        name(holder.id).await,
-        (JOSE_NFC.to_owned(), JOSE_NFC.to_lowercase())
-    );
+    assert_eq!(name(alone.id).await, ("Na\u{ef}ve".to_owned(), "na\u{ef}ve".to_owned()), "a tag with no twin is normalized");
+    assert_eq!(name(clashing.id).await, (JOSE_NFD.to_owned(), JOSE_NFD.to_lowercase()), "a tag with a twin is left for an admin");
+    assert_eq!(name(holder.id).await, (JOSE_NFC.to_owned(), JOSE_NFC.to_lowercase()));
     assert_eq!(name(plain.id).await, ("ui".to_owned(), "ui".to_owned()));
     let collisions = migration::colliding_tags(&conn).await.unwrap();
     assert_eq!(
         collisions,
-        [migration::TagCollision {
-            id: clashing.id,
-            name: JOSE_NFD.into(),
-            other_id: holder.id,
-            other_name: JOSE_NFC.into()
-        }],
+        [migration::TagCollision { id: clashing.id, name: JOSE_NFD.into(), other_id: holder.id, other_name: JOSE_NFC.into() }],
         "the twins are reported"
     );
 }

@@ -17,13 +17,7 @@ async fn postgres_going_away_is_503_and_the_server_recovers() {
     let name = db.url.rsplit('/').next().unwrap().to_owned();
     let app = spawn_app(db).await;
     let mo = api(&app, "mo@example.com", Role::Maintainer).await;
-    let file = |title: &str| {
-        mo.send(
-            Method::POST,
-            "/api/v1/issues",
-            Some(json!({ "title": title, "severity": "LOW" })),
-        )
-    };
+    let file = |title: &str| mo.send(Method::POST, "/api/v1/issues", Some(json!({ "title": title, "severity": "LOW" })));
     assert_eq!(file("Before the outage").await.status(), 201);
     let (_, browser) = app.signed_in("pat@example.com", Role::Reporter).await;
 
@@ -31,19 +25,10 @@ async fn postgres_going_away_is_503_and_the_server_recovers() {
     let admin = Database::connect(postgres_admin_url()).await.unwrap();
     let allow = |allowed: bool| format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS {allowed}");
     admin.execute_unprepared(&allow(false)).await.unwrap();
-    admin
-        .execute_unprepared(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-        ))
-        .await
-        .unwrap();
+    admin.execute_unprepared(&format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")).await.unwrap();
 
     let listed = mo.get("/api/v1/issues").await;
-    let retry_after = listed
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let retry_after = listed.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
     assert_eq!(listed.status(), 503, "{:?}", listed.text().await);
     let listed = mo.get("/api/v1/issues").await;
     assert_eq!(error(listed, 503).await.0, "unavailable");
@@ -54,17 +39,11 @@ async fn postgres_going_away_is_503_and_the_server_recovers() {
     let page = browser.get(app.url("/issues")).send().await.unwrap();
     assert_eq!(page.status(), 503);
     let html = page.text().await.unwrap();
-    assert!(
-        html.contains("the service is temporarily unavailable; try again in a few seconds"),
-        "{html}"
-    );
+    assert!(html.contains("the service is temporarily unavailable; try again in a few seconds"), "{html}");
     let health = new_client().get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.status(), 503);
     let said = health.text().await.unwrap();
-    assert!(
-        !said.contains(&name) && !said.to_lowercase().contains("error"),
-        "no detail: {said}"
-    );
+    assert!(!said.contains(&name) && !said.to_lowercase().contains("error"), "no detail: {said}");
 
     // Back: the next requests find it again.
     admin.execute_unprepared(&allow(true)).await.unwrap();
@@ -73,37 +52,13 @@ async fn postgres_going_away_is_503_and_the_server_recovers() {
         let listed = mo.get("/api/v1/issues").await;
         if listed.status() == 200 {
             let body: Value = listed.json().await.unwrap();
-            assert_eq!(
-                body["total"], 1,
-                "only the issue filed before the outage: {body}"
-            );
+            assert_eq!(body["total"], 1, "only the issue filed before the outage: {body}");
             break;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "still {} after the database came back",
-            listed.status()
-        );
+        assert!(tokio::time::Instant::now() < deadline, "still {} after the database came back", listed.status());
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(file("After the outage").await.status(), 201);
-    assert_eq!(
-        browser
-            .get(app.url("/issues"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200,
-        "the page is back too"
-    );
-    assert_eq!(
-        new_client()
-            .get(app.url("/health"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(browser.get(app.url("/issues")).send().await.unwrap().status(), 200, "the page is back too");
+    assert_eq!(new_client().get(app.url("/health")).send().await.unwrap().status(), 200);
 }

@@ -4,10 +4,7 @@ use crate::common::{TestDb, insert_user};
 use app::{
     auth::model::{Credential, CurrentUser},
     domain::Role,
-    issues::{
-        list::statements,
-        model::{AssigneeFilter, IssueFilter, IssueSort},
-    },
+    issues::{list::statements, model::{AssigneeFilter, IssueFilter, IssueSort}},
     server::entities::issues,
 };
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Statement};
@@ -19,22 +16,10 @@ const ISSUES: i64 = 100_000;
 async fn seed(db: &DatabaseConnection, first_user: i64) {
     let backend = db.get_database_backend();
     let (series, ts) = match backend {
-        DbBackend::Postgres => (
-            "generate_series(1, 100000) AS seq(n)",
-            "now() - n * interval '1 minute'",
-        ),
-        _ => (
-            "seq",
-            "strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' minutes') || ' +00:00'",
-        ),
+        DbBackend::Postgres => ("generate_series(1, 100000) AS seq(n)", "now() - n * interval '1 minute'"),
+        _ => ("seq", "strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || n || ' minutes') || ' +00:00'"),
     };
-    let with = if backend == DbBackend::Postgres {
-        String::new()
-    } else {
-        format!(
-            "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {ISSUES}) "
-        )
-    };
+    let with = if backend == DbBackend::Postgres { String::new() } else { format!("WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {ISSUES}) ") };
     let sql = format!(
         "{with}INSERT INTO issues (title, description, severity, status, reporter_id, created_at, updated_at, version) \
          SELECT 'Issue ' || n || CASE n % 3 WHEN 0 THEN ' crash on save' WHEN 1 THEN ' layout glitch' ELSE ' export fails' END, \
@@ -45,11 +30,7 @@ async fn seed(db: &DatabaseConnection, first_user: i64) {
     );
     db.execute_unprepared(&sql).await.expect("seed issues");
     // Two in three issues have an owner, spread over five people.
-    db.execute_unprepared(&format!(
-        "UPDATE issues SET assignee_id = {first_user} + id % 5 WHERE id % 3 <> 0"
-    ))
-    .await
-    .expect("seed assignees");
+    db.execute_unprepared(&format!("UPDATE issues SET assignee_id = {first_user} + id % 5 WHERE id % 3 <> 0")).await.expect("seed assignees");
     for t in 0..5 {
         db.execute_unprepared(&format!("INSERT INTO tags (name, name_key, colour, created_at) VALUES ('t{t}', 't{t}', 'RED', CURRENT_TIMESTAMP)")).await.unwrap();
     }
@@ -69,62 +50,32 @@ async fn plan(db: &DatabaseConnection, statement: &Statement) -> Vec<String> {
         DbBackend::Postgres => ("EXPLAIN ", "QUERY PLAN"),
         _ => ("EXPLAIN QUERY PLAN ", "detail"),
     };
-    let explain = Statement::from_sql_and_values(
-        backend,
-        format!("{prefix}{}", statement.sql),
-        statement.values.clone().map(|v| v.0).unwrap_or_default(),
-    );
-    db.query_all_raw(explain)
-        .await
-        .expect("explain")
-        .iter()
-        .map(|row| row.try_get::<String>("", column).unwrap())
-        .collect()
+    let explain = Statement::from_sql_and_values(backend, format!("{prefix}{}", statement.sql), statement.values.clone().map(|v| v.0).unwrap_or_default());
+    db.query_all_raw(explain).await.expect("explain").iter().map(|row| row.try_get::<String>("", column).unwrap()).collect()
 }
 
 /// A full read of the issues table, in either database's words.
 fn full_scan(line: &str) -> bool {
     let line = line.trim_start_matches([' ', '-', '>']);
-    line.starts_with("Seq Scan on issues")
-        || line.starts_with("Parallel Seq Scan on issues")
-        || line == "SCAN issues"
+    line.starts_with("Seq Scan on issues") || line.starts_with("Parallel Seq Scan on issues") || line == "SCAN issues"
 }
 
 /// Sorting every matching row instead of reading them in order from an index.
 fn sorts_rows(line: &str) -> bool {
-    line.contains("USE TEMP B-TREE FOR ORDER BY")
-        || line
-            .trim_start_matches([' ', '-', '>'])
-            .starts_with("Sort ")
+    line.contains("USE TEMP B-TREE FOR ORDER BY") || line.trim_start_matches([' ', '-', '>']).starts_with("Sort ")
 }
 
 async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
     let conn = Database::connect(&db.url).await.unwrap();
-    <migration::Migrator as migration::MigratorTrait>::up(&conn, None)
-        .await
-        .unwrap();
+    <migration::Migrator as migration::MigratorTrait>::up(&conn, None).await.unwrap();
     let mut users = Vec::new();
     for n in 0..10 {
         users.push(insert_user(&conn, &format!("user{n}@example.com"), Role::Reporter).await);
     }
     seed(&conn, users[0].id).await;
-    let deep = issues::Entity::find_by_id(90_000)
-        .one(&conn)
-        .await
-        .unwrap()
-        .unwrap();
-    let cursor = format!(
-        "{}.{}.{}",
-        deep.severity.rank(),
-        deep.created_at.timestamp_nanos_opt().unwrap(),
-        deep.id
-    );
-    let as_role = |role: Role, id: i64| CurrentUser {
-        id,
-        email: String::new(),
-        role,
-        credential: Credential::Session(String::new()),
-    };
+    let deep = issues::Entity::find_by_id(90_000).one(&conn).await.unwrap().unwrap();
+    let cursor = format!("{}.{}.{}", deep.severity.rank(), deep.created_at.timestamp_nanos_opt().unwrap(), deep.id);
+    let as_role = |role: Role, id: i64| CurrentUser { id, email: String::new(), role, credential: Credential::Session(String::new()) };
     let maintainer = as_role(Role::Maintainer, 0);
     let reporter = as_role(Role::Reporter, users[3].id);
     let owner = as_role(Role::Maintainer, users[1].id);
@@ -132,166 +83,30 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
     let f = IssueFilter::default;
     let cases: Vec<(&str, &CurrentUser, IssueFilter)> = vec![
         ("newest", &maintainer, f()),
-        (
-            "recently updated",
-            &maintainer,
-            IssueFilter {
-                sort: IssueSort::Updated,
-                ..f()
-            },
-        ),
-        (
-            "most severe",
-            &maintainer,
-            IssueFilter {
-                sort: IssueSort::Severity,
-                ..f()
-            },
-        ),
-        (
-            "status",
-            &maintainer,
-            IssueFilter {
-                status: Some(app::domain::Status::Open),
-                ..f()
-            },
-        ),
-        (
-            "status, most severe",
-            &maintainer,
-            IssueFilter {
-                status: Some(app::domain::Status::Open),
-                sort: IssueSort::Severity,
-                ..f()
-            },
-        ),
-        (
-            "status, recently updated",
-            &maintainer,
-            IssueFilter {
-                status: Some(app::domain::Status::Open),
-                sort: IssueSort::Updated,
-                ..f()
-            },
-        ),
-        (
-            "status and severity",
-            &maintainer,
-            IssueFilter {
-                status: Some(app::domain::Status::Open),
-                severity: Some(app::domain::Severity::High),
-                ..f()
-            },
-        ),
+        ("recently updated", &maintainer, IssueFilter { sort: IssueSort::Updated, ..f() }),
+        ("most severe", &maintainer, IssueFilter { sort: IssueSort::Severity, ..f() }),
+        ("status", &maintainer, IssueFilter { status: Some(app::domain::Status::Open), ..f() }),
+        ("status, most severe", &maintainer, IssueFilter { status: Some(app::domain::Status::Open), sort: IssueSort::Severity, ..f() }),
+        ("status, recently updated", &maintainer, IssueFilter { status: Some(app::domain::Status::Open), sort: IssueSort::Updated, ..f() }),
+        ("status and severity", &maintainer, IssueFilter { status: Some(app::domain::Status::Open), severity: Some(app::domain::Severity::High), ..f() }),
         (
             "status, severity and tag",
             &maintainer,
-            IssueFilter {
-                status: Some(app::domain::Status::Open),
-                severity: Some(app::domain::Severity::High),
-                tag: Some("t3".into()),
-                ..f()
-            },
+            IssueFilter { status: Some(app::domain::Status::Open), severity: Some(app::domain::Severity::High), tag: Some("t3".into()), ..f() },
         ),
-        (
-            "severity",
-            &maintainer,
-            IssueFilter {
-                severity: Some(app::domain::Severity::High),
-                ..f()
-            },
-        ),
-        (
-            "tag",
-            &maintainer,
-            IssueFilter {
-                tag: Some("t3".into()),
-                ..f()
-            },
-        ),
-        (
-            "reporter filter",
-            &maintainer,
-            IssueFilter {
-                reporter: Some("user3@example.com".into()),
-                ..f()
-            },
-        ),
-        (
-            "reporter by handle",
-            &maintainer,
-            IssueFilter {
-                reporter: Some("user3".into()),
-                ..f()
-            },
-        ),
-        (
-            "assigned to me",
-            &owner,
-            IssueFilter {
-                assignee: Some(AssigneeFilter::Me),
-                ..f()
-            },
-        ),
-        (
-            "assigned to a handle",
-            &maintainer,
-            IssueFilter {
-                assignee: Some(AssigneeFilter::Handle("user2".into())),
-                ..f()
-            },
-        ),
-        (
-            "assigned to nobody",
-            &maintainer,
-            IssueFilter {
-                assignee: Some(AssigneeFilter::Nobody),
-                ..f()
-            },
-        ),
-        (
-            "open and assigned to me",
-            &owner,
-            IssueFilter {
-                open: true,
-                assignee: Some(AssigneeFilter::Me),
-                ..f()
-            },
-        ),
+        ("severity", &maintainer, IssueFilter { severity: Some(app::domain::Severity::High), ..f() }),
+        ("tag", &maintainer, IssueFilter { tag: Some("t3".into()), ..f() }),
+        ("reporter filter", &maintainer, IssueFilter { reporter: Some("user3@example.com".into()), ..f() }),
+        ("reporter by handle", &maintainer, IssueFilter { reporter: Some("user3".into()), ..f() }),
+        ("assigned to me", &owner, IssueFilter { assignee: Some(AssigneeFilter::Me), ..f() }),
+        ("assigned to a handle", &maintainer, IssueFilter { assignee: Some(AssigneeFilter::Handle("user2".into())), ..f() }),
+        ("assigned to nobody", &maintainer, IssueFilter { assignee: Some(AssigneeFilter::Nobody), ..f() }),
+        ("open and assigned to me", &owner, IssueFilter { open: true, assignee: Some(AssigneeFilter::Me), ..f() }),
         ("a reporter's own list", &reporter, f()),
-        (
-            "deep page, newest",
-            &maintainer,
-            IssueFilter {
-                after: Some(cursor.clone()),
-                ..f()
-            },
-        ),
-        (
-            "deep page, most severe",
-            &maintainer,
-            IssueFilter {
-                after: Some(cursor.clone()),
-                sort: IssueSort::Severity,
-                ..f()
-            },
-        ),
-        (
-            "deleted (admins)",
-            &admin,
-            IssueFilter {
-                deleted: true,
-                ..f()
-            },
-        ),
-        (
-            "search",
-            &maintainer,
-            IssueFilter {
-                q: Some("crash save".into()),
-                ..f()
-            },
-        ),
+        ("deep page, newest", &maintainer, IssueFilter { after: Some(cursor.clone()), ..f() }),
+        ("deep page, most severe", &maintainer, IssueFilter { after: Some(cursor.clone()), sort: IssueSort::Severity, ..f() }),
+        ("deleted (admins)", &admin, IssueFilter { deleted: true, ..f() }),
+        ("search", &maintainer, IssueFilter { q: Some("crash save".into()), ..f() }),
     ];
     let backend = conn.get_database_backend();
     let mut failures = Vec::new();
@@ -299,11 +114,7 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
         let [page, count] = statements(backend, actor, filter);
         let page_plan = plan(&conn, &page).await;
         let count_plan = plan(&conn, &count).await;
-        println!(
-            "--- {name} ({backend:?})\npage:\n  {}\ncount:\n  {}",
-            page_plan.join("\n  "),
-            count_plan.join("\n  ")
-        );
+        println!("--- {name} ({backend:?})\npage:\n  {}\ncount:\n  {}", page_plan.join("\n  "), count_plan.join("\n  "));
         if page_plan.iter().any(|l| full_scan(l)) {
             failures.push(format!("{name}: the page reads the whole table"));
         }
@@ -311,58 +122,28 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
         // only those; everything else reads the list's index in order and stops after a page.
         let own_index = filter.q.is_some() || filter.tag.is_some() || filter.deleted;
         if !own_index && page_plan.iter().any(|l| sorts_rows(l)) {
-            failures.push(format!(
-                "{name}: the page sorts instead of reading an index in order"
-            ));
+            failures.push(format!("{name}: the page sorts instead of reading an index in order"));
         }
         // Counting everything reads everything; a broad tag or word (a fifth of the issues here)
         // may be cheaper to count by reading the table, which the planner is free to choose.
         let counts_all = !filter.narrows() && actor.can_triage();
-        if !counts_all
-            && filter.tag.is_none()
-            && filter.q.is_none()
-            && count_plan.iter().any(|l| full_scan(l))
-        {
+        if !counts_all && filter.tag.is_none() && filter.q.is_none() && count_plan.iter().any(|l| full_scan(l)) {
             failures.push(format!("{name}: the count reads the whole table"));
         }
     }
     // Each key of the search box's query language alone: the page never reads the whole table,
     // and neither does its total, except for a negation (counting what lacks a tag reads them all).
     let keys = [
-        "is:open",
-        "is:closed",
-        "status:triaged",
-        "severity:>=high",
-        "severity:<medium",
-        "tag:t3",
-        "assignee:me",
-        "assignee:none",
-        "assignee:user2",
-        "reporter:user3",
-        "created:>2026-01-01",
-        "created:<30d",
-        "updated:<7d",
-        "sort:severity is:open",
-        "sort:updated",
+        "is:open", "is:closed", "status:triaged", "severity:>=high", "severity:<medium", "tag:t3", "assignee:me", "assignee:none",
+        "assignee:user2", "reporter:user3", "created:>2026-01-01", "created:<30d", "updated:<7d", "sort:severity is:open", "sort:updated",
     ];
     for q in keys {
-        let actor = if q.starts_with("assignee:me") {
-            &owner
-        } else {
-            &maintainer
-        };
-        let filter = IssueFilter {
-            q: Some(q.into()),
-            ..f()
-        };
+        let actor = if q.starts_with("assignee:me") { &owner } else { &maintainer };
+        let filter = IssueFilter { q: Some(q.into()), ..f() };
         let [page, count] = statements(backend, actor, &filter);
         let page_plan = plan(&conn, &page).await;
         let count_plan = plan(&conn, &count).await;
-        println!(
-            "--- q={q} ({backend:?})\npage:\n  {}\ncount:\n  {}",
-            page_plan.join("\n  "),
-            count_plan.join("\n  ")
-        );
+        println!("--- q={q} ({backend:?})\npage:\n  {}\ncount:\n  {}", page_plan.join("\n  "), count_plan.join("\n  "));
         if page_plan.iter().any(|l| full_scan(l)) {
             failures.push(format!("q={q}: the page reads the whole table"));
         }
@@ -374,14 +155,9 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
     // the full-text index, never by reading the table. (Words most issues here hold, like
     // "crash", may be cheaper to find by reading the table, as with the search: rarer ones.)
     for (who, actor) in [("maintainer", &maintainer), ("reporter", &reporter)] {
-        let statement = app::issues::alike::statement(backend, actor, "Glitch 4242 after 4243")
-            .expect("words to look up");
+        let statement = app::issues::alike::statement(backend, actor, "Glitch 4242 after 4243").expect("words to look up");
         let plan = plan(&conn, &statement).await;
-        println!(
-            "--- look-alike for a {who} ({backend:?})\n{}\n  {}",
-            statement.sql,
-            plan.join("\n  ")
-        );
+        println!("--- look-alike for a {who} ({backend:?})\n{}\n  {}", statement.sql, plan.join("\n  "));
         if plan.iter().any(|l| full_scan(l)) {
             failures.push(format!("look-alike for a {who}: reads the whole table"));
         }
@@ -389,18 +165,10 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
     if backend == DbBackend::Sqlite {
         // The tag filter combined with status and severity walks the status-and-severity index
         // and checks each issue's tags, for the page and for its total.
-        let both = IssueFilter {
-            status: Some(app::domain::Status::Open),
-            severity: Some(app::domain::Severity::High),
-            tag: Some("t3".into()),
-            ..f()
-        };
+        let both = IssueFilter { status: Some(app::domain::Status::Open), severity: Some(app::domain::Severity::High), tag: Some("t3".into()), ..f() };
         for statement in statements(backend, &maintainer, &both) {
             let plan = plan(&conn, &statement).await;
-            if !plan
-                .iter()
-                .any(|l| l.contains("idx_live_issues_status_severity"))
-            {
+            if !plan.iter().any(|l| l.contains("idx_live_issues_status_severity")) {
                 failures.push(format!("status, severity and tag: not driven by the status-and-severity index: {plan:?}"));
             }
         }

@@ -33,16 +33,8 @@ pub struct Received {
 impl SmtpSink {
     /// A sink on a free port, not yet accepting mail (as if the mail server were down).
     pub fn down() -> SmtpSink {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        SmtpSink {
-            port,
-            dir: tempfile::tempdir().unwrap(),
-            child: None,
-        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        SmtpSink { port, dir: tempfile::tempdir().unwrap(), child: None }
     }
 
     /// A sink accepting mail.
@@ -55,15 +47,9 @@ impl SmtpSink {
     /// Starts accepting mail; with `hang`, it accepts connections but stalls every message.
     pub async fn run(&mut self, hang: bool) {
         let python = std::env::var("SMTP_SINK").unwrap_or_else(|_| "python3".to_owned());
-        let script =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/smtp_sink.py");
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/smtp_sink.py");
         let mut command = Command::new(&python);
-        command
-            .arg(&script)
-            .arg(self.port.to_string())
-            .arg(self.dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+        command.arg(&script).arg(self.port.to_string()).arg(self.dir.path()).stdout(Stdio::piped()).stderr(Stdio::null());
         if hang {
             command.arg("--hang");
         }
@@ -71,16 +57,8 @@ impl SmtpSink {
             .spawn()
             .unwrap_or_else(|e| panic!("{python} could not start the SMTP sink ({e}); install aiosmtpd (`pip install aiosmtpd`) or set SMTP_SINK"));
         let stdout = child.stdout.take().unwrap();
-        let ready = tokio::task::spawn_blocking(move || {
-            BufReader::new(stdout).lines().next().and_then(Result::ok)
-        })
-        .await
-        .unwrap();
-        assert_eq!(
-            ready.as_deref(),
-            Some("ready"),
-            "the SMTP sink did not start ({python} needs aiosmtpd; set SMTP_SINK to a Python that has it)"
-        );
+        let ready = tokio::task::spawn_blocking(move || BufReader::new(stdout).lines().next().and_then(Result::ok)).await.unwrap();
+        assert_eq!(ready.as_deref(), Some("ready"), "the SMTP sink did not start ({python} needs aiosmtpd; set SMTP_SINK to a Python that has it)");
         self.child = Some(child);
     }
 
@@ -105,10 +83,7 @@ impl SmtpSink {
             .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
             .collect();
         files.sort();
-        files
-            .iter()
-            .map(|path| Received::parse(&std::fs::read(path).unwrap()))
-            .collect()
+        files.iter().map(|path| Received::parse(&std::fs::read(path).unwrap())).collect()
     }
 
     /// Waits until at least `count` messages arrived (up to `within`), then returns them all.
@@ -132,37 +107,18 @@ impl Drop for SmtpSink {
 
 impl Received {
     fn parse(file: &[u8]) -> Received {
-        let split = file
-            .iter()
-            .position(|b| *b == b'\n')
-            .expect("an envelope line");
+        let split = file.iter().position(|b| *b == b'\n').expect("an envelope line");
         let envelope: serde_json::Value = serde_json::from_slice(&file[..split]).unwrap();
         let raw = &file[split + 1..];
-        let message = mail_parser::MessageParser::default()
-            .parse(raw)
-            .expect("a parsable message");
+        let message = mail_parser::MessageParser::default().parse(raw).expect("a parsable message");
         let header = |name: &str| message.header_raw(name).map(|v| v.trim().to_owned());
         Received {
             envelope_from: envelope["from"].as_str().unwrap_or_default().to_owned(),
-            envelope_to: envelope["to"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_str().unwrap().to_owned())
-                .collect(),
-            message_id: message
-                .message_id()
-                .map(|id| format!("<{id}>"))
-                .unwrap_or_default(),
+            envelope_to: envelope["to"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect(),
+            message_id: message.message_id().map(|id| format!("<{id}>")).unwrap_or_default(),
             subject: message.subject().unwrap_or_default().to_owned(),
-            text: message
-                .body_text(0)
-                .map(|t| t.into_owned())
-                .unwrap_or_default(),
-            html: message
-                .body_html(0)
-                .map(|t| t.into_owned())
-                .unwrap_or_default(),
+            text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+            html: message.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
             list_unsubscribe: header("List-Unsubscribe"),
             list_unsubscribe_post: header("List-Unsubscribe-Post"),
             raw: String::from_utf8_lossy(raw).into_owned(),

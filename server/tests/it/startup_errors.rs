@@ -4,10 +4,7 @@ use std::process::Output;
 fn run_server(vars: &[(&str, &str)]) -> Output {
     let data = tempfile::tempdir().unwrap();
     let mut command = crate::common::server_binary();
-    command
-        .arg("migrate")
-        .env("DATA_DIR", data.path())
-        .env("LOG_LEVEL", "off");
+    command.arg("migrate").env("DATA_DIR", data.path()).env("LOG_LEVEL", "off");
     for (key, value) in vars {
         command.env(key, value);
     }
@@ -22,17 +19,11 @@ fn only_line(output: &Output) -> String {
 
 #[test]
 fn an_unreachable_postgres_names_the_setting_and_the_host_but_not_the_password() {
-    let output = run_server(&[(
-        "DATABASE_URL",
-        "postgres://tracker:hunter2secret@127.0.0.1:1/tracker",
-    )]);
+    let output = run_server(&[("DATABASE_URL", "postgres://tracker:hunter2secret@127.0.0.1:1/tracker")]);
 
     assert!(!output.status.success());
     let line = only_line(&output);
-    assert!(
-        line.starts_with("error: DATABASE_URL: cannot open PostgreSQL at 127.0.0.1:1 ("),
-        "{line}"
-    );
+    assert!(line.starts_with("error: DATABASE_URL: cannot open PostgreSQL at 127.0.0.1:1 ("), "{line}");
     assert!(!line.contains("hunter2secret"), "{line}");
 }
 
@@ -41,10 +32,7 @@ fn an_unsupported_database_url_is_refused() {
     let output = run_server(&[("DATABASE_URL", "mysql://localhost/tracker")]);
 
     assert!(!output.status.success());
-    assert_eq!(
-        only_line(&output),
-        "error: DATABASE_URL: must start with sqlite:// or postgres://"
-    );
+    assert_eq!(only_line(&output), "error: DATABASE_URL: must start with sqlite:// or postgres://");
 }
 
 #[test]
@@ -58,13 +46,7 @@ fn an_unwritable_data_directory_names_the_path() {
 
     assert!(!output.status.success());
     let line = only_line(&output);
-    assert!(
-        line.starts_with(&format!(
-            "error: DATA_DIR: {} is not a writable directory",
-            data_dir.display()
-        )),
-        "{line}"
-    );
+    assert!(line.starts_with(&format!("error: DATA_DIR: {} is not a writable directory", data_dir.display())), "{line}");
 }
 
 #[test]
@@ -85,16 +67,9 @@ fn the_default_database_is_a_sqlite_file_created_in_the_data_directory() {
         .output()
         .unwrap();
 
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(data.path().join("tracker.db").is_file());
-    assert!(
-        data.path().join("secret.key").is_file(),
-        "a development key is generated and kept"
-    );
+    assert!(data.path().join("secret.key").is_file(), "a development key is generated and kept");
 }
 
 #[test]
@@ -106,34 +81,15 @@ fn no_secret_reaches_the_startup_logs_or_the_help() {
         ("S3_ACCESS_KEY_ID", "s3-access-key-id-2"),
         ("S3_SECRET_ACCESS_KEY", "s3-secret-access-key-2"),
     ];
-    let mut vars = vec![
-        ("LOG_LEVEL", "trace"),
-        ("OIDC_CLIENT_ID", "client"),
-        ("S3_BUCKET", "attachments"),
-    ];
+    let mut vars = vec![("LOG_LEVEL", "trace"), ("OIDC_CLIENT_ID", "client"), ("S3_BUCKET", "attachments")];
     vars.extend(secrets);
 
     let migrate = run_server(&vars);
-    let help = crate::common::server_binary()
-        .arg("--help")
-        .envs(vars.iter().copied())
-        .output()
-        .unwrap();
+    let help = crate::common::server_binary().arg("--help").envs(vars.iter().copied()).output().unwrap();
 
-    assert!(
-        migrate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&migrate.stderr)
-    );
-    let logs = format!(
-        "{}{}",
-        String::from_utf8_lossy(&migrate.stdout),
-        String::from_utf8_lossy(&migrate.stderr)
-    );
-    assert!(
-        logs.contains("database ready"),
-        "the start-up was logged: {logs}"
-    );
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let logs = format!("{}{}", String::from_utf8_lossy(&migrate.stdout), String::from_utf8_lossy(&migrate.stderr));
+    assert!(logs.contains("database ready"), "the start-up was logged: {logs}");
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("METRICS_TOKEN"), "{help}");
     for (_, secret) in secrets {
@@ -144,20 +100,11 @@ fn no_secret_reaches_the_startup_logs_or_the_help() {
 
 #[test]
 fn an_smtp_password_that_would_go_unencrypted_is_refused() {
-    let output = run_server(&[
-        (
-            "SMTP_URL",
-            "smtp://tracker:hunter2secret@mail.example.com:25",
-        ),
-        ("MAIL_FROM", "tracker@example.com"),
-    ]);
+    let output = run_server(&[("SMTP_URL", "smtp://tracker:hunter2secret@mail.example.com:25"), ("MAIL_FROM", "tracker@example.com")]);
 
     assert!(!output.status.success());
     let line = only_line(&output);
-    assert!(
-        line.starts_with("error: SMTP_URL: would send the user and password unencrypted"),
-        "{line}"
-    );
+    assert!(line.starts_with("error: SMTP_URL: would send the user and password unencrypted"), "{line}");
     assert!(!line.contains("hunter2secret"), "{line}");
 }
 
@@ -168,16 +115,8 @@ fn serve_until_logged(vars: &[(&str, &str)], wanted: &str) -> String {
     let log_path = data.path().join("server.log");
     let log = std::fs::File::create(&log_path).unwrap();
     let mut command = crate::common::server_binary();
-    command
-        .arg("serve")
-        .env("DATA_DIR", data.path())
-        .env("BIND_ADDR", "127.0.0.1:0")
-        .env("LOG_LEVEL", "info")
-        .env("LOG_FORMAT", "json");
-    command
-        .envs(vars.iter().copied())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log);
+    command.arg("serve").env("DATA_DIR", data.path()).env("BIND_ADDR", "127.0.0.1:0").env("LOG_LEVEL", "info").env("LOG_FORMAT", "json");
+    command.envs(vars.iter().copied()).stdout(log.try_clone().unwrap()).stderr(log);
     let mut child = command.spawn().expect("server binary runs");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let mut logged = String::new();
@@ -199,17 +138,8 @@ fn without_smtp_url_the_server_says_once_that_email_is_off() {
 
 #[test]
 fn with_smtp_url_the_server_says_where_mail_goes_and_not_the_password() {
-    let logged = serve_until_logged(
-        &[
-            ("SMTP_URL", "smtps://tracker:hunter2secret@mail.example.com"),
-            ("MAIL_FROM", "tracker@example.com"),
-        ],
-        "listening on",
-    );
+    let logged = serve_until_logged(&[("SMTP_URL", "smtps://tracker:hunter2secret@mail.example.com"), ("MAIL_FROM", "tracker@example.com")], "listening on");
 
-    assert!(
-        logged.contains("email on: sending through mail.example.com:465 (TLS, signing in)"),
-        "{logged}"
-    );
+    assert!(logged.contains("email on: sending through mail.example.com:465 (TLS, signing in)"), "{logged}");
     assert!(!logged.contains("hunter2secret"), "{logged}");
 }

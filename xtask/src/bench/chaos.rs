@@ -46,25 +46,9 @@ struct Plan {
 impl Plan {
     fn new(short: bool) -> Plan {
         if short {
-            Plan {
-                load: Duration::from_secs(20),
-                rate: 100,
-                issues: 500,
-                sockets: 4,
-                outage: Duration::from_secs(3),
-                burst_clients: 8,
-                judge_memory: false,
-            }
+            Plan { load: Duration::from_secs(20), rate: 100, issues: 500, sockets: 4, outage: Duration::from_secs(3), burst_clients: 8, judge_memory: false }
         } else {
-            Plan {
-                load: Duration::from_secs(600),
-                rate: 300,
-                issues: 10_000,
-                sockets: 20,
-                outage: Duration::from_secs(10),
-                burst_clients: 32,
-                judge_memory: true,
-            }
+            Plan { load: Duration::from_secs(600), rate: 300, issues: 10_000, sockets: 20, outage: Duration::from_secs(10), burst_clients: 32, judge_memory: true }
         }
     }
 }
@@ -76,34 +60,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         _ => return Err("usage: cargo xtask chaos [--short]".into()),
     };
     let project = project();
-    let profile = if short {
-        Profile::Debug
-    } else {
-        Profile::Release
-    };
+    let profile = if short { Profile::Debug } else { Profile::Release };
     tools::setup(false)?;
     crate::build(&project, profile)?;
     tools::check_programs()?;
     let dir = project.target.join("chaos");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let workspace = Workspace {
-        project,
-        profile,
-        dir: dir.clone(),
-        started: Instant::now(),
-    };
+    let workspace = Workspace { project, profile, dir: dir.clone(), started: Instant::now() };
     let plan = Plan::new(short);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
     // Under the system's temporary directory: the postgres account that owns the cluster when
     // this runs as root may not enter root's home.
-    let cluster = Cluster::create(
-        &std::env::temp_dir().join(format!("tracker-chaos-pg-{}", std::process::id())),
-    )?;
+    let cluster = Cluster::create(&std::env::temp_dir().join(format!("tracker-chaos-pg-{}", std::process::id())))?;
     let outcome = run_all(&workspace, &plan, &runtime, &cluster);
     cluster.stop();
     let _ = std::fs::remove_dir_all(&cluster.dir);
@@ -114,15 +83,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "{} check(s) failed: {}",
-            failures.len(),
-            failures
-                .iter()
-                .map(|r| r.what.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))
+        Err(format!("{} check(s) failed: {}", failures.len(), failures.iter().map(|r| r.what.as_str()).collect::<Vec<_>>().join("; ")))
     }
 }
 
@@ -134,11 +95,7 @@ struct Row {
 }
 
 fn row(what: impl Into<String>, measured: impl Into<String>, ok: bool) -> Row {
-    Row {
-        what: what.into(),
-        measured: measured.into(),
-        ok,
-    }
+    Row { what: what.into(), measured: measured.into(), ok }
 }
 
 fn print_table(rows: &[Row]) {
@@ -146,108 +103,44 @@ fn print_table(rows: &[Row]) {
     println!("\n| {:width$} | result | measured |", "check");
     println!("|{}|--------|----------|", "-".repeat(width + 2));
     for r in rows {
-        println!(
-            "| {:width$} | {:6} | {} |",
-            r.what,
-            if r.ok { "ok" } else { "FAILED" },
-            r.measured
-        );
+        println!("| {:width$} | {:6} | {} |", r.what, if r.ok { "ok" } else { "FAILED" }, r.measured);
     }
 }
 
-fn run_all(
-    workspace: &Workspace,
-    plan: &Plan,
-    runtime: &tokio::runtime::Runtime,
-    cluster: &Cluster,
-) -> Result<Vec<Row>, String> {
+fn run_all(workspace: &Workspace, plan: &Plan, runtime: &tokio::runtime::Runtime, cluster: &Cluster) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     let url = cluster.create_database("chaos")?;
-    let database = data::seed_into(
-        workspace,
-        Backend::Postgres,
-        url.clone(),
-        "chaos".into(),
-        plan.issues,
-    )?;
-    let server = Server::start_with(
-        workspace,
-        &url,
-        "chaos-postgres",
-        &[("API_RATE_PER_MINUTE", "0".into())],
-    )?;
+    let database = data::seed_into(workspace, Backend::Postgres, url.clone(), "chaos".into(), plan.issues)?;
+    let server = Server::start_with(workspace, &url, "chaos-postgres", &[("API_RATE_PER_MINUTE", "0".into())])?;
     let token = runtime.block_on(server.log_in(&database.manifest))?;
     // The seeded issues that are not deleted: the ones reads and comments may name.
-    let live: Vec<i64> = super::data::psql_at(
-        &url,
-        "SELECT id FROM issues WHERE deleted_at IS NULL ORDER BY id",
-    )?
-    .lines()
-    .filter_map(|l| l.trim().parse().ok())
-    .collect();
-    workspace.say(format!(
-        "load: {} requests a second for {} s, then PostgreSQL restarted under it",
-        plan.rate,
-        plan.load.as_secs()
-    ));
-    let load = runtime.block_on(mixed_load(
-        &server,
-        &token,
-        plan,
-        cluster,
-        workspace,
-        Arc::new(live),
-    ))?;
+    let live: Vec<i64> = super::data::psql_at(&url, "SELECT id FROM issues WHERE deleted_at IS NULL ORDER BY id")?.lines().filter_map(|l| l.trim().parse().ok()).collect();
+    workspace.say(format!("load: {} requests a second for {} s, then PostgreSQL restarted under it", plan.rate, plan.load.as_secs()));
+    let load = runtime.block_on(mixed_load(&server, &token, plan, cluster, workspace, Arc::new(live)))?;
     rows.extend(load.rows(plan));
     let checked = check_rows(&database, &load.created, &load.comments)?;
-    rows.push(row(
-        "PostgreSQL: every acknowledged filing and comment stored, with its history",
-        checked.describe(),
-        checked.ok(),
-    ));
+    rows.push(row("PostgreSQL: every acknowledged filing and comment stored, with its history", checked.describe(), checked.ok()));
     drop(server);
 
     for backend in [Backend::Postgres, Backend::Sqlite] {
         let (url, name) = match backend {
-            Backend::Postgres => (
-                cluster.create_database("chaos_kill")?,
-                "chaos_kill".to_owned(),
-            ),
+            Backend::Postgres => (cluster.create_database("chaos_kill")?, "chaos_kill".to_owned()),
             Backend::Sqlite => {
                 let file = workspace.dir.join("chaos-kill.db");
-                (
-                    format!("sqlite://{}?mode=rwc", file.display()),
-                    file.display().to_string(),
-                )
+                (format!("sqlite://{}?mode=rwc", file.display()), file.display().to_string())
             }
         };
         let database = data::seed_into(workspace, backend, url.clone(), name, 100)?;
         let log = format!("chaos-kill-{}", backend.name());
-        let server = Server::start_with(
-            workspace,
-            &url,
-            &log,
-            &[("API_RATE_PER_MINUTE", "0".into())],
-        )?;
+        let server = Server::start_with(workspace, &url, &log, &[("API_RATE_PER_MINUTE", "0".into())])?;
         let token = runtime.block_on(server.log_in(&database.manifest))?;
-        workspace.say(format!(
-            "{}: a burst of filings, and SIGKILL in the middle of it",
-            backend.name()
-        ));
+        workspace.say(format!("{}: a burst of filings, and SIGKILL in the middle of it", backend.name()));
         let acknowledged = runtime.block_on(burst_then_kill(server, &token, plan.burst_clients))?;
         // Start again on the same database: recovery (the WAL on either side) runs first.
         let again = Server::start_with(workspace, &url, &format!("{log}-after"), &[])?;
         drop(again);
         let checked = check_rows(&database, &acknowledged, &[])?;
-        rows.push(row(
-            format!(
-                "{}: SIGKILL during {} filings at once, then restart",
-                backend.name(),
-                plan.burst_clients
-            ),
-            checked.describe(),
-            checked.ok(),
-        ));
+        rows.push(row(format!("{}: SIGKILL during {} filings at once, then restart", backend.name(), plan.burst_clients), checked.describe(), checked.ok()));
     }
     Ok(rows)
 }
@@ -264,38 +157,13 @@ impl Cluster {
     fn create(dir: &Path) -> Result<Cluster, String> {
         let bin = postgres_bin()?;
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let port = super::server::free_addr()?
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .ok_or("no free port")?;
-        let cluster = Cluster {
-            dir: dir.to_owned(),
-            port,
-            bin,
-        };
+        let port = super::server::free_addr()?.rsplit(':').next().and_then(|p| p.parse().ok()).ok_or("no free port")?;
+        let cluster = Cluster { dir: dir.to_owned(), port, bin };
         // initdb refuses to run as root: the cluster then belongs to the postgres account.
         if is_root() {
-            quietly(
-                Command::new("chown")
-                    .args(["-R", "postgres:postgres"])
-                    .arg(dir),
-                "chown",
-            )?;
+            quietly(Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir), "chown")?;
         }
-        cluster.as_owner(
-            &cluster.bin.join("initdb"),
-            &[
-                "-D",
-                &dir.join("data").display().to_string(),
-                "-U",
-                "tracker",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ],
-        )?;
+        cluster.as_owner(&cluster.bin.join("initdb"), &["-D", &dir.join("data").display().to_string(), "-U", "tracker", "--auth=trust", "-E", "UTF8", "--no-sync"])?;
         cluster.start()?;
         Ok(cluster)
     }
@@ -314,11 +182,7 @@ impl Cluster {
     fn pg_ctl(&self, args: &[&str]) -> Result<(), String> {
         let data = self.dir.join("data").display().to_string();
         let log = self.dir.join("postgres.log").display().to_string();
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=on",
-            self.port,
-            self.dir.display()
-        );
+        let options = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=on", self.port, self.dir.display());
         let mut all = vec!["-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60"];
         all.extend_from_slice(args);
         self.as_owner(&self.bin.join("pg_ctl"), &all)
@@ -342,20 +206,14 @@ impl Cluster {
     }
 
     fn create_database(&self, name: &str) -> Result<String, String> {
-        super::data::psql_at(
-            &self.url("postgres"),
-            &format!("DROP DATABASE IF EXISTS {name}"),
-        )?;
+        super::data::psql_at(&self.url("postgres"), &format!("DROP DATABASE IF EXISTS {name}"))?;
         super::data::psql_at(&self.url("postgres"), &format!("CREATE DATABASE {name}"))?;
         Ok(self.url(name))
     }
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 fn postgres_bin() -> Result<PathBuf, String> {
@@ -368,44 +226,19 @@ fn postgres_bin() -> Result<PathBuf, String> {
             return Ok(dir);
         }
     }
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map_err(|e| format!("no PostgreSQL server programs: {e}"))?
-        .flatten()
-        .map(|e| e.path().join("bin"))
-        .collect();
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql").map_err(|e| format!("no PostgreSQL server programs: {e}"))?.flatten().map(|e| e.path().join("bin")).collect();
     versions.sort();
-    versions
-        .into_iter()
-        .rev()
-        .find(|d| d.join("initdb").exists())
-        .ok_or_else(|| "no initdb under /usr/lib/postgresql".into())
+    versions.into_iter().rev().find(|d| d.join("initdb").exists()).ok_or_else(|| "no initdb under /usr/lib/postgresql".into())
 }
 
 fn quietly(command: &mut Command, what: &str) -> Result<(), String> {
     let out = command.output().map_err(|e| format!("{what}: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{what} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
+    if out.status.success() { Ok(()) } else { Err(format!("{what} failed: {}", String::from_utf8_lossy(&out.stderr).trim())) }
 }
 
 fn sqlite(file: &str, sql: &str) -> Result<String, String> {
-    let out = Command::new("sqlite3")
-        .args([file, sql])
-        .output()
-        .map_err(|e| format!("sqlite3: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    } else {
-        Err(format!(
-            "sqlite3 {sql}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
+    let out = Command::new("sqlite3").args([file, sql]).output().map_err(|e| format!("sqlite3: {e}"))?;
+    if out.status.success() { Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned()) } else { Err(format!("sqlite3 {sql}: {}", String::from_utf8_lossy(&out.stderr).trim())) }
 }
 
 /// How long the load goes on after the database is back.
@@ -434,73 +267,28 @@ struct Load {
 
 impl Load {
     fn rows(&self, plan: &Plan) -> Vec<Row> {
-        let latency = self.latency.as_ref().map_or("-".to_owned(), |h| {
-            format!(
-                "p50 {:.1} ms, p99 {:.1} ms",
-                h.value_at_quantile(0.5) as f64 / 1000.0,
-                h.value_at_quantile(0.99) as f64 / 1000.0
-            )
-        });
-        let statuses = self
-            .statuses
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let growth = if self.memory_warm > 0.0 {
-            100.0 * (self.memory_end - self.memory_warm) / self.memory_warm
-        } else {
-            0.0
-        };
+        let latency = self.latency.as_ref().map_or("-".to_owned(), |h| format!("p50 {:.1} ms, p99 {:.1} ms", h.value_at_quantile(0.5) as f64 / 1000.0, h.value_at_quantile(0.99) as f64 / 1000.0));
+        let statuses = self.statuses.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+        let growth = if self.memory_warm > 0.0 { 100.0 * (self.memory_end - self.memory_warm) / self.memory_warm } else { 0.0 };
         vec![
             row(
-                format!(
-                    "mixed load, {} req/s for {} s (and {} s more around the restart): no unexpected answer",
-                    plan.rate,
-                    plan.load.as_secs(),
-                    (plan.outage + AFTER_OUTAGE).as_secs()
-                ),
-                format!(
-                    "{} requests ({statuses}); {latency}; unexpected: {}{}",
-                    self.requests,
-                    self.unexpected.len(),
-                    self.unexpected
-                        .first()
-                        .map_or(String::new(), |u| format!(", first: {u}"))
-                ),
+                format!("mixed load, {} req/s for {} s (and {} s more around the restart): no unexpected answer", plan.rate, plan.load.as_secs(), (plan.outage + AFTER_OUTAGE).as_secs()),
+                format!("{} requests ({statuses}); {latency}; unexpected: {}{}", self.requests, self.unexpected.len(), self.unexpected.first().map_or(String::new(), |u| format!(", first: {u}"))),
                 self.unexpected.is_empty(),
             ),
             row(
-                if plan.judge_memory {
-                    "resident memory grows under 10% after warm-up"
-                } else {
-                    "resident memory (reported; judged in the full run)"
-                },
-                format!(
-                    "{:.1} MiB after warm-up, {:.1} MiB at the end ({growth:+.1}%), peak {:.1} MiB",
-                    self.memory_warm, self.memory_end, self.memory_peak
-                ),
+                if plan.judge_memory { "resident memory grows under 10% after warm-up" } else { "resident memory (reported; judged in the full run)" },
+                format!("{:.1} MiB after warm-up, {:.1} MiB at the end ({growth:+.1}%), peak {:.1} MiB", self.memory_warm, self.memory_end, self.memory_peak),
                 growth < 10.0 || !plan.judge_memory,
             ),
             row(
-                format!(
-                    "PostgreSQL down {} s under that load: 503 meanwhile, then recovery without a restart",
-                    plan.outage.as_secs()
-                ),
-                format!(
-                    "{} answers 503 while down; first filing after {}",
-                    self.during_outage_503,
-                    self.recovered_after
-                        .map_or("never".to_owned(), |s| format!("{s:.1} s"))
-                ),
+                format!("PostgreSQL down {} s under that load: 503 meanwhile, then recovery without a restart", plan.outage.as_secs()),
+                format!("{} answers 503 while down; first filing after {}", self.during_outage_503, self.recovered_after.map_or("never".to_owned(), |s| format!("{s:.1} s"))),
                 self.recovered_after.is_some(),
             ),
             row(
                 format!("{} WebSocket clients stay live through it", plan.sockets),
-                format!(
-                    "{} notices heard; {} of {} still open at the end",
-                    self.socket_messages, self.sockets_open_at_end, plan.sockets
-                ),
+                format!("{} notices heard; {} of {} still open at the end", self.socket_messages, self.sockets_open_at_end, plan.sockets),
                 self.socket_messages > 0,
             ),
         ]
@@ -517,38 +305,14 @@ struct Outage {
     recovered_at: Mutex<Option<Instant>>,
 }
 
-async fn mixed_load(
-    server: &Server,
-    token: &str,
-    plan: &Plan,
-    cluster: &Cluster,
-    workspace: &Workspace,
-    live: Arc<Vec<i64>>,
-) -> Result<Load, String> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .pool_max_idle_per_host(64)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let load = Arc::new(Mutex::new(Load {
-        latency: Histogram::new_with_bounds(1, 60_000_000, 3).ok(),
-        ..Load::default()
-    }));
+async fn mixed_load(server: &Server, token: &str, plan: &Plan, cluster: &Cluster, workspace: &Workspace, live: Arc<Vec<i64>>) -> Result<Load, String> {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).pool_max_idle_per_host(64).build().map_err(|e| e.to_string())?;
+    let load = Arc::new(Mutex::new(Load { latency: Histogram::new_with_bounds(1, 60_000_000, 3).ok(), ..Load::default() }));
     let outage = Arc::new(Outage::default());
     let stop = Arc::new(AtomicBool::new(false));
     let heard = Arc::new(AtomicU64::new(0));
     let open = Arc::new(AtomicU64::new(0));
-    let sockets: Vec<_> = (0..plan.sockets)
-        .map(|_| {
-            tokio::spawn(listen(
-                server.addr.clone(),
-                token.to_owned(),
-                stop.clone(),
-                heard.clone(),
-                open.clone(),
-            ))
-        })
-        .collect();
+    let sockets: Vec<_> = (0..plan.sockets).map(|_| tokio::spawn(listen(server.addr.clone(), token.to_owned(), stop.clone(), heard.clone(), open.clone()))).collect();
 
     let started = Instant::now();
     if live.is_empty() {
@@ -584,19 +348,9 @@ async fn mixed_load(
         if outage_thread.is_none() && now - started >= outage_at {
             workspace.say("PostgreSQL: stopping it under load");
             outage.excused.store(true, Ordering::SeqCst);
-            let (cluster_dir, port, bin, pause, outage) = (
-                cluster.dir.clone(),
-                cluster.port,
-                cluster.bin.clone(),
-                plan.outage,
-                outage.clone(),
-            );
+            let (cluster_dir, port, bin, pause, outage) = (cluster.dir.clone(), cluster.port, cluster.bin.clone(), plan.outage, outage.clone());
             outage_thread = Some(std::thread::spawn(move || -> Result<(), String> {
-                let cluster = Cluster {
-                    dir: cluster_dir,
-                    port,
-                    bin,
-                };
+                let cluster = Cluster { dir: cluster_dir, port, bin };
                 cluster.stop_now()?;
                 std::thread::sleep(pause);
                 cluster.start()?;
@@ -609,14 +363,7 @@ async fn mixed_load(
         }
         n += 1;
         while requests.try_join_next().is_some() {}
-        let (client, token, load, outage, base, live) = (
-            client.clone(),
-            token.to_owned(),
-            load.clone(),
-            outage.clone(),
-            format!("http://{}", server.addr),
-            live.clone(),
-        );
+        let (client, token, load, outage, base, live) = (client.clone(), token.to_owned(), load.clone(), outage.clone(), format!("http://{}", server.addr), live.clone());
         requests.spawn(async move {
             let issue = live[(n * 7919 % live.len() as u64) as usize];
             let (kind, request) = match n % 20 {
@@ -671,24 +418,14 @@ async fn mixed_load(
         });
     }
     while requests.join_next().await.is_some() {}
-    let restarted = outage_thread.map(|t| {
-        t.join()
-            .map_err(|_| "the outage thread panicked".to_owned())
-            .and_then(|r| r)
-    });
+    let restarted = outage_thread.map(|t| t.join().map_err(|_| "the outage thread panicked".to_owned()).and_then(|r| r));
     stop.store(true, Ordering::SeqCst);
     for socket in sockets {
         let _ = socket.await;
     }
     restarted.transpose()?;
     let mut load = std::mem::take(&mut *load.lock().unwrap());
-    let average = |v: &[f64]| {
-        if v.is_empty() {
-            0.0
-        } else {
-            v.iter().sum::<f64>() / v.len() as f64
-        }
-    };
+    let average = |v: &[f64]| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
     load.memory_warm = average(&warm);
     load.memory_end = average(&end);
     load.memory_peak = peak;
@@ -701,23 +438,11 @@ async fn mixed_load(
 }
 
 /// A live client: counts the notices it hears until `stop`; `open` counts those still connected.
-async fn listen(
-    addr: String,
-    token: String,
-    stop: Arc<AtomicBool>,
-    heard: Arc<AtomicU64>,
-    open: Arc<AtomicU64>,
-) {
-    let Ok(mut request) = format!("ws://{addr}/ws").into_client_request() else {
-        return;
-    };
-    let Ok(bearer) = HeaderValue::from_str(&format!("Bearer {token}")) else {
-        return;
-    };
+async fn listen(addr: String, token: String, stop: Arc<AtomicBool>, heard: Arc<AtomicU64>, open: Arc<AtomicU64>) {
+    let Ok(mut request) = format!("ws://{addr}/ws").into_client_request() else { return };
+    let Ok(bearer) = HeaderValue::from_str(&format!("Bearer {token}")) else { return };
     request.headers_mut().insert("authorization", bearer);
-    let Ok((mut socket, _)) = tokio_tungstenite::connect_async(request).await else {
-        return;
-    };
+    let Ok((mut socket, _)) = tokio_tungstenite::connect_async(request).await else { return };
     while !stop.load(Ordering::SeqCst) {
         match tokio::time::timeout(Duration::from_millis(200), socket.next()).await {
             Ok(Some(Ok(Message::Text(_)))) => {
@@ -734,10 +459,7 @@ async fn listen(
 /// `clients` loops filing as fast as they can; the server is killed with SIGKILL after a
 /// second. Returns the ids of the filings that were answered 201.
 async fn burst_then_kill(server: Server, token: &str, clients: usize) -> Result<Vec<i64>, String> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?;
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let url = server.url("/api/v1/issues");
     let loops: Vec<_> = (0..clients)
@@ -790,11 +512,7 @@ impl Checked {
             self.acknowledged,
             self.comments,
             self.missing.len(),
-            if self.missing.is_empty() {
-                String::new()
-            } else {
-                format!(" ({:?}...)", &self.missing[..self.missing.len().min(5)])
-            },
+            if self.missing.is_empty() { String::new() } else { format!(" ({:?}...)", &self.missing[..self.missing.len().min(5)]) },
             self.comments_missing,
             self.orphans
         )
@@ -803,11 +521,7 @@ impl Checked {
 
 /// Every id in `issues` is a live issue with its "created" history row, every id in
 /// `comments` a comment, and nothing anywhere is half-written.
-fn check_rows(
-    database: &data::Database,
-    issues: &[i64],
-    comments: &[i64],
-) -> Result<Checked, String> {
+fn check_rows(database: &data::Database, issues: &[i64], comments: &[i64]) -> Result<Checked, String> {
     let query = |sql: &str| match database.backend {
         Backend::Postgres => super::data::psql_at(&database.url, sql),
         Backend::Sqlite => sqlite(&database.name, sql),
@@ -819,20 +533,12 @@ fn check_rows(
             "SELECT i.id FROM issues i WHERE i.id IN ({}) AND EXISTS (SELECT 1 FROM issue_events e WHERE e.issue_id = i.id AND e.kind = 'created')",
             list(chunk)
         ))?;
-        let found: std::collections::HashSet<i64> = found
-            .lines()
-            .filter_map(|l| l.trim().parse().ok())
-            .collect();
+        let found: std::collections::HashSet<i64> = found.lines().filter_map(|l| l.trim().parse().ok()).collect();
         missing.extend(chunk.iter().filter(|id| !found.contains(id)));
     }
     let mut comments_missing = 0;
     for chunk in comments.chunks(500) {
-        let found: usize = query(&format!(
-            "SELECT count(*) FROM comments WHERE id IN ({})",
-            list(chunk)
-        ))?
-        .parse()
-        .map_err(|e| format!("{e}"))?;
+        let found: usize = query(&format!("SELECT count(*) FROM comments WHERE id IN ({})", list(chunk)))?.parse().map_err(|e| format!("{e}"))?;
         comments_missing += chunk.len() - found;
     }
     let orphans: i64 = query(
@@ -842,11 +548,5 @@ fn check_rows(
     )?
     .parse()
     .map_err(|e| format!("{e}"))?;
-    Ok(Checked {
-        acknowledged: issues.len(),
-        comments: comments.len(),
-        missing,
-        comments_missing,
-        orphans,
-    })
+    Ok(Checked { acknowledged: issues.len(), comments: comments.len(), missing, comments_missing, orphans })
 }

@@ -65,12 +65,7 @@ struct Counters {
     resyncs: AtomicU64,
 }
 
-async fn listen(
-    addr: String,
-    token: String,
-    counters: Arc<Counters>,
-    stop: watch::Receiver<bool>,
-) -> Result<Heard, String> {
+async fn listen(addr: String, token: String, counters: Arc<Counters>, stop: watch::Receiver<bool>) -> Result<Heard, String> {
     let result = receive(&addr, &token, &counters, stop).await;
     if let Err(err) = &result
         && counters.failed.fetch_add(1, Ordering::Relaxed) == 0
@@ -80,22 +75,10 @@ async fn listen(
     result
 }
 
-async fn receive(
-    addr: &str,
-    token: &str,
-    counters: &Counters,
-    mut stop: watch::Receiver<bool>,
-) -> Result<Heard, String> {
-    let mut request = format!("ws://{addr}/ws")
-        .into_client_request()
-        .map_err(|e| e.to_string())?;
-    request.headers_mut().insert(
-        "authorization",
-        HeaderValue::from_str(&format!("Bearer {token}")).map_err(|e| e.to_string())?,
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
+async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::Receiver<bool>) -> Result<Heard, String> {
+    let mut request = format!("ws://{addr}/ws").into_client_request().map_err(|e| e.to_string())?;
+    request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {token}")).map_err(|e| e.to_string())?);
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("connect: {e}"))?;
     let mut heard = Vec::new();
     let mut greeted = false;
     loop {
@@ -133,35 +116,17 @@ async fn receive(
 
 /// Files one issue; returns its id.
 async fn create(client: &reqwest::Client, url: &str, token: &str, n: u64) -> Result<i64, String> {
-    let form = [
-        ("title", format!("Fan-out notice {n} arrives everywhere")),
-        ("description", "Filed by the benchmark.".to_owned()),
-        ("severity", "LOW".to_owned()),
-    ];
-    let response = client
-        .post(url)
-        .bearer_auth(token)
-        .form(&form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let form = [("title", format!("Fan-out notice {n} arrives everywhere")), ("description", "Filed by the benchmark.".to_owned()), ("severity", "LOW".to_owned())];
+    let response = client.post(url).bearer_auth(token).form(&form).send().await.map_err(|e| e.to_string())?;
     let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = response.text().await.unwrap_or_default();
     if !(status.is_success() || status.is_redirection()) {
         return Err(format!("{status}: {body}"));
     }
-    let from_body = serde_json::from_str::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v["summary"]["id"].as_i64());
+    let from_body = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["summary"]["id"].as_i64());
     let from_location = location.and_then(|l| l.rsplit('/').next()?.parse().ok());
-    from_body
-        .or(from_location)
-        .ok_or_else(|| format!("no issue id in the answer ({status})"))
+    from_body.or(from_location).ok_or_else(|| format!("no issue id in the answer ({status})"))
 }
 
 fn millis(histogram: &Histogram<u64>, quantile: f64) -> f64 {
@@ -172,16 +137,9 @@ fn millis(histogram: &Histogram<u64>, quantile: f64) -> f64 {
 /// clients' work cannot delay a request or its timing. Returns when each was sent and how long it
 /// took, by issue id, and how many failed.
 fn publish(url: &str, token: &str, rate: u32, duration: Duration) -> Result<(Sent, u64), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(30)).build().map_err(|e| e.to_string())?;
         let sent: Arc<Mutex<Sent>> = Arc::default();
         let errors = Arc::new(AtomicU64::new(0));
         let mut requests = JoinSet::new();
@@ -189,20 +147,12 @@ fn publish(url: &str, token: &str, rate: u32, duration: Duration) -> Result<(Sen
         let total = (duration.as_secs_f64() * f64::from(rate)).round() as u64;
         for n in 0..total {
             tick.tick().await;
-            let (client, url, token, sent, errors) = (
-                client.clone(),
-                url.to_owned(),
-                token.to_owned(),
-                sent.clone(),
-                errors.clone(),
-            );
+            let (client, url, token, sent, errors) = (client.clone(), url.to_owned(), token.to_owned(), sent.clone(), errors.clone());
             requests.spawn(async move {
                 let at = Instant::now();
                 match create(&client, &url, &token, n).await {
                     Ok(id) => {
-                        sent.lock()
-                            .expect("not poisoned")
-                            .insert(id, (at, at.elapsed()));
+                        sent.lock().expect("not poisoned").insert(id, (at, at.elapsed()));
                     }
                     Err(err) => {
                         if errors.fetch_add(1, Ordering::Relaxed) == 0 {
@@ -233,54 +183,30 @@ pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut listeners = JoinSet::new();
     for n in 0..settings.clients {
-        listeners.spawn(listen(
-            settings.addr.to_owned(),
-            settings.token.to_owned(),
-            counters.clone(),
-            stop_rx.clone(),
-        ));
+        listeners.spawn(listen(settings.addr.to_owned(), settings.token.to_owned(), counters.clone(), stop_rx.clone()));
         // Opened in waves, as a crowd arriving would; the handshake also signs each one in.
         if n % 50 == 49 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
     let deadline = Instant::now() + Duration::from_secs(60);
-    let settled = |c: &Counters| {
-        (c.ready.load(Ordering::Relaxed) + c.failed.load(Ordering::Relaxed)) as usize
-            >= settings.clients
-    };
+    let settled = |c: &Counters| (c.ready.load(Ordering::Relaxed) + c.failed.load(Ordering::Relaxed)) as usize >= settings.clients;
     while !settled(&counters) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let mut result = FanOut {
-        clients: counters.ready.load(Ordering::Relaxed) as usize,
-        ..Default::default()
-    };
+    let mut result = FanOut { clients: counters.ready.load(Ordering::Relaxed) as usize, ..Default::default() };
     result.connect_failures = settings.clients - result.clients;
 
-    let cpu_before = (
-        cpu_seconds(settings.server_pid),
-        cpu_seconds(std::process::id()),
-    );
+    let cpu_before = (cpu_seconds(settings.server_pid), cpu_seconds(std::process::id()));
     let window = Instant::now();
     let publishing = {
-        let (url, token) = (
-            format!("http://{}{}", settings.addr, settings.create_path),
-            settings.token.to_owned(),
-        );
+        let (url, token) = (format!("http://{}{}", settings.addr, settings.create_path), settings.token.to_owned());
         let (rate, duration) = (settings.events_per_sec, settings.duration);
         std::thread::spawn(move || publish(&url, &token, rate, duration))
     };
-    let (sent, errors) = tokio::task::spawn_blocking(move || publishing.join())
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|_| "the publisher panicked")??;
+    let (sent, errors) = tokio::task::spawn_blocking(move || publishing.join()).await.map_err(|e| e.to_string())?.map_err(|_| "the publisher panicked")??;
     let window = window.elapsed().as_secs_f64();
-    if let ((Some(server0), Some(client0)), Some(server1), Some(client1)) = (
-        cpu_before,
-        cpu_seconds(settings.server_pid),
-        cpu_seconds(std::process::id()),
-    ) {
+    if let ((Some(server0), Some(client0)), Some(server1), Some(client1)) = (cpu_before, cpu_seconds(settings.server_pid), cpu_seconds(std::process::id())) {
         result.server_cpu_cores = (server1 - server0) / window;
         result.bench_cpu_cores = (client1 - client0) / window;
     }
@@ -293,8 +219,7 @@ pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let _ = stop_tx.send(true);
-    let mut latency =
-        Histogram::<u64>::new_with_bounds(1, 120_000_000, 3).map_err(|e| e.to_string())?;
+    let mut latency = Histogram::<u64>::new_with_bounds(1, 120_000_000, 3).map_err(|e| e.to_string())?;
     let mut round_trip = latency.clone();
     for (_, took) in sent.values() {
         let _ = round_trip.record(took.as_micros() as u64);
@@ -304,9 +229,7 @@ pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
         for (id, at) in heard {
             if let Some((sent_at, _)) = sent.get(&id) {
                 result.delivered += 1;
-                latency.saturating_record(
-                    at.saturating_duration_since(*sent_at).as_micros().max(1) as u64,
-                );
+                latency.saturating_record(at.saturating_duration_since(*sent_at).as_micros().max(1) as u64);
             }
         }
     }

@@ -13,21 +13,11 @@ pub struct Target {
 
 impl Target {
     pub fn get(url: String, token: Option<&str>) -> Target {
-        Target {
-            url,
-            method: "GET",
-            form: None,
-            token: token.map(str::to_owned),
-        }
+        Target { url, method: "GET", form: None, token: token.map(str::to_owned) }
     }
 
     pub fn post_form(url: String, form: String, token: &str) -> Target {
-        Target {
-            url,
-            method: "POST",
-            form: Some(form),
-            token: Some(token.to_owned()),
-        }
+        Target { url, method: "POST", form: Some(form), token: Some(token.to_owned()) }
     }
 }
 
@@ -108,36 +98,19 @@ pub fn run(target: &Target, load: Load) -> Result<Outcome, String> {
     if let Some(token) = &target.token {
         command.args(["-H", &format!("Authorization: Bearer {token}")]);
     }
-    let out = command
-        .arg(&target.url)
-        .output()
-        .map_err(|e| format!("oha: {e} (is it installed? cargo xtask bench installs it)"))?;
+    let out = command.arg(&target.url).output().map_err(|e| format!("oha: {e} (is it installed? cargo xtask bench installs it)"))?;
     if !out.status.success() {
-        return Err(format!(
-            "oha {} failed: {}",
-            target.url,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(format!("oha {} failed: {}", target.url, String::from_utf8_lossy(&out.stderr).trim()));
     }
-    let report: Report =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("oha's report: {e}"))?;
-    let ok: u64 = report
-        .statuses
-        .iter()
-        .filter(|(code, _)| code.starts_with('2') || code.starts_with('3'))
-        .map(|(_, n)| n)
-        .sum();
+    let report: Report = serde_json::from_slice(&out.stdout).map_err(|e| format!("oha's report: {e}"))?;
+    let ok: u64 = report.statuses.iter().filter(|(code, _)| code.starts_with('2') || code.starts_with('3')).map(|(_, n)| n).sum();
     let failed: u64 = report.failures.values().sum();
     let requests = report.statuses.values().sum::<u64>() + failed;
     Ok(Outcome {
         requests,
         ok,
         errors: requests - ok,
-        ok_per_sec: if report.summary.total > 0.0 {
-            ok as f64 / report.summary.total
-        } else {
-            0.0
-        },
+        ok_per_sec: if report.summary.total > 0.0 { ok as f64 / report.summary.total } else { 0.0 },
         p50_ms: report.metrics.latency_ms.p50,
         p99_ms: report.metrics.latency_ms.p99,
         max_ms: report.metrics.latency_ms.max,

@@ -16,10 +16,7 @@ mod sql;
 
 use crate::{Profile, Project, project, tools};
 use report::Report;
-use std::{
-    path::PathBuf,
-    time::{Duration, Instant},
-};
+use std::{path::PathBuf, time::{Duration, Instant}};
 
 /// The two databases every scenario runs on.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -115,19 +112,14 @@ pub struct Workspace {
 impl Workspace {
     /// A progress line, with the time since measuring began.
     pub fn say(&self, message: impl std::fmt::Display) {
-        println!(
-            "bench {:>6.1} s: {message}",
-            self.started.elapsed().as_secs_f64()
-        );
+        println!("bench {:>6.1} s: {message}", self.started.elapsed().as_secs_f64());
     }
 }
 
 /// Fails early, naming the fix, when a program or service the benchmark needs is missing.
 fn check_services() -> Result<(), String> {
     tools::check_programs()?;
-    let reachable = std::process::Command::new("psql")
-        .args([&tools::test_postgres_url(), "-qtc", "SELECT 1"])
-        .output();
+    let reachable = std::process::Command::new("psql").args([&tools::test_postgres_url(), "-qtc", "SELECT 1"]).output();
     match reachable {
         Ok(out) if out.status.success() => Ok(()),
         _ => Err(format!(
@@ -147,13 +139,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--smoke" => smoke = true,
-            "--only" => {
-                only = Some(
-                    rest.next()
-                        .and_then(|part| scenarios::Part::named(part))
-                        .ok_or(USAGE)?,
-                )
-            }
+            "--only" => only = Some(rest.next().and_then(|part| scenarios::Part::named(part)).ok_or(USAGE)?),
             _ => return Err(USAGE.into()),
         }
     }
@@ -163,11 +149,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The full run measures the release build, as deployed (what `cargo xtask build` does, less
     // its size table: S5 measures the bundle itself). A smoke run checks only that every
     // scenario completes, so the debug build the tests use serves (and costs no second build).
-    let profile = if smoke {
-        Profile::Debug
-    } else {
-        Profile::Release
-    };
+    let profile = if smoke { Profile::Debug } else { Profile::Release };
     crate::build(&project, profile)?;
     let built = started.elapsed();
     crate::oha::ensure(&project)?;
@@ -175,20 +157,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = project.target.join("bench");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let workspace = Workspace {
-        project,
-        profile,
-        dir,
-        started: Instant::now(),
-    };
+    let workspace = Workspace { project, profile, dir, started: Instant::now() };
     let plan = Plan::new(smoke);
     let mut report = Report::new(smoke);
     report.part = only.map(|part| format!("{part:?}").to_lowercase());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| e.to_string())?;
     let outcome = scenarios::all(&workspace, &plan, &runtime, &mut report, only);
     report.durations(built, workspace.started.elapsed());
     report.print();

@@ -48,9 +48,7 @@ pub struct Machine {
 }
 
 fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// `YYYYMMDD-HHMMSS` in UTC, for file names (civil date from days since the epoch).
@@ -65,20 +63,12 @@ fn stamp(secs: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+    format!("{year:04}{month:02}{day:02}-{:02}{:02}{:02}", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 impl Report {
     pub fn new(smoke: bool) -> Report {
-        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_owned();
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Report {
             smoke,
@@ -94,33 +84,16 @@ impl Report {
     }
 
     /// Adds a figure; with a budget, whether it was met.
-    pub fn row(
-        &mut self,
-        scenario: &'static str,
-        database: &'static str,
-        metric: impl Into<String>,
-        measured: f64,
-        unit: &'static str,
-        budget: Option<Budget>,
-    ) {
+    pub fn row(&mut self, scenario: &'static str, database: &'static str, metric: impl Into<String>, measured: f64, unit: &'static str, budget: Option<Budget>) {
         let met = budget.map(|b| match b {
             Budget::AtMost(limit) => measured <= limit,
             Budget::AtLeast(floor) => measured >= floor,
         });
-        self.rows.push(Row {
-            scenario,
-            database,
-            metric: metric.into(),
-            measured,
-            unit,
-            budget,
-            met,
-        });
+        self.rows.push(Row { scenario, database, metric: metric.into(), measured, unit, budget, met });
     }
 
     pub fn detail(&mut self, key: String, value: impl Serialize) {
-        self.details
-            .insert(key, serde_json::to_value(value).unwrap_or_default());
+        self.details.insert(key, serde_json::to_value(value).unwrap_or_default());
     }
 
     /// Records that a scenario went wrong; the run goes on and fails at the end.
@@ -140,10 +113,7 @@ impl Report {
 
     pub fn print(&self) {
         println!();
-        println!(
-            "{:<4} {:<9} {:<44} {:>14} {:>14}  met?",
-            "id", "database", "metric", "measured", "budget"
-        );
+        println!("{:<4} {:<9} {:<44} {:>14} {:>14}  met?", "id", "database", "metric", "measured", "budget");
         for row in &self.rows {
             let budget = match row.budget {
                 Some(Budget::AtMost(v)) => format!("<= {}", figure(v)),
@@ -156,40 +126,17 @@ impl Report {
                 None => "",
             };
             let measured = format!("{} {}", figure(row.measured), row.unit);
-            println!(
-                "{:<4} {:<9} {:<44} {:>14} {:>14}  {met}",
-                row.scenario, row.database, row.metric, measured, budget
-            );
+            println!("{:<4} {:<9} {:<44} {:>14} {:>14}  {met}", row.scenario, row.database, row.metric, measured, budget);
         }
         println!();
-        println!(
-            "build {:.0} s, measuring {:.0} s{}",
-            self.build_seconds,
-            self.measure_seconds,
-            if self.smoke {
-                " (smoke: timings are not checked)"
-            } else {
-                ""
-            }
-        );
+        println!("build {:.0} s, measuring {:.0} s{}", self.build_seconds, self.measure_seconds, if self.smoke { " (smoke: timings are not checked)" } else { "" });
     }
 
     /// Writes the JSON: `bench/results/<UTC time>.json`, or `<UTC time>-<part>.json` for one
     /// part; a smoke run's to `smoke.json.tmp` (git-ignored), since its timings mean nothing.
     pub fn write(&self, dir: &Path) -> Result<PathBuf, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let path = if self.smoke {
-            dir.join("smoke.json.tmp")
-        } else {
-            dir.join(format!(
-                "{}{}.json",
-                stamp(self.started_at),
-                self.part
-                    .as_ref()
-                    .map(|part| format!("-{part}"))
-                    .unwrap_or_default()
-            ))
-        };
+        let path = if self.smoke { dir.join("smoke.json.tmp") } else { dir.join(format!("{}{}.json", stamp(self.started_at), self.part.as_ref().map(|part| format!("-{part}")).unwrap_or_default())) };
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
         std::fs::write(&path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(path)
@@ -198,11 +145,7 @@ impl Report {
 
 /// A number as people read it: no decimals when large, two when small.
 fn figure(value: f64) -> String {
-    if value.abs() >= 100.0 || value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.2}")
-    }
+    if value.abs() >= 100.0 || value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.2}") }
 }
 
 #[cfg(test)]
@@ -219,26 +162,9 @@ mod tests {
     #[test]
     fn a_budget_says_whether_it_was_met() {
         let mut report = Report::new(true);
-        report.row(
-            "S1",
-            "sqlite",
-            "p99",
-            12.0,
-            "ms",
-            Some(Budget::AtMost(10.0)),
-        );
-        report.row(
-            "S3",
-            "sqlite",
-            "creates",
-            1200.0,
-            "/s",
-            Some(Budget::AtLeast(1000.0)),
-        );
+        report.row("S1", "sqlite", "p99", 12.0, "ms", Some(Budget::AtMost(10.0)));
+        report.row("S3", "sqlite", "creates", 1200.0, "/s", Some(Budget::AtLeast(1000.0)));
         report.row("C", "sqlite", "share", 0.4, "", None);
-        assert_eq!(
-            report.rows.iter().map(|r| r.met).collect::<Vec<_>>(),
-            [Some(false), Some(true), None]
-        );
+        assert_eq!(report.rows.iter().map(|r| r.met).collect::<Vec<_>>(), [Some(false), Some(true), None]);
     }
 }

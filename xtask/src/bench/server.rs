@@ -38,21 +38,14 @@ pub fn command(workspace: &Workspace, database_url: &str, addr: &str) -> Command
 /// A free port on the loopback interface.
 pub fn free_addr() -> Result<String, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .map_err(|e| e.to_string())
+    listener.local_addr().map(|a| a.to_string()).map_err(|e| e.to_string())
 }
 
 /// The status code of `GET path`, or `None` when nothing answers.
 pub fn get_status(addr: &str, path: &str) -> Option<u16> {
     let mut stream = TcpStream::connect(addr).ok()?;
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    stream
-        .write_all(
-            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
-        )
-        .ok()?;
+    stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes()).ok()?;
     let mut head = [0_u8; 12];
     stream.read_exact(&mut head).ok()?;
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
@@ -72,44 +65,22 @@ impl Server {
     }
 
     /// Like [`Server::start`], with extra settings (`("SMTP_URL", "…")`).
-    pub fn start_with(
-        workspace: &Workspace,
-        database_url: &str,
-        name: &str,
-        settings: &[(&str, String)],
-    ) -> Result<Server, String> {
+    pub fn start_with(workspace: &Workspace, database_url: &str, name: &str, settings: &[(&str, String)]) -> Result<Server, String> {
         let addr = free_addr()?;
         let logs = workspace.project.target.join("bench-logs");
         std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
         let path = logs.join(format!("{name}.log"));
         let log = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let err = log
-            .try_clone()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let child = command(workspace, database_url, &addr)
-            .envs(settings.iter().map(|(k, v)| (*k, v.as_str())))
-            .stdout(log)
-            .stderr(err)
-            .spawn()
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-        let mut server = Server {
-            child: Some(child),
-            addr,
-        };
+        let err = log.try_clone().map_err(|e| format!("{}: {e}", path.display()))?;
+        let child = command(workspace, database_url, &addr).envs(settings.iter().map(|(k, v)| (*k, v.as_str()))).stdout(log).stderr(err).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
+        let mut server = Server { child: Some(child), addr };
         let deadline = Instant::now() + Duration::from_secs(60);
         while get_status(&server.addr, "/health") != Some(200) {
-            if let Some(status) = server
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
+            if let Some(status) = server.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
                 return Err(format!("the server exited during start-up ({status})"));
             }
             if Instant::now() > deadline {
-                return Err(format!(
-                    "the server did not become healthy on {} within 60 s",
-                    server.addr
-                ));
+                return Err(format!("the server did not become healthy on {} within 60 s", server.addr));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -126,8 +97,7 @@ impl Server {
 
     /// A field of /proc/<pid>/status in MiB: `VmRSS` now, or `VmHWM`, the peak so far.
     pub fn memory_mib(&self, field: &str) -> Result<f64, String> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
-            .map_err(|e| format!("/proc status: {e}"))?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).map_err(|e| format!("/proc status: {e}"))?;
         let kib: f64 = status
             .lines()
             .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
@@ -139,16 +109,10 @@ impl Server {
     /// Signs in as the seeded maintainer through the login server function and returns the
     /// session token, which API clients send as `Authorization: Bearer`.
     pub async fn log_in(&self, manifest: &data::Manifest) -> Result<String, String> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().map_err(|e| e.to_string())?;
         let response = client
             .post(self.url(&manifest.paths.log_in))
-            .form(&[
-                ("email", manifest.maintainer.as_str()),
-                ("password", data::PASSWORD),
-            ])
+            .form(&[("email", manifest.maintainer.as_str()), ("password", data::PASSWORD)])
             .send()
             .await
             .map_err(|e| format!("sign-in: {e}"))?;
@@ -158,20 +122,8 @@ impl Server {
             .get_all(reqwest::header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|cookie| {
-                cookie
-                    .split(';')
-                    .next()?
-                    .split_once('=')
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(_, v)| v.to_owned())
-            });
-        token.ok_or_else(|| {
-            format!(
-                "sign-in as {} gave no session ({status})",
-                manifest.maintainer
-            )
-        })
+            .find_map(|cookie| cookie.split(';').next()?.split_once('=').filter(|(_, v)| !v.is_empty()).map(|(_, v)| v.to_owned()));
+        token.ok_or_else(|| format!("sign-in as {} gave no session ({status})", manifest.maintainer))
     }
 
     /// Kills the server with SIGKILL, as a crash or the out-of-memory killer would: no
@@ -203,23 +155,13 @@ impl Drop for Server {
 
 /// S6: from exec to the first 200 from `/health`, on an already migrated database, in
 /// milliseconds; the median of `runs` starts.
-pub fn cold_start(
-    workspace: &Workspace,
-    database_url: &str,
-    runs: usize,
-) -> Result<Vec<f64>, String> {
+pub fn cold_start(workspace: &Workspace, database_url: &str, runs: usize) -> Result<Vec<f64>, String> {
     let mut times = Vec::new();
     for _ in 0..runs {
         let addr = free_addr()?;
         let started = Instant::now();
-        let child = command(workspace, database_url, &addr)
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-        let mut server = Server {
-            child: Some(child),
-            addr,
-        };
+        let child = command(workspace, database_url, &addr).stdout(Stdio::null()).spawn().map_err(|e| format!("cannot start the server: {e}"))?;
+        let mut server = Server { child: Some(child), addr };
         loop {
             if get_status(&server.addr, "/health") == Some(200) {
                 break;
@@ -227,11 +169,7 @@ pub fn cold_start(
             if started.elapsed() > Duration::from_secs(30) {
                 return Err("cold start: no 200 from /health within 30 s".into());
             }
-            if let Some(status) = server
-                .child
-                .as_mut()
-                .and_then(|c| c.try_wait().ok().flatten())
-            {
+            if let Some(status) = server.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
                 return Err(format!("cold start: the server exited ({status})"));
             }
             std::thread::sleep(Duration::from_millis(1));

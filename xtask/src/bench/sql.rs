@@ -17,11 +17,7 @@ pub struct Timing {
 }
 
 /// Times `statements` on `database` for about `duration`.
-pub fn time(
-    database: &Database,
-    statements: &[String],
-    duration: Duration,
-) -> Result<Timing, String> {
+pub fn time(database: &Database, statements: &[String], duration: Duration) -> Result<Timing, String> {
     match database.backend {
         Backend::Postgres => pgbench(&database.url, statements, duration.as_secs().max(1)),
         Backend::Sqlite => sqlite(&database.name, statements, duration),
@@ -31,22 +27,10 @@ pub fn time(
 /// pgbench with a custom script, one client, prepared statements (as sqlx runs them).
 fn pgbench(url: &str, statements: &[String], seconds: u64) -> Result<Timing, String> {
     let script = std::env::temp_dir().join(format!("tracker-bench-{}.sql", std::process::id()));
-    let text: String = statements
-        .iter()
-        .map(|s| format!("{};\n", s.trim_end_matches(';')))
-        .collect();
+    let text: String = statements.iter().map(|s| format!("{};\n", s.trim_end_matches(';'))).collect();
     std::fs::write(&script, text).map_err(|e| format!("{}: {e}", script.display()))?;
     let out = Command::new("pgbench")
-        .args([
-            "-n",
-            "-c",
-            "1",
-            "-M",
-            "prepared",
-            "-T",
-            &seconds.to_string(),
-            "-f",
-        ])
+        .args(["-n", "-c", "1", "-M", "prepared", "-T", &seconds.to_string(), "-f"])
         .arg(&script)
         .arg(url)
         .output()
@@ -54,21 +38,13 @@ fn pgbench(url: &str, statements: &[String], seconds: u64) -> Result<Timing, Str
     let _ = std::fs::remove_file(&script);
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
-        return Err(format!(
-            "pgbench failed: {}{}",
-            stdout.trim(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(format!("pgbench failed: {}{}", stdout.trim(), String::from_utf8_lossy(&out.stderr).trim()));
     }
     let field = |prefix: &str| -> Option<f64> {
-        stdout
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(prefix))
-            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        stdout.lines().find_map(|l| l.trim().strip_prefix(prefix)).and_then(|rest| rest.split_whitespace().next()?.parse().ok())
     };
     let runs = field("number of transactions actually processed:").unwrap_or_default() as u64;
-    let mean_ms = field("latency average =")
-        .ok_or_else(|| format!("pgbench printed no latency: {stdout}"))?;
+    let mean_ms = field("latency average =").ok_or_else(|| format!("pgbench printed no latency: {stdout}"))?;
     Ok(Timing { runs, mean_ms })
 }
 
@@ -89,21 +65,11 @@ fn sqlite_batch(file: &str, statements: &[String], runs: u64) -> Result<Duration
         }
     }
     let started = Instant::now();
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(script.as_bytes())
-        .map_err(|e| format!("sqlite3: {e}"))?;
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("sqlite3: {e}"))?;
+    child.stdin.take().expect("piped stdin").write_all(script.as_bytes()).map_err(|e| format!("sqlite3: {e}"))?;
+    let out = child.wait_with_output().map_err(|e| format!("sqlite3: {e}"))?;
     let took = started.elapsed();
     if !out.status.success() || !out.stderr.is_empty() {
-        return Err(format!(
-            "sqlite3 failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(format!("sqlite3 failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
     }
     Ok(took)
 }
@@ -120,10 +86,7 @@ fn sqlite(file: &str, statements: &[String], target: Duration) -> Result<Timing,
                 Some(rest) if !rest.is_zero() => rest.as_secs_f64() / (runs - 1) as f64,
                 _ => took.as_secs_f64() / runs as f64,
             };
-            return Ok(Timing {
-                runs,
-                mean_ms: mean * 1000.0,
-            });
+            return Ok(Timing { runs, mean_ms: mean * 1000.0 });
         }
         let scale = (target.as_secs_f64() / took.as_secs_f64().max(1e-3)).clamp(2.0, 50.0);
         runs = ((runs as f64 * scale) as u64).min(100_000);

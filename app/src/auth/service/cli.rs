@@ -13,19 +13,12 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 /// Creates an admin account, or promotes and re-passwords an existing one (the CLI's `admin create`).
-pub async fn create_or_promote_admin(
-    db: &sea_orm::DatabaseConnection,
-    email: &str,
-    password: &str,
-) -> Result<users::Model, AppError> {
+pub async fn create_or_promote_admin(db: &sea_orm::DatabaseConnection, email: &str, password: &str) -> Result<users::Model, AppError> {
     let email = Email::parse(email)?;
     let hashed = hash_password(Password::parse("password", password)?).await?;
     let txn = crate::server::db::begin_write(db).await?;
     let db = &txn;
-    let existing = users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_str()))
-        .one(db)
-        .await?;
+    let existing = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(db).await?;
     let model = match existing {
         Some(user) => {
             let mut active = user.into_active_model();
@@ -37,8 +30,7 @@ pub async fn create_or_promote_admin(
             model
         }
         None => {
-            let (handle, display_name) =
-                crate::people::service::identity_for(db, email.as_str()).await?;
+            let (handle, display_name) = crate::people::service::identity_for(db, email.as_str()).await?;
             users::ActiveModel {
                 email: Set(email.as_str().to_owned()),
                 handle: Set(handle),
@@ -54,15 +46,8 @@ pub async fn create_or_promote_admin(
             .await?
         }
     };
-    let command_line = Actor {
-        id: None,
-        email: Some("command line".to_owned()),
-    };
-    append(
-        db,
-        Event::new(command_line, AuditAction::AdminCreated).target(user_target(&model)),
-    )
-    .await?;
+    let command_line = Actor { id: None, email: Some("command line".to_owned()) };
+    append(db, Event::new(command_line, AuditAction::AdminCreated).target(user_target(&model))).await?;
     txn.commit().await?;
     Ok(model)
 }

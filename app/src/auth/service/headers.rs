@@ -13,11 +13,7 @@ pub struct ClientInfo {
 
 /// Where a request came from: the peer address, or the last `X-Forwarded-For` hop when the
 /// deployment says a proxy writes it; and the user agent.
-pub fn client_info_from(
-    headers: &HeaderMap,
-    peer: Option<std::net::IpAddr>,
-    trust_forwarded_for: bool,
-) -> ClientInfo {
+pub fn client_info_from(headers: &HeaderMap, peer: Option<std::net::IpAddr>, trust_forwarded_for: bool) -> ClientInfo {
     let forwarded = trust_forwarded_for
         .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
         .flatten()
@@ -26,20 +22,13 @@ pub fn client_info_from(
         .and_then(|ip| ip.trim().parse::<std::net::IpAddr>().ok());
     ClientInfo {
         ip: forwarded.or(peer).map(|ip| ip.to_string()),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
     }
 }
 
 /// The token carried by a request: `Authorization: Bearer …` first, else the session cookie.
 pub fn token_from_headers(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
-    if let Some(bearer) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
+    if let Some(bearer) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
         return Some(bearer.trim().to_owned());
     }
     cookie_value(headers, cookie_name)
@@ -60,13 +49,7 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// A `Set-Cookie` value that scripts cannot read: HttpOnly, SameSite=Lax, limited to `path`,
 /// living `max_age_seconds` (0 clears it), and Secure when the site is served over HTTPS.
-pub fn http_only_cookie(
-    name: &str,
-    value: &str,
-    path: &str,
-    max_age_seconds: i64,
-    secure: bool,
-) -> String {
+pub fn http_only_cookie(name: &str, value: &str, path: &str, max_age_seconds: i64, secure: bool) -> String {
     Cookie::build((name, value))
         .path(path)
         .http_only(true)
@@ -80,18 +63,8 @@ pub fn http_only_cookie(
 /// The `Set-Cookie` value for a session token (or, with `None`, one that clears it):
 /// HttpOnly, SameSite=Lax, and Secure with the `__Host-` prefix over HTTPS.
 pub fn session_cookie(settings: &crate::server::Settings, token: Option<&str>) -> String {
-    let max_age = if token.is_some() {
-        ABSOLUTE_LIFETIME.num_seconds()
-    } else {
-        0
-    };
-    http_only_cookie(
-        settings.cookie_name(),
-        token.unwrap_or(""),
-        "/",
-        max_age,
-        settings.secure,
-    )
+    let max_age = if token.is_some() { ABSOLUTE_LIFETIME.num_seconds() } else { 0 };
+    http_only_cookie(settings.cookie_name(), token.unwrap_or(""), "/", max_age, settings.secure)
 }
 
 #[cfg(test)]
@@ -113,58 +86,27 @@ mod tests {
             "theme=dark;tracker_session=first ;  lang=en; tracker_session=second; quoted=\"a b\";;junk",
             "late=1",
         ]);
-        assert_eq!(
-            cookie_value(&headers, "tracker_session").as_deref(),
-            Some("first"),
-            "the first of a duplicate name wins"
-        );
+        assert_eq!(cookie_value(&headers, "tracker_session").as_deref(), Some("first"), "the first of a duplicate name wins");
         assert_eq!(cookie_value(&headers, "lang").as_deref(), Some("en"));
-        assert_eq!(
-            cookie_value(&headers, "quoted").as_deref(),
-            Some("a b"),
-            "surrounding quotes are not part of the value"
-        );
-        assert_eq!(
-            cookie_value(&headers, "late").as_deref(),
-            Some("1"),
-            "a second Cookie header is read too"
-        );
+        assert_eq!(cookie_value(&headers, "quoted").as_deref(), Some("a b"), "surrounding quotes are not part of the value");
+        assert_eq!(cookie_value(&headers, "late").as_deref(), Some("1"), "a second Cookie header is read too");
         assert_eq!(cookie_value(&headers, "missing"), None);
-        assert_eq!(
-            cookie_value(&headers, "tracker"),
-            None,
-            "a name must match whole"
-        );
+        assert_eq!(cookie_value(&headers, "tracker"), None, "a name must match whole");
     }
 
     #[test]
     fn a_bearer_token_wins_over_the_cookie() {
         let mut headers = with_cookies(&["tracker_session=from-cookie"]);
-        assert_eq!(
-            token_from_headers(&headers, "tracker_session").as_deref(),
-            Some("from-cookie")
-        );
-        headers.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer  trk_abc "),
-        );
-        assert_eq!(
-            token_from_headers(&headers, "tracker_session").as_deref(),
-            Some("trk_abc")
-        );
+        assert_eq!(token_from_headers(&headers, "tracker_session").as_deref(), Some("from-cookie"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer  trk_abc "));
+        assert_eq!(token_from_headers(&headers, "tracker_session").as_deref(), Some("trk_abc"));
     }
 
     #[test]
     fn cookies_are_http_only_lax_and_secure_only_over_https() {
         let plain = http_only_cookie("tracker_session", "tok", "/", 60, false);
-        assert_eq!(
-            plain,
-            "tracker_session=tok; HttpOnly; SameSite=Lax; Path=/; Max-Age=60"
-        );
+        assert_eq!(plain, "tracker_session=tok; HttpOnly; SameSite=Lax; Path=/; Max-Age=60");
         let cleared = http_only_cookie("tracker_oidc", "", "/auth/oidc", 0, true);
-        assert_eq!(
-            cleared,
-            "tracker_oidc=; HttpOnly; SameSite=Lax; Secure; Path=/auth/oidc; Max-Age=0"
-        );
+        assert_eq!(cleared, "tracker_oidc=; HttpOnly; SameSite=Lax; Secure; Path=/auth/oidc; Max-Age=0");
     }
 }

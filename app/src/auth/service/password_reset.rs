@@ -19,9 +19,7 @@ use crate::{
     },
 };
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 
 /// How long a reset link works.
 pub const RESET_LIFETIME: Duration = Duration::minutes(30);
@@ -29,26 +27,16 @@ pub const RESET_LIFETIME: Duration = Duration::minutes(30);
 /// Voids every reset link of `user_id`: called whenever the password changes or the account is
 /// deactivated, in the same transaction.
 pub(super) async fn forget_resets(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
-    password_resets::Entity::delete_many()
-        .filter(password_resets::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+    password_resets::Entity::delete_many().filter(password_resets::Column::UserId.eq(user_id)).exec(db).await?;
     Ok(())
 }
 
 /// Sends a reset link to `email` if an active account has that address; answers the same
 /// either way. Fails only on a malformed address, a throttled caller, or email being off.
-pub async fn request_password_reset(
-    state: &AppState,
-    email: &str,
-    client: &ClientInfo,
-) -> Result<(), AppError> {
+pub async fn request_password_reset(state: &AppState, email: &str, client: &ClientInfo) -> Result<(), AppError> {
     let email = super::passwords::Email::parse(email)?;
     if !state.settings.mail.enabled() {
-        return Err(AppError::Conflict(
-            "password reset by email is off on this server; ask an admin to set a new password"
-                .into(),
-        ));
+        return Err(AppError::Conflict("password reset by email is off on this server; ask an admin to set a new password".into()));
     }
     // Keyed by the address asked about, so an address with no account is throttled alike.
     let account_key = format!("reset:account:{}", email.as_str());
@@ -60,46 +48,17 @@ pub async fn request_password_reset(
     if let Some(key) = &client_key {
         throttle::record_failure(&state.db, key, throttle::RESET_PER_ADDRESS).await?;
     }
-    let user = users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_str()))
-        .filter(users::Column::DeactivatedAt.is_null())
-        .one(&state.db)
-        .await?;
+    let user = users::Entity::find().filter(users::Column::Email.eq(email.as_str())).filter(users::Column::DeactivatedAt.is_null()).one(&state.db).await?;
     let txn = crate::server::db::begin_write(&state.db).await?;
-    let asked = Actor {
-        id: user.as_ref().map(|u| u.id),
-        email: Some(email.as_str().to_owned()),
-    };
-    append(
-        &txn,
-        Event::new(asked, AuditAction::PasswordResetRequested)
-            .details(serde_json::json!({ "account": user.is_some() }))
-            .ip(client.ip.clone()),
-    )
-    .await?;
+    let asked = Actor { id: user.as_ref().map(|u| u.id), email: Some(email.as_str().to_owned()) };
+    append(&txn, Event::new(asked, AuditAction::PasswordResetRequested).details(serde_json::json!({ "account": user.is_some() })).ip(client.ip.clone())).await?;
     if let Some(user) = &user {
-        let token = format!(
-            "{}{}",
-            uuid::Uuid::new_v4().simple(),
-            uuid::Uuid::new_v4().simple()
-        );
+        let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
         let now = Utc::now();
-        password_resets::ActiveModel {
-            user_id: Set(user.id),
-            token_hash: Set(hash(&token)),
-            created_at: Set(now),
-            expires_at: Set(now + RESET_LIFETIME),
-            used_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        enqueue(
-            &txn,
-            &state.settings.mail,
-            reset_mail(&state.settings.mail.base_url, user, &token),
-        )
-        .await?;
+        password_resets::ActiveModel { user_id: Set(user.id), token_hash: Set(hash(&token)), created_at: Set(now), expires_at: Set(now + RESET_LIFETIME), used_at: Set(None), ..Default::default() }
+            .insert(&txn)
+            .await?;
+        enqueue(&txn, &state.settings.mail, reset_mail(&state.settings.mail.base_url, user, &token)).await?;
     }
     txn.commit().await?;
     state.settings.mail.wake();
@@ -120,54 +79,25 @@ fn reset_mail(base_url: &str, user: &users::Model, token: &str) -> OutgoingMail 
         site = escape_html(base_url),
         href = escape_html(&link),
     );
-    OutgoingMail {
-        user_id: Some(user.id),
-        issue_id: None,
-        to: user.email.clone(),
-        subject: "Reset your password".to_owned(),
-        text,
-        html,
-        unsubscribe: None,
-        purpose: MailPurpose::PasswordReset,
-    }
+    OutgoingMail { user_id: Some(user.id), issue_id: None, to: user.email.clone(), subject: "Reset your password".to_owned(), text, html, unsubscribe: None, purpose: MailPurpose::PasswordReset }
 }
 
 /// The one answer for a link that is unknown, used, expired or void.
 fn invalid_link() -> AppError {
-    AppError::field(
-        "token",
-        "this reset link is not valid any more; ask for a new one",
-    )
+    AppError::field("token", "this reset link is not valid any more; ask for a new one")
 }
 
 /// The unused, unexpired link with `token_hash`, and its account if still active.
-async fn live_link(
-    db: &impl ConnectionTrait,
-    token_hash: &str,
-) -> Result<(password_resets::Model, users::Model), AppError> {
-    let reset = password_resets::Entity::find()
-        .filter(password_resets::Column::TokenHash.eq(token_hash))
-        .one(db)
-        .await?;
-    let reset = reset
-        .filter(|r| r.used_at.is_none() && r.expires_at > Utc::now())
-        .ok_or_else(invalid_link)?;
-    let user = users::Entity::find_by_id(reset.user_id)
-        .one(db)
-        .await?
-        .filter(|u| u.deactivated_at.is_none())
-        .ok_or_else(invalid_link)?;
+async fn live_link(db: &impl ConnectionTrait, token_hash: &str) -> Result<(password_resets::Model, users::Model), AppError> {
+    let reset = password_resets::Entity::find().filter(password_resets::Column::TokenHash.eq(token_hash)).one(db).await?;
+    let reset = reset.filter(|r| r.used_at.is_none() && r.expires_at > Utc::now()).ok_or_else(invalid_link)?;
+    let user = users::Entity::find_by_id(reset.user_id).one(db).await?.filter(|u| u.deactivated_at.is_none()).ok_or_else(invalid_link)?;
     Ok((reset, user))
 }
 
 /// Sets a new password with the link's `token`, uses the link up, voids the account's other
 /// links and ends every session of the account.
-pub async fn reset_password(
-    state: &AppState,
-    token: &str,
-    new_password: &str,
-    client: &ClientInfo,
-) -> Result<(), AppError> {
+pub async fn reset_password(state: &AppState, token: &str, new_password: &str, client: &ClientInfo) -> Result<(), AppError> {
     let password = Password::parse("password", new_password)?;
     let token_hash = hash(token.trim());
     // Checked before the slow hashing, and again inside the transaction that uses the link.
@@ -188,19 +118,9 @@ pub async fn reset_password(
     active.hashed_password = Set(Some(hashed));
     active.update(&txn).await?;
     forget_resets(&txn, user.id).await?;
-    revoke(sessions::Entity::update_many())
-        .filter(sessions::Column::UserId.eq(user.id))
-        .exec(&txn)
-        .await?;
-    let actor = Actor {
-        id: Some(user.id),
-        email: Some(user.email.clone()),
-    };
-    append(
-        &txn,
-        Event::new(actor, AuditAction::PasswordReset).ip(client.ip.clone()),
-    )
-    .await?;
+    revoke(sessions::Entity::update_many()).filter(sessions::Column::UserId.eq(user.id)).exec(&txn).await?;
+    let actor = Actor { id: Some(user.id), email: Some(user.email.clone()) };
+    append(&txn, Event::new(actor, AuditAction::PasswordReset).ip(client.ip.clone())).await?;
     txn.commit().await?;
     state.events.publish(Notice::Account { user_id: user.id });
     tracing::info!(user_id = user.id, "password reset");

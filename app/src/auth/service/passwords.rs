@@ -25,19 +25,13 @@ impl Email {
         if email.is_empty() {
             return Err(AppError::field("email", "email is required"));
         }
-        if email.len() > 254
-            || email
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c))
-        {
+        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c)) {
             return Err(invalid());
         }
         let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
         let domain_ok = domain.contains('.')
             && !domain.contains('@')
-            && domain
-                .split('.')
-                .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
+            && domain.split('.').all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err(invalid());
         }
@@ -80,14 +74,10 @@ fn hasher() -> Argon2<'static> {
 
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU on purpose.
 pub async fn hash_password(password: Password) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        hasher()
-            .hash_password(password.0.as_bytes())
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(|_| internal("password hashing task failed"))?
-    .map_err(|_| internal("password hashing failed"))
+    tokio::task::spawn_blocking(move || hasher().hash_password(password.0.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(|_| internal("password hashing task failed"))?
+        .map_err(|_| internal("password hashing failed"))
 }
 
 /// Checks `password` against `hash`. With no hash (no such account, or single sign-on only),
@@ -96,22 +86,11 @@ pub(super) async fn verify_password(hash: Option<String>, password: &str) -> boo
     static DUMMY: OnceLock<String> = OnceLock::new();
     let known = hash.is_some();
     let hash = hash.unwrap_or_else(|| {
-        DUMMY
-            .get_or_init(|| {
-                hasher()
-                    .hash_password(b"not-a-real-password")
-                    .expect("dummy hash")
-                    .to_string()
-            })
-            .clone()
+        DUMMY.get_or_init(|| hasher().hash_password(b"not-a-real-password").expect("dummy hash").to_string()).clone()
     });
     let password = password.to_owned();
     let matches = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            hasher()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        PasswordHash::new(&hash).is_ok_and(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await
     .unwrap_or(false);
@@ -125,22 +104,11 @@ fn internal(what: &str) -> AppError {
 }
 
 /// Changes the password after checking the current one, and signs out every other session.
-pub async fn change_password(
-    state: &AppState,
-    user: &CurrentUser,
-    current: &str,
-    new: &str,
-) -> Result<(), AppError> {
+pub async fn change_password(state: &AppState, user: &CurrentUser, current: &str, new: &str) -> Result<(), AppError> {
     let new = Password::parse("new_password", new)?;
-    let row = users::Entity::find_by_id(user.id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let row = users::Entity::find_by_id(user.id).one(&state.db).await?.ok_or(AppError::Unauthorized)?;
     if !verify_password(row.hashed_password.clone(), current).await {
-        return Err(AppError::field(
-            "current_password",
-            "the current password is not right",
-        ));
+        return Err(AppError::field("current_password", "the current password is not right"));
     }
     let hashed = hash_password(new).await?;
     let txn = crate::server::db::begin_write(&state.db).await?;
@@ -161,25 +129,12 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(
-            Email::parse("  Rita@Example.COM ").unwrap().as_str(),
-            "rita@example.com"
-        );
+        assert_eq!(Email::parse("  Rita@Example.COM ").unwrap().as_str(), "rita@example.com");
     }
 
     #[test]
     fn malformed_emails_name_the_field() {
-        for bad in [
-            "",
-            "rita",
-            "rita@",
-            "@example.com",
-            "rita@example",
-            "ri ta@example.com",
-            "a@b@c.com",
-            "rita@.com",
-            "<x>@example.com",
-        ] {
+        for bad in ["", "rita", "rita@", "@example.com", "rita@example", "ri ta@example.com", "a@b@c.com", "rita@.com", "<x>@example.com"] {
             match Email::parse(bad) {
                 Err(AppError::Validation(fields)) => assert_eq!(fields[0].field, "email", "{bad}"),
                 other => panic!("{bad:?} gave {other:?}"),
@@ -191,22 +146,14 @@ mod tests {
     fn passwords_need_8_characters_and_fit_in_1024_bytes() {
         assert!(Password::parse("password", "1234567").is_err());
         assert!(Password::parse("password", "12345678").is_ok());
-        assert!(
-            Password::parse("password", &"é".repeat(512)).is_ok(),
-            "1024 bytes is allowed"
-        );
+        assert!(Password::parse("password", &"é".repeat(512)).is_ok(), "1024 bytes is allowed");
         assert!(Password::parse("password", &"a".repeat(1025)).is_err());
     }
 
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
-        let hash = hash_password(Password::parse("password", "correct horse").unwrap())
-            .await
-            .unwrap();
-        assert!(
-            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{hash}"
-        );
+        let hash = hash_password(Password::parse("password", "correct horse").unwrap()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(verify_password(Some(hash.clone()), "correct horse").await);
         assert!(!verify_password(Some(hash), "wrong horse").await);
         assert!(!verify_password(None, "anything").await);

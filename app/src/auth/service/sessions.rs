@@ -17,8 +17,7 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// A session lapses after this long without a request.
@@ -37,10 +36,7 @@ pub(super) async fn open_session(
 ) -> Result<(CurrentUser, String), AppError> {
     let now = Utc::now();
     let id = uuid::Uuid::new_v4().to_string();
-    let ua = client
-        .user_agent
-        .as_ref()
-        .map(|ua| ua.chars().take(255).collect::<String>());
+    let ua = client.user_agent.as_ref().map(|ua| ua.chars().take(255).collect::<String>());
     sessions::ActiveModel {
         id: Set(id.clone()),
         user_id: Set(user.id),
@@ -53,22 +49,8 @@ pub(super) async fn open_session(
     }
     .insert(db)
     .await?;
-    let token = tokens::issue(
-        &state.settings.secret_key,
-        user.id,
-        &id,
-        now.timestamp(),
-        (now + ABSOLUTE_LIFETIME).timestamp(),
-    );
-    Ok((
-        CurrentUser {
-            id: user.id,
-            email: user.email.clone(),
-            role: user.role,
-            credential: Credential::Session(id),
-        },
-        token,
-    ))
+    let token = tokens::issue(&state.settings.secret_key, user.id, &id, now.timestamp(), (now + ABSOLUTE_LIFETIME).timestamp());
+    Ok((CurrentUser { id: user.id, email: user.email.clone(), role: user.role, credential: Credential::Session(id) }, token))
 }
 
 /// The user behind `token` (a session token or a personal API token), if it is live and its
@@ -99,34 +81,18 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<CurrentUser, 
         active.expires_at = Set((now + IDLE_TIMEOUT).min(absolute_end));
         active.update(&state.db).await?;
     }
-    Ok(CurrentUser {
-        id: user.id,
-        email: user.email,
-        role: user.role,
-        credential: Credential::Session(session.id),
-    })
+    Ok(CurrentUser { id: user.id, email: user.email, role: user.role, credential: Credential::Session(session.id) })
 }
 
 /// Marks the sessions `query` selects as revoked now (those not revoked already).
-pub(super) fn revoke(
-    query: sea_orm::UpdateMany<sessions::Entity>,
-) -> sea_orm::UpdateMany<sessions::Entity> {
-    query
-        .col_expr(
-            sessions::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
-        )
-        .filter(sessions::Column::RevokedAt.is_null())
+pub(super) fn revoke(query: sea_orm::UpdateMany<sessions::Entity>) -> sea_orm::UpdateMany<sessions::Entity> {
+    query.col_expr(sessions::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now())).filter(sessions::Column::RevokedAt.is_null())
 }
 
 /// Revokes every session of `user` but the one this request came with (all of them for a
 /// request made with an API token); returns how many.
-pub(super) async fn revoke_others(
-    db: &impl ConnectionTrait,
-    user: &CurrentUser,
-) -> Result<u64, AppError> {
-    let mut query =
-        revoke(sessions::Entity::update_many()).filter(sessions::Column::UserId.eq(user.id));
+pub(super) async fn revoke_others(db: &impl ConnectionTrait, user: &CurrentUser) -> Result<u64, AppError> {
+    let mut query = revoke(sessions::Entity::update_many()).filter(sessions::Column::UserId.eq(user.id));
     if let Some(current) = user.session_id() {
         query = query.filter(sessions::Column::Id.ne(current));
     }
@@ -136,16 +102,11 @@ pub(super) async fn revoke_others(
 /// Ends the current session; signing out with a personal token revokes that token.
 pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
     let session_id = match &user.credential {
-        Credential::ApiToken(token_id) => {
-            return api_tokens::revoke(&state.db, user, *token_id).await;
-        }
+        Credential::ApiToken(token_id) => return api_tokens::revoke(&state.db, user, *token_id).await,
         Credential::Session(id) => id,
     };
     let txn = crate::server::db::begin_write(&state.db).await?;
-    revoke(sessions::Entity::update_many())
-        .filter(sessions::Column::Id.eq(session_id))
-        .exec(&txn)
-        .await?;
+    revoke(sessions::Entity::update_many()).filter(sessions::Column::Id.eq(session_id)).exec(&txn).await?;
     append(&txn, Event::new(user, AuditAction::Logout)).await?;
     txn.commit().await?;
     state.events.publish(Notice::Account { user_id: user.id });
@@ -153,10 +114,7 @@ pub async fn log_out(state: &AppState, user: &CurrentUser) -> Result<(), AppErro
 }
 
 /// The user's live sessions, most recently used first.
-pub async fn list_sessions(
-    state: &AppState,
-    user: &CurrentUser,
-) -> Result<Vec<SessionInfo>, AppError> {
+pub async fn list_sessions(state: &AppState, user: &CurrentUser) -> Result<Vec<SessionInfo>, AppError> {
     let rows = sessions::Entity::find()
         .filter(sessions::Column::UserId.eq(user.id))
         .filter(sessions::Column::RevokedAt.is_null())
@@ -182,12 +140,7 @@ pub async fn list_sessions(
 pub async fn revoke_other_sessions(state: &AppState, user: &CurrentUser) -> Result<u64, AppError> {
     let txn = crate::server::db::begin_write(&state.db).await?;
     let revoked = revoke_others(&txn, user).await?;
-    append(
-        &txn,
-        Event::new(user, AuditAction::SessionsRevoked)
-            .details(serde_json::json!({ "sessions": revoked })),
-    )
-    .await?;
+    append(&txn, Event::new(user, AuditAction::SessionsRevoked).details(serde_json::json!({ "sessions": revoked }))).await?;
     txn.commit().await?;
     state.events.publish(Notice::Account { user_id: user.id });
     Ok(revoked)

@@ -24,11 +24,7 @@ pub struct SignUp<'a> {
 
 /// Creates a reporter account (an admin when the address is the configured ADMIN_EMAIL)
 /// and signs it in. A taken address or handle is 409.
-pub async fn sign_up(
-    state: &AppState,
-    form: SignUp<'_>,
-    client: &ClientInfo,
-) -> Result<(CurrentUser, String), AppError> {
+pub async fn sign_up(state: &AppState, form: SignUp<'_>, client: &ClientInfo) -> Result<(CurrentUser, String), AppError> {
     let email = Email::parse(form.email);
     let password = Password::parse("password", form.password);
     let identity = super::profile::parse_identity(form.display_name, form.handle);
@@ -42,18 +38,9 @@ pub async fn sign_up(
         throttle::record_failure(&state.db, key, throttle::SIGNUP_PER_ADDRESS).await?;
     }
     let hashed = hash_password(password).await?;
-    let role = if state.settings.admin_email.as_deref() == Some(email.as_str()) {
-        Role::Admin
-    } else {
-        Role::Reporter
-    };
+    let role = if state.settings.admin_email.as_deref() == Some(email.as_str()) { Role::Admin } else { Role::Reporter };
     let txn = crate::server::db::begin_write(&state.db).await?;
-    if users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_str()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if users::Entity::find().filter(users::Column::Email.eq(email.as_str())).one(&txn).await?.is_some() {
         return Err(email_taken());
     }
     // The page suggests a handle from the address; taken, that suggestion gets a number. A
@@ -82,8 +69,7 @@ pub async fn sign_up(
         Ok(user) => user,
         Err(err) => {
             drop(txn);
-            let handle_race =
-                super::profile::lost_handle_race(&state.db, &err, &handle, None).await?;
+            let handle_race = super::profile::lost_handle_race(&state.db, &err, &handle, None).await?;
             return Err(match err.sql_err() {
                 _ if handle_race => super::profile::handle_taken(),
                 Some(SqlErr::UniqueConstraintViolation(_)) => email_taken(),
@@ -92,13 +78,7 @@ pub async fn sign_up(
         }
     };
     let signed_in = open_session(state, &txn, &user, client).await?;
-    append(
-        &txn,
-        Event::new(&signed_in.0, AuditAction::Signup)
-            .details(serde_json::json!({ "role": user.role }))
-            .ip(client.ip.clone()),
-    )
-    .await?;
+    append(&txn, Event::new(&signed_in.0, AuditAction::Signup).details(serde_json::json!({ "role": user.role })).ip(client.ip.clone())).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, role = %user.role, "account created");
     Ok(signed_in)
@@ -124,10 +104,7 @@ pub async fn log_in(
     let email = email.trim().to_lowercase();
     // No address holds one, and PostgreSQL refuses to compare text with a NUL.
     if email.chars().any(char::is_control) {
-        return Err(AppError::field(
-            "email",
-            "enter an email address like name@example.com",
-        ));
+        return Err(AppError::field("email", "enter an email address like name@example.com"));
     }
     let account_key = format!("login:account:{email}");
     let address_key = client.ip.as_ref().map(|ip| format!("login:ip:{ip}"));
@@ -135,10 +112,7 @@ pub async fn log_in(
     if let Some(key) = &address_key {
         throttle::check(&state.db, key).await?;
     }
-    let user = users::Entity::find()
-        .filter(users::Column::Email.eq(&email))
-        .one(&state.db)
-        .await?;
+    let user = users::Entity::find().filter(users::Column::Email.eq(&email)).one(&state.db).await?;
     let hash = user.as_ref().and_then(|u| u.hashed_password.clone());
     // No account has a longer password, so such a request cannot succeed; it is still counted.
     let password_ok = password.len() <= 1024 && verify_password(hash, password).await;
@@ -151,28 +125,15 @@ pub async fn log_in(
             }
             tracing::info!("failed sign-in");
             // The address tried is the only identity there is; it lets admins find attacks on one account.
-            let tried = Actor {
-                id: None,
-                email: Some(email.clone()),
-            };
-            append(
-                &state.db,
-                Event::new(tried, AuditAction::LoginFailed).ip(client.ip.clone()),
-            )
-            .await?;
+            let tried = Actor { id: None, email: Some(email.clone()) };
+            append(&state.db, Event::new(tried, AuditAction::LoginFailed).ip(client.ip.clone())).await?;
             return Err(bad_credentials());
         }
     };
     throttle::clear(&state.db, &account_key).await?;
     let txn = crate::server::db::begin_write(&state.db).await?;
     let signed_in = open_session(state, &txn, &user, client).await?;
-    append(
-        &txn,
-        Event::new(&signed_in.0, AuditAction::Login)
-            .details(serde_json::json!({ "method": "password" }))
-            .ip(client.ip.clone()),
-    )
-    .await?;
+    append(&txn, Event::new(&signed_in.0, AuditAction::Login).details(serde_json::json!({ "method": "password" })).ip(client.ip.clone())).await?;
     txn.commit().await?;
     tracing::info!(user_id = user.id, "signed in");
     Ok(signed_in)

@@ -12,17 +12,9 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::tags::Entity",
-        from = "Column::TagId",
-        to = "super::tags::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::tags::Entity", from = "Column::TagId", to = "super::tags::Column::Id")]
     Tag,
-    #[sea_orm(
-        belongs_to = "super::issues::Entity",
-        from = "Column::IssueId",
-        to = "super::issues::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::issues::Entity", from = "Column::IssueId", to = "super::issues::Column::Id")]
     Issue,
 }
 

@@ -85,19 +85,8 @@ pub struct MailSettings {
 
 impl MailSettings {
     /// Email on, through `smtp` and from `from`.
-    pub fn new(
-        smtp: Option<SmtpUrl>,
-        from: Option<Mailbox>,
-        base_url: String,
-        timing: MailTiming,
-    ) -> MailSettings {
-        MailSettings {
-            smtp,
-            from,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            timing,
-            wake: Arc::default(),
-        }
+    pub fn new(smtp: Option<SmtpUrl>, from: Option<Mailbox>, base_url: String, timing: MailTiming) -> MailSettings {
+        MailSettings { smtp, from, base_url: base_url.trim_end_matches('/').to_owned(), timing, wake: Arc::default() }
     }
 
     /// Whether mail is sent at all.
@@ -117,48 +106,24 @@ impl MailSettings {
 
     /// The host Message-IDs end with: the public address's host, without its port.
     fn message_id_host(&self) -> String {
-        let rest = self
-            .base_url
-            .split_once("://")
-            .map_or(self.base_url.as_str(), |(_, rest)| rest);
+        let rest = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = authority
-            .rsplit_once('@')
-            .map_or(authority, |(_, host)| host);
-        let host = if host.starts_with('[') {
-            ""
-        } else {
-            host.split(':').next().unwrap_or("")
-        };
-        let valid = !host.is_empty()
-            && host.split('.').all(|label| {
-                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            });
-        if valid {
-            host.to_ascii_lowercase()
-        } else {
-            "localhost".to_owned()
-        }
+        let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        let host = if host.starts_with('[') { "" } else { host.split(':').next().unwrap_or("") };
+        let valid = !host.is_empty() && host.split('.').all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        if valid { host.to_ascii_lowercase() } else { "localhost".to_owned() }
     }
 }
 
 /// Writes `mail` to the outbox in the caller's transaction, with a Message-ID that stays the
 /// same on every attempt. With email off it writes nothing; an address that cannot receive
 /// mail is left out with a warning (accounts' addresses are checked when they are made).
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    settings: &MailSettings,
-    mail: OutgoingMail,
-) -> Result<(), DbErr> {
+pub async fn enqueue(db: &impl ConnectionTrait, settings: &MailSettings, mail: OutgoingMail) -> Result<(), DbErr> {
     enqueue_all(db, settings, vec![mail]).await
 }
 
 /// Writes every one of `mails` like [`enqueue`], in one statement.
-pub async fn enqueue_all(
-    db: &impl ConnectionTrait,
-    settings: &MailSettings,
-    mails: Vec<OutgoingMail>,
-) -> Result<(), DbErr> {
+pub async fn enqueue_all(db: &impl ConnectionTrait, settings: &MailSettings, mails: Vec<OutgoingMail>) -> Result<(), DbErr> {
     if !settings.enabled() {
         return Ok(());
     }
@@ -168,19 +133,12 @@ pub async fn enqueue_all(
         .filter(|mail| {
             let deliverable = mail.to.parse::<lettre::Address>().is_ok();
             if !deliverable {
-                tracing::warn!(
-                    user_id = mail.user_id,
-                    "not queueing a mail to an address that cannot receive one"
-                );
+                tracing::warn!(user_id = mail.user_id, "not queueing a mail to an address that cannot receive one");
             }
             deliverable
         })
         .map(|mail| mail_outbox::ActiveModel {
-            message_id: Set(format!(
-                "<outbox-{}@{}>",
-                uuid::Uuid::new_v4().simple(),
-                settings.message_id_host()
-            )),
+            message_id: Set(format!("<outbox-{}@{}>", uuid::Uuid::new_v4().simple(), settings.message_id_host())),
             user_id: Set(mail.user_id),
             issue_id: Set(mail.issue_id),
             to_address: Set(mail.to),
@@ -200,9 +158,7 @@ pub async fn enqueue_all(
         })
         .collect();
     if !rows.is_empty() {
-        mail_outbox::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
+        mail_outbox::Entity::insert_many(rows).exec_without_returning(db).await?;
     }
     Ok(())
 }
@@ -210,10 +166,7 @@ pub async fn enqueue_all(
 /// `text` as one line: every run of whitespace and control characters becomes one space, and
 /// at most `max` characters are kept (the last an ellipsis when cut).
 pub fn one_line(text: &str, max: usize) -> String {
-    let words: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect();
     let line = words.join(" ");
     if line.chars().count() <= max {
         return line;
@@ -238,10 +191,7 @@ mod tests {
 
     #[test]
     fn a_subject_is_one_line_whatever_the_title_holds() {
-        assert_eq!(
-            one_line("Crash\r\non  save\u{7}\tnow ", 200),
-            "Crash on save now"
-        );
+        assert_eq!(one_line("Crash\r\non  save\u{7}\tnow ", 200), "Crash on save now");
         let long = one_line(&"word ".repeat(100), 20);
         assert_eq!(long.chars().count(), 20);
         assert!(long.ends_with('…'), "{long}");
@@ -249,9 +199,7 @@ mod tests {
 
     #[test]
     fn message_ids_use_the_public_host_without_its_port() {
-        let host = |url: &str| {
-            MailSettings::new(None, None, url.to_owned(), MailTiming::default()).message_id_host()
-        };
+        let host = |url: &str| MailSettings::new(None, None, url.to_owned(), MailTiming::default()).message_id_host();
         assert_eq!(host("https://Tracker.Example.com/"), "tracker.example.com");
         assert_eq!(host("http://127.0.0.1:3000"), "127.0.0.1");
         assert_eq!(host("http://[::1]:3000"), "localhost");
@@ -259,9 +207,6 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        assert_eq!(
-            escape_html("<a href=\"x\">&"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;"
-        );
+        assert_eq!(escape_html("<a href=\"x\">&"), "&lt;a href=&quot;x&quot;&gt;&amp;");
     }
 }

@@ -21,22 +21,13 @@ const KEEP_SENT: chrono::Duration = chrono::Duration::days(30);
 /// Decides, just before sending, which claimed mails must not go out any more: given each
 /// mail's outbox id, recipient and issue, it returns the ids to withhold. The server passes the
 /// rule (who may see an issue), which this layer does not know.
-pub type Screen = Arc<
-    dyn Fn(
-            DatabaseConnection,
-            Vec<(i64, i64, i64)>,
-        ) -> Pin<Box<dyn Future<Output = Result<HashSet<i64>, sea_orm::DbErr>> + Send>>
-        + Send
-        + Sync,
->;
+pub type Screen = Arc<dyn Fn(DatabaseConnection, Vec<(i64, i64, i64)>) -> Pin<Box<dyn Future<Output = Result<HashSet<i64>, sea_orm::DbErr>> + Send>> + Send + Sync>;
 
 /// Sends queued mail until the process ends. Returns at once, with a warning, when the
 /// transport cannot be built; with email off there is nothing to run.
 pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>, screen: Screen) {
     let mail = &*mail;
-    let (Some(url), Some(from)) = (&mail.smtp, &mail.from) else {
-        return;
-    };
+    let (Some(url), Some(from)) = (&mail.smtp, &mail.from) else { return };
     let transport = match url.transport() {
         Ok(transport) => transport,
         Err(err) => {
@@ -98,27 +89,17 @@ async fn deliver_due(
     screen: &Screen,
 ) -> Result<Pass, sea_orm::DbErr> {
     let timing = mail.timing;
-    let give_up_after =
-        chrono::Duration::from_std(timing.give_up_after).unwrap_or(chrono::Duration::days(1));
+    let give_up_after = chrono::Duration::from_std(timing.give_up_after).unwrap_or(chrono::Duration::days(1));
     let mut claimed = outbox::claim(db, Utc::now(), timing.lock, BATCH).await?;
-    let about: Vec<(i64, i64, i64)> = claimed
-        .iter()
-        .filter_map(|row| Some((row.id, row.user_id?, row.issue_id?)))
-        .collect();
+    let about: Vec<(i64, i64, i64)> = claimed.iter().filter_map(|row| Some((row.id, row.user_id?, row.issue_id?))).collect();
     let withheld = screen(db.clone(), about).await?;
     if !withheld.is_empty() {
         outbox::withdraw(db, withheld.iter().copied().collect()).await?;
         metrics::counter!("mail_withheld_total").increment(withheld.len() as u64);
-        tracing::info!(
-            count = withheld.len(),
-            "mail withheld: its recipient may no longer see the issue"
-        );
+        tracing::info!(count = withheld.len(), "mail withheld: its recipient may no longer see the issue");
         claimed.retain(|row| !withheld.contains(&row.id));
     }
-    let mut pass = Pass {
-        claimed: claimed.len(),
-        server_down: false,
-    };
+    let mut pass = Pass { claimed: claimed.len(), server_down: false };
     let started = Instant::now();
     for (index, row) in claimed.iter().enumerate() {
         // Stop well before the claim lapses, so no other sender can take a row this one is
@@ -128,11 +109,7 @@ async fn deliver_due(
             break;
         }
         let sent = match smtp::message(from, row) {
-            Ok(message) => transport
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| (e.to_string(), !e.is_permanent())),
+            Ok(message) => transport.send(message).await.map(drop).map_err(|e| (e.to_string(), !e.is_permanent())),
             Err(err) => Err((err, false)),
         };
         let now = Utc::now();
@@ -144,13 +121,7 @@ async fn deliver_due(
             }
             Err((error, server_down)) => {
                 let give_up = now - row.created_at >= give_up_after;
-                let retry_at = now
-                    + chrono::Duration::from_std(backoff(
-                        timing.retry_base,
-                        timing.retry_cap,
-                        row.attempts,
-                    ))
-                    .unwrap_or_default();
+                let retry_at = now + chrono::Duration::from_std(backoff(timing.retry_base, timing.retry_cap, row.attempts)).unwrap_or_default();
                 outbox::mark_attempt_failed(db, row, &error, retry_at, give_up).await?;
                 metrics::counter!("mail_send_errors_total").increment(1);
                 if give_up {
@@ -162,22 +133,12 @@ async fn deliver_due(
                 if server_down {
                     // The rest wait for the server; any a day old are given up like the one tried.
                     let rest = &claimed[index + 1..];
-                    for old in rest
-                        .iter()
-                        .filter(|old| now - old.created_at >= give_up_after)
-                    {
+                    for old in rest.iter().filter(|old| now - old.created_at >= give_up_after) {
                         outbox::mark_attempt_failed(db, old, &error, retry_at, true).await?;
                         metrics::counter!("mail_failed_total").increment(1);
                         tracing::error!(outbox_id = old.id, %error, "mail given up after a day of retries");
                     }
-                    outbox::release(
-                        db,
-                        rest.iter()
-                            .filter(|row| now - row.created_at < give_up_after)
-                            .map(|row| row.id)
-                            .collect(),
-                    )
-                    .await?;
+                    outbox::release(db, rest.iter().filter(|row| now - row.created_at < give_up_after).map(|row| row.id).collect()).await?;
                     pass.server_down = true;
                     break;
                 }

@@ -23,29 +23,14 @@ pub(super) const CLASSES: &[(&str, &str)] = &[
     ("hl-string", "string, constant.other.symbol"),
     ("hl-escape", "constant.character.escape, string.regexp"),
     ("hl-number", "constant.numeric"),
-    (
-        "hl-constant",
-        "constant.language, constant.other, support.constant, variable.language",
-    ),
+    ("hl-constant", "constant.language, constant.other, support.constant, variable.language"),
     ("hl-keyword", "keyword, storage"),
     ("hl-operator", "keyword.operator"),
-    (
-        "hl-type",
-        "entity.name.type, entity.name.class, entity.name.struct, entity.name.enum, entity.name.trait, support.type, support.class",
-    ),
-    (
-        "hl-function",
-        "entity.name.function, support.function, variable.function, support.macro",
-    ),
+    ("hl-type", "entity.name.type, entity.name.class, entity.name.struct, entity.name.enum, entity.name.trait, support.type, support.class"),
+    ("hl-function", "entity.name.function, support.function, variable.function, support.macro"),
     ("hl-tag", "entity.name.tag"),
-    (
-        "hl-attribute",
-        "entity.other.attribute-name, support.type.property-name, meta.mapping.key string",
-    ),
-    (
-        "hl-heading",
-        "markup.heading, entity.name.section, meta.diff.range, meta.diff.header",
-    ),
+    ("hl-attribute", "entity.other.attribute-name, support.type.property-name, meta.mapping.key string"),
+    ("hl-heading", "markup.heading, entity.name.section, meta.diff.range, meta.diff.header"),
     ("hl-inserted", "markup.inserted"),
     ("hl-deleted", "markup.deleted"),
     ("hl-invalid", "invalid"),
@@ -61,8 +46,7 @@ const MAX_BLOCK_BYTES: usize = 8 * 1024;
 const MAX_LINE_BYTES: usize = 256;
 /// Generous enough for a grammar's first use (compiling its regexes takes up to ~90 ms); debug
 /// builds run about ten times slower.
-pub(super) const PAGE_BUDGET: Duration =
-    Duration::from_millis(if cfg!(debug_assertions) { 2000 } else { 150 });
+pub(super) const PAGE_BUDGET: Duration = Duration::from_millis(if cfg!(debug_assertions) { 2000 } else { 150 });
 
 /// The bundled grammars, read when a block first names a language: a server that shows no code
 /// never holds them.
@@ -71,39 +55,25 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 /// The classes as a colour scheme for syntect's highlighter: class `i` is "colour" `i + 1`, and
 /// 0 is text of no class. The highlighter does the scope matching; the colours are only keys.
 static CLASSIFIER: LazyLock<Theme> = LazyLock::new(|| Theme {
-    settings: ThemeSettings {
-        foreground: Some(key(0)),
-        ..ThemeSettings::default()
-    },
+    settings: ThemeSettings { foreground: Some(key(0)), ..ThemeSettings::default() },
     scopes: CLASSES
         .iter()
         .zip(1..)
         .map(|((_, scopes), index)| ThemeItem {
             scope: ScopeSelectors::from_str(scopes).expect("the scope selectors above parse"),
-            style: StyleModifier {
-                foreground: Some(key(index)),
-                ..StyleModifier::default()
-            },
+            style: StyleModifier { foreground: Some(key(index)), ..StyleModifier::default() },
         })
         .collect(),
     ..Theme::default()
 });
 
 fn key(index: u8) -> Color {
-    Color {
-        r: index,
-        g: 0,
-        b: 0,
-        a: 0xff,
-    }
+    Color { r: index, g: 0, b: 0, a: 0xff }
 }
 
 /// `events` with each fenced block in a known language replaced by its highlighted HTML;
 /// other blocks pass untouched.
-pub(super) fn code_blocks<'a>(
-    events: impl Iterator<Item = Event<'a>>,
-    until: Instant,
-) -> impl Iterator<Item = Event<'a>> {
+pub(super) fn code_blocks<'a>(events: impl Iterator<Item = Event<'a>>, until: Instant) -> impl Iterator<Item = Event<'a>> {
     let mut block: Option<(&'static SyntaxReference, String)> = None;
     events.filter_map(move |event| {
         if let Some((syntax, code)) = &mut block {
@@ -136,13 +106,8 @@ pub(super) fn code_blocks<'a>(
 
 /// The grammar for a fence's info string (`rust`, `py title=x`, `js,ignore`), if one is bundled.
 fn syntax_for(info: &str) -> Option<&'static SyntaxReference> {
-    let language = info
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .next()
-        .filter(|l| !l.is_empty())?;
-    SYNTAXES
-        .find_syntax_by_token(language)
-        .filter(|s| s.name != "Plain Text")
+    let language = info.split(|c: char| c.is_whitespace() || c == ',').next().filter(|l| !l.is_empty())?;
+    SYNTAXES.find_syntax_by_token(language).filter(|s| s.name != "Plain Text")
 }
 
 fn block_html(syntax: &'static SyntaxReference, code: &str, until: Instant) -> String {

@@ -3,20 +3,12 @@
 //! sanitizer took the address from becomes its text. The browser then requests nothing that
 //! markdown names, except the issue's own pictures.
 use super::{InlineImages, LINK_REL, escape_attribute, escape_text};
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use std::cell::RefCell;
 
 /// `clean_html` (the sanitizer's output) with its images and dead links rewritten.
 pub(super) fn rewrite(clean_html: &str, images: &InlineImages) -> String {
-    let sink = Rewriter {
-        images,
-        out: RefCell::new(Out {
-            html: String::with_capacity(clean_html.len()),
-            links: Vec::new(),
-        }),
-    };
+    let sink = Rewriter { images, out: RefCell::new(Out { html: String::with_capacity(clean_html.len()), links: Vec::new() }) };
     let input = BufferQueue::default();
     input.push_back(clean_html.into());
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
@@ -47,10 +39,7 @@ impl TokenSink for Rewriter<'_> {
             Token::CharacterTokens(text) => escape_text(&mut out.html, &text),
             Token::NullCharacterToken => out.html.push('\u{fffd}'),
             // The sanitizer leaves no comments or doctypes; errors are the tokenizer's notes.
-            Token::CommentToken(_)
-            | Token::DoctypeToken(_)
-            | Token::EOFToken
-            | Token::ParseError(_) => {}
+            Token::CommentToken(_) | Token::DoctypeToken(_) | Token::EOFToken | Token::ParseError(_) => {}
         }
         TokenSinkResult::Continue
     }
@@ -91,10 +80,7 @@ impl Out {
             self.html.push_str("\" rel=\"");
             self.html.push_str(LINK_REL);
             self.html.push_str("\">");
-            escape_text(
-                &mut self.html,
-                if alt.trim().is_empty() { src } else { alt },
-            );
+            escape_text(&mut self.html, if alt.trim().is_empty() { src } else { alt });
             self.html.push_str("</a>");
         } else {
             escape_text(&mut self.html, alt);
@@ -109,11 +95,7 @@ impl Out {
         }
         self.html.push_str(&tag.name);
         // The sanitizer empties a class attribute of classes it does not know; that says nothing.
-        for attr in tag
-            .attrs
-            .iter()
-            .filter(|a| !(&*a.name.local == "class" && a.value.is_empty()))
-        {
+        for attr in tag.attrs.iter().filter(|a| !(&*a.name.local == "class" && a.value.is_empty())) {
             self.html.push(' ');
             self.html.push_str(&attr.name.local);
             self.html.push_str("=\"");
@@ -125,10 +107,7 @@ impl Out {
 }
 
 fn attribute<'t>(tag: &'t Tag, name: &str) -> Option<&'t str> {
-    tag.attrs
-        .iter()
-        .find(|a| &*a.name.local == name)
-        .map(|a| &*a.value)
+    tag.attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value)
 }
 
 /// An absolute http(s) address: safe to link to, never to load.

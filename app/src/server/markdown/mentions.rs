@@ -44,10 +44,7 @@ pub fn mentioned(markdown: &str) -> Vec<String> {
 
 /// Turns each mention of a handle in `people` into a link to that person's page; any other
 /// `@word` stays text.
-pub(super) fn link<'a>(
-    events: impl Iterator<Item = Event<'a>>,
-    people: &HashSet<String>,
-) -> impl Iterator<Item = Event<'a>> {
+pub(super) fn link<'a>(events: impl Iterator<Item = Event<'a>>, people: &HashSet<String>) -> impl Iterator<Item = Event<'a>> {
     let mut context = Context::default();
     TextMergeStream::new(events).flat_map(move |event| {
         let counts = context.follow(&event);
@@ -59,10 +56,7 @@ pub(super) fn link<'a>(
 }
 
 fn split<'a>(text: CowStr<'a>, people: &HashSet<String>) -> Vec<Event<'a>> {
-    let found: Vec<_> = mentions(&text)
-        .into_iter()
-        .filter(|(_, handle)| people.contains(handle))
-        .collect();
+    let found: Vec<_> = mentions(&text).into_iter().filter(|(_, handle)| people.contains(handle)).collect();
     if found.is_empty() {
         return vec![Event::Text(text)];
     }
@@ -70,14 +64,10 @@ fn split<'a>(text: CowStr<'a>, people: &HashSet<String>) -> Vec<Event<'a>> {
     let mut from = 0;
     for (range, handle) in found {
         if range.start > from {
-            events.push(Event::Text(CowStr::from(
-                text[from..range.start].to_owned(),
-            )));
+            events.push(Event::Text(CowStr::from(text[from..range.start].to_owned())));
         }
         // The handle is letters, digits, `-` and `_` only: nothing in it needs escaping.
-        events.push(Event::InlineHtml(CowStr::from(format!(
-            r#"<a href="/u/{handle}" class="mention">@{handle}</a>"#
-        ))));
+        events.push(Event::InlineHtml(CowStr::from(format!(r#"<a href="/u/{handle}" class="mention">@{handle}</a>"#))));
         from = range.end;
     }
     if from < text.len() {
@@ -102,12 +92,7 @@ mod tests {
     fn a_known_handle_becomes_a_link_and_an_unknown_one_stays_text() {
         let page = Page::default().with_people(["ana".to_owned()].into_iter().collect());
         let html = render("Thanks @Ana, and @nobody. `@ana`", &page);
-        assert!(
-            html.contains(
-                r#"<a href="/u/ana" class="mention" rel="noopener noreferrer nofollow">@ana</a>"#
-            ),
-            "{html}"
-        );
+        assert!(html.contains(r#"<a href="/u/ana" class="mention" rel="noopener noreferrer nofollow">@ana</a>"#), "{html}");
         assert!(html.contains("@nobody"), "{html}");
         assert!(html.contains("<code>@ana</code>"), "{html}");
     }

@@ -10,35 +10,17 @@ fn plain(markdown: &str) -> String {
 /// Attachment 7 is a picture of the issue, written as its download or its preview address.
 fn with_attachment_7(markdown: &str) -> String {
     let shown = "/attachments/7/preview".to_owned();
-    render(
-        markdown,
-        &Page::new(
-            [
-                ("/attachments/7".to_owned(), shown.clone()),
-                (shown.clone(), shown),
-            ]
-            .into_iter()
-            .collect(),
-        ),
-    )
+    render(markdown, &Page::new([("/attachments/7".to_owned(), shown.clone()), (shown.clone(), shown)].into_iter().collect()))
 }
 
 #[test]
 fn markdown_features_survive() {
-    let html = plain(
-        "# Title\n\n~~old~~ **new**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n",
-    );
+    let html = plain("# Title\n\n~~old~~ **new**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n");
     assert!(html.contains("<h1>Title</h1>"), "{html}");
     assert!(html.contains("<del>old</del>") && html.contains("<strong>new</strong>"));
     assert!(html.contains("<table>") && html.contains("<td>2</td>"));
-    assert!(
-        html.contains("<li><input disabled=\"\" type=\"checkbox\" checked=\"\">\ndone</li>"),
-        "{html}"
-    );
-    assert!(
-        html.contains("<li><input disabled=\"\" type=\"checkbox\">\ntodo</li>"),
-        "{html}"
-    );
+    assert!(html.contains("<li><input disabled=\"\" type=\"checkbox\" checked=\"\">\ndone</li>"), "{html}");
+    assert!(html.contains("<li><input disabled=\"\" type=\"checkbox\">\ntodo</li>"), "{html}");
 }
 
 #[test]
@@ -56,18 +38,7 @@ fn scripts_handlers_frames_and_bad_schemes_are_removed() {
     ];
     for payload in payloads {
         let html = plain(payload).to_lowercase();
-        for bad in [
-            "<script",
-            "onerror",
-            "onload",
-            "onclick",
-            "onmouseover",
-            "javascript:",
-            "data:text",
-            "<iframe",
-            "<svg",
-            "style=",
-        ] {
+        for bad in ["<script", "onerror", "onload", "onclick", "onmouseover", "javascript:", "data:text", "<iframe", "<svg", "style="] {
             assert!(!html.contains(bad), "{payload:?} left {bad:?} in {html:?}");
         }
     }
@@ -76,24 +47,14 @@ fn scripts_handlers_frames_and_bad_schemes_are_removed() {
 #[test]
 fn links_get_rel_noopener_noreferrer_nofollow() {
     let html = plain("[site](https://example.com)");
-    assert_eq!(
-        html.trim(),
-        r#"<p><a href="https://example.com" rel="noopener noreferrer nofollow">site</a></p>"#
-    );
+    assert_eq!(html.trim(), r#"<p><a href="https://example.com" rel="noopener noreferrer nofollow">site</a></p>"#);
 }
 
 #[test]
 fn a_picture_attachment_of_the_same_issue_shows_inline() {
-    for written in [
-        "![the crash](/attachments/7)",
-        "![the crash](/attachments/7/preview)",
-        "<img src=\"/attachments/7\" alt=\"the crash\">",
-    ] {
+    for written in ["![the crash](/attachments/7)", "![the crash](/attachments/7/preview)", "<img src=\"/attachments/7\" alt=\"the crash\">"] {
         let html = with_attachment_7(written);
-        assert!(
-            html.contains(r#"<img src="/attachments/7/preview" alt="the crash" loading="lazy">"#),
-            "{written}: {html}"
-        );
+        assert!(html.contains(r#"<img src="/attachments/7/preview" alt="the crash" loading="lazy">"#), "{written}: {html}");
     }
 }
 
@@ -105,9 +66,7 @@ fn an_attachment_of_another_issue_is_not_loaded() {
 
 #[test]
 fn a_foreign_image_becomes_a_link_with_its_alt_text() {
-    let html = with_attachment_7(
-        "![the logo](https://example.com/logo.png) ![](http://example.com/a.png)",
-    );
+    let html = with_attachment_7("![the logo](https://example.com/logo.png) ![](http://example.com/a.png)");
     assert!(!html.contains("<img"), "{html}");
     assert!(html.contains(r#"<a href="https://example.com/logo.png" rel="noopener noreferrer nofollow">the logo</a>"#), "{html}");
     assert!(html.contains(r#"<a href="http://example.com/a.png" rel="noopener noreferrer nofollow">http://example.com/a.png</a>"#), "an image without alt text is named by its address: {html}");
@@ -116,10 +75,7 @@ fn a_foreign_image_becomes_a_link_with_its_alt_text() {
 #[test]
 fn a_foreign_image_inside_a_link_is_text_not_a_second_link() {
     let html = plain("[![badge](https://example.com/b.svg)](https://example.com)");
-    assert_eq!(
-        html.trim(),
-        r#"<p><a href="https://example.com" rel="noopener noreferrer nofollow">badge</a></p>"#
-    );
+    assert_eq!(html.trim(), r#"<p><a href="https://example.com" rel="noopener noreferrer nofollow">badge</a></p>"#);
 }
 
 #[test]
@@ -129,17 +85,11 @@ fn a_relative_or_unsafe_image_is_its_alt_text_and_loads_nothing() {
         ("![up](../issues/3.png)", "<p>up</p>"),
         ("![far](//example.com/x.png)", "<p>far</p>"),
         ("![run](javascript:alert(1))", "<p>run</p>"),
-        (
-            "![inline](data:image/png;base64,iVBORw0KGgo=)",
-            "<p>inline</p>",
-        ),
+        ("![inline](data:image/png;base64,iVBORw0KGgo=)", "<p>inline</p>"),
         // Raw HTML on a line of its own is a block of its own, without a paragraph.
         ("<img src=x alt=\"a &amp; b\">", "a &amp; b"),
         ("<img src=x onerror=alert(1)>", ""),
-        (
-            "see <img src=\"/issues/x\" alt=\"this\"> here",
-            "<p>see this here</p>",
-        ),
+        ("see <img src=\"/issues/x\" alt=\"this\"> here", "<p>see this here</p>"),
     ] {
         assert_eq!(plain(written).trim(), shown, "{written}");
     }
@@ -147,19 +97,10 @@ fn a_relative_or_unsafe_image_is_its_alt_text_and_loads_nothing() {
 
 #[test]
 fn a_link_whose_address_is_removed_is_plain_text() {
-    for written in [
-        "[click](javascript:alert(1))",
-        "<a href=\"javascript:alert(1)\">click</a>",
-        "[click](data:text/html,hi)",
-        "<a>click</a>",
-    ] {
+    for written in ["[click](javascript:alert(1))", "<a href=\"javascript:alert(1)\">click</a>", "[click](data:text/html,hi)", "<a>click</a>"] {
         assert_eq!(plain(written).trim(), "<p>click</p>", "{written}");
     }
-    assert!(
-        plain("[issue 3](/issues/3)")
-            .contains(r#"<a href="/issues/3" rel="noopener noreferrer nofollow">issue 3</a>"#),
-        "relative links stay"
-    );
+    assert!(plain("[issue 3](/issues/3)").contains(r#"<a href="/issues/3" rel="noopener noreferrer nofollow">issue 3</a>"#), "relative links stay");
 }
 
 #[test]
@@ -178,190 +119,73 @@ fn code_in_a_known_language_is_highlighted_with_classes_only() {
 
 #[test]
 fn code_in_an_unknown_or_no_language_is_plain() {
-    for written in [
-        "```klingon-script\nqapla'\n```",
-        "```\nqapla'\n```",
-        "    qapla'\n",
-    ] {
-        assert_eq!(
-            plain(written).trim(),
-            "<pre><code>qapla'\n</code></pre>",
-            "{written}"
-        );
+    for written in ["```klingon-script\nqapla'\n```", "```\nqapla'\n```", "    qapla'\n"] {
+        assert_eq!(plain(written).trim(), "<pre><code>qapla'\n</code></pre>", "{written}");
     }
 }
 
 #[test]
 fn only_the_highlighters_classes_pass() {
-    let html = plain(
-        "<span class=\"hl-keyword evil hidden\">k</span> <b class=\"hl-string\">b</b> <span class=\"hl-x\">s</span>",
-    );
-    assert_eq!(
-        html.trim(),
-        r#"<p><span class="hl-keyword">k</span> <b>b</b> <span>s</span></p>"#,
-        "an emptied class goes"
-    );
+    let html = plain("<span class=\"hl-keyword evil hidden\">k</span> <b class=\"hl-string\">b</b> <span class=\"hl-x\">s</span>");
+    assert_eq!(html.trim(), r#"<p><span class="hl-keyword">k</span> <b>b</b> <span>s</span></p>"#, "an emptied class goes");
 }
 
 #[test]
 fn code_past_the_pages_highlighting_allowance_is_plain() {
-    let spent = Page {
-        images: Default::default(),
-        highlight_until: std::time::Instant::now(),
-        people: Default::default(),
-    };
-    assert_eq!(
-        render("```rust\nfn main() {}\n```\n", &spent).trim(),
-        "<pre><code>fn main() {}\n</code></pre>"
-    );
+    let spent = Page { images: Default::default(), highlight_until: std::time::Instant::now(), people: Default::default() };
+    assert_eq!(render("```rust\nfn main() {}\n```\n", &spent).trim(), "<pre><code>fn main() {}\n</code></pre>");
 }
 
 #[test]
 fn a_huge_code_block_or_line_is_shown_plain() {
-    for code in [
-        "let x = 1;\n".repeat(2000),
-        format!("let x = [{}];\n", "1, ".repeat(1000)),
-    ] {
+    for code in ["let x = 1;\n".repeat(2000), format!("let x = [{}];\n", "1, ".repeat(1000))] {
         let html = plain(&format!("```rust\n{code}```\n"));
-        assert!(
-            !html.contains("hl-") && html.contains("let x = "),
-            "{}",
-            &html[..200]
-        );
+        assert!(!html.contains("hl-") && html.contains("let x = "), "{}", &html[..200]);
     }
 }
 
 /// `scheme` as an attacker writes it: any letter case, an entity for its first letter, a tab,
 /// newline or control character (raw or as an entity) inside, an encoded colon, junk before.
 fn disguised(scheme: &'static str) -> impl Strategy<Value = String> {
-    let inside = prop::sample::select(vec![
-        "",
-        "",
-        "\t",
-        "\n",
-        "&#x09;",
-        "&#9;",
-        "&Tab;",
-        "&#x0A;",
-        "&NewLine;",
-        "\u{1}",
-        " ",
-    ]);
+    let inside = prop::sample::select(vec!["", "", "\t", "\n", "&#x09;", "&#9;", "&Tab;", "&#x0A;", "&NewLine;", "\u{1}", " "]);
     let colon = prop::sample::select(vec![":", ":", "&colon;", "&#58;", "&#x3A;", "&#x3a"]);
     let before = prop::sample::select(vec!["", "", " ", "\u{1}", "&#32;", "\u{0}"]);
-    (
-        any::<u16>(),
-        any::<bool>(),
-        1..scheme.len(),
-        inside,
-        colon,
-        before,
-    )
-        .prop_map(move |(case, entity, at, inside, colon, before)| {
-            let mut letters: Vec<String> = scheme
-                .chars()
-                .enumerate()
-                .map(|(i, c)| {
-                    if case >> i & 1 == 1 {
-                        c.to_ascii_uppercase()
-                    } else {
-                        c
-                    }
-                    .to_string()
-                })
-                .collect();
-            if entity {
-                letters[0] = format!("&#{};", u32::from(scheme.as_bytes()[0]));
-            }
-            letters.insert(at, inside.to_owned());
-            format!("{before}{}{colon}", letters.concat())
-        })
+    (any::<u16>(), any::<bool>(), 1..scheme.len(), inside, colon, before).prop_map(move |(case, entity, at, inside, colon, before)| {
+        let mut letters: Vec<String> =
+            scheme.chars().enumerate().map(|(i, c)| if case >> i & 1 == 1 { c.to_ascii_uppercase() } else { c }.to_string()).collect();
+        if entity {
+            letters[0] = format!("&#{};", u32::from(scheme.as_bytes()[0]));
+        }
+        letters.insert(at, inside.to_owned());
+        format!("{before}{}{colon}", letters.concat())
+    })
 }
 
 /// A hostile address in one of the places markdown or raw HTML takes one.
 fn hostile_link() -> impl Strategy<Value = String> {
-    let scheme = prop_oneof![
-        disguised("javascript"),
-        disguised("vbscript"),
-        disguised("data")
-    ];
-    let rest = prop::sample::select(vec![
-        "alert(1)",
-        "text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-        "text/html,<script>alert(1)</script>",
-    ]);
+    let scheme = prop_oneof![disguised("javascript"), disguised("vbscript"), disguised("data")];
+    let rest = prop::sample::select(vec!["alert(1)", "text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "text/html,<script>alert(1)</script>"]);
     let form = prop::sample::select(vec![
-        "[x](URL)",
-        "![x](URL)",
-        "<URL>",
-        "[x][r]\n\n[r]: URL\n",
-        "<a href=\"URL\">x</a>",
-        "<a href='URL'>x</a>",
-        "<a href=URL>x</a>",
-        "<img src=\"URL\">",
-        "<iframe src=\"URL\"></iframe>",
-        "<form action=\"URL\"><button formaction=\"URL\">x</button></form>",
+        "[x](URL)", "![x](URL)", "<URL>", "[x][r]\n\n[r]: URL\n", "<a href=\"URL\">x</a>", "<a href='URL'>x</a>", "<a href=URL>x</a>",
+        "<img src=\"URL\">", "<iframe src=\"URL\"></iframe>", "<form action=\"URL\"><button formaction=\"URL\">x</button></form>",
     ]);
-    (scheme, rest, form)
-        .prop_map(|(scheme, rest, form)| form.replace("URL", &format!("{scheme}{rest}")))
+    (scheme, rest, form).prop_map(|(scheme, rest, form)| form.replace("URL", &format!("{scheme}{rest}")))
 }
 
 /// Markdown mixing hostile HTML, hostile links, markdown syntax and plain text.
 fn hostile_markdown() -> impl Strategy<Value = String> {
     let tags = prop::sample::select(vec![
-        "<script>alert(1)</script>",
-        "<SCRIPT SRC=//x.example/x.js></SCRIPT>",
-        "<scr<script>ipt>alert(1)</script>",
-        "<img src=x onerror=alert(1)>",
-        "<IMG SRC=x OnErRoR=alert(1)>",
-        "<img src=x onerror=\"alert(1)\"/>",
-        "<svg onload=alert(1)>",
-        "<svg/onload=alert(1)><circle/></svg>",
-        "<iframe src=\"https://evil.example\"></iframe>",
-        "<object data=\"x.swf\"></object>",
-        "<embed src=\"x.swf\">",
-        "<body onload=alert(1)>",
-        "<div onmouseover=\"x()\">hi</div>",
-        "<a href=\"https://ok.example\" onclick=\"x()\">ok</a>",
-        "<details open ontoggle=alert(1)>",
-        "<input type=\"checkbox\" onfocus=alert(1) autofocus>",
-        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-        "<!--<img src=x onerror=alert(1)>-->",
-        "<base href=\"javascript:/\">",
-        "<textarea><script>x</script></textarea>",
-        "<span class=\"hl-keyword\" onclick=x>k</span>",
-        "<a href=\"/issues/3\">ok</a>",
+        "<script>alert(1)</script>", "<SCRIPT SRC=//x.example/x.js></SCRIPT>", "<scr<script>ipt>alert(1)</script>",
+        "<img src=x onerror=alert(1)>", "<IMG SRC=x OnErRoR=alert(1)>", "<img src=x onerror=\"alert(1)\"/>", "<svg onload=alert(1)>",
+        "<svg/onload=alert(1)><circle/></svg>", "<iframe src=\"https://evil.example\"></iframe>", "<object data=\"x.swf\"></object>",
+        "<embed src=\"x.swf\">", "<body onload=alert(1)>", "<div onmouseover=\"x()\">hi</div>", "<a href=\"https://ok.example\" onclick=\"x()\">ok</a>",
+        "<details open ontoggle=alert(1)>", "<input type=\"checkbox\" onfocus=alert(1) autofocus>", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">", "<!--<img src=x onerror=alert(1)>-->", "<base href=\"javascript:/\">",
+        "<textarea><script>x</script></textarea>", "<span class=\"hl-keyword\" onclick=x>k</span>", "<a href=\"/issues/3\">ok</a>",
     ]);
     let syntax = prop::sample::select(vec![
-        "# ",
-        "> ",
-        "- ",
-        "1. ",
-        "- [x] ",
-        "**",
-        "_",
-        "`",
-        "~~",
-        "```\n",
-        "```html\n",
-        "    ",
-        "| a | b |\n|---|---|\n| ",
-        "[",
-        "](",
-        ")",
-        "![",
-        "<",
-        ">",
-        "&",
-        "\"",
-        "'",
-        "=",
-        "\\",
-        "@alice ",
-        "[ok](https://ok.example) ",
-        "\n",
-        "\n\n",
+        "# ", "> ", "- ", "1. ", "- [x] ", "**", "_", "`", "~~", "```\n", "```html\n", "    ", "| a | b |\n|---|---|\n| ", "[", "](", ")", "![",
+        "<", ">", "&", "\"", "'", "=", "\\", "@alice ", "[ok](https://ok.example) ", "\n", "\n\n",
     ]);
     let piece = prop_oneof![3 => hostile_link(), 3 => tags.prop_map(str::to_owned), 3 => syntax.prop_map(str::to_owned), 2 => "[a-zA-Z0-9 .,:;!?é]{0,12}"];
     prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
@@ -377,18 +201,10 @@ fn tags_of(html: &str) -> Result<Vec<OutputTag>, String> {
     let mut rest = html;
     while let Some(at) = rest.find('<') {
         rest = &rest[at + 1..];
-        let name_len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '/'))
-            .unwrap_or(rest.len());
+        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '/')).unwrap_or(rest.len());
         let name = rest[..name_len].to_ascii_lowercase();
-        if !name
-            .trim_start_matches('/')
-            .starts_with(|c: char| c.is_ascii_alphabetic())
-        {
-            return Err(format!(
-                "a `<` that opens no tag: {:?}",
-                &rest[..rest.len().min(20)]
-            ));
+        if !name.trim_start_matches('/').starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return Err(format!("a `<` that opens no tag: {:?}", &rest[..rest.len().min(20)]));
         }
         rest = &rest[name_len..];
         let mut attributes = Vec::new();
@@ -398,9 +214,7 @@ fn tags_of(html: &str) -> Result<Vec<OutputTag>, String> {
                 rest = after;
                 break;
             }
-            let end = rest
-                .find(|c: char| c.is_ascii_whitespace() || "=>/".contains(c))
-                .ok_or("an unclosed tag")?;
+            let end = rest.find(|c: char| c.is_ascii_whitespace() || "=>/".contains(c)).ok_or("an unclosed tag")?;
             let attribute = rest[..end].to_ascii_lowercase();
             rest = &rest[end..];
             let mut value = String::new();
@@ -411,9 +225,7 @@ fn tags_of(html: &str) -> Result<Vec<OutputTag>, String> {
                 };
                 let end = match quote {
                     Some(q) => after.find(q).ok_or("an unclosed attribute value")?,
-                    None => after
-                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                        .unwrap_or(after.len()),
+                    None => after.find(|c: char| c.is_ascii_whitespace() || c == '>').unwrap_or(after.len()),
                 };
                 value = after[..end].to_owned();
                 rest = &after[end + usize::from(quote.is_some())..];
@@ -433,9 +245,7 @@ fn scheme_of(value: &str) -> String {
     while let Some(at) = rest.find('&') {
         decoded.push_str(&rest[..at]);
         rest = &rest[at + 1..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).unwrap_or(rest.len());
         let (name, after) = rest.split_at(end);
         let named = match name.to_ascii_lowercase().as_str() {
             "amp" => Some('&'),
@@ -446,12 +256,7 @@ fn scheme_of(value: &str) -> String {
             "tab" => Some('\t'),
             "newline" => Some('\n'),
             "colon" => Some(':'),
-            n => n
-                .strip_prefix("#x")
-                .map(|h| u32::from_str_radix(h, 16))
-                .or_else(|| n.strip_prefix('#').map(str::parse))
-                .and_then(Result::ok)
-                .and_then(char::from_u32),
+            n => n.strip_prefix("#x").map(|h| u32::from_str_radix(h, 16)).or_else(|| n.strip_prefix('#').map(str::parse)).and_then(Result::ok).and_then(char::from_u32),
         };
         match named {
             Some(c) => {
@@ -462,14 +267,8 @@ fn scheme_of(value: &str) -> String {
         }
     }
     decoded.push_str(rest);
-    let url: String = decoded
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    url.split_once(':')
-        .map(|(scheme, _)| scheme.to_ascii_lowercase())
-        .unwrap_or_default()
+    let url: String = decoded.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase()).unwrap_or_default()
 }
 
 proptest! {

@@ -10,9 +10,7 @@ use crate::{
     stats::model::SeverityMedians,
 };
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Query,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Query};
 use std::collections::{HashMap, HashSet};
 
 /// A change to one issue, with the value it changed to.
@@ -34,17 +32,7 @@ pub struct IssueHistory {
 impl IssueHistory {
     /// Its severity after every change.
     fn current_severity(&self) -> Severity {
-        self.changes
-            .iter()
-            .rev()
-            .find_map(|(_, c)| {
-                if let Change::Severity(s) = c {
-                    Some(*s)
-                } else {
-                    None
-                }
-            })
-            .unwrap_or(self.severity)
+        self.changes.iter().rev().find_map(|(_, c)| if let Change::Severity(s) = c { Some(*s) } else { None }).unwrap_or(self.severity)
     }
 
     /// When it first left OPEN, and when it first reached DONE.
@@ -80,34 +68,18 @@ pub struct DayCounts {
 }
 
 fn position<T: PartialEq>(all: &[T], value: &T) -> usize {
-    all.iter()
-        .position(|v| v == value)
-        .expect("a value of a closed set")
+    all.iter().position(|v| v == value).expect("a value of a closed set")
 }
 
 fn day_end(day: NaiveDate) -> DateTime<Utc> {
-    (day + Days::new(1))
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
+    (day + Days::new(1)).and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
 }
 
 /// The counts for every day from `from` to `to`, both included.
 pub fn aggregate(history: &[IssueHistory], from: NaiveDate, to: NaiveDate) -> Vec<DayCounts> {
-    let mut days: Vec<DayCounts> = from
-        .iter_days()
-        .take_while(|d| *d <= to)
-        .map(|day| DayCounts {
-            day,
-            ..Default::default()
-        })
-        .collect();
+    let mut days: Vec<DayCounts> = from.iter_days().take_while(|d| *d <= to).map(|day| DayCounts { day, ..Default::default() }).collect();
     let len = days.len();
-    let index = |day: NaiveDate| {
-        usize::try_from((day - from).num_days())
-            .ok()
-            .filter(|i| *i < len)
-    };
+    let index = |day: NaiveDate| usize::try_from((day - from).num_days()).ok().filter(|i| *i < len);
     for issue in history {
         let created = issue.created_at.date_naive();
         if let Some(i) = index(created) {
@@ -171,61 +143,34 @@ pub fn medians(history: &[IssueHistory], since: DateTime<Utc>) -> Vec<SeverityMe
         .iter()
         .map(|severity| {
             let (triage, resolve) = waits.remove(severity).unwrap_or_default();
-            SeverityMedians {
-                severity: *severity,
-                triaged: triage.len() as i64,
-                triage_seconds: median(triage),
-                resolved: resolve.len() as i64,
-                resolve_seconds: median(resolve),
-            }
+            SeverityMedians { severity: *severity, triaged: triage.len() as i64, triage_seconds: median(triage), resolved: resolve.len() as i64, resolve_seconds: median(resolve) }
         })
         .collect()
 }
 
 /// The history of every live issue in `scope` (the job reads every one, a reporter's dashboard
 /// their own).
-pub async fn load_history(
-    db: &impl ConnectionTrait,
-    scope: IssueScope,
-) -> Result<Vec<IssueHistory>, AppError> {
+pub async fn load_history(db: &impl ConnectionTrait, scope: IssueScope) -> Result<Vec<IssueHistory>, AppError> {
     let rows = issues::Entity::find()
         .select_only()
-        .columns([
-            issues::Column::Id,
-            issues::Column::Status,
-            issues::Column::Severity,
-            issues::Column::CreatedAt,
-        ])
+        .columns([issues::Column::Id, issues::Column::Status, issues::Column::Severity, issues::Column::CreatedAt])
         .filter(issues::Column::DeletedAt.is_null())
         .filter(scope.condition());
     let own = match scope {
         IssueScope::Every => None,
-        IssueScope::ReportedBy(_) => Some(
-            Query::select()
-                .column(issues::Column::Id)
-                .from(issues::Entity)
-                .cond_where(scope.condition())
-                .to_owned(),
-        ),
+        IssueScope::ReportedBy(_) => Some(Query::select().column(issues::Column::Id).from(issues::Entity).cond_where(scope.condition()).to_owned()),
     };
     let rows: Vec<(i64, Status, Severity, DateTime<Utc>)> = rows.into_tuple().all(db).await?;
     let mut index = HashMap::with_capacity(rows.len());
     let mut history: Vec<IssueHistory> = Vec::with_capacity(rows.len());
     for (id, status, severity, created_at) in rows {
         index.insert(id, history.len());
-        history.push(IssueHistory {
-            created_at,
-            status,
-            severity,
-            changes: Vec::new(),
-        });
+        history.push(IssueHistory { created_at, status, severity, changes: Vec::new() });
     }
     // Until an issue's first change of a kind, it had the value that change started from.
     let mut seen: HashSet<(usize, bool)> = HashSet::new();
     for recorded in triage_changes(db, own).await? {
-        let Some(&i) = index.get(&recorded.issue_id) else {
-            continue;
-        };
+        let Some(&i) = index.get(&recorded.issue_id) else { continue };
         let issue = &mut history[i];
         let change = match recorded.change {
             Recorded::Status { from, to } => {
@@ -257,9 +202,7 @@ mod tests {
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
     }
 
     fn day(text: &str) -> NaiveDate {
@@ -274,37 +217,15 @@ mod tests {
                 created_at: at("2026-03-01T22:00:00Z"),
                 status: Status::Open,
                 severity: Severity::High,
-                changes: vec![
-                    (at("2026-03-02T23:59:00Z"), Change::Status(Status::Triaged)),
-                    (at("2026-03-03T00:00:00Z"), Change::Status(Status::Done)),
-                ],
+                changes: vec![(at("2026-03-02T23:59:00Z"), Change::Status(Status::Triaged)), (at("2026-03-03T00:00:00Z"), Change::Status(Status::Done))],
             },
             // Filed on the 2nd as low, raised to critical on the 3rd, still open.
-            IssueHistory {
-                created_at: at("2026-03-02T10:00:00+02:00"),
-                status: Status::Open,
-                severity: Severity::Low,
-                changes: vec![(
-                    at("2026-03-03T12:00:00Z"),
-                    Change::Severity(Severity::Critical),
-                )],
-            },
+            IssueHistory { created_at: at("2026-03-02T10:00:00+02:00"), status: Status::Open, severity: Severity::Low, changes: vec![(at("2026-03-03T12:00:00Z"), Change::Severity(Severity::Critical))] },
         ];
         let days = aggregate(&history, day("2026-03-01"), day("2026-03-03"));
-        assert_eq!(
-            days.iter()
-                .map(|d| (d.created, d.resolved))
-                .collect::<Vec<_>>(),
-            [(1, 0), (1, 0), (0, 1)]
-        );
-        assert_eq!(
-            days.iter().map(|d| d.by_status).collect::<Vec<_>>(),
-            [[1, 0, 0, 0], [1, 1, 0, 0], [1, 0, 0, 1]]
-        );
-        assert_eq!(
-            days.iter().map(|d| d.open_by_severity).collect::<Vec<_>>(),
-            [[0, 0, 1, 0], [1, 0, 1, 0], [0, 0, 0, 1]]
-        );
+        assert_eq!(days.iter().map(|d| (d.created, d.resolved)).collect::<Vec<_>>(), [(1, 0), (1, 0), (0, 1)]);
+        assert_eq!(days.iter().map(|d| d.by_status).collect::<Vec<_>>(), [[1, 0, 0, 0], [1, 1, 0, 0], [1, 0, 0, 1]]);
+        assert_eq!(days.iter().map(|d| d.open_by_severity).collect::<Vec<_>>(), [[0, 0, 1, 0], [1, 0, 1, 0], [0, 0, 0, 1]]);
     }
 
     #[test]
@@ -315,41 +236,17 @@ mod tests {
             status: Status::Open,
             severity: Severity::Medium,
             changes: vec![
-                (
-                    created + TimeDelta::hours(triage_h),
-                    Change::Status(Status::Triaged),
-                ),
-                (
-                    created + TimeDelta::hours(done_h),
-                    Change::Status(Status::Done),
-                ),
-                (
-                    created + TimeDelta::hours(done_h + 1),
-                    Change::Status(Status::Open),
-                ),
-                (
-                    created + TimeDelta::hours(done_h + 2),
-                    Change::Status(Status::Triaged),
-                ),
+                (created + TimeDelta::hours(triage_h), Change::Status(Status::Triaged)),
+                (created + TimeDelta::hours(done_h), Change::Status(Status::Done)),
+                (created + TimeDelta::hours(done_h + 1), Change::Status(Status::Open)),
+                (created + TimeDelta::hours(done_h + 2), Change::Status(Status::Triaged)),
             ],
         };
         let history = vec![issue(1, 10), issue(3, 20), issue(5, 40), issue(7, 50)];
         let medians = medians(&history, created);
         let medium = &medians[1];
-        assert_eq!(
-            (
-                medium.triaged,
-                medium.triage_seconds,
-                medium.resolved,
-                medium.resolve_seconds
-            ),
-            (4, Some(4 * 3600), 4, Some(30 * 3600))
-        );
+        assert_eq!((medium.triaged, medium.triage_seconds, medium.resolved, medium.resolve_seconds), (4, Some(4 * 3600), 4, Some(30 * 3600)));
         assert_eq!(medians[0].triage_seconds, None);
-        assert!(
-            super::medians(&history, created + TimeDelta::days(3))
-                .iter()
-                .all(|m| m.triaged == 0 && m.resolved == 0)
-        );
+        assert!(super::medians(&history, created + TimeDelta::days(3)).iter().all(|m| m.triaged == 0 && m.resolved == 0));
     }
 }

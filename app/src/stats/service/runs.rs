@@ -2,10 +2,7 @@
 //! of runs with their metrics.
 use crate::{error::AppError, server::entities::stats_runs, stats::model::RunSummary};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// What started a run of the job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,31 +29,16 @@ pub fn tick_of(now: DateTime<Utc>, interval: std::time::Duration) -> i64 {
 
 /// The last logged run, by id: a run that ends moves it on.
 pub(super) async fn last_run(db: &impl ConnectionTrait) -> Result<Option<i64>, AppError> {
-    Ok(stats_runs::Entity::find()
-        .select_only()
-        .column(stats_runs::Column::Id)
-        .order_by_desc(stats_runs::Column::Id)
-        .into_tuple()
-        .one(db)
-        .await?)
+    Ok(stats_runs::Entity::find().select_only().column(stats_runs::Column::Id).order_by_desc(stats_runs::Column::Id).into_tuple().one(db).await?)
 }
 
 /// Whether the scheduled tick `tick` already ran (here or on another instance).
 pub(super) async fn tick_ran(db: &impl ConnectionTrait, tick: i64) -> Result<bool, AppError> {
-    Ok(stats_runs::Entity::find()
-        .filter(stats_runs::Column::Tick.eq(tick))
-        .count(db)
-        .await?
-        > 0)
+    Ok(stats_runs::Entity::find().filter(stats_runs::Column::Tick.eq(tick)).count(db).await? > 0)
 }
 
 /// Logs a run that wrote `summary`, started at `now` by `trigger`, inside its transaction.
-pub(super) async fn log_run(
-    txn: &impl ConnectionTrait,
-    trigger: Trigger,
-    now: DateTime<Utc>,
-    summary: &RunSummary,
-) -> Result<(), AppError> {
+pub(super) async fn log_run(txn: &impl ConnectionTrait, trigger: Trigger, now: DateTime<Utc>, summary: &RunSummary) -> Result<(), AppError> {
     stats_runs::Entity::insert(stats_runs::ActiveModel {
         tick: Set(match trigger {
             Trigger::Schedule { tick } => Some(tick),
@@ -78,12 +60,7 @@ pub(super) async fn log_run(
 }
 
 /// Counts a committed run in the metrics and the log.
-pub(super) fn report(
-    trigger: Trigger,
-    summary: &RunSummary,
-    duration: std::time::Duration,
-    issues: usize,
-) {
+pub(super) fn report(trigger: Trigger, summary: &RunSummary, duration: std::time::Duration, issues: usize) {
     metrics::counter!("stats_job_runs_total", "trigger" => trigger.name()).increment(1);
     metrics::histogram!("stats_job_duration_seconds").record(duration.as_secs_f64());
     metrics::gauge!("stats_job_days_written").set(summary.days as f64);
