@@ -33,16 +33,14 @@ pub fn spawn_stats(db: DatabaseConnection, lock: JobLock, interval: Duration) ->
     })
 }
 
-/// When each day's digests go out, in UTC.
-const DIGEST_HOUR: u32 = 7;
 /// How often the notification mailer looks for work when nothing wakes it.
 const MAIL_POLL: Duration = Duration::from_secs(5);
 /// How long the notification mailer waits after a change woke it, for more to arrive.
 const MAIL_GATHER: Duration = Duration::from_millis(500);
 
-/// The latest digest time at or before `now`: today's, or yesterday's before it.
-pub fn digest_cutoff(now: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
-    let today = now.date_naive().and_hms_opt(DIGEST_HOUR, 0, 0).expect("a valid time").and_utc();
+/// The latest digest time (`hour`:00 UTC) at or before `now`: today's, or yesterday's before it.
+pub fn digest_cutoff(now: chrono::DateTime<Utc>, hour: u32) -> chrono::DateTime<Utc> {
+    let today = now.date_naive().and_hms_opt(hour.min(23), 0, 0).expect("a valid time").and_utc();
     if now >= today { today } else { today - chrono::Duration::days(1) }
 }
 
@@ -58,7 +56,7 @@ fn spawn_notification_mail(state: AppState) -> tokio::task::JoinHandle<()> {
                 Ok(mails) => tracing::debug!(mails, "notification mail queued"),
                 Err(err) => tracing::warn!(error = %err, "queueing notification mail failed; trying again shortly"),
             }
-            if let Err(err) = app::notifications::mailer::mail_digests(&state, digest_cutoff(Utc::now())).await {
+            if let Err(err) = app::notifications::mailer::mail_digests(&state, digest_cutoff(Utc::now(), state.settings.mail.timing.digest_hour)).await {
                 tracing::warn!(error = %err, "queueing digests failed; trying again shortly");
             }
             let woken = async {
@@ -105,8 +103,10 @@ mod tests {
     #[test]
     fn the_digest_cutoff_is_the_last_digest_time() {
         let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
-        assert_eq!(digest_cutoff(at("2026-12-04T08:00:00Z")), at("2026-12-04T07:00:00Z"));
-        assert_eq!(digest_cutoff(at("2026-12-04T07:00:00Z")), at("2026-12-04T07:00:00Z"));
-        assert_eq!(digest_cutoff(at("2026-12-04T06:59:59Z")), at("2026-12-03T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T08:00:00Z"), 7), at("2026-12-04T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T07:00:00Z"), 7), at("2026-12-04T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T06:59:59Z"), 7), at("2026-12-03T07:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T06:59:59Z"), 0), at("2026-12-04T00:00:00Z"));
+        assert_eq!(digest_cutoff(at("2026-12-04T22:30:00Z"), 23), at("2026-12-03T23:00:00Z"));
     }
 }

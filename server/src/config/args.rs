@@ -111,6 +111,9 @@ pub struct ConfigArgs {
     /// The sender of email, `Tracker <tracker@example.com>`; required with SMTP_URL
     #[arg(long, env = "MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+    /// The hour of the day, in UTC, when daily digests are sent (0 to 23) [default: 7]
+    #[arg(long, env = "DIGEST_HOUR", global = true)]
+    pub digest_hour: Option<String>,
     /// How often the mail sender looks for due mail, in milliseconds [default: 5000]
     #[arg(long, env = "MAIL_POLL_MS", global = true, hide = true)]
     pub mail_poll_ms: Option<String>,

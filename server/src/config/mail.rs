@@ -1,5 +1,5 @@
 //! The mail settings: where mail goes (`SMTP_URL`), from whom (`MAIL_FROM`), and the outbox's
-//! intervals, which exist for tests and are left out of the help.
+//! intervals (the digest hour for everyone, the rest for tests and left out of the help).
 use super::{ConfigArgs, ConfigError, given, given_secret, invalid, number};
 use app::server::mail::{MailTiming, Mailbox, SmtpUrl};
 use secrecy::ExposeSecret;
@@ -26,7 +26,8 @@ pub(super) fn mail_config(args: &ConfigArgs) -> Result<Option<MailConfig>, Confi
     Ok(Some(MailConfig { smtp, from }))
 }
 
-/// The outbox's intervals; the settings exist for tests and are left out of the help.
+/// When digests go out (`DIGEST_HOUR`), and the outbox's intervals, which exist for tests and
+/// are left out of the help.
 pub(super) fn mail_timing(args: &ConfigArgs) -> Result<MailTiming, ConfigError> {
     let mut timing = MailTiming::default();
     let positive = |setting: &'static str, value: &Option<String>| match given(value) {
@@ -41,6 +42,9 @@ pub(super) fn mail_timing(args: &ConfigArgs) -> Result<MailTiming, ConfigError> 
     }
     if let Some(secs) = positive("MAIL_LOCK_SECS", &args.mail_lock_secs)? {
         timing.lock = Duration::from_secs(secs);
+    }
+    if let Some(raw) = given(&args.digest_hour) {
+        timing.digest_hour = number(raw, |hour| *hour < 24).ok_or_else(|| invalid("DIGEST_HOUR", format!("'{raw}' is not an hour from 0 to 23 (UTC)")))?;
     }
     Ok(timing)
 }

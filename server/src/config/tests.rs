@@ -65,6 +65,7 @@ fn bad_values_name_their_setting() {
         ("CORS_ALLOWED_ORIGINS", "https://app.example.com/path"),
         ("SMTP_URL", "mail.example.com:465"),
         ("MAIL_POLL_MS", "0"),
+        ("DIGEST_HOUR", "24"),
     ] {
         let err = config(&[("DATA_DIR", data), (key, value)]).unwrap_err();
         assert_eq!(err.setting, key, "{err}");
@@ -79,6 +80,14 @@ fn blank_values_count_as_unset() {
     let cfg = config(&[("DATA_DIR", dir.path().to_str().unwrap()), ("BIND_ADDR", " "), ("SECRET_KEY", ""), ("API_RATE_BURST", "")]).unwrap();
     assert_eq!(cfg.bind_addr, "127.0.0.1:3000".parse().unwrap());
     assert_eq!(cfg.api_rate_burst, DEFAULT_API_RATE_BURST);
+}
+
+#[test]
+fn the_digest_hour_is_read_and_defaults_to_seven() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert_eq!(config(&[("DATA_DIR", data)]).unwrap().mail_timing.digest_hour, 7);
+    assert_eq!(config(&[("DATA_DIR", data), ("DIGEST_HOUR", "18")]).unwrap().mail_timing.digest_hour, 18);
 }
 
 #[test]

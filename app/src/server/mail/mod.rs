@@ -42,6 +42,9 @@ pub struct OutgoingMail {
     pub purpose: MailPurpose,
 }
 
+/// When each day's digests go out unless `DIGEST_HOUR` says otherwise: 07:00 UTC.
+pub const DEFAULT_DIGEST_HOUR: u32 = 7;
+
 /// How the outbox is worked: every interval has a default; tests shorten them.
 #[derive(Debug, Clone, Copy)]
 pub struct MailTiming {
@@ -54,6 +57,8 @@ pub struct MailTiming {
     pub lock: Duration,
     /// A mail still unsent this long after it was queued is marked failed.
     pub give_up_after: Duration,
+    /// The hour of the day, in UTC, when each day's digests go out (0 to 23).
+    pub digest_hour: u32,
 }
 
 impl Default for MailTiming {
@@ -64,6 +69,7 @@ impl Default for MailTiming {
             retry_cap: Duration::from_secs(60 * 60),
             lock: Duration::from_secs(10 * 60),
             give_up_after: Duration::from_secs(24 * 60 * 60),
+            digest_hour: DEFAULT_DIGEST_HOUR,
         }
     }
 }
