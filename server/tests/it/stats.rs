@@ -24,6 +24,7 @@ use serde_json::Value;
 
 on_both_databases!(
     each_day_is_counted_from_the_history,
+    history_read_a_chunk_at_a_time_is_the_same_history,
     running_twice_gives_identical_rows,
     days_missed_while_down_are_backfilled,
     a_tick_runs_once,
@@ -124,6 +125,26 @@ async fn each_day_is_counted_from_the_history(db: TestDb) {
     assert_eq!(of(Severity::Critical), (Severity::Critical, 0, None, 0, None), "B was never triaged and D is deleted");
     let logged = stats_runs::Entity::find().one(app.db()).await.unwrap().unwrap();
     assert_eq!((logged.trigger.as_str(), logged.tick, logged.days), ("manual", None, 4));
+}
+
+async fn history_read_a_chunk_at_a_time_is_the_same_history(db: TestDb) {
+    use app::{access::IssueScope, stats::service::{each_history_in, load_history}};
+    let app = spawn_app(db).await;
+    let rita = fixture(&app).await;
+    for scope in [IssueScope::Every, IssueScope::ReportedBy(rita.id)] {
+        let whole = load_history(app.db(), scope).await.unwrap();
+        for chunk in [1, 2, 3] {
+            let mut read = Vec::new();
+            let count = each_history_in(app.db(), scope, chunk, |issue| read.push(issue)).await.unwrap();
+            assert_eq!(read, whole, "{chunk} at a time, {scope:?}");
+            assert_eq!(count, whole.len());
+        }
+    }
+    // The deleted issue counts nowhere; the reporter's own are A, B and (deleted) D.
+    assert_eq!(load_history(app.db(), IssueScope::Every).await.unwrap().len(), 4);
+    assert_eq!(load_history(app.db(), IssueScope::ReportedBy(rita.id)).await.unwrap().len(), 2);
+    let b = &load_history(app.db(), IssueScope::ReportedBy(rita.id)).await.unwrap()[1];
+    assert_eq!((b.severity, b.changes.len()), (Severity::Low, 1), "B starts low and changes once");
 }
 
 async fn running_twice_gives_identical_rows(db: TestDb) {

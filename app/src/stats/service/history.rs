@@ -10,7 +10,7 @@ use crate::{
     stats::model::SeverityMedians,
 };
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Query};
 use std::collections::{HashMap, HashSet};
 
 /// A change to one issue, with the value it changed to.
@@ -77,10 +77,30 @@ fn day_end(day: NaiveDate) -> DateTime<Utc> {
 
 /// The counts for every day from `from` to `to`, both included.
 pub fn aggregate(history: &[IssueHistory], from: NaiveDate, to: NaiveDate) -> Vec<DayCounts> {
-    let mut days: Vec<DayCounts> = from.iter_days().take_while(|d| *d <= to).map(|day| DayCounts { day, ..Default::default() }).collect();
-    let len = days.len();
-    let index = |day: NaiveDate| usize::try_from((day - from).num_days()).ok().filter(|i| *i < len);
-    for issue in history {
+    let mut tally = DayTally::new(from, to);
+    history.iter().for_each(|issue| tally.add(issue));
+    tally.days
+}
+
+/// Day counts being added up, one issue at a time: what [`aggregate`] gives, without holding
+/// every issue's history at once.
+pub struct DayTally {
+    from: NaiveDate,
+    to: NaiveDate,
+    days: Vec<DayCounts>,
+}
+
+impl DayTally {
+    /// No issue counted yet, for every day from `from` to `to`, both included.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> DayTally {
+        DayTally { from, to, days: from.iter_days().take_while(|d| *d <= to).map(|day| DayCounts { day, ..Default::default() }).collect() }
+    }
+
+    /// Counts `issue` in every day it touches.
+    pub fn add(&mut self, issue: &IssueHistory) {
+        let (from, to, len) = (self.from, self.to, self.days.len());
+        let days = &mut self.days;
+        let index = |day: NaiveDate| usize::try_from((day - from).num_days()).ok().filter(|i| *i < len);
         let created = issue.created_at.date_naive();
         if let Some(i) = index(created) {
             days[i].created += 1;
@@ -112,7 +132,11 @@ pub fn aggregate(history: &[IssueHistory], from: NaiveDate, to: NaiveDate) -> Ve
             }
         }
     }
-    days
+
+    /// The days, oldest first.
+    pub fn days(self) -> Vec<DayCounts> {
+        self.days
+    }
 }
 
 fn median(mut values: Vec<i64>) -> Option<i64> {
@@ -128,68 +152,137 @@ fn median(mut values: Vec<i64>) -> Option<i64> {
 /// Median time from filing to leaving OPEN, and to reaching DONE, for the issues that did so
 /// since `since`, by their current severity.
 pub fn medians(history: &[IssueHistory], since: DateTime<Utc>) -> Vec<SeverityMedians> {
-    let mut waits: HashMap<Severity, (Vec<i64>, Vec<i64>)> = HashMap::new();
-    for issue in history {
+    let mut tally = MedianTally::new(since);
+    history.iter().for_each(|issue| tally.add(issue));
+    tally.medians()
+}
+
+/// [`medians`] being gathered one issue at a time: it keeps only the waits since `since`.
+pub struct MedianTally {
+    since: DateTime<Utc>,
+    waits: HashMap<Severity, (Vec<i64>, Vec<i64>)>,
+}
+
+impl MedianTally {
+    pub fn new(since: DateTime<Utc>) -> MedianTally {
+        MedianTally { since, waits: HashMap::new() }
+    }
+
+    /// Notes `issue`'s first triage and resolution, if they fall since `since`.
+    pub fn add(&mut self, issue: &IssueHistory) {
         let (triaged, resolved) = issue.milestones();
-        let entry = waits.entry(issue.current_severity()).or_default();
-        if let Some(at) = triaged.filter(|at| *at >= since) {
+        let (triaged, resolved) = (triaged.filter(|at| *at >= self.since), resolved.filter(|at| *at >= self.since));
+        if triaged.is_none() && resolved.is_none() {
+            return;
+        }
+        let entry = self.waits.entry(issue.current_severity()).or_default();
+        if let Some(at) = triaged {
             entry.0.push((at - issue.created_at).num_seconds());
         }
-        if let Some(at) = resolved.filter(|at| *at >= since) {
+        if let Some(at) = resolved {
             entry.1.push((at - issue.created_at).num_seconds());
         }
     }
-    Severity::ALL
-        .iter()
-        .map(|severity| {
-            let (triage, resolve) = waits.remove(severity).unwrap_or_default();
-            SeverityMedians { severity: *severity, triaged: triage.len() as i64, triage_seconds: median(triage), resolved: resolve.len() as i64, resolve_seconds: median(resolve) }
-        })
-        .collect()
+
+    /// The medians by severity, in [`Severity::ALL`] order.
+    pub fn medians(mut self) -> Vec<SeverityMedians> {
+        Severity::ALL
+            .iter()
+            .map(|severity| {
+                let (triage, resolve) = self.waits.remove(severity).unwrap_or_default();
+                SeverityMedians { severity: *severity, triaged: triage.len() as i64, triage_seconds: median(triage), resolved: resolve.len() as i64, resolve_seconds: median(resolve) }
+            })
+            .collect()
+    }
 }
 
-/// The history of every live issue in `scope` (the job reads every one, a reporter's dashboard
-/// their own).
+/// How many issues' histories are read at a time.
+const CHUNK: u64 = 2_000;
+
+/// The history of every live issue in `scope` (a reporter's dashboard reads their own).
 pub async fn load_history(db: &impl ConnectionTrait, scope: IssueScope) -> Result<Vec<IssueHistory>, AppError> {
-    let rows = issues::Entity::find()
-        .select_only()
-        .columns([issues::Column::Id, issues::Column::Status, issues::Column::Severity, issues::Column::CreatedAt])
-        .filter(issues::Column::DeletedAt.is_null())
-        .filter(scope.condition());
-    let own = match scope {
-        IssueScope::Every => None,
-        IssueScope::ReportedBy(_) => Some(Query::select().column(issues::Column::Id).from(issues::Entity).cond_where(scope.condition()).to_owned()),
-    };
-    let rows: Vec<(i64, Status, Severity, DateTime<Utc>)> = rows.into_tuple().all(db).await?;
-    let mut index = HashMap::with_capacity(rows.len());
-    let mut history: Vec<IssueHistory> = Vec::with_capacity(rows.len());
-    for (id, status, severity, created_at) in rows {
-        index.insert(id, history.len());
-        history.push(IssueHistory { created_at, status, severity, changes: Vec::new() });
-    }
-    // Until an issue's first change of a kind, it had the value that change started from.
-    let mut seen: HashSet<(usize, bool)> = HashSet::new();
-    for recorded in triage_changes(db, own).await? {
-        let Some(&i) = index.get(&recorded.issue_id) else { continue };
-        let issue = &mut history[i];
-        let change = match recorded.change {
-            Recorded::Status { from, to } => {
-                if seen.insert((i, true)) {
-                    issue.status = from;
-                }
-                Change::Status(to)
-            }
-            Recorded::Severity { from, to } => {
-                if seen.insert((i, false)) {
-                    issue.severity = from;
-                }
-                Change::Severity(to)
-            }
-            _ => continue,
-        };
-        issue.changes.push((recorded.at, change));
-    }
+    let mut history = Vec::new();
+    each_history(db, scope, |issue| history.push(issue)).await?;
     Ok(history)
+}
+
+/// Hands the history of every live issue in `scope` to `each`, in id order, reading
+/// [`CHUNK`] issues and their changes at a time: the statistics job adds up every issue ever
+/// filed while holding one chunk, not all history.
+pub async fn each_history(db: &impl ConnectionTrait, scope: IssueScope, each: impl FnMut(IssueHistory)) -> Result<usize, AppError> {
+    each_history_in(db, scope, CHUNK, each).await
+}
+
+/// [`each_history`], `chunk` issues at a time; returns how many issues it handed over.
+pub async fn each_history_in(db: &impl ConnectionTrait, scope: IssueScope, chunk: u64, mut each: impl FnMut(IssueHistory)) -> Result<usize, AppError> {
+    let (mut after, mut read) = (0_i64, 0_usize);
+    loop {
+        let rows: Vec<(i64, Status, Severity, DateTime<Utc>)> = issues::Entity::find()
+            .select_only()
+            .columns([issues::Column::Id, issues::Column::Status, issues::Column::Severity, issues::Column::CreatedAt])
+            .filter(issues::Column::DeletedAt.is_null())
+            .filter(scope.condition())
+            .filter(issues::Column::Id.gt(after))
+            .order_by_asc(issues::Column::Id)
+            .limit(chunk)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(&(last, ..)) = rows.last() else { break };
+        let full = rows.len() as u64 == chunk;
+        let ids = Query::select()
+            .column(issues::Column::Id)
+            .from(issues::Entity)
+            .cond_where(Condition::all().add(issues::Column::Id.gt(after)).add(issues::Column::Id.lte(last)).add(scope.condition()))
+            .to_owned();
+        let mut index = HashMap::with_capacity(rows.len());
+        let mut history: Vec<IssueHistory> = Vec::with_capacity(rows.len());
+        for (id, status, severity, created_at) in rows {
+            index.insert(id, history.len());
+            history.push(IssueHistory { created_at, status, severity, changes: Vec::new() });
+        }
+        // Until an issue's first change of a kind, it had the value that change started from.
+        let mut seen: HashSet<(usize, bool)> = HashSet::new();
+        for recorded in triage_changes(db, Some(ids)).await? {
+            let Some(&i) = index.get(&recorded.issue_id) else { continue };
+            let issue = &mut history[i];
+            let change = match recorded.change {
+                Recorded::Status { from, to } => {
+                    if seen.insert((i, true)) {
+                        issue.status = from;
+                    }
+                    Change::Status(to)
+                }
+                Recorded::Severity { from, to } => {
+                    if seen.insert((i, false)) {
+                        issue.severity = from;
+                    }
+                    Change::Severity(to)
+                }
+                _ => continue,
+            };
+            issue.changes.push((recorded.at, change));
+        }
+        read += history.len();
+        history.into_iter().for_each(&mut each);
+        after = last;
+        if !full {
+            break;
+        }
+    }
+    Ok(read)
+}
+
+/// When the first live issue was filed, if there is one.
+pub async fn first_filed(db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, AppError> {
+    Ok(issues::Entity::find()
+        .select_only()
+        .column_as(issues::Column::CreatedAt.min(), "first")
+        .filter(issues::Column::DeletedAt.is_null())
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?
+        .flatten())
 }
 
 /// The medians over the last [`RECENT_DAYS`] days before `now`.

@@ -2,7 +2,7 @@
 //! the medians, in one transaction, one run at a time across every instance.
 use super::{
     RECENT_DAYS,
-    history::{DayCounts, aggregate, load_history, recent_medians},
+    history::{DayCounts, DayTally, MedianTally, each_history, first_filed},
     runs::{Trigger, last_run, log_run, report, tick_ran},
 };
 use crate::{
@@ -58,18 +58,24 @@ pub async fn run(db: &(impl ConnectionTrait + TransactionTrait), lock: &JobLock,
         .one(&txn)
         .await?
         .flatten();
-    let history = load_history(&txn, crate::access::IssueScope::Every).await?;
-    let first_day = history.iter().map(|h| h.created_at.date_naive()).min().unwrap_or(today).min(today);
+    let first_day = first_filed(&txn).await?.map_or(today, |at| at.date_naive()).min(today);
     let recent = today - Days::new(RECENT_DAYS - 1);
     let from = last_day.map_or(first_day, |last| last.min(recent)).max(first_day);
-    let days = aggregate(&history, from, today);
+    // Every issue's history, a chunk at a time, added up as it is read.
+    let (mut tally, mut medians) = (DayTally::new(from, today), MedianTally::new(now - chrono::TimeDelta::days(RECENT_DAYS as i64)));
+    let issues = each_history(&txn, crate::access::IssueScope::Every, |issue| {
+        tally.add(&issue);
+        medians.add(&issue);
+    })
+    .await?;
+    let days = tally.days();
     write_days(&txn, &days, now).await?;
-    write_medians(&txn, recent_medians(&history, now), now).await?;
+    write_medians(&txn, medians.medians(), now).await?;
     let duration = started.elapsed();
     let summary = RunSummary { from, to: today, days: days.len() as i64, duration_ms: duration.as_millis() as i64 };
     log_run(&txn, trigger, now, &summary).await?;
     txn.commit().await?;
-    report(trigger, &summary, duration, history.len());
+    report(trigger, &summary, duration, issues);
     Ok(Some(summary))
 }
 

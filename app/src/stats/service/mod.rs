@@ -11,7 +11,7 @@ pub mod job;
 pub mod runs;
 
 pub use dashboard::get_dashboard;
-pub use history::{Change, DayCounts, IssueHistory, aggregate, load_history, medians};
+pub use history::{Change, DayCounts, IssueHistory, aggregate, each_history_in, load_history, medians};
 pub use job::{ADVISORY_LOCK_KEY, ALREADY_RUNNING, run, run_stats};
 pub use runs::{Trigger, tick_of};
 
