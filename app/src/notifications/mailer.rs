@@ -187,9 +187,31 @@ async fn clear(txn: &impl ConnectionTrait, ids: Vec<i64>, column: notifications:
     Ok(())
 }
 
+/// `column` is true, written as the bare column: the mailer's flags have partial indexes
+/// (`WHERE email_due`, `WHERE digest_due`), and SQLite uses one only when the query names the
+/// index's condition as it is written; `email_due = 1` makes it read the whole table.
+pub(super) fn flag(column: notifications::Column) -> sea_orm::sea_query::SimpleExpr {
+    Expr::col((notifications::Entity, column)).into()
+}
+
+/// The next notifications due by mail at once, oldest first.
+pub fn due_by_email() -> sea_orm::Select<notifications::Entity> {
+    notifications::Entity::find().filter(flag(notifications::Column::EmailDue)).order_by_asc(notifications::Column::Id).limit(BATCH)
+}
+
+/// The people with notifications waiting for a digest made before `cutoff`.
+pub fn waiting_for_digest(cutoff: DateTime<Utc>) -> sea_orm::Select<notifications::Entity> {
+    notifications::Entity::find()
+        .select_only()
+        .column(notifications::Column::UserId)
+        .distinct()
+        .filter(flag(notifications::Column::DigestDue))
+        .filter(notifications::Column::CreatedAt.lt(cutoff))
+}
+
 /// Turns the notifications due by mail at once into outbox mail; returns how many mails.
 pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
-    let rows = notifications::Entity::find().filter(notifications::Column::EmailDue.eq(true)).order_by_asc(notifications::Column::Id).limit(BATCH).all(&state.db).await?;
+    let rows = due_by_email().all(&state.db).await?;
     if rows.is_empty() {
         return Ok(0);
     }
@@ -207,7 +229,7 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
     let claimed = notifications::Entity::update_many()
         .col_expr(notifications::Column::EmailDue, Expr::value(false))
         .filter(notifications::Column::Id.is_in(ids.clone()))
-        .filter(notifications::Column::EmailDue.eq(true))
+        .filter(flag(notifications::Column::EmailDue))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -227,21 +249,13 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
 /// Sends each person one digest of the notifications waiting for it since before `cutoff`
 /// (the day's digest time); returns how many digests.
 pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usize, AppError> {
-    let users: Vec<i64> = notifications::Entity::find()
-        .select_only()
-        .column(notifications::Column::UserId)
-        .distinct()
-        .filter(notifications::Column::DigestDue.eq(true))
-        .filter(notifications::Column::CreatedAt.lt(cutoff))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    let users: Vec<i64> = waiting_for_digest(cutoff).into_tuple().all(&state.db).await?;
     let mut sent = 0;
     for user_id in users {
         let txn = crate::server::db::begin_write(&state.db).await?;
         let rows = notifications::Entity::find()
             .filter(notifications::Column::UserId.eq(user_id))
-            .filter(notifications::Column::DigestDue.eq(true))
+            .filter(flag(notifications::Column::DigestDue))
             .filter(notifications::Column::CreatedAt.lt(cutoff))
             .order_by_desc(notifications::Column::Id)
             .all(&txn)

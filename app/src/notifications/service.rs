@@ -162,7 +162,7 @@ pub async fn set_delivery(db: &impl ConnectionTrait, user_id: i64, kind: Notific
             .col_expr(notifications::Column::DigestDue, Expr::value(false))
             .filter(notifications::Column::UserId.eq(user_id))
             .filter(notifications::Column::Kind.eq(kind))
-            .filter(notifications::Column::DigestDue.eq(true))
+            .filter(super::mailer::flag(notifications::Column::DigestDue))
             .exec(db)
             .await?;
     }

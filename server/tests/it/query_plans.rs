@@ -1,6 +1,6 @@
 //! The list's queries at 100,000 issues read indexes, on both databases: the plans are
 //! asked of the databases themselves, for the SQL the list really runs.
-use crate::common::{TestDb, insert_user};
+use crate::common::{TestDb, insert_issue, insert_user};
 use app::{
     auth::model::{Credential, CurrentUser},
     domain::Role,
@@ -9,7 +9,7 @@ use app::{
 };
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Statement};
 
-on_both_databases!(list_queries_use_indexes_at_100k_issues);
+on_both_databases!(list_queries_use_indexes_at_100k_issues, the_mailers_queries_read_only_what_is_due);
 
 const ISSUES: i64 = 100_000;
 
@@ -174,5 +174,43 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+    conn.close().await.ok();
+}
+
+/// The mailer looks for notifications due by mail every few seconds (and after every change
+/// that notifies): at 50,000 notifications already mailed, it reads its partial indexes, which
+/// hold only what is due, never the table.
+async fn the_mailers_queries_read_only_what_is_due(db: TestDb) {
+    let conn = Database::connect(&db.url).await.unwrap();
+    <migration::Migrator as migration::MigratorTrait>::up(&conn, None).await.unwrap();
+    let user = insert_user(&conn, "reader@example.com", Role::Maintainer).await;
+    let issue = insert_issue(&conn, &user, "Mailed about", app::domain::Severity::Low, app::domain::Status::Open, chrono::Utc::now()).await;
+    let backend = conn.get_database_backend();
+    let (with, series) = match backend {
+        DbBackend::Postgres => (String::new(), "generate_series(1, 50000) AS seq(n)"),
+        _ => ("WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 50000) ".to_owned(), "seq"),
+    };
+    // All mailed but the last five, which wait for mail at once or for a digest.
+    let sql = format!(
+        "{with}INSERT INTO notifications (user_id, issue_id, actor_id, kind, reason, detail, created_at, digest_due, email_due) \
+         SELECT {user}, {issue}, {user}, 'COMMENT', 'WATCHING', '', CURRENT_TIMESTAMP, n > 49997, n > 49995 AND n <= 49997 FROM {series}",
+        user = user.id,
+        issue = issue.id,
+    );
+    conn.execute_unprepared(&sql).await.expect("seed notifications");
+    if backend == DbBackend::Postgres {
+        conn.execute_unprepared("VACUUM ANALYZE notifications").await.unwrap();
+    }
+    use sea_orm::QueryTrait;
+    let cases = [
+        ("due by mail", app::notifications::mailer::due_by_email().build(backend), "idx_notifications_email"),
+        ("waiting for a digest", app::notifications::mailer::waiting_for_digest(chrono::Utc::now() + chrono::Duration::hours(1)).build(backend), "idx_notifications_digest"),
+    ];
+    for (name, statement, index) in cases {
+        let plan = plan(&conn, &statement).await;
+        println!("--- {name} ({backend:?})\n{}\n  {}", statement.sql, plan.join("\n  "));
+        assert!(plan.iter().any(|line| line.contains(index)), "{name}: not read through {index}: {plan:?}");
+    }
+    assert_eq!(app::notifications::mailer::due_by_email().all(&conn).await.unwrap().len(), 2);
     conn.close().await.ok();
 }
