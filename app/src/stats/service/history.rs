@@ -287,7 +287,12 @@ pub async fn first_filed(db: &impl ConnectionTrait) -> Result<Option<DateTime<Ut
 
 /// The medians over the last [`RECENT_DAYS`] days before `now`.
 pub fn recent_medians(history: &[IssueHistory], now: DateTime<Utc>) -> Vec<SeverityMedians> {
-    medians(history, now - TimeDelta::days(RECENT_DAYS as i64))
+    medians(history, recent_since(now))
+}
+
+/// Where the medians' window of the last [`RECENT_DAYS`] days before `now` starts.
+pub fn recent_since(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - TimeDelta::days(RECENT_DAYS as i64)
 }
 
 #[cfg(test)]

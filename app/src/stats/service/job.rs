@@ -2,7 +2,7 @@
 //! the medians, in one transaction, one run at a time across every instance.
 use super::{
     RECENT_DAYS,
-    history::{DayCounts, DayTally, MedianTally, each_history, first_filed},
+    history::{DayCounts, DayTally, MedianTally, each_history, first_filed, recent_since},
     runs::{Trigger, last_run, log_run, report, tick_ran},
 };
 use crate::{
@@ -62,7 +62,7 @@ pub async fn run(db: &(impl ConnectionTrait + TransactionTrait), lock: &JobLock,
     let recent = today - Days::new(RECENT_DAYS - 1);
     let from = last_day.map_or(first_day, |last| last.min(recent)).max(first_day);
     // Every issue's history, a chunk at a time, added up as it is read.
-    let (mut tally, mut medians) = (DayTally::new(from, today), MedianTally::new(now - chrono::TimeDelta::days(RECENT_DAYS as i64)));
+    let (mut tally, mut medians) = (DayTally::new(from, today), MedianTally::new(recent_since(now)));
     let issues = each_history(&txn, crate::access::IssueScope::Every, |issue| {
         tally.add(&issue);
         medians.add(&issue);
