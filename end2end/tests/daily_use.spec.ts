@@ -103,9 +103,14 @@ test("triage on the issue page, with a colleague changing the same issue live, n
   await expect(control.locator(".pill")).toHaveText("In progress");
   await first.keyboard.press("[");
   await expect(control.locator(".pill")).toHaveText("Triaged");
-  // The colleague's changes arrive while the first page keeps working.
+  // The colleague's changes arrive while the first page keeps working. Each change names the
+  // version it was made on (a change made on an older one is refused with 409), so the colleague
+  // acts once their page shows the version the other page last saved, as a person would once it
+  // showed the latest state.
+  await sameVersion(second, first);
   await second.getByTestId("triage").getByLabel("Severity").selectOption("CRITICAL");
   await expect(first.getByTestId("triage").getByLabel("Severity")).toHaveValue("CRITICAL");
+  await sameVersion(second, first);
   await second.getByTestId("status-control").getByRole("button", { name: "Start progress" }).click();
   await expect(control.locator(".pill")).toHaveText("In progress");
   await first.keyboard.press("]");
@@ -113,6 +118,12 @@ test("triage on the issue page, with a colleague changing the same issue live, n
   await expect(second.getByTestId("status-control").locator(".pill")).toHaveText("Done");
   // Any page error or console error fails the test through the shared guard.
 });
+
+/** Waits until `page` shows the version of the issue that `other` shows. */
+async function sameVersion(page: Page, other: Page) {
+  const version = (p: Page) => p.getByTestId("status-control").locator('input[name="version"]');
+  await expect(version(page)).toHaveValue(await version(other).inputValue());
+}
 
 test("the timeline speaks in labels and relative times, with filing and its tags on one line", async ({ page }) => {
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
