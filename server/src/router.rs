@@ -16,6 +16,7 @@ use axum::{
     http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::Response,
+    handler::Handler,
     routing::get,
 };
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list, handle_server_fns_with_context};
@@ -24,6 +25,7 @@ use tower_http::{
     CompressionLevel,
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
+    services::ServeDir,
     timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
     csrf::{CsrfLayer, ProtectionError},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -70,7 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/fn/{*name}", get(server_fns.clone()).post(server_fns))
         .merge(if state.settings.metrics_separate { Router::new() } else { crate::metrics::routes() })
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
-        .fallback(file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(static_files(&state))
         // No form or JSON body needs more; larger bodies get 413 before they are read.
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(|req, next| refuse_oversized(MAX_BODY_BYTES as u64, req, next)))
@@ -126,6 +128,22 @@ pub fn router(state: AppState) -> Router {
                 .layer(csrf(&state.settings).with_rejection_response(|_: ProtectionError| cross_site_rejection())),
         )
         .with_state(state)
+}
+
+/// The site's files (the WASM, its script, the styles, the icon), precompressed where the build
+/// made it so; any other address is the app's not-found page.
+///
+/// Served here rather than by leptos_axum's file handler: that one looks for the response's
+/// headers in whatever reactive owner the thread last left current, so a file fetched while a
+/// page rendered on the same thread took that page's headers (its Content-Security-Policy among
+/// them), and the page went out without them: unstyled, its scripts blocked.
+fn static_files(state: &AppState) -> ServeDir<impl tower::Service<Request, Response = Response, Error = std::convert::Infallible, Future: Send> + Clone + Send + Sync + 'static> {
+    let not_found = file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
+    ServeDir::new(&*state.leptos_options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found)
 }
 
 pub use app::server::rest::MAX_BODY_BYTES;
