@@ -2,6 +2,7 @@
 //! steady rate over HTTP; each notice is matched to the request that caused it by issue id.
 use futures::StreamExt;
 use hdrhistogram::Histogram;
+use chrono::{DateTime, Utc};
 use std::{
     collections::HashMap,
     sync::{
@@ -13,8 +14,9 @@ use std::{
 use tokio::{sync::watch, task::JoinSet};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
 
-/// What the fan-out measured. Latencies in milliseconds, from the moment the creating request
-/// was sent to the moment a client read the notice (the write itself is included).
+/// What the fan-out measured. Latencies in milliseconds to the moment a client read the notice:
+/// from the moment the creating request was sent (the whole request included), and from the
+/// moment the server wrote the issue in its transaction (its `updated_at`, on the same clock).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct FanOut {
     pub clients: usize,
@@ -30,6 +32,11 @@ pub struct FanOut {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// From the issue's write to a client's receipt: the fan-out alone, without the request's
+    /// parsing, sign-in check and answer.
+    pub written_p50_ms: f64,
+    pub written_p99_ms: f64,
+    pub written_max_ms: f64,
     /// The creating requests' own round trip, for comparison.
     pub create_p99_ms: f64,
     /// CPU cores the server and this benchmark process used while publishing: both share the
@@ -48,11 +55,12 @@ pub struct Settings<'a> {
     pub duration: Duration,
 }
 
-/// One client's notices of created issues: (issue id, when it was read).
-type Heard = Vec<(i64, Instant)>;
+/// One client's notices of created issues: (issue id, when it was read, by both clocks).
+type Heard = Vec<(i64, Instant, DateTime<Utc>)>;
 
-/// The issues filed: by id, when the request went out and how long it took.
-type Sent = HashMap<i64, (Instant, Duration)>;
+/// The issues filed: by id, when the request went out, how long it took, and when the server
+/// wrote the issue.
+type Sent = HashMap<i64, (Instant, Duration, DateTime<Utc>)>;
 
 /// What all clients count together while the run goes on.
 #[derive(Default)]
@@ -89,7 +97,7 @@ async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::
                     Message::Text(text) => text,
                     _ => continue,
                 };
-                let now = Instant::now();
+                let (now, wall) = (Instant::now(), Utc::now());
                 let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
                 match value["type"].as_str() {
                     Some("hello") if !greeted => {
@@ -97,7 +105,7 @@ async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::
                         counters.ready.fetch_add(1, Ordering::Relaxed);
                     }
                     Some("issue") if value["change"] == "created" => {
-                        heard.push((value["issue_id"].as_i64().unwrap_or_default(), now));
+                        heard.push((value["issue_id"].as_i64().unwrap_or_default(), now, wall));
                         counters.heard.fetch_add(1, Ordering::Relaxed);
                     }
                     Some("resync") => {
@@ -114,19 +122,19 @@ async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::
     }
 }
 
-/// Files one issue; returns its id.
-async fn create(client: &reqwest::Client, url: &str, token: &str, n: u64) -> Result<i64, String> {
+/// Files one issue; returns its id and when the server wrote it.
+async fn create(client: &reqwest::Client, url: &str, token: &str, n: u64) -> Result<(i64, DateTime<Utc>), String> {
     let form = [("title", format!("Fan-out notice {n} arrives everywhere")), ("description", "Filed by the benchmark.".to_owned()), ("severity", "LOW".to_owned())];
     let response = client.post(url).bearer_auth(token).form(&form).send().await.map_err(|e| e.to_string())?;
     let status = response.status();
-    let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = response.text().await.unwrap_or_default();
-    if !(status.is_success() || status.is_redirection()) {
+    if !status.is_success() {
         return Err(format!("{status}: {body}"));
     }
-    let from_body = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["summary"]["id"].as_i64());
-    let from_location = location.and_then(|l| l.rsplit('/').next()?.parse().ok());
-    from_body.or(from_location).ok_or_else(|| format!("no issue id in the answer ({status})"))
+    let summary = serde_json::from_str::<serde_json::Value>(&body).map_err(|e| format!("the answer ({status}) is not JSON: {e}"))?["summary"].take();
+    let id = summary["id"].as_i64().ok_or_else(|| format!("no issue id in the answer ({status})"))?;
+    let written = summary["updated_at"].as_str().and_then(|at| DateTime::parse_from_rfc3339(at).ok()).ok_or_else(|| format!("no updated_at in the answer ({status})"))?;
+    Ok((id, written.with_timezone(&Utc)))
 }
 
 fn millis(histogram: &Histogram<u64>, quantile: f64) -> f64 {
@@ -151,8 +159,8 @@ fn publish(url: &str, token: &str, rate: u32, duration: Duration) -> Result<(Sen
             requests.spawn(async move {
                 let at = Instant::now();
                 match create(&client, &url, &token, n).await {
-                    Ok(id) => {
-                        sent.lock().expect("not poisoned").insert(id, (at, at.elapsed()));
+                    Ok((id, written)) => {
+                        sent.lock().expect("not poisoned").insert(id, (at, at.elapsed(), written));
                     }
                     Err(err) => {
                         if errors.fetch_add(1, Ordering::Relaxed) == 0 {
@@ -221,15 +229,17 @@ pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
     let _ = stop_tx.send(true);
     let mut latency = Histogram::<u64>::new_with_bounds(1, 120_000_000, 3).map_err(|e| e.to_string())?;
     let mut round_trip = latency.clone();
-    for (_, took) in sent.values() {
+    let mut from_write = latency.clone();
+    for (_, took, _) in sent.values() {
         let _ = round_trip.record(took.as_micros() as u64);
     }
     while let Some(joined) = listeners.join_next().await {
         let Ok(Ok(heard)) = joined else { continue };
-        for (id, at) in heard {
-            if let Some((sent_at, _)) = sent.get(&id) {
+        for (id, at, wall) in heard {
+            if let Some((sent_at, _, written)) = sent.get(&id) {
                 result.delivered += 1;
                 latency.saturating_record(at.saturating_duration_since(*sent_at).as_micros().max(1) as u64);
+                from_write.saturating_record((wall - *written).num_microseconds().unwrap_or(0).max(1) as u64);
             }
         }
     }
@@ -238,6 +248,9 @@ pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
     result.p50_ms = millis(&latency, 0.5);
     result.p99_ms = millis(&latency, 0.99);
     result.max_ms = latency.max() as f64 / 1000.0;
+    result.written_p50_ms = millis(&from_write, 0.5);
+    result.written_p99_ms = millis(&from_write, 0.99);
+    result.written_max_ms = from_write.max() as f64 / 1000.0;
     result.create_p99_ms = millis(&round_trip, 0.99);
     Ok(result)
 }

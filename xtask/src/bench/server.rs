@@ -106,6 +106,22 @@ impl Server {
         Ok(kib / 1024.0)
     }
 
+    /// Waits, up to `limit`, until the start-up statistics run has been counted in `/metrics`;
+    /// says whether it was.
+    pub async fn statistics_computed(&self, limit: Duration) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        let client = reqwest::Client::new();
+        while std::time::Instant::now() < deadline {
+            if let Ok(response) = client.get(self.url("/metrics")).send().await
+                && response.text().await.is_ok_and(|text| text.lines().any(|line| line.starts_with("stats_job_runs_total")))
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
     /// Signs in as the seeded maintainer through the login server function and returns the
     /// session token, which API clients send as `Authorization: Bearer`.
     pub async fn log_in(&self, manifest: &data::Manifest) -> Result<String, String> {
