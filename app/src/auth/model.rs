@@ -10,7 +10,10 @@ pub struct CurrentUser {
     pub id: i64,
     pub email: String,
     pub role: Role,
-    /// What this request signed in with.
+    /// What this request signed in with. The server reads it from the request; it is never sent
+    /// to the browser (a page's data and a server function's answer carry the account only), so
+    /// a session's id is not in any page, and a browser's copy holds an empty one.
+    #[serde(skip, default = "Credential::not_sent")]
     pub credential: Credential,
 }
 
@@ -19,6 +22,13 @@ pub struct CurrentUser {
 pub enum Credential {
     Session(String),
     ApiToken(i64),
+}
+
+impl Credential {
+    /// What a browser's copy of the signed-in user holds instead of the credential.
+    fn not_sent() -> Self {
+        Credential::Session(String::new())
+    }
 }
 
 impl CurrentUser {

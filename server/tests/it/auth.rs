@@ -35,6 +35,7 @@ on_both_databases!(
     after_sign_in_only_same_site_paths_are_followed,
     the_forwarded_address_is_used_only_when_configured,
     sign_ups_from_one_address_are_rate_limited,
+    no_page_or_answer_holds_the_session_id,
 );
 
 async fn after_sign_in_only_same_site_paths_are_followed(db: TestDb) {
@@ -476,4 +477,25 @@ async fn the_admin_command_creates_an_admin_who_can_sign_in(db: TestDb) {
     let signed_in = call(&client, &app, LogIn::PATH, &[("email", "first.admin@example.com"), ("password", "admin password 1")]).await;
     assert_eq!(signed_in.status(), 200);
     assert_eq!(who(&client, &app).await["role"], "ADMIN");
+}
+
+/// The session's id is the server's to know: neither the sign-in's answer nor a page (with the
+/// signed-in user in its data) nor "who am I" holds it.
+async fn no_page_or_answer_holds_the_session_id(db: TestDb) {
+    use app::server::entities::sessions;
+    let app = spawn_app(db).await;
+    insert_user(app.db(), "sid@example.com", Role::Maintainer).await;
+    let client = new_client();
+    let signed_in = call(&client, &app, LogIn::PATH, &[("email", "sid@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(signed_in.status(), 200);
+    let answer = signed_in.text().await.unwrap();
+    let session = sessions::Entity::find().one(app.db()).await.unwrap().expect("the sign-in made a session");
+    assert!(answer.contains("sid@example.com"), "the answer names the account: {answer}");
+    let page = client.get(app.url("/issues")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("sid@example.com"), "the page's data holds the signed-in user");
+    let me = who(&client, &app).await;
+    assert_eq!(me["email"], "sid@example.com");
+    for (what, text) in [("the sign-in's answer", answer), ("the page", page), ("who am I", me.to_string())] {
+        assert!(!text.contains(&session.id), "{what} holds the session id");
+    }
 }
