@@ -41,7 +41,7 @@ async fn pages_keep_their_headers_while_files_are_served_beside_them(db: TestDb)
     let (_, client) = app.signed_in("pages@example.com", Role::Admin).await;
 
     let (client, app) = (&client, &app);
-    let page = |_| async move {
+    let page = || async move {
         let response = client.get(app.url("/issues")).send().await.unwrap();
         assert_eq!(response.status(), 200);
         response.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_owned())
@@ -51,10 +51,7 @@ async fn pages_keep_their_headers_while_files_are_served_beside_them(db: TestDb)
         assert_eq!(response.status(), 200, "{path}");
         response.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_owned())
     };
-    let rounds = (0..40).map(|round| async move {
-        let (page, css, icon) = tokio::join!(page(round), file("/pkg/tracker.css"), file("/favicon.png"));
-        (page, css, icon)
-    });
+    let rounds = (0..40).map(|_| async move { tokio::join!(page(), file("/pkg/tracker.css"), file("/favicon.png")) });
     for (page, css, icon) in futures::future::join_all(rounds).await {
         let page = page.expect("every page has a policy");
         assert!(page.contains("'nonce-") && page.contains("style-src 'self'"), "a page's own policy: {page}");

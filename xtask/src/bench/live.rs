@@ -141,6 +141,11 @@ fn millis(histogram: &Histogram<u64>, quantile: f64) -> f64 {
     histogram.value_at_quantile(quantile) as f64 / 1000.0
 }
 
+/// A histogram's p50, p99 and maximum, in milliseconds.
+fn spread(histogram: &Histogram<u64>) -> (f64, f64, f64) {
+    (millis(histogram, 0.5), millis(histogram, 0.99), histogram.max() as f64 / 1000.0)
+}
+
 /// Files issues at `rate` per second for `duration`, from its own thread and runtime, so that the
 /// clients' work cannot delay a request or its timing. Returns when each was sent and how long it
 /// took, by issue id, and how many failed.
@@ -245,12 +250,8 @@ pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
     }
     result.dropped = result.expected.saturating_sub(result.delivered);
     result.resyncs = counters.resyncs.load(Ordering::Relaxed);
-    result.p50_ms = millis(&latency, 0.5);
-    result.p99_ms = millis(&latency, 0.99);
-    result.max_ms = latency.max() as f64 / 1000.0;
-    result.written_p50_ms = millis(&from_write, 0.5);
-    result.written_p99_ms = millis(&from_write, 0.99);
-    result.written_max_ms = from_write.max() as f64 / 1000.0;
+    (result.p50_ms, result.p99_ms, result.max_ms) = spread(&latency);
+    (result.written_p50_ms, result.written_p99_ms, result.written_max_ms) = spread(&from_write);
     result.create_p99_ms = millis(&round_trip, 0.99);
     Ok(result)
 }
