@@ -36,9 +36,15 @@ use tower_http::{
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The pages' routes, worked out once per process. Working them out renders the app with its
+/// data loading switched off by a flag that is global to the process; two routers built at the
+/// same moment (the tests run many servers in one process) would switch it back on under each
+/// other, and the app's data would load with no request behind it.
+static ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::LazyLock::new(|| generate_route_list(App));
+
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
         move || app::auth::api::provide_request_context(&state)
