@@ -18,6 +18,7 @@ mod m20261204_000014_text_in_nfc;
 mod m20261204_000015_outbox_issue;
 mod m20261204_000016_issue_templates;
 mod m20261204_000017_saved_views;
+mod m20261205_000018_outbox_notice;
 
 pub use m20261204_000014_text_in_nfc::{TagCollision, colliding_tags};
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_outbox_issue::Migration),
             Box::new(m20261204_000016_issue_templates::Migration),
             Box::new(m20261204_000017_saved_views::Migration),
+            Box::new(m20261205_000018_outbox_notice::Migration),
         ]
     }
 }

@@ -85,9 +85,14 @@ pub fn spawn_mail(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
     match (&mail.smtp, &mail.from) {
         (Some(smtp), Some(from)) => {
             tracing::info!(smtp = %smtp.describe(), from = %from, "email on: sending through {}", smtp.describe());
-            // Mail about an issue goes only to someone who may still see it when it is sent.
-            let screen: app::server::mail::worker::Screen = std::sync::Arc::new(|db, mails| Box::pin(async move { app::notifications::mailer::withheld(&db, mails).await }));
-            Some(tokio::spawn(app::server::mail::worker::run(state.db.clone(), mail.clone(), screen)))
+            // Mail about an issue goes only to someone who may still see it when it is sent, and a
+            // notification's mail is written just before it goes.
+            let ready = state.clone();
+            let prepare: app::server::mail::worker::Prepare = std::sync::Arc::new(move |mails| {
+                let state = ready.clone();
+                Box::pin(async move { app::notifications::mailer::prepare(&state, mails).await })
+            });
+            Some(tokio::spawn(app::server::mail::worker::run(state.db.clone(), mail.clone(), prepare)))
         }
         _ => {
             tracing::info!("email off: SMTP_URL is not set, so no mail is queued or sent");

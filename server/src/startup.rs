@@ -53,7 +53,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
     let events = app::server::events::Events::for_database(&db, database_url)
         .await
         .map_err(|source| StartupError::Database { target: target.clone(), source: sea_orm::DbErr::Custom(format!("listening for events: {source}")) })?;
-    Ok(AppState { leptos_options: leptos_options(config)?, db, settings: Arc::new(settings(config)), storage, events, stats_job: Default::default(), view_counts: Default::default() })
+    let settings = Arc::new(settings(config));
+    let events = events.with_mail(settings.mail.clone());
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings, storage, events, stats_job: Default::default(), view_counts: Default::default() })
 }
 
 /// The settings services need, from the server's configuration; secrets stay wrapped.

@@ -1,7 +1,7 @@
 //! Who hears about a recorded change: the watchers, the assignee and the people mentioned,
 //! each as they chose (in the app only, by email at once, or in a daily digest). It runs inside
-//! the writer's transaction, so a change, its notifications and the mail they are due land
-//! together or not at all.
+//! the writer's transaction, so a change, its notifications and the mail they are due (queued in
+//! the outbox) land together or not at all.
 //!
 //! Watching: the reporter and the assignee watch an issue without a row saying so; commenting,
 //! being assigned or being mentioned adds a row. A row can also say someone chose not to watch,
@@ -11,8 +11,10 @@ use crate::{
     access::IssueScope,
     domain::{Delivery, NotificationKind, NotificationReason, WatchState},
     error::AppError,
+    notifications::mailer::{MailNotice, notice_mail},
     server::{
         entities::{comments, issue_watchers, issues, notification_prefs, notifications, users},
+        mail::{MailSettings, queue_statement},
         markdown::mentioned,
     },
 };
@@ -20,28 +22,38 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set, sea_query::OnConflict};
 use std::collections::{BTreeSet, HashMap};
 
-/// The people whose inbox a recorded change added to, to be told live once it commits.
+/// The people whose inbox a recorded change added to, to be told live once it commits, and
+/// whether it queued mail (the sender is woken for it then).
 #[must_use = "announce the change with the people it told"]
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Told(Vec<i64>);
+pub struct Told {
+    people: Vec<i64>,
+    mailed: bool,
+}
 
 impl Told {
     /// Nobody.
     pub fn nobody() -> Told {
-        Told(Vec::new())
+        Told::default()
     }
 
     /// These people and those `other` told.
     pub fn and(mut self, other: Told) -> Told {
-        self.0.extend(other.0);
-        self.0.sort_unstable();
-        self.0.dedup();
+        self.people.extend(other.people);
+        self.people.sort_unstable();
+        self.people.dedup();
+        self.mailed |= other.mailed;
         self
     }
 
     /// The people told, by account id.
     pub fn people(&self) -> &[i64] {
-        &self.0
+        &self.people
+    }
+
+    /// Whether the change queued mail.
+    pub fn mailed(&self) -> bool {
+        self.mailed
     }
 }
 
@@ -157,20 +169,20 @@ impl Cast {
 }
 
 /// Works out who hears about `change` to issue `issue_id` by `actor_id` (history row
-/// `event_id`), writes their notifications and marks the mail they are due, in `txn`.
-/// Nobody hears about their own action, nor about an issue they may not see.
-pub async fn on_change(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, event_id: i64, change: &Change) -> Result<Told, AppError> {
+/// `event_id`), writes their notifications and queues the mail they are due (as `mail` says), in
+/// `txn`. Nobody hears about their own action, nor about an issue they may not see.
+pub async fn on_change(txn: &impl ConnectionTrait, mail: &MailSettings, issue_id: i64, actor_id: i64, event_id: i64, change: &Change) -> Result<Told, AppError> {
     if Plan::of(change, actor_id).is_none() {
         return Ok(Told::nobody());
     }
     let Some(issue) = issues::Entity::find_by_id(issue_id).one(txn).await? else { return Ok(Told::nobody()) };
-    let tidings = tidings(txn, &issue, actor_id, Some(event_id), change, None).await?;
+    let tidings = tidings(txn, mail, &issue, actor_id, Some(event_id), change, None).await?;
     crate::server::db::insert_together(txn, tidings.inserts).await?;
     Ok(tidings.told)
 }
 
-/// What a change tells, ready to write: the watchers it adds and the notifications it makes
-/// (each insert only when it has rows), and who they go to.
+/// What a change tells, ready to write: the watchers it adds, the notifications it makes and the
+/// mail they are due (each insert only when it has rows), and who they go to.
 #[derive(Debug)]
 pub struct Tidings {
     pub inserts: Vec<sea_orm::sea_query::InsertStatement>,
@@ -187,7 +199,16 @@ impl Tidings {
 /// people `cast` read already (any it lacks are read here), and returns the rows to write for the
 /// caller to send with its own (a filing sends them with its history in one round trip).
 /// `event_id` is the history row a notification links to; a filing's link to the issue itself.
-pub async fn tidings(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, event_id: Option<i64>, change: &Change, cast: Option<&Cast>) -> Result<Tidings, AppError> {
+/// Mail is queued as `mail` says (with email off, none).
+pub async fn tidings(
+    txn: &impl ConnectionTrait,
+    mail: &MailSettings,
+    issue: &issues::Model,
+    actor_id: i64,
+    event_id: Option<i64>,
+    change: &Change,
+    cast: Option<&Cast>,
+) -> Result<Tidings, AppError> {
     let Some(mut plan) = Plan::of(change, actor_id) else { return Ok(Tidings::none()) };
     let issue_id = issue.id;
     let created = matches!(change, Change::Created { .. });
@@ -224,12 +245,14 @@ pub async fn tidings(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id
         }
     }
     // Everyone who may hear, with how they chose to be told: the people mentioned (by handle)
-    // and the audience, from what the caller read or in one query.
-    let audience_ids: Vec<i64> = match (plan.kind, plan.only) {
+    // and the audience, from what the caller read or in one query; with the actor, whose name
+    // their mail gives.
+    let mut audience_ids: Vec<i64> = match (plan.kind, plan.only) {
         (None, _) => Vec::new(),
         (Some(_), Some(only)) => vec![only],
         (Some(_), None) => watchers.iter().copied().collect(),
     };
+    audience_ids.push(actor_id);
     let read;
     let cast = match cast {
         Some(cast) if cast.covers(&audience_ids, &handles) => cast,
@@ -293,7 +316,17 @@ pub async fn tidings(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id
         _ => None,
     };
     let now = Utc::now();
-    let told = Told(lines.iter().map(|(user_id, ..)| *user_id).collect::<BTreeSet<_>>().into_iter().collect());
+    let people = lines.iter().map(|(user_id, ..)| *user_id).collect::<BTreeSet<_>>().into_iter().collect();
+    // The mail of those who want it at once, queued now; only its bodies wait for the sender.
+    let actor = cast.account(actor_id).map_or_else(|| "Someone".to_owned(), |user| user.display_name.clone());
+    let mails: Vec<_> = lines
+        .iter()
+        .filter(|(user_id, kind, ..)| mail.enabled() && cast.delivery(*user_id, *kind) == Delivery::Email)
+        .filter_map(|(user_id, kind, reason, detail)| {
+            let notice = MailNotice { kind: *kind, reason: *reason, detail: detail.clone(), actor: actor.clone(), event_id, comment_id };
+            Some(notice_mail(cast.account(*user_id)?, issue, &notice))
+        })
+        .collect();
     let notes = notifications::Entity::insert_many(lines.into_iter().map(|(user_id, kind, reason, detail)| {
         let delivery = cast.delivery(user_id, kind);
         notifications::ActiveModel {
@@ -308,12 +341,14 @@ pub async fn tidings(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id
             created_at: Set(now),
             read_at: Set(None),
             digest_due: Set(delivery == Delivery::Digest),
-            email_due: Set(delivery == Delivery::Email),
+            email_due: Set(false),
             ..Default::default()
         }
     }))
     .into_query();
     inserts.push(notes);
+    let told = Told { people, mailed: !mails.is_empty() };
+    inserts.extend(queue_statement(mail, mails));
     Ok(Tidings { inserts, told })
 }
 

@@ -6,7 +6,10 @@ use crate::{
     domain::Status,
     error::AppError,
     people::{model::Person, service::by_ids},
-    server::entities::{issue_events, issues},
+    server::{
+        entities::{issue_events, issues},
+        events::Events,
+    },
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, sea_query::SelectStatement};
@@ -27,11 +30,12 @@ pub fn row(issue_id: i64, actor_id: i64, change: Change, at: DateTime<Utc>) -> i
 }
 
 /// Records `change` to issue `issue_id` by user `actor_id`, now, inside the caller's
-/// transaction, with the notifications it causes; returns who they went to, for the caller to
-/// announce once the transaction commits.
-pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, change: Change) -> Result<Told, AppError> {
+/// transaction, with the notifications it causes and the mail they are due (queued as `events`
+/// says); returns who they went to, for the caller to announce on `events` once the transaction
+/// commits.
+pub async fn record(txn: &impl ConnectionTrait, events: &Events, issue_id: i64, actor_id: i64, change: Change) -> Result<Told, AppError> {
     let event = row(issue_id, actor_id, change.clone(), Utc::now()).insert(txn).await?;
-    notify::on_change(txn, issue_id, actor_id, event.id, &change).await
+    notify::on_change(txn, events.mail(), issue_id, actor_id, event.id, &change).await
 }
 
 /// Records the filing of `issue` by `actor_id`: its `created` event and the changes that came
@@ -39,12 +43,12 @@ pub async fn record(txn: &impl ConnectionTrait, issue_id: i64, actor_id: i64, ch
 /// told to the people `cast` read before the transaction. All of it goes to the database in one
 /// round trip: on SQLite the write lock is held meanwhile, so a filing that notifies costs about
 /// what one that does not. Its notifications link to the issue itself.
-pub async fn record_filing(txn: &impl ConnectionTrait, issue: &issues::Model, actor_id: i64, with: Vec<Change>, cast: &Cast) -> Result<Told, AppError> {
+pub async fn record_filing(txn: &impl ConnectionTrait, events: &Events, issue: &issues::Model, actor_id: i64, with: Vec<Change>, cast: &Cast) -> Result<Told, AppError> {
     let created = Change::Created { title: issue.title.clone() };
     let now = Utc::now();
     let rows = std::iter::once(created.clone()).chain(with).map(|change| row(issue.id, actor_id, change, now));
     let history = issue_events::Entity::insert_many(rows).into_query();
-    let tidings = notify::tidings(txn, issue, actor_id, None, &created, Some(cast)).await?;
+    let tidings = notify::tidings(txn, events.mail(), issue, actor_id, None, &created, Some(cast)).await?;
     crate::server::db::insert_together(txn, std::iter::once(history).chain(tidings.inserts).collect()).await?;
     Ok(tidings.told)
 }

@@ -129,7 +129,7 @@ pub async fn record_upload(db: &(impl ConnectionTrait + TransactionTrait), event
     }
     .insert(&txn)
     .await?;
-    let told = record(&txn, stored.issue_id, actor.id, Change::AttachmentAdded { file_name: stored.file_name }).await?;
+    let told = record(&txn, events, stored.issue_id, actor.id, Change::AttachmentAdded { file_name: stored.file_name }).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, crate::live::IssueChange::Attachment, &told);
     Ok(to_dto(row, crate::people::service::person(db, actor.id).await?, actor))
@@ -203,7 +203,7 @@ pub async fn delete_attachment(
         return Err(AppError::Forbidden);
     }
     attachments::Entity::delete_by_id(row.id).exec(&txn).await?;
-    let told = record(&txn, row.issue_id, actor.id, Change::AttachmentRemoved { file_name: row.file_name.clone() }).await?;
+    let told = record(&txn, events, row.issue_id, actor.id, Change::AttachmentRemoved { file_name: row.file_name.clone() }).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, crate::live::IssueChange::Attachment, &told);
     crate::server::storage::delete(storage, &row.storage_key).await;

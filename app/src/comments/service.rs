@@ -101,7 +101,7 @@ pub async fn add_comment(db: &(impl ConnectionTrait + TransactionTrait), events:
     }
     .insert(&txn)
     .await?;
-    let told = record(&txn, issue_id, actor.id, Change::CommentAdded { body }).await?;
+    let told = record(&txn, events, issue_id, actor.id, Change::CommentAdded { body }).await?;
     touch(&txn, issue_id).await?;
     let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
@@ -133,7 +133,7 @@ pub async fn edit_comment(db: &(impl ConnectionTrait + TransactionTrait), events
     active.body = Set(body.clone());
     active.edited_at = Set(Some(Utc::now()));
     let comment = active.update(&txn).await?;
-    let told = record(&txn, issue_id, actor.id, Change::CommentEdited { from: before, to: body }).await?;
+    let told = record(&txn, events, issue_id, actor.id, Change::CommentEdited { from: before, to: body }).await?;
     touch(&txn, issue_id).await?;
     let page = Page::new(inline_images(&txn, issue_id).await?).with_people(mentionable(&txn, [comment.body.as_str()]).await?);
     txn.commit().await?;
@@ -154,7 +154,7 @@ pub async fn delete_comment(db: &(impl ConnectionTrait + TransactionTrait), even
     active.body = Set(String::new());
     active.deleted_at = Set(Some(Utc::now()));
     active.update(&txn).await?;
-    let told = record(&txn, issue_id, actor.id, Change::CommentDeleted { body: before }).await?;
+    let told = record(&txn, events, issue_id, actor.id, Change::CommentDeleted { body: before }).await?;
     if !own {
         // Removing someone else's words is an administrative act.
         let event = crate::audit_log::Event::new(actor, crate::audit_log::AuditAction::CommentDeleted).target(format!("comment {comment_id} on issue {issue_id}"));

@@ -97,7 +97,7 @@ async fn apply_triage(
         _ => update,
     })
     .await?;
-    let told = record(&txn, issue_id, actor.id, recorded).await?;
+    let told = record(&txn, events, issue_id, actor.id, recorded).await?;
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
     announce(events, &issue, summary.version, IssueChange::Updated, &told);
@@ -276,7 +276,7 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
     if let Some(owner) = owner {
         with.push(Change::Assigned { from: None, to: Some(owner) });
     }
-    let told = record_filing(&txn, &issue, actor.id, with, &cast).await?;
+    let told = record_filing(&txn, events, &issue, actor.id, with, &cast).await?;
     txn.commit().await?;
     announce(events, &issue, issue.version, IssueChange::Created, &told);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
@@ -320,10 +320,10 @@ pub async fn update_issue(
     apply(&txn, version, update).await?;
     let mut told = Told::nobody();
     if issue.title != title {
-        told = told.and(record(&txn, issue_id, actor.id, Change::Title { from: issue.title.clone(), to: title.clone() }).await?);
+        told = told.and(record(&txn, events, issue_id, actor.id, Change::Title { from: issue.title.clone(), to: title.clone() }).await?);
     }
     if issue.description != description {
-        told = told.and(record(&txn, issue_id, actor.id, Change::Description { from: issue.description.clone(), to: description.clone() }).await?);
+        told = told.and(record(&txn, events, issue_id, actor.id, Change::Description { from: issue.description.clone(), to: description.clone() }).await?);
     }
     txn.commit().await?;
     announce(events, &issue, version + 1, IssueChange::Updated, &told);
@@ -373,7 +373,7 @@ async fn set_deleted(
     let now = Utc::now();
     let update = at_version(issue_id, issue.version).col_expr(issues::Column::DeletedAt, Expr::value(deleted.then_some(now)));
     apply(&txn, issue.version, update).await?;
-    let told = record(&txn, issue_id, actor.id, if deleted { Change::Deleted } else { Change::Restored }).await?;
+    let told = record(&txn, events, issue_id, actor.id, if deleted { Change::Deleted } else { Change::Restored }).await?;
     let action = if deleted { AuditAction::IssueDeleted } else { AuditAction::IssueRestored };
     let event = crate::audit_log::Event::new(actor, action).target(format!("issue {issue_id}")).details(serde_json::json!({ "title": issue.title }));
     crate::audit_log::append(&txn, event).await?;
@@ -391,14 +391,14 @@ async fn link_tags(txn: &impl ConnectionTrait, issue_id: i64, tags: &[Tag]) -> R
 
 /// Records that an issue's tags went from `from` to `to` and bumps its version, inside the
 /// caller's transaction (the tag rows themselves are the caller's to change).
-pub(crate) async fn record_tag_change(txn: &impl ConnectionTrait, actor: &CurrentUser, issue_id: i64, from: &[Tag], to: &[Tag]) -> Result<Told, AppError> {
+pub(crate) async fn record_tag_change(txn: &impl ConnectionTrait, events: &Events, actor: &CurrentUser, issue_id: i64, from: &[Tag], to: &[Tag]) -> Result<Told, AppError> {
     issues::Entity::update_many()
         .col_expr(issues::Column::Version, Expr::col(issues::Column::Version).add(1))
         .col_expr(issues::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(issues::Column::Id.eq(issue_id))
         .exec(txn)
         .await?;
-    record(txn, issue_id, actor.id, Change::Tags { from: names(from), to: names(to) }).await
+    record(txn, events, issue_id, actor.id, Change::Tags { from: names(from), to: names(to) }).await
 }
 
 /// The tags' names, as the history records them.
@@ -446,7 +446,7 @@ pub async fn set_issue_tags(
         if !next.is_empty() {
             link_tags(&txn, issue_id, &next).await?;
         }
-        told = record(&txn, issue_id, actor.id, Change::Tags { from: names(&current), to: names(&next) }).await?;
+        told = record(&txn, events, issue_id, actor.id, Change::Tags { from: names(&current), to: names(&next) }).await?;
     }
     let summary = load_detail(&txn, issue_id).await?.summary;
     txn.commit().await?;
@@ -457,8 +457,12 @@ pub async fn set_issue_tags(
 }
 
 /// Tells open sockets that `issue` changed and is now at `version`, and the people the change
-/// notified that their inbox changed, once the change has committed.
+/// notified that their inbox changed, once the change has committed; wakes the mail sender when
+/// the change queued mail.
 pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: IssueChange, told: &Told) {
     let inboxes = told.people().chunks(crate::server::events::INBOX_CHUNK).map(|user_ids| Notice::Inbox { user_ids: user_ids.to_vec() });
     events.publish_all(std::iter::once(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change }).chain(inboxes).collect());
+    if told.mailed() {
+        events.mail().wake();
+    }
 }

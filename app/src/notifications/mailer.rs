@@ -1,16 +1,17 @@
-//! Notifications by mail. A change's transaction marks each notification whose person wants
-//! mail at once (`email_due`) or in their daily digest (`digest_due`); the mailer turns them
-//! into outbox mail, one transaction per person, checking again that the person may still see
-//! the issue. The outbox's worker sends them. Each mail says why it was sent and carries a
-//! signed one-click unsubscribe for its kind.
+//! Notifications by mail. A change's transaction queues the mail of each notification whose
+//! person wants it at once, as a [`MailNotice`] (the few facts its bodies are made from), and
+//! marks the ones waiting for a daily digest (`digest_due`); the mailer turns those into one
+//! digest per person. The outbox's worker sends both, writing a notice's bodies just before it
+//! sends ([`prepare`]) and checking again that the person may still see the issue. Each mail
+//! says why it was sent and carries a signed one-click unsubscribe for its kind.
 use super::{model::action, service::set_delivery};
 use crate::{
     activity::notify::may_hear,
-    domain::{Delivery, MailPurpose, NotificationKind},
+    domain::{Delivery, MailPurpose, NotificationKind, NotificationReason},
     error::AppError,
     server::{
         AppState,
-        entities::{issues, notifications, users},
+        entities::{issues, mail_outbox, notifications, users},
         mail::{OutgoingMail, enqueue_all, escape_html},
         tokens,
     },
@@ -50,6 +51,54 @@ pub async fn unsubscribe(state: &AppState, token: &str) -> Result<NotificationKi
     Ok(kind)
 }
 
+/// What a notification's mail is made from: queued with the change that caused it (as JSON, in
+/// the outbox row's `notice`), and written into bodies by the sender.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MailNotice {
+    pub kind: NotificationKind,
+    pub reason: NotificationReason,
+    /// The value the change set, in the UI's words.
+    pub detail: String,
+    /// The name of whoever made the change, as it was then.
+    pub actor: String,
+    /// The history row and the comment the mail links to.
+    pub event_id: Option<i64>,
+    pub comment_id: Option<i64>,
+}
+
+impl MailNotice {
+    /// The notice of inbox row `row`, made by `actor`.
+    fn of(row: &notifications::Model, actor: String) -> MailNotice {
+        MailNotice { kind: row.kind, reason: row.reason, detail: row.detail.clone(), actor, event_id: row.event_id, comment_id: row.comment_id }
+    }
+
+    /// What the mail says happened: "Mo changed the status to In progress".
+    fn what(&self) -> String {
+        format!("{} {}", self.actor, action(self.kind, &self.detail))
+    }
+}
+
+/// The mail of `notice` about `issue` to `user`, as a change's transaction queues it: its subject
+/// now, its bodies when it is sent.
+pub fn notice_mail(user: &users::Model, issue: &issues::Model, notice: &MailNotice) -> OutgoingMail {
+    OutgoingMail {
+        user_id: Some(user.id),
+        issue_id: Some(issue.id),
+        to: user.email.clone(),
+        subject: notice_subject(issue, notice),
+        text: String::new(),
+        html: String::new(),
+        unsubscribe: None,
+        purpose: MailPurpose::Notification,
+        notice: Some(serde_json::to_string(notice).expect("a notice serializes")),
+    }
+}
+
+/// A notification mail's subject: "#12 Crash on save: Mo changed the status to In progress".
+fn notice_subject(issue: &issues::Model, notice: &MailNotice) -> String {
+    format!("{}: {}", issue_line("", issue).0, notice.what())
+}
+
 /// A mail ready for the outbox.
 struct Letter {
     subject: String,
@@ -71,30 +120,32 @@ fn issue_line(site: &str, issue: &issues::Model) -> (String, String) {
     (format!("#{} {}", issue.id, issue.title), format!("{site}/issues/{}", issue.id))
 }
 
-fn link(site: &str, row: &notifications::Model) -> String {
-    match (row.comment_id, row.event_id) {
-        (Some(comment), _) => format!("{site}/issues/{}#comment-{comment}", row.issue_id),
-        (None, Some(event)) => format!("{site}/issues/{}#event-{event}", row.issue_id),
-        (None, None) => format!("{site}/issues/{}", row.issue_id),
+/// Where a notification about `issue_id` opens the issue: at its comment, at its change, or at
+/// the top.
+fn link(site: &str, issue_id: i64, comment_id: Option<i64>, event_id: Option<i64>) -> String {
+    match (comment_id, event_id) {
+        (Some(comment), _) => format!("{site}/issues/{issue_id}#comment-{comment}"),
+        (None, Some(event)) => format!("{site}/issues/{issue_id}#event-{event}"),
+        (None, None) => format!("{site}/issues/{issue_id}"),
     }
 }
 
-/// The mail for one notification, sent at once.
-fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
+/// The bodies of the mail for one notification, sent at once.
+fn single(state: &AppState, user: &users::Model, issue: &issues::Model, notice: &MailNotice) -> Letter {
     let site = site(state);
-    let (issue_text, _) = issue_line(&site, &line.issue);
-    let href = link(&site, &line.row);
-    let why = line.row.reason.label();
-    let token = unsubscribe_token(state, user.id, line.row.kind);
+    let (issue_text, _) = issue_line(&site, issue);
+    let href = link(&site, issue.id, notice.comment_id, notice.event_id);
+    let why = notice.reason.label();
+    let token = unsubscribe_token(state, user.id, notice.kind);
     // The header's address takes the mail client's one-click POST; the one in the text opens a
     // page that asks first (a link followed by a scanner must not unsubscribe anyone).
     let one_click = format!("{site}/api/v1/unsubscribe?token={token}");
     let unsubscribe = format!("{site}/unsubscribe?token={token}");
     let settings = format!("{site}/settings/notifications");
-    let what = format!("{} {}", line.actor, action(line.row.kind, &line.row.detail));
+    let what = notice.what();
     let text = format!(
         "{what} on {issue_text}.\n\nOpen the issue: {href}\n\nYou are getting this because {why}.\nChoose how you hear about {kind}: {settings}\nStop these mails: {unsubscribe}\n",
-        kind = line.row.kind.label().to_lowercase(),
+        kind = notice.kind.label().to_lowercase(),
     );
     let html = format!(
         "<p>{what} on <a href=\"{href}\">{issue}</a>.</p><p><a href=\"{href}\">Open the issue</a></p>\
@@ -102,11 +153,11 @@ fn single(state: &AppState, user: &users::Model, line: &Line) -> Letter {
         what = escape_html(&what),
         href = escape_html(&href),
         issue = escape_html(&issue_text),
-        kind = line.row.kind.label().to_lowercase(),
+        kind = notice.kind.label().to_lowercase(),
         settings = escape_html(&settings),
         unsubscribe = escape_html(&unsubscribe),
     );
-    Letter { subject: format!("{issue_text}: {what}"), text, html, unsubscribe: Some(one_click), issue_id: Some(line.issue.id) }
+    Letter { subject: notice_subject(issue, notice), text, html, unsubscribe: Some(one_click), issue_id: Some(issue.id) }
 }
 
 /// One digest mail for `lines` (newest first), grouped per issue.
@@ -126,7 +177,7 @@ fn digest(state: &AppState, lines: &[Line]) -> Letter {
         for line in group {
             let what = format!("{} {} ({})", line.actor, action(line.row.kind, &line.row.detail), line.row.created_at.format("%b %-d, %H:%M UTC"));
             text.push_str(&format!("  - {what}\n"));
-            html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_html(&link(&site, &line.row)), escape_html(&what)));
+            html.push_str(&format!("<li><a href=\"{}\">{}</a></li>", escape_html(&link(&site, line.issue.id, line.row.comment_id, line.row.event_id)), escape_html(&what)));
         }
         html.push_str("</ul>");
     }
@@ -147,6 +198,7 @@ fn outgoing(user: &users::Model, letter: Letter, purpose: MailPurpose) -> Outgoi
         html: letter.html,
         unsubscribe: letter.unsubscribe,
         purpose,
+        notice: None,
     }
 }
 
@@ -209,7 +261,8 @@ pub fn waiting_for_digest(cutoff: DateTime<Utc>) -> sea_orm::Select<notification
         .filter(notifications::Column::CreatedAt.lt(cutoff))
 }
 
-/// Turns the notifications due by mail at once into outbox mail; returns how many mails.
+/// Turns notifications still marked due by mail at once (a change now queues its mail itself;
+/// these were marked by an earlier version) into outbox mail; returns how many mails.
 pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
     let rows = due_by_email().all(&state.db).await?;
     if rows.is_empty() {
@@ -221,7 +274,7 @@ pub async fn mail_due(state: &AppState) -> Result<usize, AppError> {
     let mut mails = Vec::new();
     if email_enabled(state) {
         for (user, lines) in gather(&state.db, rows).await? {
-            mails.extend(lines.iter().map(|line| outgoing(&user, single(state, &user, line), MailPurpose::Notification)));
+            mails.extend(lines.iter().map(|line| notice_mail(&user, &line.issue, &MailNotice::of(&line.row, line.actor.clone()))));
         }
     }
     let txn = crate::server::db::begin_write(&state.db).await?;
@@ -275,21 +328,34 @@ pub async fn mail_digests(state: &AppState, cutoff: DateTime<Utc>) -> Result<usi
     Ok(sent)
 }
 
-/// The claimed mails (outbox id, recipient, issue) that must not go out any more: the recipient
-/// was deactivated, or may no longer see the issue (it was deleted, or they lost the role that
-/// showed it). The sender calls it just before sending, so a mail retried for hours is checked
-/// against the accounts and issues as they are then, not as they were when it was queued.
-pub async fn withheld(db: &sea_orm::DatabaseConnection, mails: Vec<(i64, i64, i64)>) -> Result<std::collections::HashSet<i64>, sea_orm::DbErr> {
-    if mails.is_empty() {
-        return Ok(Default::default());
+/// Readies the claimed mails `rows` for sending: the ones about an issue go only to someone
+/// who may still see it (not deactivated, the issue not deleted, the role that showed it not
+/// lost), checked as things are now, not as they were when the mail was queued; a notification's
+/// mail gets its bodies and unsubscribe link written from its notice. Returns the mails to send;
+/// the sender withdraws the rest.
+pub async fn prepare(state: &AppState, rows: Vec<mail_outbox::Model>) -> Result<Vec<mail_outbox::Model>, sea_orm::DbErr> {
+    let about: Vec<(i64, i64)> = rows.iter().filter_map(|row| Some((row.user_id?, row.issue_id?))).collect();
+    if about.is_empty() {
+        return Ok(rows);
     }
-    let (people, issues) = accounts_and_issues(db, mails.iter().map(|m| m.1), mails.iter().map(|m| m.2)).await?;
-    Ok(mails
+    let (people, issues) = accounts_and_issues(&state.db, about.iter().map(|a| a.0), about.iter().map(|a| a.1)).await?;
+    Ok(rows
         .into_iter()
-        .filter(|(_, user_id, issue_id)| match (people.get(user_id), issues.get(issue_id)) {
-            (Some(user), Some(issue)) => !may_hear(user, issue),
-            _ => true,
+        .filter_map(|mut row| {
+            let (Some(user_id), Some(issue_id)) = (row.user_id, row.issue_id) else { return Some(row) };
+            let (user, issue) = (people.get(&user_id)?, issues.get(&issue_id)?);
+            if !may_hear(user, issue) {
+                return None;
+            }
+            if let Some(notice) = row.notice.as_deref() {
+                let Ok(notice) = serde_json::from_str::<MailNotice>(notice) else {
+                    tracing::error!(outbox_id = row.id, "a queued notification mail cannot be read; it is withdrawn");
+                    return None;
+                };
+                let letter = single(state, user, issue, &notice);
+                (row.text_body, row.html_body, row.unsubscribe) = (letter.text, letter.html, letter.unsubscribe);
+            }
+            Some(row)
         })
-        .map(|(id, ..)| id)
         .collect())
 }

@@ -60,19 +60,22 @@ pub struct Events {
     postgres: Option<DatabaseConnection>,
     /// Set on a hub from [`Events::holding`]: notices wait here for [`Events::release`].
     held: Option<Arc<Mutex<Vec<Notice>>>>,
+    /// How a change's notification mail is queued, in the change's own transaction (email off
+    /// unless [`Events::with_mail`] says otherwise).
+    mail: Arc<super::mail::MailSettings>,
 }
 
 impl Events {
     /// A hub for one process (SQLite).
     pub fn in_process() -> Events {
-        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None }
+        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None, mail: Arc::default() }
     }
 
     /// A hub across instances on `db` (reached at `url`): a background task LISTENs on a
     /// connection of its own, outside the pool, and hands each notice to this process's
     /// sockets; it reconnects by itself if the connection drops.
     pub async fn on_postgres(db: &DatabaseConnection, url: &str) -> Result<Events, sqlx::Error> {
-        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None };
+        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None, mail: Arc::default() };
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // Weak: once every handle on the hub is gone (the server stopped), the listener stops too.
@@ -117,6 +120,16 @@ impl Events {
     /// fails the caller: a notice that cannot be sent is logged, and sockets resync on reconnect.
     pub fn publish(&self, notice: Notice) {
         self.publish_all(vec![notice]);
+    }
+
+    /// This hub, with the mail settings writers queue notification mail with.
+    pub fn with_mail(self, mail: Arc<super::mail::MailSettings>) -> Events {
+        Events { mail, ..self }
+    }
+
+    /// The mail settings writers queue notification mail with.
+    pub fn mail(&self) -> &super::mail::MailSettings {
+        &self.mail
     }
 
     /// A hub that keeps what is published on it until [`Events::release`]: for an operation on

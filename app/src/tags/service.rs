@@ -159,7 +159,7 @@ pub async fn delete_tag(db: &(impl ConnectionTrait + TransactionTrait), events: 
         let from = before.get(issue_id).cloned().unwrap_or_default();
         let to: Vec<Tag> = from.iter().filter(|t| t.id != tag_id).cloned().collect();
         // The resync below reloads every view, inboxes included.
-        let _told = crate::issues::service::record_tag_change(&txn, actor, *issue_id, &from, &to).await?;
+        let _told = crate::issues::service::record_tag_change(&txn, events, actor, *issue_id, &from, &to).await?;
     }
     tags::Entity::delete_by_id(tag_id).exec(&txn).await?;
     audit(&txn, actor, AuditAction::TagDeleted, &tag).await?;

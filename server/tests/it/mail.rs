@@ -50,6 +50,7 @@ pub fn mail_to(to: &str, n: usize) -> OutgoingMail {
         html: format!("<p>HTML of mail {n}</p>"),
         unsubscribe: None,
         purpose: MailPurpose::Notification,
+        notice: None,
     }
 }
 

@@ -24,6 +24,7 @@ on_both_databases!(
     an_assignment_and_a_mention_say_why_and_unsubscribe_in_one_click,
     nobody_is_mailed_about_an_issue_they_may_not_see,
     the_daily_digest_groups_the_day_per_issue,
+    a_changes_mail_is_queued_in_its_own_transaction_and_written_when_sent,
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -180,4 +181,42 @@ async fn the_daily_digest_groups_the_day_per_issue(db: TestDb) {
     // The day is mailed once: a second pass finds nothing.
     let again = app::notifications::mailer::mail_digests(&app.state, chrono::Utc::now() + chrono::Duration::seconds(1)).await.unwrap();
     assert_eq!(again, 0);
+}
+
+/// The mail a change is due is in the outbox when the change's answer arrives (the same
+/// transaction wrote both), as a short row whose bodies the sender writes; a change refused
+/// queues nothing; and once the mail server is up the mail goes out whole.
+async fn a_changes_mail_is_queued_in_its_own_transaction_and_written_when_sent(db: TestDb) {
+    let mut sink = SmtpSink::down();
+    let app = app_sending_to(db, &sink.url()).await;
+    let (_, reporter) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let (mo, _) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    let (_, max_client) = app.signed_in("max@example.com", Role::Maintainer).await;
+    let issue = file(&app, &reporter, "Export fails", "").await;
+    let stale = version(&app, issue).await;
+    let assigned = call(&max_client, &app, AssignIssue::PATH, &[("issue_id", &issue.to_string()), ("version", &stale), ("assignee_id", &mo.id.to_string())]).await;
+    assert_eq!(assigned.status(), 200, "{}", assigned.text().await.unwrap());
+    let queued = mail_outbox::Entity::find().all(app.db()).await.unwrap();
+    assert_eq!(queued.len(), 1, "queued with the assignment, before any mailer ran: {queued:?}");
+    let row = &queued[0];
+    assert_eq!((row.to_address.as_str(), row.user_id, row.issue_id, row.status), ("mo@example.com", Some(mo.id), Some(issue), MailStatus::Queued));
+    assert_eq!(row.subject, format!("#{issue} Export fails: Max assigned the issue to you"));
+    assert!(row.text_body.is_empty() && row.html_body.is_empty() && row.notice.is_some(), "the bodies wait for the sender: {row:?}");
+    let due = notifications::Entity::find().filter(notifications::Column::EmailDue.eq(true)).count(app.db()).await.unwrap();
+    assert_eq!(due, 0, "nothing is left for the mailer to queue");
+
+    // Refused (the version is stale): no notification, no mail.
+    let refused = call(&max_client, &app, TransitionIssue::PATH, &[("issue_id", &issue.to_string()), ("status", "TRIAGED"), ("version", &stale)]).await;
+    assert_eq!(refused.status(), 409, "{}", refused.text().await.unwrap());
+    assert_eq!(mail_outbox::Entity::find().count(app.db()).await.unwrap(), 1, "a refused change queues nothing");
+
+    sink.run(false).await;
+    let received = sink.wait_for(1, WAIT).await;
+    let mail = &received[0];
+    assert_eq!(to(mail), "mo@example.com");
+    assert_eq!(mail.subject, format!("#{issue} Export fails: Max assigned the issue to you"));
+    assert!(mail.text.contains("Max assigned the issue to you on #") && mail.text.contains("you are assigned"), "{mail:?}");
+    assert!(mail.html.contains(&format!("/issues/{issue}#event-")), "{}", mail.html);
+    assert!(mail.list_unsubscribe.as_deref().is_some_and(|h| h.contains("/api/v1/unsubscribe?token=")), "{:?}", mail.list_unsubscribe);
+    settled(&app).await;
 }

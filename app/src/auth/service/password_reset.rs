@@ -79,7 +79,7 @@ fn reset_mail(base_url: &str, user: &users::Model, token: &str) -> OutgoingMail 
         site = escape_html(base_url),
         href = escape_html(&link),
     );
-    OutgoingMail { user_id: Some(user.id), issue_id: None, to: user.email.clone(), subject: "Reset your password".to_owned(), text, html, unsubscribe: None, purpose: MailPurpose::PasswordReset }
+    OutgoingMail { user_id: Some(user.id), issue_id: None, to: user.email.clone(), subject: "Reset your password".to_owned(), text, html, unsubscribe: None, purpose: MailPurpose::PasswordReset, notice: None }
 }
 
 /// The one answer for a link that is unknown, used, expired or void.

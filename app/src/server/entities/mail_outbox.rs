@@ -29,6 +29,10 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// A notification's mail is queued as what its bodies are made from (JSON), with both bodies
+    /// empty; the sender writes them just before it sends.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub notice: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

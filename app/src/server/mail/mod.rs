@@ -1,7 +1,8 @@
 //! Email: a transactional outbox and the worker that sends it over SMTP.
 //!
 //! A feature that wants a mail sent calls [`enqueue`] inside the transaction of the change that
-//! causes it, so the mail exists exactly when the change does. The worker ([`worker::run`])
+//! causes it (or sends [`queue_statement`] with its own writes), so the mail exists exactly when
+//! the change does. The worker ([`worker::run`])
 //! claims due rows, sends them with lettre, and retries with exponential backoff for a day
 //! before marking them failed. Without `SMTP_URL` email is off: [`enqueue`] writes nothing.
 mod outbox;
@@ -17,14 +18,15 @@ use crate::{
 };
 use chrono::Utc;
 pub use lettre::message::Mailbox;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryTrait, Set, sea_query::InsertStatement};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
 /// The longest subject kept, in characters; longer ones end with an ellipsis.
 pub const SUBJECT_MAX_CHARS: usize = 200;
 
-/// One mail to send. Bodies are complete: the plain text and the HTML alternative.
+/// One mail to send: complete bodies (the plain text and the HTML alternative), or a `notice`
+/// the sender writes them from.
 #[derive(Debug, Clone)]
 pub struct OutgoingMail {
     /// The account it is for, if any (kept so that deleting the account keeps the row readable).
@@ -40,6 +42,9 @@ pub struct OutgoingMail {
     /// A one-click unsubscribe URL (RFC 8058), sent as `List-Unsubscribe`.
     pub unsubscribe: Option<String>,
     pub purpose: MailPurpose,
+    /// What the bodies are made from when they are written just before sending (then `text`
+    /// and `html` are empty): a notification's facts, as JSON.
+    pub notice: Option<String>,
 }
 
 /// When each day's digests go out unless `DIGEST_HOUR` says otherwise: 07:00 UTC.
@@ -130,8 +135,17 @@ pub async fn enqueue(db: &impl ConnectionTrait, settings: &MailSettings, mail: O
 
 /// Writes every one of `mails` like [`enqueue`], in one statement.
 pub async fn enqueue_all(db: &impl ConnectionTrait, settings: &MailSettings, mails: Vec<OutgoingMail>) -> Result<(), DbErr> {
+    if let Some(insert) = queue_statement(settings, mails) {
+        db.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// The statement that writes `mails` to the outbox like [`enqueue_all`], for a caller that sends
+/// it together with its own; `None` when there is nothing to write (or email is off).
+pub fn queue_statement(settings: &MailSettings, mails: Vec<OutgoingMail>) -> Option<InsertStatement> {
     if !settings.enabled() {
-        return Ok(());
+        return None;
     }
     let now = Utc::now();
     let rows: Vec<mail_outbox::ActiveModel> = mails
@@ -160,13 +174,11 @@ pub async fn enqueue_all(db: &impl ConnectionTrait, settings: &MailSettings, mai
             last_error: Set(None),
             created_at: Set(now),
             sent_at: Set(None),
+            notice: Set(mail.notice),
             ..Default::default()
         })
         .collect();
-    if !rows.is_empty() {
-        mail_outbox::Entity::insert_many(rows).exec_without_returning(db).await?;
-    }
-    Ok(())
+    (!rows.is_empty()).then(|| mail_outbox::Entity::insert_many(rows).into_query())
 }
 
 /// `text` as one line: every run of whitespace and control characters becomes one space, and

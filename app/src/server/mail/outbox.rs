@@ -12,8 +12,10 @@ use std::time::Duration;
 const LAST_ERROR_MAX_CHARS: usize = 500;
 
 /// Claims up to `limit` due rows until `now + lock`: queued, due, and not claimed by a sender
-/// whose claim still runs. One statement: on PostgreSQL its `FOR UPDATE SKIP LOCKED` makes
+/// whose claim still runs. One statement claims: on PostgreSQL its `FOR UPDATE SKIP LOCKED` makes
 /// instances that claim at the same moment take different rows; SQLite runs one writer at a time.
+/// It returns only their ids, and a second reads the rows: SQLite's `UPDATE … RETURNING` through
+/// sqlx at times gave a column added by a later migration (`notice`) as NULL.
 pub(super) async fn claim(db: &impl ConnectionTrait, now: DateTime<Utc>, lock: Duration, limit: u64) -> Result<Vec<mail_outbox::Model>, DbErr> {
     let mut due = mail_outbox::Entity::find()
         .select_only()
@@ -27,11 +29,16 @@ pub(super) async fn claim(db: &impl ConnectionTrait, now: DateTime<Utc>, lock: D
         .into_query();
     due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     let until = now + chrono::Duration::from_std(lock).unwrap_or(chrono::Duration::minutes(10));
-    let mut rows = mail_outbox::Entity::update_many()
+    let mut claim = mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::LockedUntil, Expr::value(until))
         .filter(mail_outbox::Column::Id.in_subquery(due))
-        .exec_with_returning(db)
-        .await?;
+        .into_query();
+    claim.returning_col(mail_outbox::Column::Id);
+    let ids: Vec<i64> = db.query_all(&claim).await?.iter().map(|row| row.try_get("", "id")).collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = mail_outbox::Entity::find().filter(mail_outbox::Column::Id.is_in(ids)).all(db).await?;
     rows.sort_by_key(|row| (row.next_attempt_at, row.id));
     Ok(rows)
 }

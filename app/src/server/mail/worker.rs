@@ -2,6 +2,7 @@
 //! attempt went. Several instances may run it on one PostgreSQL database; a claim keeps a row
 //! to one of them, and a claim left by a killed instance lapses, so its mail still goes.
 use super::{MailSettings, outbox, smtp};
+use crate::server::entities::mail_outbox;
 use chrono::Utc;
 use lettre::{AsyncTransport, message::Mailbox};
 use sea_orm::DatabaseConnection;
@@ -18,14 +19,15 @@ const BATCH: u64 = 20;
 /// Sent mail is kept this long (for admins to look at), then deleted.
 const KEEP_SENT: chrono::Duration = chrono::Duration::days(30);
 
-/// Decides, just before sending, which claimed mails must not go out any more: given each
-/// mail's outbox id, recipient and issue, it returns the ids to withhold. The server passes the
-/// rule (who may see an issue), which this layer does not know.
-pub type Screen = Arc<dyn Fn(DatabaseConnection, Vec<(i64, i64, i64)>) -> Pin<Box<dyn Future<Output = Result<HashSet<i64>, sea_orm::DbErr>> + Send>> + Send + Sync>;
+/// Readies claimed mail just before it is sent: given the claimed rows, it returns the ones to
+/// send, with the bodies of any queued as a notice written. A row it leaves out must not go out
+/// any more (its recipient may no longer see the issue) and is withdrawn. The server passes the
+/// rules (who may see an issue, how a notification reads), which this layer does not know.
+pub type Prepare = Arc<dyn Fn(Vec<mail_outbox::Model>) -> Pin<Box<dyn Future<Output = Result<Vec<mail_outbox::Model>, sea_orm::DbErr>> + Send>> + Send + Sync>;
 
 /// Sends queued mail until the process ends. Returns at once, with a warning, when the
 /// transport cannot be built; with email off there is nothing to run.
-pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>, screen: Screen) {
+pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>, prepare: Prepare) {
     let mail = &*mail;
     let (Some(url), Some(from)) = (&mail.smtp, &mail.from) else { return };
     let transport = match url.transport() {
@@ -38,7 +40,7 @@ pub async fn run(db: DatabaseConnection, mail: Arc<MailSettings>, screen: Screen
     let woken = mail.woken();
     let mut last_purge: Option<Instant> = None;
     loop {
-        let pass = match deliver_due(&db, mail, from, &transport, &screen).await {
+        let pass = match deliver_due(&db, mail, from, &transport, &prepare).await {
             Ok(pass) => pass,
             Err(err) => {
                 tracing::warn!(error = %err, "the mail outbox could not be read; trying again shortly");
@@ -86,18 +88,19 @@ async fn deliver_due(
     mail: &MailSettings,
     from: &Mailbox,
     transport: &lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
-    screen: &Screen,
+    prepare: &Prepare,
 ) -> Result<Pass, sea_orm::DbErr> {
     let timing = mail.timing;
     let give_up_after = chrono::Duration::from_std(timing.give_up_after).unwrap_or(chrono::Duration::days(1));
-    let mut claimed = outbox::claim(db, Utc::now(), timing.lock, BATCH).await?;
-    let about: Vec<(i64, i64, i64)> = claimed.iter().filter_map(|row| Some((row.id, row.user_id?, row.issue_id?))).collect();
-    let withheld = screen(db.clone(), about).await?;
+    let claimed = outbox::claim(db, Utc::now(), timing.lock, BATCH).await?;
+    let ids: Vec<i64> = claimed.iter().map(|row| row.id).collect();
+    let claimed = prepare(claimed).await?;
+    let ready: HashSet<i64> = claimed.iter().map(|row| row.id).collect();
+    let withheld: Vec<i64> = ids.into_iter().filter(|id| !ready.contains(id)).collect();
     if !withheld.is_empty() {
-        outbox::withdraw(db, withheld.iter().copied().collect()).await?;
         metrics::counter!("mail_withheld_total").increment(withheld.len() as u64);
         tracing::info!(count = withheld.len(), "mail withheld: its recipient may no longer see the issue");
-        claimed.retain(|row| !withheld.contains(&row.id));
+        outbox::withdraw(db, withheld).await?;
     }
     let mut pass = Pass { claimed: claimed.len(), server_down: false };
     let started = Instant::now();
