@@ -158,7 +158,9 @@ pub fn queue_statement(settings: &MailSettings, mails: Vec<OutgoingMail>) -> Opt
             deliverable
         })
         .map(|mail| mail_outbox::ActiveModel {
-            message_id: Set(format!("<outbox-{}@{}>", uuid::Uuid::new_v4().simple(), settings.message_id_host())),
+            // Time-ordered: the Message-ID's unique index takes each new one at its end, not at a
+            // random page, which a change that queues mail would otherwise write besides its own.
+            message_id: Set(format!("<outbox-{}@{}>", uuid::Uuid::now_v7().simple(), settings.message_id_host())),
             user_id: Set(mail.user_id),
             issue_id: Set(mail.issue_id),
             to_address: Set(mail.to),
