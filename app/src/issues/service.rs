@@ -251,6 +251,7 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
     let cast = Cast::load(db, [Some(actor.id), owner.0].into_iter().flatten(), handles.into_iter().chain(owner.1.clone())).await?;
     let owner = super::assign::resolve_read(&cast, owner)?;
     let now = Utc::now();
+    let turn = events.write_turn(db).await;
     let txn = crate::server::db::begin_write(db).await?;
     let issue = issues::ActiveModel {
         title: Set(title),
@@ -278,6 +279,7 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
     }
     let told = record_filing(&txn, events, &issue, actor.id, with, &cast).await?;
     txn.commit().await?;
+    drop(turn);
     announce(events, &issue, issue.version, IssueChange::Created, &told);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.

@@ -63,19 +63,21 @@ pub struct Events {
     /// How a change's notification mail is queued, in the change's own transaction (email off
     /// unless [`Events::with_mail`] says otherwise).
     mail: Arc<super::mail::MailSettings>,
+    /// Filings on SQLite wait here for their turn to write (see [`Events::write_turn`]).
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Events {
     /// A hub for one process (SQLite).
     pub fn in_process() -> Events {
-        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None, mail: Arc::default() }
+        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None, mail: Arc::default(), turn: Arc::default() }
     }
 
     /// A hub across instances on `db` (reached at `url`): a background task LISTENs on a
     /// connection of its own, outside the pool, and hands each notice to this process's
     /// sockets; it reconnects by itself if the connection drops.
     pub async fn on_postgres(db: &DatabaseConnection, url: &str) -> Result<Events, sqlx::Error> {
-        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None, mail: Arc::default() };
+        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None, mail: Arc::default(), turn: Arc::default() };
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // Weak: once every handle on the hub is gone (the server stopped), the listener stops too.
@@ -130,6 +132,18 @@ impl Events {
     /// The mail settings writers queue notification mail with.
     pub fn mail(&self) -> &super::mail::MailSettings {
         &self.mail
+    }
+
+    /// Waits for this server's turn to write to SQLite `db`, held while the guard lives: writers
+    /// that take it queue in order and start the moment the one before them commits. Without it
+    /// they meet at SQLite's lock, whose busy handler puts a waiting writer to sleep for 1 to
+    /// 100 ms at a time, so the lock sits idle between a commit and the next waiter's wake-up
+    /// (S3's p99 fell from 84 to 19 ms). PostgreSQL has no such lock: `None`.
+    pub async fn write_turn(&self, db: &impl ConnectionTrait) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match db.get_database_backend() {
+            DatabaseBackend::Sqlite => Some(self.turn.clone().lock_owned().await),
+            _ => None,
+        }
     }
 
     /// A hub that keeps what is published on it until [`Events::release`]: for an operation on
