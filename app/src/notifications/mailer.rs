@@ -130,8 +130,9 @@ fn link(site: &str, issue_id: i64, comment_id: Option<i64>, event_id: Option<i64
     }
 }
 
-/// The bodies of the mail for one notification, sent at once.
-fn single(state: &AppState, user: &users::Model, issue: &issues::Model, notice: &MailNotice) -> Letter {
+/// The text and HTML bodies and the one-click unsubscribe address of the mail for one
+/// notification, written just before it is sent (its subject was written when it was queued).
+fn single(state: &AppState, user: &users::Model, issue: &issues::Model, notice: &MailNotice) -> (String, String, String) {
     let site = site(state);
     let (issue_text, _) = issue_line(&site, issue);
     let href = link(&site, issue.id, notice.comment_id, notice.event_id);
@@ -157,7 +158,7 @@ fn single(state: &AppState, user: &users::Model, issue: &issues::Model, notice: 
         settings = escape_html(&settings),
         unsubscribe = escape_html(&unsubscribe),
     );
-    Letter { subject: notice_subject(issue, notice), text, html, unsubscribe: Some(one_click), issue_id: Some(issue.id) }
+    (text, html, one_click)
 }
 
 /// One digest mail for `lines` (newest first), grouped per issue.
@@ -352,8 +353,8 @@ pub async fn prepare(state: &AppState, rows: Vec<mail_outbox::Model>) -> Result<
                     tracing::error!(outbox_id = row.id, "a queued notification mail cannot be read; it is withdrawn");
                     return None;
                 };
-                let letter = single(state, user, issue, &notice);
-                (row.text_body, row.html_body, row.unsubscribe) = (letter.text, letter.html, letter.unsubscribe);
+                let (text, html, one_click) = single(state, user, issue, &notice);
+                (row.text_body, row.html_body, row.unsubscribe) = (text, html, Some(one_click));
             }
             Some(row)
         })
