@@ -19,6 +19,7 @@ mod m20261204_000015_outbox_issue;
 mod m20261204_000016_issue_templates;
 mod m20261204_000017_saved_views;
 mod m20261205_000018_outbox_notice;
+mod m20261205_000019_unread_index;
 
 pub use m20261204_000014_text_in_nfc::{TagCollision, colliding_tags};
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_issue_templates::Migration),
             Box::new(m20261204_000017_saved_views::Migration),
             Box::new(m20261205_000018_outbox_notice::Migration),
+            Box::new(m20261205_000019_unread_index::Migration),
         ]
     }
 }

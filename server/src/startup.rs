@@ -54,7 +54,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         .await
         .map_err(|source| StartupError::Database { target: target.clone(), source: sea_orm::DbErr::Custom(format!("listening for events: {source}")) })?;
     let settings = Arc::new(settings(config));
-    let events = events.with_mail(settings.mail.clone());
+    let writer = app::server::db::connect_writer(database_url)
+        .await
+        .map_err(|source| StartupError::Database { target: target.clone(), source })?;
+    let events = events.with_mail(settings.mail.clone()).with_writer(writer);
     Ok(AppState { leptos_options: leptos_options(config)?, db, settings, storage, events, stats_job: Default::default(), view_counts: Default::default() })
 }
 

@@ -17,7 +17,7 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -232,7 +232,7 @@ pub struct Filing<'a> {
 
 /// Files an issue for `actor`; the issue, its `created` event and its assignment land together.
 /// Only maintainers and admins may name an assignee (403 otherwise).
-pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events: &Events, actor: &CurrentUser, filing: Filing<'_>) -> Result<IssueDetail, AppError> {
+pub async fn create_issue(db: &DatabaseConnection, events: &Events, actor: &CurrentUser, filing: Filing<'_>) -> Result<IssueDetail, AppError> {
     let Filing { title, description, severity, tag_ids, assignee, template_id } = filing;
     if assignee.is_some() {
         access::require_triager(actor)?;
@@ -251,9 +251,7 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
     let cast = Cast::load(db, [Some(actor.id), owner.0].into_iter().flatten(), handles.into_iter().chain(owner.1.clone())).await?;
     let owner = super::assign::resolve_read(&cast, owner)?;
     let now = Utc::now();
-    let turn = events.write_turn(db).await;
-    let txn = crate::server::db::begin_write(db).await?;
-    let issue = issues::ActiveModel {
+    let new_issue = issues::ActiveModel {
         title: Set(title),
         description: Set(description),
         severity: Set(severity),
@@ -266,20 +264,31 @@ pub async fn create_issue(db: &(impl ConnectionTrait + TransactionTrait), events
         deleted_at: Set(None),
         template_id: Set(template.as_ref().map(|t| t.id)),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let mut with = Vec::new();
-    if !tags.is_empty() {
-        link_tags(&txn, issue.id, &tags).await?;
-        with.push(Change::Tags { from: Vec::new(), to: names(&tags) });
-    }
-    if let Some(owner) = owner {
-        with.push(Change::Assigned { from: None, to: Some(owner) });
-    }
-    let told = record_filing(&txn, events, &issue, actor.id, with, &cast).await?;
-    txn.commit().await?;
-    drop(turn);
+    };
+    // The write owns what it needs: on SQLite it runs on the writer's task, with the filings
+    // that arrived at the same moment.
+    let cast = std::sync::Arc::new(cast);
+    let (hub, people, linked, actor_id) = (events.clone(), cast.clone(), tags.clone(), actor.id);
+    let (issue, told) = events
+        .write(
+            db,
+            Box::new(move |txn| {
+                Box::pin(async move {
+                    let issue = new_issue.insert(txn).await?;
+                    let mut with = Vec::new();
+                    if !linked.is_empty() {
+                        link_tags(txn, issue.id, &linked).await?;
+                        with.push(Change::Tags { from: Vec::new(), to: names(&linked) });
+                    }
+                    if let Some(owner) = owner {
+                        with.push(Change::Assigned { from: None, to: Some(owner) });
+                    }
+                    let told = record_filing(txn, &hub, &issue, actor_id, with, &people).await?;
+                    Ok((issue, told))
+                })
+            }),
+        )
+        .await?;
     announce(events, &issue, issue.version, IssueChange::Created, &told);
     metrics::counter!("issues_created_total", "severity" => issue.severity.as_str()).increment(1);
     // A new issue has no attachments yet, so no picture to show.

@@ -33,9 +33,14 @@ fn unread() -> Condition {
     Condition::all().add(notifications::Column::ReadAt.is_null())
 }
 
+/// `actor`'s unread notifications, about issues they may see.
+pub fn unread_of(actor: &CurrentUser) -> sea_orm::Select<notifications::Entity> {
+    notifications::Entity::find().filter(mine(actor)).filter(unread())
+}
+
 /// How many unread notifications `actor` has, about issues they may see.
 pub async fn unread_count(db: &impl ConnectionTrait, actor: &CurrentUser) -> Result<u64, AppError> {
-    Ok(notifications::Entity::find().filter(mine(actor)).filter(unread()).count(db).await?)
+    Ok(unread_of(actor).count(db).await?)
 }
 
 /// The link to issue `issue_id` at the change a notification is about.
@@ -110,16 +115,18 @@ pub async fn mark_read(db: &impl ConnectionTrait, events: &Events, actor: &Curre
     Ok(changed)
 }
 
-/// `actor` read issue `issue_id`: its notifications are read.
-pub async fn read_issue(db: &impl ConnectionTrait, events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<u64, AppError> {
-    let changed = notifications::Entity::update_many()
+/// Marks `user_id`'s unread notifications about issue `issue_id` read.
+pub fn issue_read(user_id: i64, issue_id: i64) -> sea_orm::UpdateMany<notifications::Entity> {
+    notifications::Entity::update_many()
         .col_expr(notifications::Column::ReadAt, Expr::value(Utc::now()))
-        .filter(notifications::Column::UserId.eq(actor.id))
+        .filter(notifications::Column::UserId.eq(user_id))
         .filter(notifications::Column::IssueId.eq(issue_id))
         .filter(unread())
-        .exec(db)
-        .await?
-        .rows_affected;
+}
+
+/// `actor` read issue `issue_id`: its notifications are read.
+pub async fn read_issue(db: &impl ConnectionTrait, events: &Events, actor: &CurrentUser, issue_id: i64) -> Result<u64, AppError> {
+    let changed = issue_read(actor.id, issue_id).exec(db).await?.rows_affected;
     if changed > 0 {
         events.publish(Notice::Inbox { user_ids: vec![actor.id] });
     }

@@ -4,15 +4,45 @@ use std::time::Duration;
 
 /// Opens a pool on `url` and applies the settings each backend needs.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let sqlite = url.starts_with("sqlite:");
+    // SQLite allows one writer at a time; a small pool avoids lock contention.
+    let db = Database::connect(options(url, if sqlite { 8 } else { 20 })).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers proceed during a write; the setting is stored in the file.
+        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+    }
+    Ok(db)
+}
+
+/// On a SQLite file, one connection of its own that the busiest writes go through (see
+/// [`crate::server::events::Events::begin_write`]); `None` elsewhere. SQLite drops a
+/// connection's page cache whenever another connection has written since it last read, so a
+/// write on a pool connection starts cold, reading again every page of every table and index
+/// it touches; writes that always go through the same connection find them where they left
+/// them.
+pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    // A database in memory is one per connection: a second connection would see another.
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(None);
+    }
+    let mut options = options(url, 1);
+    // The connection lives in this process and cannot drop as a network one can: asking it
+    // whether it is alive before each write would be a wasted round trip to its thread.
+    options.test_before_acquire(false).idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
+    Database::connect(options).await.map(Some)
+}
+
+/// How a pool of at most `max` connections on `url` is opened.
+fn options(url: &str, max: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         // Statements are traced by our own spans; sqlx's per-statement log is noise.
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        .max_connections(max)
+        .min_connections(1);
     if url.starts_with("sqlite:") {
-        // SQLite allows one writer at a time; a small pool avoids lock contention.
-        options.max_connections(8).min_connections(1);
         options.map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 // In WAL mode this is still safe against a crash of the server; only an
@@ -21,17 +51,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .pragma("synchronous", "NORMAL")
                 // Sorting and grouping scratch space stays in memory.
                 .pragma("temp_store", "MEMORY")
+                // Each connection checks the references between rows (sqlx's default, said here
+                // because every connection must).
+                .foreign_keys(true)
         });
-    } else {
-        options.max_connections(20).min_connections(1);
     }
-    let db = Database::connect(options).await?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets readers proceed during a write; the setting is stored in the file.
-        db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
-        db.execute_unprepared("PRAGMA foreign_keys = ON").await?;
-    }
-    Ok(db)
+    options
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN

@@ -63,21 +63,23 @@ pub struct Events {
     /// How a change's notification mail is queued, in the change's own transaction (email off
     /// unless [`Events::with_mail`] says otherwise).
     mail: Arc<super::mail::MailSettings>,
-    /// Filings on SQLite wait here for their turn to write (see [`Events::write_turn`]).
+    /// Filings on SQLite wait here for their turn to write (see [`Events::write`]).
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// On a SQLite file, the writer the busiest writes go through (see [`Events::write`]).
+    writer: Option<super::writer::Writer>,
 }
 
 impl Events {
     /// A hub for one process (SQLite).
     pub fn in_process() -> Events {
-        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None, mail: Arc::default(), turn: Arc::default() }
+        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None, mail: Arc::default(), turn: Arc::default(), writer: None }
     }
 
     /// A hub across instances on `db` (reached at `url`): a background task LISTENs on a
     /// connection of its own, outside the pool, and hands each notice to this process's
     /// sockets; it reconnects by itself if the connection drops.
     pub async fn on_postgres(db: &DatabaseConnection, url: &str) -> Result<Events, sqlx::Error> {
-        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None, mail: Arc::default(), turn: Arc::default() };
+        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None, mail: Arc::default(), turn: Arc::default(), writer: None };
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // Weak: once every handle on the hub is gone (the server stopped), the listener stops too.
@@ -134,16 +136,33 @@ impl Events {
         &self.mail
     }
 
-    /// Waits for this server's turn to write to SQLite `db`, held while the guard lives: writers
-    /// that take it queue in order and start the moment the one before them commits. Without it
-    /// they meet at SQLite's lock, whose busy handler puts a waiting writer to sleep for 1 to
-    /// 100 ms at a time, so the lock sits idle between a commit and the next waiter's wake-up
-    /// (S3's p99 fell from 84 to 19 ms). PostgreSQL has no such lock: `None`.
-    pub async fn write_turn(&self, db: &impl ConnectionTrait) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-        match db.get_database_backend() {
+    /// This hub, with `writer`, the connection of its own on a SQLite file (see
+    /// [`super::db::connect_writer`]) that [`Events::write`] writes through.
+    pub fn with_writer(self, writer: Option<DatabaseConnection>) -> Events {
+        Events { writer: writer.map(super::writer::Writer::start), ..self }
+    }
+
+    /// Runs `work` in a transaction on `db`, in this server's turn, and answers once it has
+    /// committed. On a SQLite file with a writer (see [`super::writer`]) the work goes to the
+    /// writer, which runs the writes waiting together, each in a savepoint, under one commit.
+    /// Otherwise on SQLite, writes take their turn in order here before SQLite's lock: where
+    /// they met at the lock, its busy handler put a waiting writer to sleep for 1 to 100 ms at a
+    /// time, so the lock sat idle between a commit and the next waiter's wake-up (S3's p99 fell
+    /// from 84 to 19 ms). PostgreSQL has no such lock.
+    pub async fn write<T: Send + 'static>(&self, db: &DatabaseConnection, work: super::writer::Work<T>) -> Result<T, crate::error::AppError> {
+        let backend = db.get_database_backend();
+        if let (DatabaseBackend::Sqlite, Some(writer)) = (backend, &self.writer) {
+            return writer.write(work).await;
+        }
+        let turn = match backend {
             DatabaseBackend::Sqlite => Some(self.turn.clone().lock_owned().await),
             _ => None,
-        }
+        };
+        let txn = super::db::begin_write(db).await?;
+        let value = work(&txn).await?;
+        txn.commit().await?;
+        drop(turn);
+        Ok(value)
     }
 
     /// A hub that keeps what is published on it until [`Events::release`]: for an operation on

@@ -12,6 +12,7 @@ pub mod security;
 pub mod storage;
 pub mod state;
 pub mod tokens;
+pub mod writer;
 
 pub use state::{AppState, OidcSettings, Settings};
 

@@ -50,3 +50,4 @@ mod triage;
 mod upload_limits;
 mod views;
 mod visibility;
+mod writer;

@@ -179,7 +179,8 @@ async fn list_queries_use_indexes_at_100k_issues(db: TestDb) {
 
 /// The mailer looks for notifications due by mail every few seconds (and after every change
 /// that notifies): at 50,000 notifications already mailed, it reads its partial indexes, which
-/// hold only what is due, never the table.
+/// hold only what is due, never the table. The bell's unread count and reading an issue read
+/// the index of the unread.
 async fn the_mailers_queries_read_only_what_is_due(db: TestDb) {
     let conn = Database::connect(&db.url).await.unwrap();
     <migration::Migrator as migration::MigratorTrait>::up(&conn, None).await.unwrap();
@@ -190,10 +191,11 @@ async fn the_mailers_queries_read_only_what_is_due(db: TestDb) {
         DbBackend::Postgres => (String::new(), "generate_series(1, 50000) AS seq(n)"),
         _ => ("WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 50000) ".to_owned(), "seq"),
     };
-    // All mailed but the last five, which wait for mail at once or for a digest.
+    // All mailed but the last five, which wait for mail at once or for a digest; all read but
+    // the last ten.
     let sql = format!(
-        "{with}INSERT INTO notifications (user_id, issue_id, actor_id, kind, reason, detail, created_at, digest_due, email_due) \
-         SELECT {user}, {issue}, {user}, 'COMMENT', 'WATCHING', '', CURRENT_TIMESTAMP, n > 49997, n > 49995 AND n <= 49997 FROM {series}",
+        "{with}INSERT INTO notifications (user_id, issue_id, actor_id, kind, reason, detail, created_at, read_at, digest_due, email_due) \
+         SELECT {user}, {issue}, {user}, 'COMMENT', 'WATCHING', '', CURRENT_TIMESTAMP, CASE WHEN n <= 49990 THEN CURRENT_TIMESTAMP END, n > 49997, n > 49995 AND n <= 49997 FROM {series}",
         user = user.id,
         issue = issue.id,
     );
@@ -202,9 +204,12 @@ async fn the_mailers_queries_read_only_what_is_due(db: TestDb) {
         conn.execute_unprepared("VACUUM ANALYZE notifications").await.unwrap();
     }
     use sea_orm::QueryTrait;
+    let reader = CurrentUser { id: user.id, email: String::new(), role: Role::Maintainer, credential: Credential::Session(String::new()) };
     let cases = [
         ("due by mail", app::notifications::mailer::due_by_email().build(backend), "idx_notifications_email"),
         ("waiting for a digest", app::notifications::mailer::waiting_for_digest(chrono::Utc::now() + chrono::Duration::hours(1)).build(backend), "idx_notifications_digest"),
+        ("the unread count", app::notifications::service::unread_of(&reader).build(backend), "idx_notifications_unread_issue"),
+        ("reading the issue", app::notifications::service::issue_read(user.id, issue.id).build(backend), "idx_notifications_unread_issue"),
     ];
     for (name, statement, index) in cases {
         let plan = plan(&conn, &statement).await;
@@ -212,5 +217,6 @@ async fn the_mailers_queries_read_only_what_is_due(db: TestDb) {
         assert!(plan.iter().any(|line| line.contains(index)), "{name}: not read through {index}: {plan:?}");
     }
     assert_eq!(app::notifications::mailer::due_by_email().all(&conn).await.unwrap().len(), 2);
+    assert_eq!(app::notifications::service::unread_count(&conn, &reader).await.unwrap(), 10);
     conn.close().await.ok();
 }
