@@ -8,7 +8,7 @@ use crate::{
     domain::{Severity, Status},
     error::AppError,
     people::model::Person,
-    server::entities::{issues, users},
+    server::entities::{comments, issues, users},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -60,7 +60,6 @@ struct SummaryRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
-    comment_count: i64,
 }
 
 /// An FTS5 query that matches what `websearch_to_tsquery` would on PostgreSQL: words and
@@ -300,11 +299,6 @@ fn page_select(backend: DbBackend, actor: &CurrentUser, filter: &IssueFilter, qu
         ])
         .column_as(users::Column::Handle, "reporter_handle")
         .column_as(users::Column::DisplayName, "reporter_name")
-        // Fifty lookups in the comments' issue index, one per row of the page.
-        .column_as(
-            Expr::cust(r#"(SELECT COUNT(*) FROM "comments" WHERE "comments"."issue_id" = "issues"."id" AND "comments"."deleted_at" IS NULL)"#),
-            "comment_count",
-        )
         .join(JoinType::InnerJoin, issues::Relation::Reporter.def())
         .limit(PAGE_SIZE + 1);
     (query, direction)
@@ -345,6 +339,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = super::tagging::tags_of(db, &ids).await?;
+    let comments = comment_counts(db, &ids).await?;
     let assignees = crate::people::service::by_ids(db, rows.iter().filter_map(|r| r.assignee_id)).await?;
     let items: Vec<IssueSummary> = rows
         .into_iter()
@@ -359,7 +354,7 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
-            comment_count: row.comment_count,
+            comment_count: comments.get(&row.id).copied().unwrap_or(0),
         })
         .collect();
     let cursor = |issue: Option<&IssueSummary>| issue.map(|i| Cursor::of(filter.sort, i).encode());
@@ -380,6 +375,27 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
         items,
         total: u64::try_from(total).unwrap_or(0),
     })
+}
+
+/// How many live comments each of the issues `ids` has (none: absent), counted once the page is
+/// chosen. Counted in the page's query, SQLite counted them for every issue that matched before
+/// sorting whenever it sorted rather than read an index in order (a search: 700 matches, 51
+/// shown).
+async fn comment_counts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let counts: Vec<(i64, i64)> = comments::Entity::find()
+        .select_only()
+        .column(comments::Column::IssueId)
+        .column_as(comments::Column::Id.count(), "count")
+        .filter(comments::Column::IssueId.is_in(ids.iter().copied()))
+        .filter(comments::Column::DeletedAt.is_null())
+        .group_by(comments::Column::IssueId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(counts.into_iter().collect())
 }
 
 /// How many issues matching `filter` come before `first` in the list's order: where a page

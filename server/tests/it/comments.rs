@@ -19,6 +19,7 @@ on_both_databases!(
     a_blank_or_oversized_comment_is_422_naming_the_body,
     the_timeline_interleaves_comments_and_changes_in_order,
     a_failed_history_insert_leaves_the_change_unapplied,
+    the_list_counts_each_issues_live_comments,
 );
 
 async fn comment(client: &reqwest::Client, app: &TestApp, issue_id: i64, body: &str) -> reqwest::Response {
@@ -156,4 +157,27 @@ async fn a_failed_history_insert_leaves_the_change_unapplied(db: TestDb) {
     let row = issues::Entity::find_by_id(issue.id).one(app.db()).await.unwrap().unwrap();
     assert_eq!((row.status, row.version), (Status::Open, 1));
     assert_eq!(comments::Entity::find().count(app.db()).await.unwrap(), 0);
+}
+
+/// Each row of the list says how many comments its issue has, the deleted ones not counted; the
+/// same in a search, whose rows the database sorts rather than reads in order.
+async fn the_list_counts_each_issues_live_comments(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (mo, maintainer) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    let talked = insert_issue(app.db(), &mo, "Export talked about", Severity::High, Status::Open, Utc::now() - chrono::Duration::minutes(2)).await;
+    let quiet = insert_issue(app.db(), &mo, "Export nobody answered", Severity::Low, Status::Open, Utc::now() - chrono::Duration::minutes(1)).await;
+    let once = insert_issue(app.db(), &mo, "Import answered once", Severity::Low, Status::Open, Utc::now()).await;
+    comment_id(comment(&maintainer, &app, talked.id, "First").await).await;
+    let gone = comment_id(comment(&maintainer, &app, talked.id, "Second, then deleted").await).await;
+    comment_id(comment(&maintainer, &app, talked.id, "Third").await).await;
+    comment_id(comment(&maintainer, &app, once.id, "Only").await).await;
+    assert_eq!(call(&maintainer, &app, DeleteComment::PATH, &[("comment_id", &gone)]).await.status(), 200);
+
+    let actor = app::auth::model::CurrentUser { id: mo.id, email: mo.email.clone(), role: Role::Maintainer, credential: app::auth::model::Credential::Session(String::new()) };
+    let counts = |page: app::issues::model::IssuePage| page.items.iter().map(|item| (item.id, item.comment_count)).collect::<Vec<_>>();
+    let all = app::issues::list::list_issues(app.db(), &actor, &Default::default()).await.unwrap();
+    assert_eq!(counts(all), vec![(once.id, 1), (quiet.id, 0), (talked.id, 2)]);
+    let search = app::issues::model::IssueFilter { q: Some("export".into()), ..Default::default() };
+    let found = app::issues::list::list_issues(app.db(), &actor, &search).await.unwrap();
+    assert_eq!(counts(found), vec![(quiet.id, 0), (talked.id, 2)]);
 }
