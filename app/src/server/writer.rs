@@ -24,9 +24,17 @@ const MOST_AT_ONCE: usize = 32;
 /// What a write does once the transaction it ran in has committed (or failed to).
 type Settle = Box<dyn FnOnce(Result<(), AppError>) + Send>;
 
+/// What running a write leaves: its settlement once the commit is done (`None`: answered
+/// already), or `Spoilt` when its failure could not be undone, so nothing in the transaction may
+/// commit.
+enum Ran {
+    Settle(Option<Settle>),
+    Spoilt,
+}
+
 /// A write sent to the writer: it runs in the transaction it is given (or is told why there is
-/// none) and says how to settle.
-type Job = Box<dyn for<'t> FnOnce(Result<&'t DatabaseTransaction, AppError>) -> BoxFuture<'t, Option<Settle>> + Send>;
+/// none).
+type Job = Box<dyn for<'t> FnOnce(Result<&'t DatabaseTransaction, AppError>) -> BoxFuture<'t, Ran> + Send>;
 
 /// The work of one write, on the transaction (a savepoint of the shared one) it is given.
 pub type Work<T> = Box<dyn for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, AppError>> + Send>;
@@ -69,35 +77,38 @@ impl Writer {
 
 /// Runs one write in a savepoint of `txn`: a failure is undone and answered at once; a success
 /// waits, as the returned settlement, for the commit.
-async fn run_one<T: Send + 'static>(txn: Result<&DatabaseTransaction, AppError>, work: Work<T>, answer: oneshot::Sender<Result<T, AppError>>) -> Option<Settle> {
+async fn run_one<T: Send + 'static>(txn: Result<&DatabaseTransaction, AppError>, work: Work<T>, answer: oneshot::Sender<Result<T, AppError>>) -> Ran {
+    let refuse = |answer: oneshot::Sender<Result<T, AppError>>, err: AppError| {
+        let _ = answer.send(Err(err));
+        Ran::Settle(None)
+    };
     let txn = match txn {
         Ok(txn) => txn,
-        Err(err) => {
-            let _ = answer.send(Err(err));
-            return None;
-        }
+        Err(err) => return refuse(answer, err),
     };
     let savepoint = match txn.begin().await {
         Ok(savepoint) => savepoint,
-        Err(err) => {
-            let _ = answer.send(Err(err.into()));
-            return None;
-        }
+        Err(err) => return refuse(answer, err.into()),
     };
     // A write that panics is undone and answered like one that failed; the writer goes on.
     let done = AssertUnwindSafe(work(&savepoint)).catch_unwind().await.unwrap_or_else(|_| Err(AppError::internal("a write", "it panicked")));
-    let done = match done {
-        Ok(value) => savepoint.commit().await.map(|()| value).map_err(AppError::from),
-        Err(err) => savepoint.rollback().await.map_err(AppError::from).and(Err(err)),
-    };
     match done {
-        Ok(value) => Some(Box::new(move |committed: Result<(), AppError>| {
-            let _ = answer.send(committed.map(|()| value));
-        })),
-        Err(err) => {
-            let _ = answer.send(Err(err));
-            None
-        }
+        Ok(value) => match savepoint.commit().await {
+            Ok(()) => Ran::Settle(Some(Box::new(move |committed: Result<(), AppError>| {
+                let _ = answer.send(committed.map(|()| value));
+            }))),
+            Err(err) => {
+                refuse(answer, err.into());
+                Ran::Spoilt
+            }
+        },
+        Err(err) => match savepoint.rollback().await {
+            Ok(()) => refuse(answer, err),
+            Err(undo) => {
+                refuse(answer, AppError::from(undo));
+                Ran::Spoilt
+            }
+        },
     }
 }
 
@@ -117,10 +128,21 @@ async fn run(connection: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<
             }
         };
         let mut settles = Vec::with_capacity(batch.len());
+        let mut spoilt = false;
         for job in batch.drain(..) {
-            settles.extend(job(Ok(&txn)).await);
+            match job(Ok(&txn)).await {
+                Ran::Settle(settle) => settles.extend(settle),
+                // A write whose failure could not be undone: nothing of this transaction lands,
+                // and every write in it hears so.
+                Ran::Spoilt => spoilt = true,
+            }
         }
-        let committed = txn.commit().await.map_err(|err: DbErr| AppError::from(err));
+        let committed = if spoilt {
+            let _ = txn.rollback().await;
+            Err(AppError::internal("a batch of writes", "a failed write in it could not be undone"))
+        } else {
+            txn.commit().await.map_err(|err: DbErr| AppError::from(err))
+        };
         for settle in settles {
             settle(committed.clone());
         }
