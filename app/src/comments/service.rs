@@ -16,9 +16,28 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionSession,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
     TransactionTrait, sea_query::Expr,
 };
+
+/// How many live (not deleted) comments each of the issues `ids` has; an issue without any is
+/// absent. One grouped read of the comments' issue index.
+pub async fn live_counts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let counts: Vec<(i64, i64)> = comments::Entity::find()
+        .select_only()
+        .column(comments::Column::IssueId)
+        .column_as(comments::Column::Id.count(), "count")
+        .filter(comments::Column::IssueId.is_in(ids.iter().copied()))
+        .filter(comments::Column::DeletedAt.is_null())
+        .group_by(comments::Column::IssueId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(counts.into_iter().collect())
+}
 
 /// A comment body: markdown, not blank, at most 64 KiB, without control characters but tab
 /// and line ends.

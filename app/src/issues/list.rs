@@ -8,7 +8,7 @@ use crate::{
     domain::{Severity, Status},
     error::AppError,
     people::model::Person,
-    server::entities::{comments, issues, users},
+    server::entities::{issues, users},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -339,7 +339,10 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = super::tagging::tags_of(db, &ids).await?;
-    let comments = comment_counts(db, &ids).await?;
+    // Counted once the page is chosen: counted in the page's query, SQLite counted them for
+    // every issue that matched before sorting whenever it sorted rather than read an index in
+    // order (a search: 700 matches, 51 shown).
+    let comments = crate::comments::service::live_counts(db, &ids).await?;
     let assignees = crate::people::service::by_ids(db, rows.iter().filter_map(|r| r.assignee_id)).await?;
     let items: Vec<IssueSummary> = rows
         .into_iter()
@@ -375,27 +378,6 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
         items,
         total: u64::try_from(total).unwrap_or(0),
     })
-}
-
-/// How many live comments each of the issues `ids` has (none: absent), counted once the page is
-/// chosen. Counted in the page's query, SQLite counted them for every issue that matched before
-/// sorting whenever it sorted rather than read an index in order (a search: 700 matches, 51
-/// shown).
-async fn comment_counts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, i64>, AppError> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let counts: Vec<(i64, i64)> = comments::Entity::find()
-        .select_only()
-        .column(comments::Column::IssueId)
-        .column_as(comments::Column::Id.count(), "count")
-        .filter(comments::Column::IssueId.is_in(ids.iter().copied()))
-        .filter(comments::Column::DeletedAt.is_null())
-        .group_by(comments::Column::IssueId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(counts.into_iter().collect())
 }
 
 /// How many issues matching `filter` come before `first` in the list's order: where a page

@@ -17,7 +17,7 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -199,11 +199,7 @@ fn detail(issue: issues::Model, reporter: Person, assignee: Option<Person>, tags
 async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDetail, AppError> {
     let (issue, reporter) = issues::Entity::find_by_id(issue_id).find_also_related(users::Entity).one(db).await?.ok_or(AppError::NotFound)?;
     let tags = super::tagging::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
-    let comment_count = crate::server::entities::comments::Entity::find()
-        .filter(crate::server::entities::comments::Column::IssueId.eq(issue_id))
-        .filter(crate::server::entities::comments::Column::DeletedAt.is_null())
-        .count(db)
-        .await?;
+    let comment_count = crate::comments::service::live_counts(db, &[issue_id]).await?.remove(&issue_id).unwrap_or(0);
     let page = Page::new(crate::attachments::service::inline_images(db, issue_id).await?)
         .with_people(mentionable(db, [issue.description.as_str()]).await?);
     let assignee = match issue.assignee_id {
@@ -213,7 +209,7 @@ async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDe
     let reporter = reporter.map(Person::from).ok_or(AppError::NotFound)?;
     let template = crate::templates::service::named(db, issue.template_id).await?;
     let mut detail = IssueDetail { template, ..detail(issue, reporter, assignee, tags, &page) };
-    detail.summary.comment_count = i64::try_from(comment_count).unwrap_or(i64::MAX);
+    detail.summary.comment_count = comment_count;
     Ok(detail)
 }
 

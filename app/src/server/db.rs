@@ -7,7 +7,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
     // SQLite allows one writer at a time; a small pool avoids lock contention.
     let db = Database::connect(options(url, if sqlite { 8 } else { 20 })).await?;
-    if db.get_database_backend() == DbBackend::Sqlite {
+    if sqlite {
         // WAL lets readers proceed during a write; the setting is stored in the file.
         db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
     }
@@ -15,7 +15,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// On a SQLite file, one connection of its own that the busiest writes go through (see
-/// [`crate::server::events::Events::begin_write`]); `None` elsewhere. SQLite drops a
+/// [`crate::server::events::Events::write`]); `None` elsewhere. SQLite drops a
 /// connection's page cache whenever another connection has written since it last read, so a
 /// write on a pool connection starts cold, reading again every page of every table and index
 /// it touches; writes that always go through the same connection find them where they left
