@@ -8,7 +8,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry, and the list reporter names every test that passed only on it as "flaky": a
+  // hydration panic seen once in 60 × 6 runs (timeline.spec.ts, not reproduced in 24 repeats
+  // under load) must be visible without failing a run that is otherwise green.
+  retries: 1,
   reporter: [["list"]],
   use: {
     baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
