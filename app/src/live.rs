@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 pub mod coalesce;
+pub mod decide;
 mod message;
 pub use coalesce::Batch;
 pub use message::{IssueChange, IssueVersion, LiveMessage};
@@ -33,12 +34,34 @@ pub struct Live {
     last_heard: RwSignal<Batch>,
     /// Moves when the user's inbox changed (or may have, after a reconnect): the bell reloads.
     pub inbox: RwSignal<u64>,
+    /// The open list page, which decides for itself what each notice means to it.
+    list: StoredValue<Option<ListWatch>>,
+}
+
+/// One issue's notice as a list page reads it: the row it carried, unless the issue was deleted.
+#[derive(Debug, Clone)]
+pub struct RowNotice {
+    pub id: i64,
+    pub change: IssueChange,
+    pub row: Option<crate::issues::model::IssueSummary>,
+}
+
+/// How the open list page follows notices. For an issue's notice it decides (see [`decide`]):
+/// a row it shows is patched in place; a reload it asks for waits its turn, at most one a
+/// second ([`coalesce`]); a change that cannot touch the page does nothing there. Any other
+/// notice (a bulk change, a resync, a reconnect) reloads it, in turn.
+#[derive(Clone)]
+pub struct ListWatch {
+    pub decide: std::sync::Arc<dyn Fn(&RowNotice) -> decide::Decision + Send + Sync>,
+    pub patch: std::sync::Arc<dyn Fn(crate::issues::model::IssueSummary) + Send + Sync>,
+    /// Moved for each reload.
+    pub reload: RwSignal<u64>,
 }
 
 impl Live {
     /// Creates the signals and provides them; in the browser, connects once someone is signed in.
     pub fn provide() -> Live {
-        let live = Live { status: RwSignal::new(Connection::Idle), changes: RwSignal::new(0), heard: RwSignal::new(0), last_heard: RwSignal::new(Batch::Everything), inbox: RwSignal::new(0) };
+        let live = Live { status: RwSignal::new(Connection::Idle), changes: RwSignal::new(0), heard: RwSignal::new(0), last_heard: RwSignal::new(Batch::Everything), inbox: RwSignal::new(0), list: StoredValue::new(None) };
         provide_context(live);
         #[cfg(feature = "hydrate")]
         {
@@ -87,6 +110,22 @@ impl Live {
         self.changes.update(|n| *n += 1);
     }
 
+    /// Makes `watch` the open list page's, until the page is left.
+    pub fn watch_list(self, watch: ListWatch) {
+        self.list.set_value(Some(watch));
+        on_cleanup(move || self.list.set_value(None));
+    }
+
+    /// The open list page's reload, now.
+    #[cfg(feature = "hydrate")]
+    fn reload_list(self) {
+        self.list.with_value(|watch| {
+            if let Some(watch) = watch {
+                watch.reload.update(|n| *n += 1);
+            }
+        });
+    }
+
     /// Says the user's inbox changed: the bell and an open inbox reload.
     pub fn inbox_changed(self) {
         self.inbox.update(|n| *n += 1);
@@ -124,42 +163,80 @@ pub fn LiveIndicator() -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::{
-        Batch, Connection, Live, LiveMessage,
+        Batch, Connection, Live, LiveMessage, RowNotice,
         coalesce::{Coalescer, Step},
+        decide::Decision,
     };
     use futures::StreamExt;
     use gloo_net::websocket::{Message, futures::WebSocket};
     use leptos::prelude::*;
     use std::{cell::RefCell, rc::Rc};
 
-    /// The page's reload decisions: pages about one issue hear each notice now; views of many
-    /// reload now, or once the quiet window has passed.
+    /// Reloads at most once a quiet window: now, or once the window has passed, for
+    /// everything heard meanwhile.
     #[derive(Clone)]
-    struct Reloads {
+    struct Paced {
         live: Live,
         coalescer: Rc<RefCell<Coalescer>>,
+        reload: fn(Live),
     }
 
-    impl Reloads {
-        fn heard(&self, batch: Batch) {
+    impl Paced {
+        fn new(live: Live, reload: fn(Live)) -> Paced {
+            Paced { live, coalescer: Rc::default(), reload }
+        }
+
+        fn heard(&self, batch: &Batch) {
             let now = web_sys::js_sys::Date::now();
-            let step = self.coalescer.borrow_mut().heard(now, &batch);
-            self.live.heard(batch);
-            match step {
-                Step::Reload(_) => self.live.reload(),
+            match self.coalescer.borrow_mut().heard(now, batch) {
+                Step::Reload(_) => (self.reload)(self.live),
                 Step::WakeAt(at) => {
                     let this = self.clone();
                     set_timeout(
                         move || {
                             let due = this.coalescer.borrow_mut().due(web_sys::js_sys::Date::now());
                             if due.is_some() {
-                                this.live.reload();
+                                (this.reload)(this.live);
                             }
                         },
                         std::time::Duration::from_millis((at - now).max(0.0) as u64),
                     );
                 }
                 Step::Joined => {}
+            }
+        }
+    }
+
+    /// The page's reload decisions: pages about one issue hear each notice now; views of many,
+    /// and the open list page when it asks, reload now or once the quiet window has passed.
+    struct Reloads {
+        live: Live,
+        views: Paced,
+        list: Paced,
+    }
+
+    impl Reloads {
+        fn new(live: Live) -> Reloads {
+            Reloads { live, views: Paced::new(live, Live::reload), list: Paced::new(live, Live::reload_list) }
+        }
+
+        /// Anything but one issue's notice: everything shown reloads.
+        fn heard(&self, batch: Batch) {
+            self.views.heard(&batch);
+            self.list.heard(&batch);
+            self.live.heard(batch);
+        }
+
+        /// One issue's notice: the list page decides what it means there.
+        fn issue(&self, notice: RowNotice) {
+            let batch = Batch::Issues(vec![notice.id]);
+            self.views.heard(&batch);
+            self.live.heard(batch.clone());
+            let Some(watch) = self.live.list.get_value() else { return };
+            match ((watch.decide)(&notice), notice.row) {
+                (Decision::Patch, Some(row)) => (watch.patch)(row),
+                (Decision::Nothing, _) => {}
+                _ => self.list.heard(&batch),
             }
         }
     }
@@ -186,7 +263,7 @@ mod browser {
     pub async fn run(live: Live, auth: crate::auth::components::Auth) {
         let mut failures: u32 = 0;
         let mut connected_before = false;
-        let reloads = Reloads { live, coalescer: Rc::default() };
+        let reloads = Reloads::new(live);
         loop {
             live.status.set(if connected_before || failures > 0 { Connection::Reconnecting } else { Connection::Connecting });
             if failures >= 3 {
@@ -210,7 +287,7 @@ mod browser {
                             }
                             connected_before = true;
                         }
-                        LiveMessage::Issue { issue_id, .. } => reloads.heard(Batch::Issues(vec![issue_id])),
+                        LiveMessage::Issue { issue_id, change, row, .. } => reloads.issue(RowNotice { id: issue_id, change, row: row.map(|row| *row) }),
                         LiveMessage::Issues { issues, .. } => reloads.heard(Batch::Issues(issues.iter().map(|issue| issue.issue_id).collect())),
                         LiveMessage::Resync => {
                             // A role change arrives as a resync too: the header and the views

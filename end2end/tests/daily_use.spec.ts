@@ -1,14 +1,7 @@
-import type { APIRequestContext, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import fs from "node:fs";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, fileIssue, freePort, hydrated, signIn, signUp } from "./helpers";
-
-/** A bearer token for the admin, from the REST API. */
-async function adminToken(request: APIRequestContext): Promise<string> {
-  const response = await request.post("/api/v1/tokens", { data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
-  expect(response.status()).toBe(201);
-  return (await response.json()).token;
-}
+import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, adminToken, fileIssue, freePort, hydrated, signIn, signUp } from "./helpers";
 
 test("live changes from the page and from the API never wipe a half-typed comment or move its focus", async ({ browser, request }) => {
   const reporter = await (await browser.newContext()).newPage();

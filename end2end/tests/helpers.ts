@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { type APIRequestContext, expect, type Page } from "@playwright/test";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -7,6 +7,13 @@ import path from "node:path";
 
 export const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? "admin@e2e.test";
 export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e admin password";
+
+/** A bearer token for the admin, from the REST API. */
+export async function adminToken(request: APIRequestContext): Promise<string> {
+  const response = await request.post("/api/v1/tokens", { data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+  expect(response.status()).toBe(201);
+  return (await response.json()).token;
+}
 
 /** Waits until the WASM has hydrated the page (the frontend sets this only after success). */
 export async function hydrated(page: Page) {

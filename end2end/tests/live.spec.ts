@@ -1,6 +1,6 @@
 import { expect, test } from "./fixtures";
 import fs from "node:fs";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, freePort, hydrated, signIn, signUp } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, OwnServer, adminToken, freePort, hydrated, signIn, signUp } from "./helpers";
 
 test("a maintainer's status change and a new issue appear in the other user's open list without a reload", async ({ browser }) => {
   const reporter = await (await browser.newContext()).newPage();
@@ -39,6 +39,47 @@ test("a maintainer's status change and a new issue appear in the other user's op
   await reporter.getByLabel("Title").fill("Filed while you watch");
   await reporter.getByRole("button", { name: "File issue" }).click();
   await expect(maintainer.getByRole("link", { name: "Filed while you watch" })).toBeVisible();
+});
+
+test("a change to a row on screen is drawn in place, one the filter leaves out loads nothing, and one that moves a row reloads the list", async ({ browser, request }) => {
+  const headers = { Authorization: `Bearer ${await adminToken(request)}` };
+  const file = async (title: string) => {
+    const response = await request.post("/api/v1/issues", { headers, data: { title, description: "", severity: "LOW" } });
+    expect(response.status()).toBe(201);
+    return (await response.json()).summary.id as number;
+  };
+  const move = async (id: number, status: string, version: number) =>
+    expect((await request.post(`/api/v1/issues/${id}/transitions`, { headers, data: { status, version } })).status()).toBe(200);
+  const shown = await file("Shown in the new list");
+  const elsewhere = await file("Triaged before the list opened");
+  await move(elsewhere, "TRIAGED", 1);
+
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.goto("/issues?status=OPEN");
+  await hydrated(page);
+  await expect(page.getByTestId("live-status")).toHaveText("Live");
+  const row = page.locator("tr").filter({ hasText: "Shown in the new list" });
+  await expect(row).toContainText("Low");
+  await expect(page.locator("tr").filter({ hasText: "Triaged before the list opened" })).toHaveCount(0);
+  const loads: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("list_issues")) loads.push(r.url());
+  });
+
+  // A comment elsewhere, then a comment and a new severity on the row shown: the row changes in
+  // place, and the list is not asked for again.
+  expect((await request.post(`/api/v1/issues/${elsewhere}/comments`, { headers, data: { body: "Not on this page" } })).status()).toBe(201);
+  expect((await request.post(`/api/v1/issues/${shown}/comments`, { headers, data: { body: "Seen live" } })).status()).toBe(201);
+  await expect(row.locator(".comment-count")).toContainText("1");
+  expect((await request.put(`/api/v1/issues/${shown}/severity`, { headers, data: { severity: "HIGH", version: 1 } })).status()).toBe(200);
+  await expect(row).toContainText("High");
+  expect(loads).toEqual([]);
+
+  // Triaged, it leaves the list of new issues: only the server knows what takes its place.
+  await move(shown, "TRIAGED", 2);
+  await expect(row).toHaveCount(0);
+  expect(loads.length).toBeGreaterThanOrEqual(1);
 });
 
 test("after the server restarts, an open list catches up by itself", async ({ browser, allowErrors }) => {

@@ -7,12 +7,12 @@ use app::{
     auth::model::CurrentUser,
     error::AppError,
     live::{IssueVersion, LiveMessage},
-    server::{AppState, events::Notice},
+    server::{AppState, events::Notice, feed::Prepared},
 };
 use axum::{
     extract::{
         State, WebSocketUpgrade,
-        ws::{Message, WebSocket},
+        ws::{Message, Utf8Bytes, WebSocket},
     },
     http::{HeaderMap, header},
     response::Response,
@@ -46,28 +46,45 @@ pub async fn socket(State(state): State<AppState>, headers: HeaderMap, upgrade: 
     Ok(upgrade.max_message_size(4 * 1024).on_upgrade(move |socket| serve(socket, state, token, user)))
 }
 
-/// Whether `user` may hear about `notice`, and the message to send if so.
-/// The same rule as every issue reader's (`app::access`): reporters hear only about their own issues.
-fn message_for(user: &CurrentUser, notice: &Notice) -> Option<LiveMessage> {
-    match *notice {
-        Notice::Issue { issue_id, reporter_id, version, change } if IssueScope::of(user).covers(reporter_id) => {
-            Some(LiveMessage::Issue { issue_id, version, change })
-        }
+/// What `user` may hear of `prepared`, if anything. The same rule as every issue reader's
+/// (`app::access`): reporters hear only about their own issues. An issue's message, row
+/// included, was serialized once for every socket.
+fn message_for(user: &CurrentUser, prepared: &Prepared) -> Option<Outgoing> {
+    match prepared.notice {
+        Notice::Issue { issue_id, reporter_id, version, change } if IssueScope::of(user).covers(reporter_id) => Some(match &prepared.issue_message {
+            Some(text) => Outgoing::Text(text.clone()),
+            None => Outgoing::Message(LiveMessage::Issue { issue_id, version, change, row: None }),
+        }),
         Notice::Issues { change, ref issues } => {
             let scope = IssueScope::of(user);
             let issues: Vec<IssueVersion> =
                 issues.iter().filter(|issue| scope.covers(issue.reporter_id)).map(|issue| IssueVersion { issue_id: issue.issue_id, version: issue.version }).collect();
-            (!issues.is_empty()).then_some(LiveMessage::Issues { change, issues })
+            (!issues.is_empty()).then_some(Outgoing::Message(LiveMessage::Issues { change, issues }))
         }
-        Notice::Resync => Some(LiveMessage::Resync),
-        Notice::Inbox { ref user_ids } if user_ids.contains(&user.id) => Some(LiveMessage::Inbox),
+        Notice::Resync => Some(Outgoing::Message(LiveMessage::Resync)),
+        Notice::Inbox { ref user_ids } if user_ids.contains(&user.id) => Some(Outgoing::Message(LiveMessage::Inbox)),
         _ => None,
     }
 }
 
-async fn send(socket: &mut WebSocket, message: LiveMessage) -> bool {
-    let text = serde_json::to_string(&message).expect("a live message serialises");
-    let sent = matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await, Ok(Ok(())));
+/// A message for one socket, or one already serialized for many.
+enum Outgoing {
+    Message(LiveMessage),
+    Text(Utf8Bytes),
+}
+
+impl From<LiveMessage> for Outgoing {
+    fn from(message: LiveMessage) -> Outgoing {
+        Outgoing::Message(message)
+    }
+}
+
+async fn send(socket: &mut WebSocket, message: impl Into<Outgoing>) -> bool {
+    let text = match message.into() {
+        Outgoing::Message(message) => serde_json::to_string(&message).expect("a live message serialises").into(),
+        Outgoing::Text(text) => text,
+    };
+    let sent = matches!(tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text))).await, Ok(Ok(())));
     if sent {
         metrics::counter!("websocket_messages_sent_total").increment(1);
     }
@@ -75,7 +92,7 @@ async fn send(socket: &mut WebSocket, message: LiveMessage) -> bool {
 }
 
 async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: CurrentUser) {
-    let mut notices = state.events.subscribe();
+    let mut notices = state.feed.subscribe();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     if !send(&mut socket, LiveMessage::Hello { at: chrono::Utc::now() }).await {
@@ -85,12 +102,12 @@ async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: 
         tokio::select! {
             received = notices.recv() => {
                 let message = match received {
-                    Ok(Notice::Account { user_id }) if user_id == user.id => {
+                    Ok(prepared) if matches!(prepared.notice, Notice::Account { user_id } if user_id == user.id) => {
                         // A role change, sign-out or deactivation: check the session again, at once.
                         match app::auth::service::authenticate(&state, &token).await {
                             Ok(fresh) => {
                                 user = fresh;
-                                Some(LiveMessage::Resync)
+                                Some(Outgoing::Message(LiveMessage::Resync))
                             }
                             Err(_) => {
                                 let _ = send(&mut socket, LiveMessage::SignedOut).await;
@@ -99,10 +116,10 @@ async fn serve(mut socket: WebSocket, state: AppState, token: String, mut user: 
                             }
                         }
                     }
-                    Ok(notice) => message_for(&user, &notice),
+                    Ok(prepared) => message_for(&user, &prepared),
                     Err(RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "socket fell behind; asking it to resync");
-                        Some(LiveMessage::Resync)
+                        Some(Outgoing::Message(LiveMessage::Resync))
                     }
                     Err(RecvError::Closed) => return,
                 };

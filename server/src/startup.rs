@@ -58,7 +58,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         .await
         .map_err(|source| StartupError::Database { target: target.clone(), source })?;
     let events = events.with_mail(settings.mail.clone()).with_writer(writer);
-    Ok(AppState { leptos_options: leptos_options(config)?, db, settings, storage, events, stats_job: Default::default(), view_counts: Default::default() })
+    let feed = app::server::feed::Feed::start(db.clone(), &events);
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings, storage, events, feed, stats_job: Default::default(), view_counts: Default::default() })
 }
 
 /// The settings services need, from the server's configuration; secrets stay wrapped.

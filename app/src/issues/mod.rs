@@ -9,6 +9,7 @@ pub mod badges;
 #[cfg(feature = "ssr")]
 pub mod bulk;
 pub mod components;
+pub mod live_rows;
 pub mod detail;
 #[cfg(feature = "ssr")]
 pub mod list;

@@ -31,11 +31,39 @@ pub fn IssueListPage() -> impl IntoView {
     let restore = ServerAction::<RestoreIssue>::new();
     let bulk = ServerAction::<super::api::BulkTriage>::new();
     let live = crate::live::use_live();
-    // Any change the user may see reloads the list: rows appear, change and leave the filter.
+    // Moved when a live change may have touched the list (rows appear, move or leave the filter,
+    // the count changes); a change to a row shown in place is patched instead (see `watch_list`).
+    let reload = RwSignal::new(0u64);
+    // Rows as live notices carried them, by id: each drawn instead of the loaded row while newer.
+    let patches = RwSignal::new(std::collections::HashMap::<i64, super::model::IssueSummary>::new());
     let page = Resource::new(
-        move || (filter.get(), transition.version().get() + restore.version().get() + bulk.version().get(), live.changes.get()),
-        |(filter, _, _)| list_issues(filter),
+        move || (filter.get(), transition.version().get() + restore.version().get() + bulk.version().get(), reload.get()),
+        move |(filter, _, _)| async move {
+            let page = list_issues(filter).await;
+            // What the load already shows needs no patch any more.
+            if let Ok(page) = &page {
+                patches.update_untracked(|patches| patches.retain(|id, row| page.items.iter().any(|item| item.id == *id && newer(row, item))));
+            }
+            page
+        },
     );
+    live.watch_list(crate::live::ListWatch {
+        decide: std::sync::Arc::new(move |notice: &crate::live::RowNotice| {
+            let me = auth.user.get_untracked().and_then(Result::ok).flatten().map(|user| user.id);
+            let judge = super::live_rows::Judge::new(&filter.get_untracked(), me);
+            let view = page.with_untracked(|page| match page {
+                Some(Ok(page)) => Some(judge.view(page)),
+                _ => None,
+            });
+            let Some(view) = view else { return crate::live::decide::Decision::Reload };
+            let heard = crate::live::decide::Heard { id: notice.id, change: notice.change, row: notice.row.as_ref().map(|row| judge.row(row)) };
+            crate::live::decide::decide(&view, &heard)
+        }),
+        patch: std::sync::Arc::new(move |row| patches.update(|patches| {
+            patches.insert(row.id, row);
+        })),
+        reload,
+    });
     let selection = super::selection::Selection::new(page);
     let can_triage = Signal::derive(move || auth.user.get().and_then(Result::ok).flatten().is_some_and(|u| u.can_triage()));
     selection.shortcuts(can_triage);
@@ -81,6 +109,7 @@ pub fn IssueListPage() -> impl IntoView {
         // A transition keeps the current rows on screen while the next filter loads.
         <Transition fallback=|| view! { <p role="status" class="text-slate-500">"Loading issues…"</p> }>
             {move || Suspend::new(async move {
+                let patched = patches.get();
                 let user = auth.user.await.ok().flatten();
                 let can_triage = user.as_ref().is_some_and(|u| u.can_triage());
                 let showing_deleted = filter.get_untracked().deleted && user.as_ref().is_some_and(|u| u.is_admin());
@@ -91,7 +120,12 @@ pub fn IssueListPage() -> impl IntoView {
                 };
                 match page.await {
                     Err(crate::error::AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
-                    Ok(page) => {
+                    Ok(mut page) => {
+                        for item in &mut page.items {
+                            if let Some(row) = patched.get(&item.id).filter(|row| newer(row, item)) {
+                                *item = row.clone();
+                            }
+                        }
                         let selection = can_triage.then_some(selection);
                         view! { <IssueTable page filter=filter.get_untracked() action can_triage selection/> }.into_any()
                     }
@@ -110,6 +144,11 @@ pub fn IssueListPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// Whether a row a live notice carried is newer than the one loaded (or the same).
+fn newer(patch: &super::model::IssueSummary, loaded: &super::model::IssueSummary) -> bool {
+    (patch.updated_at, patch.version) >= (loaded.updated_at, loaded.version)
 }
 
 /// Where filing starts: the templates to choose from, or the form (from a template or blank).

@@ -174,25 +174,40 @@ pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser
     access::visible_issue(db, actor, issue_id).await
 }
 
-fn detail(issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, page: &Page) -> IssueDetail {
-    IssueDetail {
-        template: None,
-        description_html: markdown::render(&issue.description, page),
-        description: issue.description,
-        summary: IssueSummary {
-            id: issue.id,
-            title: issue.title,
-            severity: issue.severity,
-            status: issue.status,
-            reporter,
-            assignee,
-            created_at: issue.created_at,
-            updated_at: issue.updated_at,
-            version: issue.version,
-            tags,
-            comment_count: 0,
-        },
+fn detail(mut issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, page: &Page) -> IssueDetail {
+    let description_html = markdown::render(&issue.description, page);
+    let description = std::mem::take(&mut issue.description);
+    IssueDetail { template: None, description_html, description, summary: summary(issue, reporter, assignee, tags, 0) }
+}
+
+/// The list's row of `issue`.
+fn summary(issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, comment_count: i64) -> IssueSummary {
+    IssueSummary {
+        id: issue.id,
+        title: issue.title,
+        severity: issue.severity,
+        status: issue.status,
+        reporter,
+        assignee,
+        created_at: issue.created_at,
+        updated_at: issue.updated_at,
+        version: issue.version,
+        tags,
+        comment_count,
     }
+}
+
+/// Issue `issue_id` as a row of the list shows it, whoever asks (callers decide who hears of
+/// it); `None` once it is deleted or gone. What a live notice carries to open pages.
+pub async fn row(db: &impl ConnectionTrait, issue_id: i64) -> Result<Option<IssueSummary>, AppError> {
+    let Some((issue, Some(reporter))) = issues::Entity::find_by_id(issue_id).find_also_related(users::Entity).one(db).await? else { return Ok(None) };
+    if issue.deleted_at.is_some() {
+        return Ok(None);
+    }
+    let tags = super::tagging::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
+    let comment_count = crate::comments::service::live_counts(db, &[issue_id]).await?.remove(&issue_id).unwrap_or(0);
+    let assignee = crate::people::service::by_ids(db, issue.assignee_id).await?.into_values().next();
+    Ok(Some(summary(issue, reporter.into(), assignee, tags, comment_count)))
 }
 
 /// An issue as stored, whoever asks; callers check visibility first.

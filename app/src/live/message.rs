@@ -6,20 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// What happened to an issue, as a change notice names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssueChange {
-    Created,
-    /// Its title, description, status, severity or tags.
-    Updated,
-    Deleted,
-    Restored,
-    /// A comment was added, edited or deleted.
-    Comment,
-    /// An attachment was added or deleted.
-    Attachment,
-}
+pub use super::decide::IssueChange;
 
 /// An issue and the version it is now at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,8 +21,16 @@ pub struct IssueVersion {
 pub enum LiveMessage {
     /// The first message on a socket: it is open and filtered for its user.
     Hello { at: DateTime<Utc> },
-    /// An issue the user may see changed and is now at `version`.
-    Issue { issue_id: i64, version: i64, change: IssueChange },
+    /// An issue the user may see changed and is now at `version`; with the row as the list
+    /// shows it, unless it was deleted (or could not be read), so a page showing it patches it
+    /// in place.
+    Issue {
+        issue_id: i64,
+        version: i64,
+        change: IssueChange,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        row: Option<Box<crate::issues::model::IssueSummary>>,
+    },
     /// Several issues the user may see changed the same way in one operation (a bulk change):
     /// one message for all of them.
     Issues { change: IssueChange, issues: Vec<IssueVersion> },
@@ -60,7 +55,7 @@ mod tests {
         let cases = [
             (LiveMessage::Hello { at }, json!({ "type": "hello", "at": "2026-01-02T03:04:05.678Z" })),
             (
-                LiveMessage::Issue { issue_id: 7, version: 3, change: IssueChange::Updated },
+                LiveMessage::Issue { issue_id: 7, version: 3, change: IssueChange::Updated, row: None },
                 json!({ "type": "issue", "issue_id": 7, "version": 3, "change": "updated" }),
             ),
             (

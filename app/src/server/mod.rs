@@ -3,6 +3,7 @@
 pub mod db;
 pub mod entities;
 pub mod events;
+pub mod feed;
 pub mod job_lock;
 pub mod mail;
 pub mod markdown;

@@ -15,6 +15,8 @@ pub struct AppState {
     pub storage: Arc<dyn object_store::ObjectStore>,
     /// Change notices for open sockets, across instances on PostgreSQL.
     pub events: super::events::Events,
+    /// The notices this process's sockets send, issue rows read once for all of them.
+    pub feed: super::feed::Feed,
     /// One statistics run at a time, whether asked for or scheduled.
     pub stats_job: super::job_lock::JobLock,
     /// Saved views' recent counts.

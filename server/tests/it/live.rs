@@ -75,11 +75,18 @@ async fn every_kind_of_change_arrives(db: TestDb) {
     let sid = id.to_string();
     let first = next(&mut socket).await;
     assert_eq!((first["type"].as_str(), first["issue_id"].as_i64(), first["version"].as_i64(), first["change"].as_str()), (Some("issue"), Some(id), Some(1), Some("created")));
+    // Each carries the row as the list shows it, so a page showing it patches it in place.
+    let row = &first["row"];
+    assert_eq!((row["id"].as_i64(), row["title"].as_str(), row["status"].as_str(), row["version"].as_i64(), row["comment_count"].as_i64()), (Some(id), Some("Live"), Some("OPEN"), Some(1), Some(0)));
 
     call(&admin, &app, TransitionIssue::PATH, &[("issue_id", &sid), ("status", "TRIAGED"), ("version", "1")]).await;
-    assert_eq!((next(&mut socket).await["change"].as_str()), Some("updated"));
+    let triaged = next(&mut socket).await;
+    assert_eq!((triaged["change"].as_str(), triaged["row"]["status"].as_str(), triaged["row"]["version"].as_i64()), (Some("updated"), Some("TRIAGED"), Some(2)));
     call(&admin, &app, AddComment::PATH, &[("issue_id", &sid), ("body", "hello")]).await;
-    assert_eq!(next(&mut socket).await["change"], "comment");
+    let commented = next(&mut socket).await;
+    assert_eq!((commented["change"].as_str(), commented["row"]["comment_count"].as_i64()), (Some("comment"), Some(1)));
+    call(&admin, &app, AddComment::PATH, &[("issue_id", &sid), ("body", "again")]).await;
+    assert_eq!(next(&mut socket).await["row"]["comment_count"], 2, "a second comment at the same version carries its own row");
     let part = reqwest::multipart::Part::bytes(b"log\n".to_vec()).file_name("a.log");
     admin.post(app.url(&format!("/api/v1/issues/{id}/attachments"))).multipart(reqwest::multipart::Form::new().part("file", part)).send().await.unwrap();
     assert_eq!(next(&mut socket).await["change"], "attachment");
@@ -87,8 +94,9 @@ async fn every_kind_of_change_arrives(db: TestDb) {
     let deleted = next(&mut socket).await;
     assert_eq!((deleted["change"].as_str(), deleted["version"].as_i64()), (Some("deleted"), Some(3)));
     call(&admin, &app, RestoreIssue::PATH, &[("issue_id", &sid)]).await;
-    assert_eq!(next(&mut socket).await["change"], "restored");
-    assert!(!deleted.to_string().contains("Live"), "notices carry ids, not content");
+    let restored = next(&mut socket).await;
+    assert_eq!((restored["change"].as_str(), restored["row"]["title"].as_str()), (Some("restored"), Some("Live")));
+    assert!(deleted.get("row").is_none() && !deleted.to_string().contains("Live"), "a deleted issue's notice carries no content: {deleted}");
 }
 
 async fn reporters_hear_only_about_their_own_issues(db: TestDb) {
@@ -110,6 +118,8 @@ async fn reporters_hear_only_about_their_own_issues(db: TestDb) {
     // She watches her own issue, so its triage also tells her that her inbox changed.
     let about: Vec<Option<i64>> = heard.iter().filter(|n| n["type"] != "inbox").map(|n| n["issue_id"].as_i64()).collect();
     assert_eq!(about, [Some(hers.id)], "nothing about Otto's issue, not even its id: {heard:?}");
+    assert!(heard.iter().filter(|n| n["type"] == "issue").all(|n| n["row"]["title"] == "Hers"), "her row, not his: {heard:?}");
+    assert!(!heard.iter().any(|n| n.to_string().contains("His")), "{heard:?}");
     assert!(heard.iter().all(|n| n["type"] == "issue" || n.as_object().is_some_and(|o| o.len() == 1)), "an inbox notice carries nothing else: {heard:?}");
 }
 
