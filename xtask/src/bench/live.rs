@@ -182,7 +182,7 @@ fn publish(url: &str, token: &str, rate: u32, duration: Duration) -> Result<(Sen
 }
 
 /// User plus system CPU time of process `pid` so far, in seconds (from /proc, at 100 ticks a second).
-fn cpu_seconds(pid: u32) -> Option<f64> {
+pub(super) fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The fields after the command name, which is in parentheses and may hold spaces.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();

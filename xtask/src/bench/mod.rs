@@ -9,6 +9,7 @@ pub mod chaos;
 mod data;
 mod live;
 mod load;
+mod pages;
 mod report;
 mod scenarios;
 mod server;
@@ -49,6 +50,10 @@ pub struct Plan {
     pub ws_clients: usize,
     pub ws_events_per_sec: u32,
     pub ws_seconds: Duration,
+    /// S9: open list pages, the changes a second they hear of, and for how long.
+    pub live_pages: usize,
+    pub live_changes_per_sec: u32,
+    pub live_seconds: Duration,
     pub cold_starts: usize,
     /// Whether S5 measures brotli (quality 11 takes half a minute).
     pub brotli: bool,
@@ -72,6 +77,9 @@ impl Plan {
                 ws_clients: 50,
                 ws_events_per_sec: 50,
                 ws_seconds: Duration::from_secs(1),
+                live_pages: 20,
+                live_changes_per_sec: 10,
+                live_seconds: Duration::from_secs(2),
                 cold_starts: 2,
                 brotli: false,
                 sql_time: Duration::from_millis(300),
@@ -88,6 +96,9 @@ impl Plan {
                 ws_clients: 1_000,
                 ws_events_per_sec: 50,
                 ws_seconds: Duration::from_secs(10),
+                live_pages: 500,
+                live_changes_per_sec: 10,
+                live_seconds: Duration::from_secs(10),
                 cold_starts: 7,
                 brotli: true,
                 sql_time: Duration::from_secs(5),

@@ -292,6 +292,36 @@ fn page_and_fan_out(workspace: &Workspace, plan: &Plan, runtime: &Runtime, repor
     report.row("S4", db, "CPU cores used while publishing: server", fan_out.server_cpu_cores, "", None);
     report.row("S4", db, "CPU cores used while publishing: bench", fan_out.bench_cpu_cores, "", None);
     report.detail(format!("S4/{db}"), &fan_out);
+
+    workspace.say(format!("{db}: S9 {} open list pages, {} changes/s for {:?}", plan.live_pages, plan.live_changes_per_sec, plan.live_seconds));
+    let pages = runtime.block_on(super::pages::live_pages(super::pages::Settings {
+        addr: &server.addr,
+        server_pid: server.pid(),
+        token: &token,
+        list_path: &database.manifest.paths.list_issues,
+        list_form: page.form_body(),
+        filter: page.filter.clone(),
+        create_path: &database.manifest.paths.create_issue,
+        issues: database.manifest.issues,
+        pages: plan.live_pages,
+        changes_per_sec: plan.live_changes_per_sec,
+        duration: plan.live_seconds,
+    }))?;
+    if pages.connect_failures > 0 || pages.change_errors > 0 || pages.reload_errors > 0 || pages.heard == 0 {
+        report.error(format!(
+            "S9/{db}: {} of {} pages failed to open, {} of {} changes and {} reloads failed, {} notices heard",
+            pages.connect_failures, plan.live_pages, pages.change_errors, pages.changes, pages.reload_errors, pages.heard
+        ));
+    }
+    report.row("S9", db, format!("reload p99, {} pages at {} changes/s", pages.pages, plan.live_changes_per_sec), pages.reload_p99_ms, "ms", None);
+    report.row("S9", db, "reload p50", pages.reload_p50_ms, "ms", None);
+    report.row("S9", db, "reloads per page per second (at most 1)", pages.reloads_per_page_per_sec, "", Some(Budget::AtMost(1.0)));
+    report.row("S9", db, "issue notices patched in place", percent(pages.patched as f64, pages.heard as f64), "%", None);
+    report.row("S9", db, "issue notices changing nothing on the page", percent(pages.unaffected as f64, pages.heard as f64), "%", None);
+    report.row("S9", db, "issue notices asking for a reload", percent((pages.heard - pages.patched - pages.unaffected) as f64, pages.heard as f64), "%", None);
+    report.row("S9", db, "CPU cores used while changing: server", pages.server_cpu_cores, "", None);
+    report.row("S9", db, "CPU cores used while changing: bench", pages.bench_cpu_cores, "", None);
+    report.detail(format!("S9/{db}"), &pages);
     server.stop();
 
 
