@@ -7,7 +7,7 @@ pub mod coalesce;
 pub mod decide;
 mod message;
 pub use coalesce::Batch;
-pub use message::{IssueChange, IssueVersion, LiveMessage};
+pub use message::{IssueChange, IssueVersion, Listed, LiveMessage};
 
 /// The socket's state, as the header shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,16 +44,21 @@ pub struct RowNotice {
     pub id: i64,
     pub change: IssueChange,
     pub row: Option<crate::issues::model::IssueSummary>,
+    /// For an update: what the issue was before it.
+    pub before: Option<Listed>,
 }
 
 /// How the open list page follows notices. For an issue's notice it decides (see [`decide`]):
-/// a row it shows is patched in place; a reload it asks for waits its turn, at most one a
+/// a row it shows is patched in place; an issue entering or leaving on a later page changes
+/// the count shown; a reload it asks for waits its turn, at most one a
 /// second ([`coalesce`]); a change that cannot touch the page does nothing there. Any other
 /// notice (a bulk change, a resync, a reconnect) reloads it, in turn.
 #[derive(Clone)]
 pub struct ListWatch {
     pub decide: std::sync::Arc<dyn Fn(&RowNotice) -> decide::Decision + Send + Sync>,
     pub patch: std::sync::Arc<dyn Fn(crate::issues::model::IssueSummary) + Send + Sync>,
+    /// Changes the count shown by this much.
+    pub count: std::sync::Arc<dyn Fn(i64) + Send + Sync>,
     /// Moved for each reload.
     pub reload: RwSignal<u64>,
 }
@@ -235,6 +240,7 @@ mod browser {
             let Some(watch) = self.live.list.get_value() else { return };
             match ((watch.decide)(&notice), notice.row) {
                 (Decision::Patch, Some(row)) => (watch.patch)(row),
+                (Decision::Count(by), _) => (watch.count)(by),
                 (Decision::Nothing, _) => {}
                 _ => self.list.heard(&batch),
             }
@@ -287,7 +293,7 @@ mod browser {
                             }
                             connected_before = true;
                         }
-                        LiveMessage::Issue { issue_id, change, row, .. } => reloads.issue(RowNotice { id: issue_id, change, row: row.map(|row| *row) }),
+                        LiveMessage::Issue { issue_id, change, row, before, .. } => reloads.issue(RowNotice { id: issue_id, change, row: row.map(|row| *row), before }),
                         LiveMessage::Issues { issues, .. } => reloads.heard(Batch::Issues(issues.iter().map(|issue| issue.issue_id).collect())),
                         LiveMessage::Resync => {
                             // A role change arrives as a resync too: the header and the views

@@ -82,6 +82,37 @@ test("a change to a row on screen is drawn in place, one the filter leaves out l
   expect(loads.length).toBeGreaterThanOrEqual(1);
 });
 
+test("an issue filed onto a later page changes the count shown, without loading the list again", async ({ browser, request }) => {
+  const headers = { Authorization: `Bearer ${await adminToken(request)}` };
+  const file = async (title: string, severity: string) =>
+    expect((await request.post("/api/v1/issues", { headers, data: { title, description: "", severity } })).status()).toBe(201);
+  // More severe issues than a page holds, so a low one sorts onto a later page.
+  for (let n = 0; n < 51; n += 1) await file(`Severe number ${n}`, "CRITICAL");
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.goto("/issues?status=OPEN&sort=severity");
+  await hydrated(page);
+  await expect(page.getByTestId("live-status")).toHaveText("Live");
+  const count = page.getByTestId("issue-count");
+  const before = Number((await count.textContent())?.match(/\d+/)?.[0]);
+  expect(before).toBeGreaterThan(51);
+  const loads: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("list_issues")) loads.push(r.url());
+  });
+
+  await file("Minor and far down the list", "LOW");
+  await expect(count).toHaveText(`${before + 1} issues`);
+  expect(loads).toEqual([]);
+  await expect(page.locator("tr").filter({ hasText: "Minor and far down the list" })).toHaveCount(0);
+
+  // One filed at the top of the list is loaded with it.
+  await file("Severe and on top", "CRITICAL");
+  await expect(page.locator("tr").filter({ hasText: "Severe and on top" })).toBeVisible();
+  await expect(count).toHaveText(`${before + 2} issues`);
+  expect(loads.length).toBeGreaterThanOrEqual(1);
+});
+
 test("after the server restarts, an open list catches up by itself", async ({ browser, allowErrors }) => {
   // While the server is down, the browser reports each refused reconnection.
   allowErrors(/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/);

@@ -8,7 +8,10 @@ use super::{
 };
 use crate::{
     domain::Status,
-    live::decide::{Match, Place, Row, View},
+    live::{
+        Listed,
+        decide::{Match, Place, Row, View},
+    },
 };
 
 /// A list page's filter, ready to judge rows.
@@ -33,14 +36,25 @@ impl Judge {
 
     /// What the filter makes of `row`, and where it falls.
     pub fn row(&self, row: &IssueSummary) -> Row {
-        let place = self.place(row);
+        self.judge(row, None)
+    }
+
+    /// The same of the issue as it was before an update, from `row` (after it) and what the
+    /// notice said of before. Its tags before are not known, nor its place by last update.
+    pub fn before(&self, row: &IssueSummary, was: &Listed) -> Row {
+        let judged = self.judge(row, Some(was));
+        if self.sort == IssueSort::Updated { Row { matches: Match::Unknown, ..judged } } else { judged }
+    }
+
+    fn judge(&self, row: &IssueSummary, was: Option<&Listed>) -> Row {
+        let place = self.place(row, was);
         if self.deleted {
             return Row { matches: Match::Unknown, never_listed: false, place };
         }
         let mut matches = if self.text { Match::Unknown } else { Match::Yes };
         let mut never_listed = false;
         for (negated, key) in &self.keys {
-            match self.key(key, row).map(|found| found != *negated) {
+            match self.key(key, row, was).map(|found| found != *negated) {
                 Some(true) => {}
                 Some(false) => {
                     matches = Match::No;
@@ -57,7 +71,7 @@ impl Judge {
     /// The page as the decision reads it.
     pub fn view(&self, page: &IssuePage) -> View {
         View {
-            shown: page.items.iter().map(|row| (row.id, self.place(row))).collect(),
+            shown: page.items.iter().map(|row| (row.id, self.place(row, None))).collect(),
             has_next: page.next.is_some(),
             first_page: page.prev.is_none(),
             keyless: self.keys.is_empty() && !self.text && !self.deleted,
@@ -66,21 +80,30 @@ impl Judge {
     }
 
     /// The row's place in the list's order (the server's: rank, then time, then id, largest first).
-    fn place(&self, row: &IssueSummary) -> Place {
+    fn place(&self, row: &IssueSummary, was: Option<&Listed>) -> Place {
+        let severity = was.map_or(row.severity, |was| was.severity);
         match self.sort {
             IssueSort::Newest => (0, row.created_at.timestamp_micros(), row.id),
             IssueSort::Updated => (0, row.updated_at.timestamp_micros(), row.id),
-            IssueSort::Severity => (i64::from(row.severity.rank()), row.created_at.timestamp_micros(), row.id),
+            IssueSort::Severity => (i64::from(severity.rank()), row.created_at.timestamp_micros(), row.id),
         }
     }
 
-    /// Whether `row` has `key`; `None` when only the server can say.
-    fn key(&self, key: &Key, row: &IssueSummary) -> Option<bool> {
+    /// Whether `row` (or, given `was`, the issue before an update) has `key`; `None` when only
+    /// the server can say.
+    fn key(&self, key: &Key, row: &IssueSummary, was: Option<&Listed>) -> Option<bool> {
+        let status = was.map_or(row.status, |was| was.status);
+        let assignee_id = match was {
+            Some(was) => was.assignee_id,
+            None => row.assignee.as_ref().map(|a| a.id),
+        };
+        // Who the assignee was is known by id only; by handle, when it is the same person.
+        let assignee_handle = row.assignee.as_ref().filter(|a| Some(a.id) == assignee_id).map(|a| a.handle.as_str());
         Some(match key {
-            Key::Open(open) => (row.status != Status::Done) == *open,
-            Key::Status(status) => row.status == *status,
+            Key::Open(open) => (status != Status::Done) == *open,
+            Key::Status(wanted) => status == *wanted,
             Key::Severity(op, severity) => {
-                let (have, want) = (row.severity.rank(), severity.rank());
+                let (have, want) = (was.map_or(row.severity, |was| was.severity).rank(), severity.rank());
                 match op {
                     Op::Eq => have == want,
                     Op::Lt => have < want,
@@ -89,17 +112,19 @@ impl Judge {
                     Op::Ge => have >= want,
                 }
             }
+            Key::Tag(_) if was.is_some() => return None,
             Key::Tag(tag) => {
                 let tag = comparable(tag)?;
                 row.tags.iter().any(|t| t.name.to_lowercase() == tag)
             }
             Key::Reporter(reporter) if reporter.contains('@') => return None,
             Key::Reporter(reporter) => row.reporter.handle == comparable(reporter)?,
-            Key::Assignee(AssigneeFilter::Me) => row.assignee.as_ref().map(|a| a.id) == Some(self.me?),
-            Key::Assignee(AssigneeFilter::Nobody) => row.assignee.is_none(),
+            Key::Assignee(AssigneeFilter::Me) => assignee_id == Some(self.me?),
+            Key::Assignee(AssigneeFilter::Nobody) => assignee_id.is_none(),
+            Key::Assignee(AssigneeFilter::Handle(_)) if assignee_id.is_some() && assignee_handle.is_none() => return None,
             Key::Assignee(AssigneeFilter::Handle(handle)) => {
                 let handle = comparable(handle.trim_start_matches('@'))?;
-                row.assignee.as_ref().is_some_and(|a| a.handle == handle)
+                assignee_handle == Some(handle.as_str())
             }
             Key::Created(..) | Key::Updated(..) => return None,
         })
@@ -181,5 +206,20 @@ mod tests {
         assert_eq!(updated.row(&row).place, (0, row.updated_at.timestamp_micros(), 7));
         assert!(updated.view(&IssuePage { items: vec![], total: 0, offset: 0, next: None, prev: None }).activity_matters);
         assert!(newest.view(&IssuePage { items: vec![], total: 0, offset: 0, next: None, prev: None }).keyless);
+    }
+
+    #[test]
+    fn the_issue_before_an_update_is_judged_from_what_the_notice_said() {
+        let judge = |q: &str| Judge::new(&IssueFilter { q: Some(q.into()), ..IssueFilter::default() }, Some(3));
+        let was = Listed { status: Status::Open, severity: Severity::Low, assignee_id: None };
+        assert_eq!(judge("status:open").before(&row(), &was).matches, Match::Yes);
+        assert_eq!(judge("status:triaged").before(&row(), &was).matches, Match::No);
+        assert_eq!(judge("assignee:none").before(&row(), &was).matches, Match::Yes);
+        assert_eq!(judge("assignee:me").before(&row(), &was).matches, Match::No);
+        assert_eq!(judge("assignee:cy").before(&row(), &Listed { assignee_id: Some(9), ..was }).matches, Match::Unknown, "someone else, known by id only");
+        assert_eq!(judge("assignee:bo").before(&row(), &Listed { assignee_id: Some(3), ..was }).matches, Match::Yes);
+        assert_eq!(judge("tag:ui").before(&row(), &was).matches, Match::Unknown, "its tags before are not known");
+        assert_eq!(judge("sort:severity").before(&row(), &was).place.0, i64::from(Severity::Low.rank()));
+        assert_eq!(judge("sort:updated").before(&row(), &was).matches, Match::Unknown);
     }
 }

@@ -36,13 +36,24 @@ pub fn IssueListPage() -> impl IntoView {
     let reload = RwSignal::new(0u64);
     // Rows as live notices carried them, by id: each drawn instead of the loaded row while newer.
     let patches = RwSignal::new(std::collections::HashMap::<i64, super::model::IssueSummary>::new());
+    // Issues that entered (or left) the list on a later page since it loaded.
+    let counted = RwSignal::new(0i64);
+    let loading = StoredValue::new(false);
     let page = Resource::new(
         move || (filter.get(), transition.version().get() + restore.version().get() + bulk.version().get(), reload.get()),
         move |(filter, _, _)| async move {
+            // Only the browser hears notices. The page may be gone by the time its load ends.
+            #[cfg(feature = "hydrate")]
+            loading.try_set_value(true);
             let page = list_issues(filter).await;
-            // What the load already shows needs no patch any more.
-            if let Ok(page) = &page {
-                patches.update_untracked(|patches| patches.retain(|id, row| page.items.iter().any(|item| item.id == *id && newer(row, item))));
+            #[cfg(feature = "hydrate")]
+            {
+                loading.try_set_value(false);
+                // What the load already shows needs no patch any more, and its count is current.
+                if let Ok(page) = &page {
+                    patches.try_update_untracked(|patches| patches.retain(|id, row| page.items.iter().any(|item| item.id == *id && newer(row, item))));
+                    counted.try_update_untracked(|counted| *counted = 0);
+                }
             }
             page
         },
@@ -56,9 +67,15 @@ pub fn IssueListPage() -> impl IntoView {
                 _ => None,
             });
             let Some(view) = view else { return crate::live::decide::Decision::Reload };
-            let heard = crate::live::decide::Heard { id: notice.id, change: notice.change, row: notice.row.as_ref().map(|row| judge.row(row)) };
-            crate::live::decide::decide(&view, &heard)
+            let before = notice.before.as_ref().zip(notice.row.as_ref()).map(|(was, row)| judge.before(row, was));
+            let heard = crate::live::decide::Heard { id: notice.id, change: notice.change, row: notice.row.as_ref().map(|row| judge.row(row)), before };
+            match crate::live::decide::decide(&view, &heard) {
+                // A load under way may or may not count it already: the next load will.
+                crate::live::decide::Decision::Count(_) if loading.get_value() => crate::live::decide::Decision::Reload,
+                decision => decision,
+            }
         }),
+        count: std::sync::Arc::new(move |by| counted.update(|counted| *counted += by)),
         patch: std::sync::Arc::new(move |row| patches.update(|patches| {
             patches.insert(row.id, row);
         })),
@@ -109,7 +126,8 @@ pub fn IssueListPage() -> impl IntoView {
         // A transition keeps the current rows on screen while the next filter loads.
         <Transition fallback=|| view! { <p role="status" class="text-slate-500">"Loading issues…"</p> }>
             {move || Suspend::new(async move {
-                let patched = patches.get();
+                let patched = patches.try_get().unwrap_or_default();
+                let counted = counted.try_get().unwrap_or_default();
                 let user = auth.user.await.ok().flatten();
                 let can_triage = user.as_ref().is_some_and(|u| u.can_triage());
                 let showing_deleted = filter.get_untracked().deleted && user.as_ref().is_some_and(|u| u.is_admin());
@@ -121,6 +139,7 @@ pub fn IssueListPage() -> impl IntoView {
                 match page.await {
                     Err(crate::error::AppError::Unauthorized) => view! { <crate::auth::pages::SignInRedirect/> }.into_any(),
                     Ok(mut page) => {
+                        page.total = page.total.saturating_add_signed(counted);
                         for item in &mut page.items {
                             if let Some(row) = patched.get(&item.id).filter(|row| newer(row, item)) {
                                 *item = row.clone();

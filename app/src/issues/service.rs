@@ -478,12 +478,14 @@ pub async fn set_issue_tags(
     Ok(summary)
 }
 
-/// Tells open sockets that `issue` changed and is now at `version`, and the people the change
+/// Tells open sockets that `issue` (for an update, as read before it) changed and is now at `version`, and the people the change
 /// notified that their inbox changed, once the change has committed; wakes the mail sender when
 /// the change queued mail.
 pub(crate) fn announce(events: &Events, issue: &issues::Model, version: i64, change: IssueChange, told: &Told) {
     let inboxes = told.people().chunks(crate::server::events::INBOX_CHUNK).map(|user_ids| Notice::Inbox { user_ids: user_ids.to_vec() });
-    events.publish_all(std::iter::once(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change }).chain(inboxes).collect());
+    // An update is announced with the issue as read before it.
+    let before = (change == IssueChange::Updated).then_some(crate::live::Listed { status: issue.status, severity: issue.severity, assignee_id: issue.assignee_id });
+    events.publish_all(std::iter::once(Notice::Issue { issue_id: issue.id, reporter_id: issue.reporter_id, version, change, before }).chain(inboxes).collect());
     if told.mailed() {
         events.mail().wake();
     }

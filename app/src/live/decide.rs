@@ -57,6 +57,8 @@ pub struct Heard {
     pub change: IssueChange,
     /// The row the notice carried, judged by the page; none for a deleted issue.
     pub row: Option<Row>,
+    /// For an update: the issue as it was before, judged the same way, when the notice said.
+    pub before: Option<Row>,
 }
 
 /// What the page makes of the row a notice carried.
@@ -74,14 +76,26 @@ pub enum Decision {
     Nothing,
     /// Draw the row as the notice carried it, where it is.
     Patch,
+    /// Only the count changes, by this much: the issue entered or left the list on a later page.
+    Count(i64),
     Reload,
 }
 
 impl View {
-    /// Whether `place` falls after the page's last row, with more rows between: a row there is
-    /// on a later page.
+    /// Whether a row at `place` falls after the page's last row.
+    fn after(&self, place: Place) -> bool {
+        self.shown.last().is_some_and(|(_, last)| place < *last)
+    }
+
+    /// Whether a row at `place` is on a later page: after the page's last row, with more rows
+    /// following the page.
     fn beyond(&self, place: Place) -> bool {
-        self.has_next && self.shown.last().is_some_and(|(_, last)| place < *last)
+        self.has_next && self.after(place)
+    }
+
+    /// Whether a row at `place` is on an earlier page.
+    fn above(&self, place: Place) -> bool {
+        !self.first_page && self.shown.first().is_some_and(|(_, first)| place > *first)
     }
 }
 
@@ -99,15 +113,26 @@ pub fn decide(view: &View, heard: &Heard) -> Decision {
     if row.never_listed {
         return Decision::Nothing;
     }
-    match heard.change {
+    match (heard.change, heard.before) {
         // Comments and attachments change none of the fields a filter reads, nor the order,
         // unless the page sorts or narrows by last update.
-        IssueChange::Comment | IssueChange::Attachment if !view.activity_matters => Decision::Nothing,
-        // A new issue the filter leaves out was never in the list.
-        IssueChange::Created if row.matches == Match::No => Decision::Nothing,
+        (IssueChange::Comment | IssueChange::Attachment, _) if !view.activity_matters => Decision::Nothing,
+        // A new issue the filter leaves out was never in the list; one on a later page only
+        // counts.
+        (IssueChange::Created, _) if row.matches == Match::No => Decision::Nothing,
+        (IssueChange::Created, _) if row.matches == Match::Yes && view.beyond(row.place) => Decision::Count(1),
+        // Knowing where it was: out of the list both times, or away from the page both times,
+        // changes nothing here; into or out of the list on a later page changes only the count.
+        (IssueChange::Updated, Some(before)) => match (before.matches, row.matches) {
+            (Match::No, Match::No) => Decision::Nothing,
+            (Match::Yes, Match::Yes) if (view.after(before.place) && view.beyond(row.place)) || (view.above(before.place) && view.above(row.place)) => Decision::Nothing,
+            (Match::Yes, Match::No) if view.after(before.place) => Decision::Count(-1),
+            (Match::No, Match::Yes) if view.beyond(row.place) => Decision::Count(1),
+            _ => Decision::Reload,
+        },
         // Every live issue is listed either way; one not shown on a first page was after it,
         // and stays after it.
-        IssueChange::Updated if view.keyless && !view.activity_matters && view.first_page && view.beyond(row.place) => Decision::Nothing,
+        (IssueChange::Updated, None) if view.keyless && !view.activity_matters && view.first_page && view.beyond(row.place) => Decision::Nothing,
         // It entered the list, left it, or moved: the count or the rows change.
         _ => Decision::Reload,
     }
@@ -122,7 +147,12 @@ mod tests {
     }
 
     fn heard(id: i64, change: IssueChange, matches: Match, place: Place) -> Heard {
-        Heard { id, change, row: Some(Row { matches, never_listed: false, place }) }
+        Heard { id, change, row: Some(Row { matches, never_listed: false, place }), before: None }
+    }
+
+    fn updated(id: i64, was: (Match, Place), now: (Match, Place)) -> Heard {
+        let row = |(matches, place)| Some(Row { matches, never_listed: false, place });
+        Heard { id, change: IssueChange::Updated, row: row(now), before: row(was) }
     }
 
     const PAGE: [(i64, Place); 3] = [(30, (0, 300, 30)), (20, (0, 200, 20)), (10, (0, 100, 10))];
@@ -140,7 +170,7 @@ mod tests {
         assert_eq!(decide(&page, &heard(20, IssueChange::Updated, Match::No, (0, 200, 20))), Decision::Reload);
         assert_eq!(decide(&page, &heard(20, IssueChange::Updated, Match::Unknown, (0, 200, 20))), Decision::Reload);
         assert_eq!(decide(&page, &heard(20, IssueChange::Updated, Match::Yes, (3, 200, 20))), Decision::Reload);
-        assert_eq!(decide(&page, &Heard { id: 20, change: IssueChange::Deleted, row: None }), Decision::Reload);
+        assert_eq!(decide(&page, &Heard { id: 20, change: IssueChange::Deleted, row: None, before: None }), Decision::Reload);
     }
 
     #[test]
@@ -159,6 +189,9 @@ mod tests {
         let page = view(&PAGE, true);
         assert_eq!(decide(&page, &heard(40, IssueChange::Created, Match::No, (0, 400, 40))), Decision::Nothing);
         assert_eq!(decide(&page, &heard(40, IssueChange::Created, Match::Yes, (0, 400, 40))), Decision::Reload);
+        // Sorted after the page, with more to come: it is on a later page, and only counts.
+        assert_eq!(decide(&page, &heard(4, IssueChange::Created, Match::Yes, (0, 40, 4))), Decision::Count(1));
+        assert_eq!(decide(&view(&PAGE, false), &heard(4, IssueChange::Created, Match::Yes, (0, 40, 4))), Decision::Reload, "the last page shows it");
         assert_eq!(decide(&page, &heard(40, IssueChange::Created, Match::Unknown, (0, 400, 40))), Decision::Reload);
     }
 
@@ -175,7 +208,7 @@ mod tests {
     fn a_row_of_someone_else_the_filter_names_is_never_listed() {
         let page = view(&PAGE, true);
         for change in [IssueChange::Created, IssueChange::Updated, IssueChange::Restored, IssueChange::Comment] {
-            let never = Heard { id: 5, change, row: Some(Row { matches: Match::No, never_listed: true, place: (0, 500, 5) }) };
+            let never = Heard { id: 5, change, row: Some(Row { matches: Match::No, never_listed: true, place: (0, 500, 5) }), before: None };
             assert_eq!(decide(&page, &never), Decision::Nothing, "{change:?}");
         }
     }
@@ -193,5 +226,26 @@ mod tests {
         page.has_next = true;
         page.first_page = false;
         assert_eq!(decide(&page, &heard(5, IssueChange::Updated, Match::Yes, (0, 50, 5))), Decision::Reload);
+    }
+
+    #[test]
+    fn knowing_where_an_updated_issue_was_says_whether_the_page_or_only_its_count_changes() {
+        let page = view(&PAGE, true);
+        let (yes, no) = (Match::Yes, Match::No);
+        // Out of the list before and after.
+        assert_eq!(decide(&page, &updated(5, (no, (0, 250, 5)), (no, (0, 250, 5)))), Decision::Nothing);
+        // In the list, on a later page, before and after.
+        assert_eq!(decide(&page, &updated(5, (yes, (0, 50, 5)), (yes, (0, 60, 5)))), Decision::Nothing);
+        // Into or out of the list on a later page: the count.
+        assert_eq!(decide(&page, &updated(5, (no, (0, 50, 5)), (yes, (0, 50, 5)))), Decision::Count(1));
+        assert_eq!(decide(&page, &updated(5, (yes, (0, 50, 5)), (no, (0, 50, 5)))), Decision::Count(-1));
+        // Moving into the page, or entering or leaving it unknown: reload.
+        assert_eq!(decide(&page, &updated(5, (yes, (0, 50, 5)), (yes, (0, 250, 5)))), Decision::Reload);
+        assert_eq!(decide(&page, &updated(5, (Match::Unknown, (0, 50, 5)), (no, (0, 50, 5)))), Decision::Reload);
+        // On an earlier page before and after, seen from a later page.
+        let mut later = view(&PAGE, true);
+        later.first_page = false;
+        assert_eq!(decide(&later, &updated(5, (yes, (0, 900, 5)), (yes, (0, 800, 5)))), Decision::Nothing);
+        assert_eq!(decide(&later, &updated(5, (yes, (0, 900, 5)), (no, (0, 900, 5)))), Decision::Reload, "the page's rows shift");
     }
 }

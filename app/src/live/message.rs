@@ -8,6 +8,15 @@ use serde::{Deserialize, Serialize};
 
 pub use super::decide::IssueChange;
 
+/// What an issue's fields that lists filter by (other than its tags) were before an update,
+/// so a list page can tell whether the issue was in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listed {
+    pub status: crate::domain::Status,
+    pub severity: crate::domain::Severity,
+    pub assignee_id: Option<i64>,
+}
+
 /// An issue and the version it is now at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssueVersion {
@@ -30,6 +39,9 @@ pub enum LiveMessage {
         change: IssueChange,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         row: Option<Box<crate::issues::model::IssueSummary>>,
+        /// For an update: what the issue was before it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<Listed>,
     },
     /// Several issues the user may see changed the same way in one operation (a bulk change):
     /// one message for all of them.
@@ -55,7 +67,7 @@ mod tests {
         let cases = [
             (LiveMessage::Hello { at }, json!({ "type": "hello", "at": "2026-01-02T03:04:05.678Z" })),
             (
-                LiveMessage::Issue { issue_id: 7, version: 3, change: IssueChange::Updated, row: None },
+                LiveMessage::Issue { issue_id: 7, version: 3, change: IssueChange::Updated, row: None, before: None },
                 json!({ "type": "issue", "issue_id": 7, "version": 3, "change": "updated" }),
             ),
             (

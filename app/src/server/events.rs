@@ -32,6 +32,9 @@ pub enum Notice {
         reporter_id: i64,
         version: i64,
         change: IssueChange,
+        /// For an update: what the issue was before it (lists filter by these fields).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<crate::live::Listed>,
     },
     /// Several issues changed the same way in one operation (at most [`ISSUES_CHUNK`] a notice).
     Issues { change: IssueChange, issues: Vec<IssueRef> },
@@ -232,6 +235,7 @@ pub fn coalesced(notices: Vec<Notice>) -> Vec<Notice> {
                 reporter_id,
                 version,
                 change,
+                ..
             } => (
                 change,
                 vec![IssueRef {
@@ -299,6 +303,7 @@ mod tests {
             reporter_id: 1,
             version,
             change: IssueChange::Updated,
+            before: None,
         }
     }
 
@@ -317,6 +322,7 @@ mod tests {
             reporter_id: 2,
             version: 4,
             change: IssueChange::Deleted,
+            before: None,
         });
         let folded = coalesced(notices);
         let sizes: Vec<usize> = folded

@@ -63,7 +63,7 @@ impl Feed {
 
 async fn prepare(db: &DatabaseConnection, notice: Notice) -> Prepared {
     let issue_message = match notice {
-        Notice::Issue { issue_id, version, change, .. } => {
+        Notice::Issue { issue_id, version, change, before, .. } => {
             let row = match change {
                 IssueChange::Deleted => None,
                 _ => match crate::issues::service::row(db, issue_id).await {
@@ -75,7 +75,7 @@ async fn prepare(db: &DatabaseConnection, notice: Notice) -> Prepared {
                     }
                 },
             };
-            let message = LiveMessage::Issue { issue_id, version, change, row: row.map(Box::new) };
+            let message = LiveMessage::Issue { issue_id, version, change, row: row.map(Box::new), before };
             Some(serde_json::to_string(&message).expect("a live message serialises").into())
         }
         _ => None,

@@ -82,9 +82,11 @@ async fn every_kind_of_change_arrives(db: TestDb) {
     call(&admin, &app, TransitionIssue::PATH, &[("issue_id", &sid), ("status", "TRIAGED"), ("version", "1")]).await;
     let triaged = next(&mut socket).await;
     assert_eq!((triaged["change"].as_str(), triaged["row"]["status"].as_str(), triaged["row"]["version"].as_i64()), (Some("updated"), Some("TRIAGED"), Some(2)));
+    // An update also says what the issue was, so a list can tell whether it was listed.
+    assert_eq!((triaged["before"]["status"].as_str(), triaged["before"]["severity"].as_str()), (Some("OPEN"), Some("LOW")));
     call(&admin, &app, AddComment::PATH, &[("issue_id", &sid), ("body", "hello")]).await;
     let commented = next(&mut socket).await;
-    assert_eq!((commented["change"].as_str(), commented["row"]["comment_count"].as_i64()), (Some("comment"), Some(1)));
+    assert_eq!((commented["change"].as_str(), commented["row"]["comment_count"].as_i64(), commented.get("before")), (Some("comment"), Some(1), None));
     call(&admin, &app, AddComment::PATH, &[("issue_id", &sid), ("body", "again")]).await;
     assert_eq!(next(&mut socket).await["row"]["comment_count"], 2, "a second comment at the same version carries its own row");
     let part = reqwest::multipart::Part::bytes(b"log\n".to_vec()).file_name("a.log");

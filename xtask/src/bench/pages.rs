@@ -38,6 +38,8 @@ pub struct LivePages {
     pub heard: u64,
     pub patched: u64,
     pub unaffected: u64,
+    /// Issues entering or leaving the list on a later page: the count shown changes.
+    pub counted: u64,
     pub reload_asked: u64,
     /// Reloads made (asked-for ones folded into at most one a second per page), and failed.
     pub reloads: u64,
@@ -75,6 +77,7 @@ struct Counters {
     heard: AtomicU64,
     patched: AtomicU64,
     unaffected: AtomicU64,
+    counted: AtomicU64,
     reload_asked: AtomicU64,
     reloads: AtomicU64,
     reload_errors: AtomicU64,
@@ -115,31 +118,35 @@ impl Judge {
         }
     }
 
-    fn place(&self, row: &Value) -> Place {
+    /// `row`'s place; `fields` holds its status and severity (the row's own, or before an update).
+    fn place(&self, row: &Value, fields: &Value) -> Place {
         let id = row["id"].as_i64().unwrap_or_default();
         match self.sort.as_str() {
             "updated" => (0, micros(&row["updated_at"]), id),
-            "severity" => (rank(row["severity"].as_str().unwrap_or_default()), micros(&row["created_at"]), id),
+            "severity" => (rank(fields["severity"].as_str().unwrap_or_default()), micros(&row["created_at"]), id),
             _ => (0, micros(&row["created_at"]), id),
         }
     }
 
-    fn row(&self, row: &Value) -> Row {
-        let fails = |key: &Option<String>, field: &str| key.as_deref().is_some_and(|want| row[field].as_str() != Some(want));
+    /// What the filter makes of `row` (or, given `before`'s fields, the issue before an update:
+    /// its place by last update is not known then).
+    fn row(&self, row: &Value, before: Option<&Value>) -> Row {
+        let fields = before.unwrap_or(row);
+        let fails = |key: &Option<String>, field: &str| key.as_deref().is_some_and(|want| fields[field].as_str() != Some(want));
         let matches = if fails(&self.status, "status") || fails(&self.severity, "severity") {
             Match::No
-        } else if self.other_keys {
+        } else if self.other_keys || (self.sort == "updated" && before.is_some()) {
             Match::Unknown
         } else {
             Match::Yes
         };
-        Row { matches, never_listed: false, place: self.place(row) }
+        Row { matches, never_listed: false, place: self.place(row, fields) }
     }
 
     fn view(&self, page: &Value) -> View {
         let items = page["items"].as_array().map(Vec::as_slice).unwrap_or_default();
         View {
-            shown: items.iter().map(|row| (row["id"].as_i64().unwrap_or_default(), self.place(row))).collect(),
+            shown: items.iter().map(|row| (row["id"].as_i64().unwrap_or_default(), self.place(row, row))).collect(),
             has_next: !page["next"].is_null(),
             first_page: page["prev"].is_null(),
             keyless: self.status.is_none() && self.severity.is_none() && !self.other_keys,
@@ -217,8 +224,10 @@ impl Page {
                             self.counters.heard.fetch_add(1, Ordering::Relaxed);
                             let id = notice["issue_id"].as_i64().unwrap_or_default();
                             let change: IssueChange = serde_json::from_value(notice["change"].clone()).map_err(|e| e.to_string())?;
-                            let row = notice.get("row").map(|row| self.judge.row(row));
-                            match decide::decide(&view, &Heard { id, change, row }) {
+                            let row = notice.get("row");
+                            let before = row.zip(notice.get("before")).map(|(row, before)| self.judge.row(row, Some(before)));
+                            let row = row.map(|row| self.judge.row(row, None));
+                            match decide::decide(&view, &Heard { id, change, row, before }) {
                                 // The page draws the row it was sent; its place is unchanged.
                                 Decision::Patch => {
                                     self.counters.patched.fetch_add(1, Ordering::Relaxed);
@@ -228,13 +237,20 @@ impl Page {
                                     self.counters.unaffected.fetch_add(1, Ordering::Relaxed);
                                     continue;
                                 }
-                                Decision::Reload => Batch::Issues(vec![id]),
+                                // The page changes the count it shows.
+                                Decision::Count(_) => {
+                                    self.counters.counted.fetch_add(1, Ordering::Relaxed);
+                                    continue;
+                                }
+                                Decision::Reload => {
+                                    self.counters.reload_asked.fetch_add(1, Ordering::Relaxed);
+                                    Batch::Issues(vec![id])
+                                }
                             }
                         }
                         Some("issues") | Some("resync") => Batch::Everything,
                         _ => continue,
                     };
-                    self.counters.reload_asked.fetch_add(1, Ordering::Relaxed);
                     match coalescer.heard(now(), &batch) {
                         Step::Reload(_) => self.reload(&mut view).await,
                         Step::WakeAt(at) => wake = Some(at),
@@ -380,6 +396,7 @@ pub async fn live_pages(settings: Settings<'_>) -> Result<LivePages, String> {
     result.heard = counters.heard.load(Ordering::Relaxed);
     result.patched = counters.patched.load(Ordering::Relaxed);
     result.unaffected = counters.unaffected.load(Ordering::Relaxed);
+    result.counted = counters.counted.load(Ordering::Relaxed);
     result.reload_asked = counters.reload_asked.load(Ordering::Relaxed);
     result.reloads = counters.reloads.load(Ordering::Relaxed);
     result.reload_errors = counters.reload_errors.load(Ordering::Relaxed);

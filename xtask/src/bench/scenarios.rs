@@ -318,7 +318,8 @@ fn page_and_fan_out(workspace: &Workspace, plan: &Plan, runtime: &Runtime, repor
     report.row("S9", db, "reloads per page per second (at most 1)", pages.reloads_per_page_per_sec, "", Some(Budget::AtMost(1.0)));
     report.row("S9", db, "issue notices patched in place", percent(pages.patched as f64, pages.heard as f64), "%", None);
     report.row("S9", db, "issue notices changing nothing on the page", percent(pages.unaffected as f64, pages.heard as f64), "%", None);
-    report.row("S9", db, "issue notices asking for a reload", percent((pages.heard - pages.patched - pages.unaffected) as f64, pages.heard as f64), "%", None);
+    report.row("S9", db, "issue notices changing only the count", percent(pages.counted as f64, pages.heard as f64), "%", None);
+    report.row("S9", db, "issue notices asking for a reload", percent(pages.reload_asked as f64, pages.heard as f64), "%", None);
     report.row("S9", db, "CPU cores used while changing: server", pages.server_cpu_cores, "", None);
     report.row("S9", db, "CPU cores used while changing: bench", pages.bench_cpu_cores, "", None);
     report.detail(format!("S9/{db}"), &pages);
