@@ -75,12 +75,22 @@ struct Counters {
 
 async fn listen(addr: String, token: String, counters: Arc<Counters>, stop: watch::Receiver<bool>) -> Result<Heard, String> {
     let result = receive(&addr, &token, &counters, stop).await;
-    if let Err(err) = &result
-        && counters.failed.fetch_add(1, Ordering::Relaxed) == 0
-    {
-        eprintln!("bench: a WebSocket client failed: {err}");
+    if let Err(err) = &result {
+        failed(&counters.failed, "a WebSocket client", err);
     }
     result
+}
+
+/// What a client reads of a notice. The row an issue notice carries is skipped, not built:
+/// a thousand clients share the server's two cores, and their parsing delays what they measure.
+#[derive(serde::Deserialize)]
+struct Notice<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
+    #[serde(default)]
+    issue_id: i64,
+    #[serde(default, borrow)]
+    change: Option<std::borrow::Cow<'a, str>>,
 }
 
 async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::Receiver<bool>) -> Result<Heard, String> {
@@ -98,17 +108,17 @@ async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::
                     _ => continue,
                 };
                 let (now, wall) = (Instant::now(), Utc::now());
-                let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-                match value["type"].as_str() {
-                    Some("hello") if !greeted => {
+                let notice: Notice = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                match notice.kind.as_ref() {
+                    "hello" if !greeted => {
                         greeted = true;
                         counters.ready.fetch_add(1, Ordering::Relaxed);
                     }
-                    Some("issue") if value["change"] == "created" => {
-                        heard.push((value["issue_id"].as_i64().unwrap_or_default(), now, wall));
+                    "issue" if notice.change.as_deref() == Some("created") => {
+                        heard.push((notice.issue_id, now, wall));
                         counters.heard.fetch_add(1, Ordering::Relaxed);
                     }
-                    Some("resync") => {
+                    "resync" => {
                         counters.resyncs.fetch_add(1, Ordering::Relaxed);
                     }
                     _ => {}
@@ -146,39 +156,61 @@ fn spread(histogram: &Histogram<u64>) -> (f64, f64, f64) {
     (millis(histogram, 0.5), millis(histogram, 0.99), histogram.max() as f64 / 1000.0)
 }
 
-/// Files issues at `rate` per second for `duration`, from its own thread and runtime, so that the
-/// clients' work cannot delay a request or its timing. Returns when each was sent and how long it
-/// took, by issue id, and how many failed.
+/// Runs `act(n)` `rate` times a second for `duration` (each run overlapping the next when it
+/// takes longer), from a thread and runtime of its own, so that the clients' work cannot delay a
+/// request or its timing. Returns how many it started, once all have finished; an error only
+/// when the runtime cannot start.
+pub(super) fn steadily<F, Fut>(rate: u32, duration: Duration, act: F) -> Result<u64, String>
+where
+    F: Fn(u64) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let worker = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        runtime.block_on(async {
+            let mut running = JoinSet::new();
+            let mut tick = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
+            let total = (duration.as_secs_f64() * f64::from(rate)).round() as u64;
+            for n in 0..total {
+                tick.tick().await;
+                running.spawn(act(n));
+            }
+            while running.join_next().await.is_some() {}
+            Ok(total)
+        })
+    });
+    worker.join().map_err(|_| "a steady-rate worker panicked".to_owned())?
+}
+
+/// Counts a failure; the first one of each kind is printed.
+pub(super) fn failed(errors: &AtomicU64, what: &str, err: impl std::fmt::Display) {
+    if errors.fetch_add(1, Ordering::Relaxed) == 0 {
+        eprintln!("bench: {what} failed: {err}");
+    }
+}
+
+/// Files issues at `rate` per second for `duration` (see [`steadily`]). Returns when each was
+/// sent and how long it took, by issue id, and how many failed.
 fn publish(url: &str, token: &str, rate: u32, duration: Duration) -> Result<(Sent, u64), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(30)).build().map_err(|e| e.to_string())?;
-        let sent: Arc<Mutex<Sent>> = Arc::default();
-        let errors = Arc::new(AtomicU64::new(0));
-        let mut requests = JoinSet::new();
-        let mut tick = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
-        let total = (duration.as_secs_f64() * f64::from(rate)).round() as u64;
-        for n in 0..total {
-            tick.tick().await;
-            let (client, url, token, sent, errors) = (client.clone(), url.to_owned(), token.to_owned(), sent.clone(), errors.clone());
-            requests.spawn(async move {
-                let at = Instant::now();
-                match create(&client, &url, &token, n).await {
-                    Ok((id, written)) => {
-                        sent.lock().expect("not poisoned").insert(id, (at, at.elapsed(), written));
-                    }
-                    Err(err) => {
-                        if errors.fetch_add(1, Ordering::Relaxed) == 0 {
-                            eprintln!("bench: creating an issue for the fan-out failed: {err}");
-                        }
-                    }
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(30)).build().map_err(|e| e.to_string())?;
+    let sent: Arc<Mutex<Sent>> = Arc::default();
+    let errors = Arc::new(AtomicU64::new(0));
+    let (url, token) = (url.to_owned(), token.to_owned());
+    let (kept, counted) = (sent.clone(), errors.clone());
+    steadily(rate, duration, move |n| {
+        let (client, url, token, sent, errors) = (client.clone(), url.clone(), token.clone(), kept.clone(), counted.clone());
+        async move {
+            let at = Instant::now();
+            match create(&client, &url, &token, n).await {
+                Ok((id, written)) => {
+                    sent.lock().expect("not poisoned").insert(id, (at, at.elapsed(), written));
                 }
-            });
+                Err(err) => failed(&errors, "creating an issue for the fan-out", err),
+            }
         }
-        while requests.join_next().await.is_some() {}
-        let sent = std::mem::take(&mut *sent.lock().expect("not poisoned"));
-        Ok((sent, errors.load(Ordering::Relaxed)))
-    })
+    })?;
+    let sent = std::mem::take(&mut *sent.lock().expect("not poisoned"));
+    Ok((sent, errors.load(Ordering::Relaxed)))
 }
 
 /// User plus system CPU time of process `pid` so far, in seconds (from /proc, at 100 ticks a second).
@@ -212,12 +244,9 @@ pub async fn fan_out(settings: Settings<'_>) -> Result<FanOut, String> {
 
     let cpu_before = (cpu_seconds(settings.server_pid), cpu_seconds(std::process::id()));
     let window = Instant::now();
-    let publishing = {
-        let (url, token) = (format!("http://{}{}", settings.addr, settings.create_path), settings.token.to_owned());
-        let (rate, duration) = (settings.events_per_sec, settings.duration);
-        std::thread::spawn(move || publish(&url, &token, rate, duration))
-    };
-    let (sent, errors) = tokio::task::spawn_blocking(move || publishing.join()).await.map_err(|e| e.to_string())?.map_err(|_| "the publisher panicked")??;
+    let (url, token) = (format!("http://{}{}", settings.addr, settings.create_path), settings.token.to_owned());
+    let (rate, duration) = (settings.events_per_sec, settings.duration);
+    let (sent, errors) = tokio::task::spawn_blocking(move || publish(&url, &token, rate, duration)).await.map_err(|e| e.to_string())??;
     let window = window.elapsed().as_secs_f64();
     if let ((Some(server0), Some(client0)), Some(server1), Some(client1)) = (cpu_before, cpu_seconds(settings.server_pid), cpu_seconds(std::process::id())) {
         result.server_cpu_cores = (server1 - server0) / window;

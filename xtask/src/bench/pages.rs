@@ -23,6 +23,7 @@ use std::{
     },
     time::{Duration, Instant},
 };
+use super::live::failed;
 use tokio::{sync::watch, task::JoinSet};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
 
@@ -194,11 +195,7 @@ impl Page {
                 self.counters.reloads.fetch_add(1, Ordering::Relaxed);
                 let _ = self.reload_times.lock().expect("not poisoned").record(at.elapsed().as_micros().max(1) as u64);
             }
-            Err(err) => {
-                if self.counters.reload_errors.fetch_add(1, Ordering::Relaxed) == 0 {
-                    eprintln!("bench: a page's reload failed: {err}");
-                }
-            }
+            Err(err) => failed(&self.counters.reload_errors, "a page's reload", err),
         }
     }
 
@@ -284,52 +281,42 @@ impl Picks {
     }
 }
 
-/// Makes `rate` changes a second for `duration` from a thread and runtime of its own, so the
-/// pages' work cannot delay them: in turn a comment, a severity change and a new issue.
+/// Makes `rate` changes a second for `duration` (see [`super::live::steadily`]): in turn a
+/// comment, a severity change and a new issue. Returns how many were made, and how many failed.
 fn change(addr: &str, token: &str, create_path: &str, issues: u64, rate: u32, duration: Duration) -> Result<(u64, u64), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().map_err(|e| e.to_string())?;
-        let errors = Arc::new(AtomicU64::new(0));
-        let mut requests = JoinSet::new();
-        let mut tick = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
-        let total = (duration.as_secs_f64() * f64::from(rate)).round() as u64;
-        let mut picks = Picks(0x9E37_79B9_7F4A_7C15);
-        const SEVERITIES: [&str; 4] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
-        for n in 0..total {
-            tick.tick().await;
-            let id = 1 + picks.next(issues);
-            let severity = SEVERITIES[picks.next(4) as usize];
-            let (client, errors, addr, token, create_path) = (client.clone(), errors.clone(), addr.to_owned(), token.to_owned(), create_path.to_owned());
-            requests.spawn(async move {
-                let request = match n % 3 {
-                    0 => client.post(format!("http://{addr}/api/v1/issues/{id}/comments")).json(&serde_json::json!({ "body": format!("Live page check {n}") })),
-                    // A triager names the version read, as the issue page does.
-                    1 => {
-                        let read = client.get(format!("http://{addr}/api/v1/issues/{id}")).bearer_auth(&token).send().await;
-                        let version = match read {
-                            Ok(response) => response.json::<Value>().await.ok().and_then(|issue| issue["summary"]["version"].as_i64()),
-                            Err(_) => None,
-                        };
-                        client.put(format!("http://{addr}/api/v1/issues/{id}/severity")).json(&serde_json::json!({ "severity": severity, "version": version }))
-                    }
-                    _ => client.post(format!("http://{addr}{create_path}")).form(&[("title", format!("Live page check {n}")), ("description", String::new()), ("severity", severity.to_owned())]),
-                };
-                let failed = match request.bearer_auth(&token).send().await {
-                    Ok(response) if response.status().is_success() => None,
-                    Ok(response) => Some(format!("{}: {}", response.status(), response.text().await.unwrap_or_default().chars().take(200).collect::<String>())),
-                    Err(err) => Some(err.to_string()),
-                };
-                if let Some(err) = failed
-                    && errors.fetch_add(1, Ordering::Relaxed) == 0
-                {
-                    eprintln!("bench: a change for the live pages failed: {err}");
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().map_err(|e| e.to_string())?;
+    let errors = Arc::new(AtomicU64::new(0));
+    let picks = Mutex::new(Picks(0x9E37_79B9_7F4A_7C15));
+    let (addr, token, create_path, counted) = (addr.to_owned(), token.to_owned(), create_path.to_owned(), errors.clone());
+    const SEVERITIES: [&str; 4] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+    let total = super::live::steadily(rate, duration, move |n| {
+        let (id, severity) = {
+            let mut picks = picks.lock().expect("not poisoned");
+            (1 + picks.next(issues), SEVERITIES[picks.next(4) as usize])
+        };
+        let (client, errors, addr, token, create_path) = (client.clone(), counted.clone(), addr.clone(), token.clone(), create_path.clone());
+        async move {
+            let request = match n % 3 {
+                0 => client.post(format!("http://{addr}/api/v1/issues/{id}/comments")).json(&serde_json::json!({ "body": format!("Live page check {n}") })),
+                // A triager names the version read, as the issue page does.
+                1 => {
+                    let read = client.get(format!("http://{addr}/api/v1/issues/{id}")).bearer_auth(&token).send().await;
+                    let version = match read {
+                        Ok(response) => response.json::<Value>().await.ok().and_then(|issue| issue["summary"]["version"].as_i64()),
+                        Err(_) => None,
+                    };
+                    client.put(format!("http://{addr}/api/v1/issues/{id}/severity")).json(&serde_json::json!({ "severity": severity, "version": version }))
                 }
-            });
+                _ => client.post(format!("http://{addr}{create_path}")).form(&[("title", format!("Live page check {n}")), ("description", String::new()), ("severity", severity.to_owned())]),
+            };
+            match request.bearer_auth(&token).send().await {
+                Ok(response) if response.status().is_success() => {}
+                Ok(response) => failed(&errors, "a change for the live pages", format!("{}: {}", response.status(), response.text().await.unwrap_or_default().chars().take(200).collect::<String>())),
+                Err(err) => failed(&errors, "a change for the live pages", err),
+            }
         }
-        while requests.join_next().await.is_some() {}
-        Ok((total, errors.load(Ordering::Relaxed)))
-    })
+    })?;
+    Ok((total, errors.load(Ordering::Relaxed)))
 }
 
 /// Opens the pages, makes the changes, lets the last reloads land, and measures.
@@ -352,10 +339,8 @@ pub async fn live_pages(settings: Settings<'_>) -> Result<LivePages, String> {
         };
         let (addr, stop, counters) = (settings.addr.to_owned(), stop_rx.clone(), counters.clone());
         pages.spawn(async move {
-            if let Err(err) = page.run(addr, stop).await
-                && counters.failed.fetch_add(1, Ordering::Relaxed) == 0
-            {
-                eprintln!("bench: a live page failed: {err}");
+            if let Err(err) = page.run(addr, stop).await {
+                failed(&counters.failed, "a live page", err);
             }
         });
         // Opened in waves, as people arriving in the morning would.
@@ -376,12 +361,9 @@ pub async fn live_pages(settings: Settings<'_>) -> Result<LivePages, String> {
 
     let cpu_before = (super::live::cpu_seconds(settings.server_pid), super::live::cpu_seconds(std::process::id()));
     let window = Instant::now();
-    let changing = {
-        let (addr, token, create_path) = (settings.addr.to_owned(), settings.token.to_owned(), settings.create_path.to_owned());
-        let (issues, rate, duration) = (settings.issues, settings.changes_per_sec, settings.duration);
-        std::thread::spawn(move || change(&addr, &token, &create_path, issues, rate, duration))
-    };
-    let (changes, errors) = tokio::task::spawn_blocking(move || changing.join()).await.map_err(|e| e.to_string())?.map_err(|_| "the changes' thread panicked")??;
+    let (addr, token, create_path) = (settings.addr.to_owned(), settings.token.to_owned(), settings.create_path.to_owned());
+    let (issues, rate, duration) = (settings.issues, settings.changes_per_sec, settings.duration);
+    let (changes, errors) = tokio::task::spawn_blocking(move || change(&addr, &token, &create_path, issues, rate, duration)).await.map_err(|e| e.to_string())??;
     // The last changes' reloads: at most one quiet window later.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let window = window.elapsed().as_secs_f64();
