@@ -59,7 +59,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         .map_err(|source| StartupError::Database { target: target.clone(), source })?;
     let events = events.with_mail(settings.mail.clone()).with_writer(writer);
     let feed = app::server::feed::Feed::start(db.clone(), &events);
-    Ok(AppState { leptos_options: leptos_options(config)?, db, settings, storage, events, feed, stats_job: Default::default(), view_counts: Default::default() })
+    Ok(AppState { leptos_options: leptos_options(config)?, db, settings, storage, events, feed, stats_job: Default::default(), view_counts: Default::default(), lists: Default::default() })
 }
 
 /// The settings services need, from the server's configuration; secrets stay wrapped.

@@ -12,7 +12,7 @@ use crate::auth::api::signed_in;
 /// The issue list for a filter, as the signed-in user may see it.
 #[server]
 pub async fn list_issues(filter: IssueFilter) -> Result<IssuePage, AppError> {
-    signed_in(async |state, user| super::list::list_issues(&state.db, &user, &filter).await).await
+    signed_in(async |state, user| state.lists.list(&state.db, state.events.generation(), &user, &filter).await).await
 }
 
 /// Up to five open issues the signed-in user may see whose words match `title`, most alike first:

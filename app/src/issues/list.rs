@@ -380,6 +380,60 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
     })
 }
 
+/// Lists read a moment ago, shared by everyone who would see the same rows: pages that hear of
+/// a change reload together, and the first load serves the others instead of each reading and
+/// counting again. A list is shared only while no change has been announced since it was read
+/// (see [`crate::server::events::Events::generation`]), and for at most [`SHARED_FOR`], which
+/// bounds how long a change that announces nothing (a person renamed) can take to show.
+#[derive(Clone, Default)]
+pub struct SharedLists(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Shared>>>);
+
+struct Shared {
+    generation: u64,
+    at: std::time::Instant,
+    page: std::sync::Arc<tokio::sync::OnceCell<IssuePage>>,
+}
+
+/// How long a list read is shared, at most.
+pub const SHARED_FOR: std::time::Duration = std::time::Duration::from_millis(250);
+
+impl SharedLists {
+    /// [`list_issues`], shared with those who see the same rows while nothing changed.
+    pub async fn list(&self, db: &impl ConnectionTrait, generation: u64, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {
+        let key = audience(actor, filter)?;
+        let page = {
+            let mut shared = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match shared.get(&key) {
+                Some(entry) if entry.generation == generation && entry.at.elapsed() < SHARED_FOR => entry.page.clone(),
+                _ => {
+                    if shared.len() >= 256 {
+                        shared.retain(|_, entry| entry.generation == generation && entry.at.elapsed() < SHARED_FOR);
+                    }
+                    let page = std::sync::Arc::new(tokio::sync::OnceCell::new());
+                    shared.insert(key, Shared { generation, at: std::time::Instant::now(), page: page.clone() });
+                    page
+                }
+            }
+        };
+        // A failed read is not shared: the next asker reads again.
+        page.get_or_try_init(|| list_issues(db, actor, filter)).await.cloned()
+    }
+}
+
+/// Who sees the same rows for `filter` as `actor`: triagers all alike, a reporter alone (their
+/// own issues), an admin apart for deleted issues, and the asker alone when the filter names "me".
+fn audience(actor: &CurrentUser, filter: &IssueFilter) -> Result<String, AppError> {
+    let query = typed_query(filter)?;
+    let names_me = filter.assignee == Some(AssigneeFilter::Me) || query.keys.iter().any(|(_, key)| *key == Key::Assignee(AssigneeFilter::Me));
+    let scope = match IssueScope::of(actor) {
+        IssueScope::Every => "every".to_owned(),
+        IssueScope::ReportedBy(id) => format!("own {id}"),
+    };
+    let deleted = filter.deleted && access::sees_deleted(actor);
+    let me = if names_me { actor.id.to_string() } else { String::new() };
+    Ok(format!("{scope}|{deleted}|{me}|{filter:?}"))
+}
+
 /// How many issues matching `filter` come before `first` in the list's order: where a page
 /// that is not the first starts ("51-100 of 187"). Only asked for pages after the first.
 async fn offset_of(db: &impl ConnectionTrait, actor: &CurrentUser, filter: &IssueFilter, query: &Query, first: &IssueSummary) -> Result<u64, AppError> {

@@ -70,23 +70,26 @@ pub struct Events {
     turn: Arc<tokio::sync::Mutex<()>>,
     /// On a SQLite file, the writer the busiest writes go through (see [`Events::write`]).
     writer: Option<super::writer::Writer>,
+    /// Moves with every change announced here or heard from another instance.
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Events {
     /// A hub for one process (SQLite).
     pub fn in_process() -> Events {
-        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None, mail: Arc::default(), turn: Arc::default(), writer: None }
+        Events { local: broadcast::channel(BUFFER).0, postgres: None, held: None, mail: Arc::default(), turn: Arc::default(), writer: None, generation: Arc::default() }
     }
 
     /// A hub across instances on `db` (reached at `url`): a background task LISTENs on a
     /// connection of its own, outside the pool, and hands each notice to this process's
     /// sockets; it reconnects by itself if the connection drops.
     pub async fn on_postgres(db: &DatabaseConnection, url: &str) -> Result<Events, sqlx::Error> {
-        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None, mail: Arc::default(), turn: Arc::default(), writer: None };
+        let events = Events { local: broadcast::channel(BUFFER).0, postgres: Some(db.clone()), held: None, mail: Arc::default(), turn: Arc::default(), writer: None, generation: Arc::default() };
         let mut listener = sqlx::postgres::PgListener::connect(url).await?;
         listener.listen(CHANNEL).await?;
         // Weak: once every handle on the hub is gone (the server stopped), the listener stops too.
         let local = events.local.downgrade();
+        let generation = events.generation.clone();
         tokio::spawn(async move {
             loop {
                 let received = listener.try_recv().await;
@@ -94,6 +97,7 @@ impl Events {
                 match received {
                     Ok(Some(notification)) => match serde_json::from_str::<Notice>(notification.payload()) {
                         Ok(notice) => {
+                            generation.fetch_add(1, std::sync::atomic::Ordering::Release);
                             let _ = local.send(notice);
                         }
                         Err(err) => tracing::warn!(error = %err, "unreadable event notice"),
@@ -102,6 +106,7 @@ impl Events {
                     // missed, so every socket is told to resync.
                     Ok(None) => {
                         tracing::warn!("event listener reconnected");
+                        generation.fetch_add(1, std::sync::atomic::Ordering::Release);
                         let _ = local.send(Notice::Resync);
                     }
                     Err(err) => {
@@ -187,6 +192,8 @@ impl Events {
             held.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(notices);
             return;
         }
+        // Before anyone hears it: a list read after this is read again, not shared.
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
         match &self.postgres {
             None => {
                 for notice in notices {
@@ -213,6 +220,12 @@ impl Events {
     /// A receiver of every notice from now on; it lags (and must resync) if it falls behind.
     pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
         self.local.subscribe()
+    }
+
+    /// A number that moves whenever a change is announced, here or (on PostgreSQL) by another
+    /// instance: what was read at one generation may be shared while it stands.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// How many sockets listen in this process.

@@ -21,6 +21,8 @@ pub struct AppState {
     pub stats_job: super::job_lock::JobLock,
     /// Saved views' recent counts.
     pub view_counts: crate::views::service::CountCache,
+    /// Lists read a moment ago, shared by those who see the same rows.
+    pub lists: crate::issues::list::SharedLists,
 }
 
 /// The settings that services need, taken from the server's configuration at start-up.

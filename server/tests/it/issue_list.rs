@@ -19,7 +19,49 @@ on_both_databases!(
     a_reporter_sees_only_their_own_issues,
     an_anonymous_visitor_is_sent_to_sign_in_and_back,
     the_list_server_function_refuses_anonymous_callers,
+    lists_read_together_are_shared_only_by_those_who_see_the_same_rows_and_not_past_a_change,
 );
+
+async fn lists_read_together_are_shared_only_by_those_who_see_the_same_rows_and_not_past_a_change(db: TestDb) {
+    let app = spawn_app(db).await;
+    let (rita, rita_client) = app.signed_in("rita@example.com", Role::Reporter).await;
+    let (otto, otto_client) = app.signed_in("otto@example.com", Role::Reporter).await;
+    let (mo, mo_client) = app.signed_in("mo@example.com", Role::Maintainer).await;
+    let (_, max_client) = app.signed_in("max@example.com", Role::Maintainer).await;
+    insert_issue(app.db(), &rita, "Rita's issue", Severity::Low, Status::Open, Utc::now()).await;
+    let his = insert_issue(app.db(), &otto, "Otto's issue", Severity::Low, Status::Open, Utc::now()).await;
+    let assigned = crate::common::call(&mo_client, &app, app::issues::api::AssignIssue::PATH, &[("issue_id", &his.id.to_string()), ("version", "1"), ("assignee_id", &mo.id.to_string())]).await;
+    assert_eq!(assigned.status(), 200);
+    let list = |client: reqwest::Client, form: Vec<(&'static str, &'static str)>| {
+        let url = app.url(ListIssues::PATH);
+        async move { client.post(url).form(&form).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let titles = |page: &Value| page["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    // All at once, as pages that heard the same notice reload: each sees only their own rows.
+    let plain = vec![("filter[sort]", "newest")];
+    let mine = vec![("filter[sort]", "newest"), ("filter[q]", "assignee:me")];
+    let mut asks = Vec::new();
+    for _ in 0..5 {
+        asks.push(list(rita_client.clone(), plain.clone()));
+        asks.push(list(otto_client.clone(), plain.clone()));
+        asks.push(list(mo_client.clone(), plain.clone()));
+        asks.push(list(mo_client.clone(), mine.clone()));
+        asks.push(list(max_client.clone(), mine.clone()));
+    }
+    let pages = futures::future::join_all(asks).await;
+    for round in pages.chunks(5) {
+        assert_eq!(titles(&round[0]), ["Rita's issue"]);
+        assert_eq!(titles(&round[1]), ["Otto's issue"]);
+        assert_eq!(titles(&round[2]), ["Otto's issue", "Rita's issue"]);
+        assert_eq!(titles(&round[3]), ["Otto's issue"], "assigned to mo");
+        assert_eq!(titles(&round[4]), Vec::<String>::new(), "nothing assigned to max");
+    }
+    // A change made through the app is in the very next read.
+    let filed = crate::common::call(&max_client, &app, app::issues::api::CreateIssue::PATH, &[("title", "Filed just now"), ("description", ""), ("severity", "LOW")]).await;
+    assert_eq!(filed.status(), 200);
+    let after = list(mo_client.clone(), plain.clone()).await;
+    assert_eq!((after["total"].as_u64(), titles(&after).first().map(String::as_str)), (Some(3), Some("Filed just now")));
+}
 
 async fn a_reporter_sees_only_their_own_issues(db: TestDb) {
     let app = spawn_app(db).await;
