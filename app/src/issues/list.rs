@@ -380,43 +380,42 @@ pub async fn list_issues(db: &impl ConnectionTrait, actor: &CurrentUser, filter:
     })
 }
 
-/// Lists read a moment ago, shared by everyone who would see the same rows: pages that hear of
-/// a change reload together, and the first load serves the others instead of each reading and
-/// counting again. A list is shared only while no change has been announced since it was read
-/// (see [`crate::server::events::Events::generation`]), and for at most [`SHARED_FOR`], which
-/// bounds how long a change that announces nothing (a person renamed) can take to show.
+/// Lists being read, shared by everyone who would see the same rows and asks meanwhile: pages
+/// that hear of a change reload together, and one read serves them all instead of each reading
+/// and counting again. Only a read still under way is joined, and only while no change has been
+/// announced since it began (see [`crate::server::events::Events::generation`]): nothing is
+/// kept once read, so a list is never older than the moment it was asked for.
 #[derive(Clone, Default)]
 pub struct SharedLists(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Shared>>>);
 
 struct Shared {
     generation: u64,
-    at: std::time::Instant,
     page: std::sync::Arc<tokio::sync::OnceCell<IssuePage>>,
 }
 
-/// How long a list read is shared, at most.
-pub const SHARED_FOR: std::time::Duration = std::time::Duration::from_millis(250);
-
 impl SharedLists {
-    /// [`list_issues`], shared with those who see the same rows while nothing changed.
+    /// [`list_issues`], joining a read of the same rows under way if nothing changed since it began.
     pub async fn list(&self, db: &impl ConnectionTrait, generation: u64, actor: &CurrentUser, filter: &IssueFilter) -> Result<IssuePage, AppError> {
         let key = audience(actor, filter)?;
         let page = {
             let mut shared = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             match shared.get(&key) {
-                Some(entry) if entry.generation == generation && entry.at.elapsed() < SHARED_FOR => entry.page.clone(),
+                Some(entry) if entry.generation == generation && !entry.page.initialized() => entry.page.clone(),
                 _ => {
-                    if shared.len() >= 256 {
-                        shared.retain(|_, entry| entry.generation == generation && entry.at.elapsed() < SHARED_FOR);
-                    }
                     let page = std::sync::Arc::new(tokio::sync::OnceCell::new());
-                    shared.insert(key, Shared { generation, at: std::time::Instant::now(), page: page.clone() });
+                    shared.insert(key.clone(), Shared { generation, page: page.clone() });
                     page
                 }
             }
         };
         // A failed read is not shared: the next asker reads again.
-        page.get_or_try_init(|| list_issues(db, actor, filter)).await.cloned()
+        let read = page.get_or_try_init(|| list_issues(db, actor, filter)).await.cloned();
+        // Read: nobody joins it any more, and it is not kept.
+        let mut shared = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if shared.get(&key).is_some_and(|entry| std::sync::Arc::ptr_eq(&entry.page, &page)) {
+            shared.remove(&key);
+        }
+        read
     }
 }
 
