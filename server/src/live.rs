@@ -51,10 +51,7 @@ pub async fn socket(State(state): State<AppState>, headers: HeaderMap, upgrade: 
 /// included, was serialized once for every socket.
 fn message_for(user: &CurrentUser, prepared: &Prepared) -> Option<Outgoing> {
     match prepared.notice {
-        Notice::Issue { issue_id, reporter_id, version, change, before } if IssueScope::of(user).covers(reporter_id) => Some(match &prepared.issue_message {
-            Some(text) => Outgoing::Text(text.clone()),
-            None => Outgoing::Message(LiveMessage::Issue { issue_id, version, change, row: None, before }),
-        }),
+        Notice::Issue { reporter_id, .. } if IssueScope::of(user).covers(reporter_id) => prepared.issue_message.clone().map(Outgoing::Text),
         Notice::Issues { change, ref issues } => {
             let scope = IssueScope::of(user);
             let issues: Vec<IssueVersion> =

@@ -174,10 +174,10 @@ pub(crate) async fn visible_issue(db: &impl ConnectionTrait, actor: &CurrentUser
     access::visible_issue(db, actor, issue_id).await
 }
 
-fn detail(mut issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, page: &Page) -> IssueDetail {
+fn detail(mut issue: issues::Model, reporter: Person, assignee: Option<Person>, tags: Vec<Tag>, comment_count: i64, page: &Page) -> IssueDetail {
     let description_html = markdown::render(&issue.description, page);
     let description = std::mem::take(&mut issue.description);
-    IssueDetail { template: None, description_html, description, summary: summary(issue, reporter, assignee, tags, 0) }
+    IssueDetail { template: None, description_html, description, summary: summary(issue, reporter, assignee, tags, comment_count) }
 }
 
 /// The list's row of `issue`.
@@ -204,28 +204,28 @@ pub async fn row(db: &impl ConnectionTrait, issue_id: i64) -> Result<Option<Issu
     if issue.deleted_at.is_some() {
         return Ok(None);
     }
-    let tags = super::tagging::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
-    let comment_count = crate::comments::service::live_counts(db, &[issue_id]).await?.remove(&issue_id).unwrap_or(0);
-    let assignee = crate::people::service::by_ids(db, issue.assignee_id).await?.into_values().next();
+    let (tags, comment_count, assignee) = row_parts(db, &issue).await?;
     Ok(Some(summary(issue, reporter.into(), assignee, tags, comment_count)))
+}
+
+/// What a row shows beyond the issue's own columns: its tags, how many live comments it has,
+/// and who owns it.
+async fn row_parts(db: &impl ConnectionTrait, issue: &issues::Model) -> Result<(Vec<Tag>, i64, Option<Person>), AppError> {
+    let tags = super::tagging::tags_of(db, &[issue.id]).await?.remove(&issue.id).unwrap_or_default();
+    let comment_count = crate::comments::service::live_counts(db, &[issue.id]).await?.remove(&issue.id).unwrap_or(0);
+    let assignee = crate::people::service::by_ids(db, issue.assignee_id).await?.into_values().next();
+    Ok((tags, comment_count, assignee))
 }
 
 /// An issue as stored, whoever asks; callers check visibility first.
 async fn load_detail(db: &impl ConnectionTrait, issue_id: i64) -> Result<IssueDetail, AppError> {
     let (issue, reporter) = issues::Entity::find_by_id(issue_id).find_also_related(users::Entity).one(db).await?.ok_or(AppError::NotFound)?;
-    let tags = super::tagging::tags_of(db, &[issue_id]).await?.remove(&issue_id).unwrap_or_default();
-    let comment_count = crate::comments::service::live_counts(db, &[issue_id]).await?.remove(&issue_id).unwrap_or(0);
+    let (tags, comment_count, assignee) = row_parts(db, &issue).await?;
     let page = Page::new(crate::attachments::service::inline_images(db, issue_id).await?)
         .with_people(mentionable(db, [issue.description.as_str()]).await?);
-    let assignee = match issue.assignee_id {
-        Some(id) => users::Entity::find_by_id(id).one(db).await?.map(Person::from),
-        None => None,
-    };
     let reporter = reporter.map(Person::from).ok_or(AppError::NotFound)?;
     let template = crate::templates::service::named(db, issue.template_id).await?;
-    let mut detail = IssueDetail { template, ..detail(issue, reporter, assignee, tags, &page) };
-    detail.summary.comment_count = comment_count;
-    Ok(detail)
+    Ok(IssueDetail { template, ..detail(issue, reporter, assignee, tags, comment_count, &page) })
 }
 
 /// What someone files: the issue's content and, from a maintainer or admin, who owns it from
@@ -307,7 +307,8 @@ pub async fn create_issue(db: &DatabaseConnection, events: &Events, actor: &Curr
     let person = |id: i64| cast.account(id).cloned().map(Person::from);
     let reporter = person(actor.id).ok_or(AppError::NotFound)?;
     let assignee = owner.and_then(person);
-    Ok(IssueDetail { template, ..detail(issue, reporter, assignee, tags, &page) })
+    // A new issue has no comments yet.
+    Ok(IssueDetail { template, ..detail(issue, reporter, assignee, tags, 0, &page) })
 }
 
 /// One issue, if `actor` may see it: triagers see any, reporters their own (404 otherwise).

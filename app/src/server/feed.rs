@@ -16,7 +16,8 @@ const BUFFER: usize = 1024;
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub notice: Notice,
-    /// For an issue notice: the whole message, with the row when the issue is live.
+    /// For an issue notice (and only for one): the whole message, with the row when the issue
+    /// is live.
     pub issue_message: Option<Utf8Bytes>,
 }
 

@@ -27,7 +27,7 @@ use std::{
     },
     time::{Duration, Instant},
 };
-use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+use tokio_tungstenite::tungstenite::Message;
 
 /// The run's size: how long, how fast, how many issues to start from.
 struct Plan {
@@ -439,10 +439,7 @@ async fn mixed_load(server: &Server, token: &str, plan: &Plan, cluster: &Cluster
 
 /// A live client: counts the notices it hears until `stop`; `open` counts those still connected.
 async fn listen(addr: String, token: String, stop: Arc<AtomicBool>, heard: Arc<AtomicU64>, open: Arc<AtomicU64>) {
-    let Ok(mut request) = format!("ws://{addr}/ws").into_client_request() else { return };
-    let Ok(bearer) = HeaderValue::from_str(&format!("Bearer {token}")) else { return };
-    request.headers_mut().insert("authorization", bearer);
-    let Ok((mut socket, _)) = tokio_tungstenite::connect_async(request).await else { return };
+    let Ok(mut socket) = super::live::open_socket(&addr, &token).await else { return };
     while !stop.load(Ordering::SeqCst) {
         match tokio::time::timeout(Duration::from_millis(200), socket.next()).await {
             Ok(Some(Ok(Message::Text(_)))) => {

@@ -93,10 +93,16 @@ struct Notice<'a> {
     change: Option<std::borrow::Cow<'a, str>>,
 }
 
-async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::Receiver<bool>) -> Result<Heard, String> {
+/// A socket on the server's `/ws`, signed in with `token` as a native client would be.
+pub(super) async fn open_socket(addr: &str, token: &str) -> Result<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>, String> {
     let mut request = format!("ws://{addr}/ws").into_client_request().map_err(|e| e.to_string())?;
     request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {token}")).map_err(|e| e.to_string())?);
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("connect: {e}"))?;
+    let (socket, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("connect: {e}"))?;
+    Ok(socket)
+}
+
+async fn receive(addr: &str, token: &str, counters: &Counters, mut stop: watch::Receiver<bool>) -> Result<Heard, String> {
+    let mut socket = open_socket(addr, token).await?;
     let mut heard = Vec::new();
     let mut greeted = false;
     loop {

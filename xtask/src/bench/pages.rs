@@ -25,7 +25,7 @@ use std::{
 };
 use super::live::failed;
 use tokio::{sync::watch, task::JoinSet};
-use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+use tokio_tungstenite::tungstenite::Message;
 
 /// What the pages measured.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -200,9 +200,7 @@ impl Page {
     }
 
     async fn run(self, addr: String, mut stop: watch::Receiver<bool>) -> Result<(), String> {
-        let mut request = format!("ws://{addr}/ws").into_client_request().map_err(|e| e.to_string())?;
-        request.headers_mut().insert("authorization", HeaderValue::from_str(&format!("Bearer {}", self.token)).map_err(|e| e.to_string())?);
-        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("connect: {e}"))?;
+        let mut socket = super::live::open_socket(&addr, &self.token).await?;
         let mut view = self.load().await?;
         self.counters.ready.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
